@@ -1,0 +1,2 @@
+// `server-only` throws outside a React Server Component bundle; tests import services directly.
+export {};
