@@ -1,0 +1,147 @@
+import Link from "next/link";
+import { ProtocolTable } from "@/app/_components/protocol-table";
+import { requirePageActor } from "@/lib/server/actor";
+import { findNurseWorklist, findPhysicianWorklist, findStaff } from "@/lib/server/dashboard";
+import { findProtocols } from "@/lib/server/protocols";
+import { formatDateTime, formatTime } from "@/lib/time";
+
+export default async function HomePage() {
+  const actor = await requirePageActor();
+  if (actor.role === "NURSE") return <NurseHome />;
+  if (actor.role === "PHYSICIAN") return <PhysicianHome />;
+  return <AdminHome />;
+}
+
+async function NurseHome() {
+  const actor = await requirePageActor();
+  const { sessions, readySeries } = await findNurseWorklist({ actor });
+  const tz = actor.clinicTimezone;
+  return (
+    <div className="space-y-6">
+      <h1 className="text-2xl font-bold">Today&apos;s sessions</h1>
+      <section className="card" aria-labelledby="today-h">
+        <h2 id="today-h" className="sr-only">Sessions today</h2>
+        {sessions.length === 0 ? (
+          <p className="text-slate-600">No sessions in progress or opened today.</p>
+        ) : (
+          <table className="table-dense">
+            <thead><tr><th>Opened</th><th>Patient</th><th>MRN</th><th>Protocol</th><th>#</th><th>Status</th><th>Open flags</th><th /></tr></thead>
+            <tbody>
+              {sessions.map((s) => (
+                <tr key={s.id}>
+                  <td className="tabular-nums">{formatTime(s.openedAt, tz)}</td>
+                  <td className="font-medium">{s.patientName}</td>
+                  <td className="tabular-nums">{s.mrn}</td>
+                  <td>{s.protocolName}</td>
+                  <td>{s.sequence}</td>
+                  <td>{s.status.replace("_", " ").toLowerCase()}</td>
+                  <td>{s.openFlags > 0 ? <span className="font-semibold text-soft">{s.openFlags}</span> : "0"}</td>
+                  <td><Link className="btn-secondary" href={`/sessions/${s.id}`}>Open chart</Link></td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+      </section>
+      <section className="card" aria-labelledby="ready-h">
+        <h2 id="ready-h" className="mb-2 text-lg font-semibold">Active series</h2>
+        {readySeries.length === 0 ? <p className="text-slate-600">No active series waiting for a session.</p> : (
+          <table className="table-dense">
+            <thead><tr><th>Patient</th><th>MRN</th><th>Protocol</th><th>Sessions</th><th /></tr></thead>
+            <tbody>
+              {readySeries.map((s) => (
+                <tr key={s.id}>
+                  <td className="font-medium">{s.patientName}</td>
+                  <td className="tabular-nums">{s.mrn}</td>
+                  <td>{s.protocolName}</td>
+                  <td className="tabular-nums">{s.sessionsDone} of {s.plannedSessions}</td>
+                  <td><Link className="btn-secondary" href={`/series/${s.id}/start`}>Start session</Link></td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+      </section>
+    </div>
+  );
+}
+
+async function PhysicianHome() {
+  const actor = await requirePageActor();
+  const { patientsWithOpenFlags, sessionsAwaitingReview } = await findPhysicianWorklist({ actor });
+  const tz = actor.clinicTimezone;
+  return (
+    <div className="space-y-6">
+      <h1 className="text-2xl font-bold">Review worklist</h1>
+      <section className="card" aria-labelledby="flags-h">
+        <h2 id="flags-h" className="mb-2 text-lg font-semibold">Patients with unacknowledged flags</h2>
+        {patientsWithOpenFlags.length === 0 ? <p className="text-slate-600">No open flags.</p> : (
+          <table className="table-dense">
+            <thead><tr><th>Patient</th><th>MRN</th><th>Hard</th><th>Soft</th><th>Oldest</th><th /></tr></thead>
+            <tbody>
+              {patientsWithOpenFlags.map((p) => (
+                <tr key={p.patientId}>
+                  <td className="font-medium">{p.name}</td>
+                  <td className="tabular-nums">{p.mrn}</td>
+                  <td>{p.hard > 0 ? <span className="rounded bg-hard-50 px-2 font-bold text-hard">{p.hard}</span> : 0}</td>
+                  <td>{p.soft > 0 ? <span className="rounded bg-soft-50 px-2 font-semibold text-soft">{p.soft}</span> : 0}</td>
+                  <td className="tabular-nums">{formatDateTime(p.oldest, tz)}</td>
+                  <td><Link className="btn-secondary" href={`/patients/${p.patientId}`}>Open patient</Link></td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+      </section>
+      <section className="card" aria-labelledby="review-h">
+        <h2 id="review-h" className="mb-2 text-lg font-semibold">Sessions awaiting review</h2>
+        {sessionsAwaitingReview.length === 0 ? <p className="text-slate-600">Nothing awaiting review.</p> : (
+          <table className="table-dense">
+            <thead><tr><th>Completed</th><th>Patient</th><th>Protocol</th><th>#</th><th>Status</th><th /></tr></thead>
+            <tbody>
+              {sessionsAwaitingReview.map((s) => (
+                <tr key={s.id}>
+                  <td className="tabular-nums">{s.completedAt ? formatDateTime(s.completedAt, tz) : "—"}</td>
+                  <td className="font-medium">{s.patientName} <span className="text-slate-500">({s.mrn})</span></td>
+                  <td>{s.protocolName}</td>
+                  <td>{s.sequence}</td>
+                  <td>{s.status.toLowerCase()}</td>
+                  <td><Link className="btn-secondary" href={`/sessions/${s.id}`}>Open chart</Link></td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+      </section>
+    </div>
+  );
+}
+
+async function AdminHome() {
+  const actor = await requirePageActor();
+  const [staff, protocols] = await Promise.all([findStaff({ actor }), findProtocols({ actor })]);
+  return (
+    <div className="space-y-6">
+      <h1 className="text-2xl font-bold">Clinic administration</h1>
+      <section className="card" aria-labelledby="staff-h">
+        <h2 id="staff-h" className="mb-2 text-lg font-semibold">Staff</h2>
+        <table className="table-dense">
+          <thead><tr><th>Name</th><th>Email</th><th>Role</th><th>Status</th></tr></thead>
+          <tbody>
+            {staff.map((u) => (
+              <tr key={u.id}>
+                <td className="font-medium">{u.name}</td><td>{u.email}</td><td>{u.role.toLowerCase()}</td>
+                <td>{u.active ? "active" : "deactivated"}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </section>
+      <section className="card" aria-labelledby="protocols-h">
+        <h2 id="protocols-h" className="mb-2 text-lg font-semibold">Protocols</h2>
+        <ProtocolTable protocols={protocols} />
+      </section>
+    </div>
+  );
+}
+

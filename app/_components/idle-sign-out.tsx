@@ -1,0 +1,45 @@
+"use client";
+import { signOut } from "next-auth/react";
+import { useEffect, useRef, useState } from "react";
+
+const PING_EVERY_MS = 60_000;
+
+/**
+ * Idle sign-out. User activity (keys, pointer, touch) refreshes the session at most once a
+ * minute; after `idleMinutes` without activity the browser signs out, and the server refuses
+ * the stale session on its own too (lib/server/actor.ts), so a closed laptop is covered.
+ */
+export function IdleSignOut({ idleMinutes }: { idleMinutes: number }) {
+  const lastActivity = useRef(Date.now());
+  const lastPing = useRef(Date.now());
+  const [warning, setWarning] = useState(false);
+
+  useEffect(() => {
+    const onActivity = () => {
+      lastActivity.current = Date.now();
+      setWarning(false);
+      if (Date.now() - lastPing.current > PING_EVERY_MS) {
+        lastPing.current = Date.now();
+        void fetch("/api/auth/session", { cache: "no-store" });
+      }
+    };
+    const events = ["keydown", "pointerdown", "touchstart", "wheel"] as const;
+    events.forEach((e) => window.addEventListener(e, onActivity, { passive: true }));
+    const timer = window.setInterval(() => {
+      const idleMs = Date.now() - lastActivity.current;
+      if (idleMs >= idleMinutes * 60_000) void signOut({ callbackUrl: "/login?reason=idle" });
+      else setWarning(idleMs >= (idleMinutes - 1) * 60_000);
+    }, 5_000);
+    return () => {
+      events.forEach((e) => window.removeEventListener(e, onActivity));
+      window.clearInterval(timer);
+    };
+  }, [idleMinutes]);
+
+  if (!warning) return null;
+  return (
+    <div role="alert" className="fixed bottom-4 right-4 z-50 rounded-md bg-soft-50 p-3 text-sm shadow-lg ring-1 ring-soft">
+      You will be signed out in under a minute for inactivity. Touch or press any key to stay.
+    </div>
+  );
+}

@@ -1,0 +1,77 @@
+import "server-only";
+import { getServerSession } from "next-auth";
+import { authOptions, ABSOLUTE_SESSION_HOURS } from "@/auth";
+import { AppError } from "@/lib/errors";
+import { can, type Permission, type Role } from "@/lib/permissions";
+import { db } from "./db";
+
+/** Who is acting: resolved from the session on every request, then re-checked in the DB. */
+export interface Actor {
+  userId: string;
+  clinicId: string;
+  role: Role;
+  name: string;
+  email: string;
+  clinicTimezone: string;
+}
+
+type SessionShape = {
+  user?: { id?: string };
+  authTime?: number;
+  lastSeenAt?: number;
+};
+
+/**
+ * The signed-in user, or null when there is no valid session: no cookie, the account was
+ * deactivated since sign-in, the shift-long absolute lifetime passed, or the clinic's idle
+ * sign-out time passed since the last activity.
+ */
+export async function currentActor(now = Date.now()): Promise<Actor | null> {
+  const session = (await getServerSession(authOptions)) as SessionShape | null;
+  const userId = session?.user?.id;
+  if (!userId || !session?.authTime) return null;
+  const nowS = Math.floor(now / 1000);
+  if (nowS - session.authTime > ABSOLUTE_SESSION_HOURS * 3600) return null;
+  const user = await db.user.findUnique({
+    where: { id: userId },
+    select: {
+      id: true, clinicId: true, role: true, name: true, email: true, active: true,
+      clinic: { select: { timezone: true, idleSignOutMin: true } },
+    },
+  });
+  if (!user || !user.active) return null;
+  if (session.lastSeenAt && nowS - session.lastSeenAt > user.clinic.idleSignOutMin * 60) return null;
+  return {
+    userId: user.id,
+    clinicId: user.clinicId,
+    role: user.role,
+    name: user.name,
+    email: user.email,
+    clinicTimezone: user.clinic.timezone,
+  };
+}
+
+/** For route handlers and services: throws 401 when signed out. */
+export async function requireApiActor(): Promise<Actor> {
+  const actor = await currentActor();
+  if (!actor) throw new AppError("UNAUTHENTICATED", { userMessage: "Sign in to continue." });
+  return actor;
+}
+
+export function requirePermission(actor: Actor, permission: Permission): void {
+  if (!can(actor, permission))
+    throw new AppError("FORBIDDEN", {
+      message: `${actor.role} ${actor.userId} lacks ${permission}`,
+      userMessage: "Your role does not allow this action.",
+    });
+}
+
+/** For pages and layouts: redirects to /login when signed out. */
+export async function requirePageActor(): Promise<Actor> {
+  const actor = await currentActor();
+  if (!actor) {
+    const { redirect } = await import("next/navigation");
+    redirect("/login");
+  }
+  return actor as Actor;
+}

@@ -1,0 +1,138 @@
+import "server-only";
+import { createHash } from "node:crypto";
+import { NextResponse } from "next/server";
+import { z } from "zod";
+import { AppError } from "@/lib/errors";
+import { requireApiActor, type Actor } from "./actor";
+import { db, type Tx } from "./db";
+
+/** Largest JSON body any route accepts; bedside payloads are a few hundred bytes. */
+export const MAX_JSON_BYTES = 64 * 1024;
+
+type RouteCtx<P> = { params: Promise<P> };
+
+export function json(body: unknown, status = 200, headers?: Record<string, string>) {
+  return NextResponse.json(body, { status, headers: { "Cache-Control": "no-store", ...headers } });
+}
+
+export function errorResponse(err: unknown): NextResponse {
+  if (err instanceof AppError) return json(err.toBody(), err.status);
+  // Never echo internals (or patient data) to the client; log the error class and message only.
+  console.error("[api] unexpected error:", err instanceof Error ? `${err.name}: ${err.message}` : String(err));
+  return json({ error: { code: "INTERNAL", message: "Something went wrong on the server. Nothing was saved." } }, 500);
+}
+
+/** Turns a zod failure into a 400 with one message per field. */
+export function zodToAppError(error: z.ZodError): AppError {
+  const fields: Record<string, string> = {};
+  for (const issue of error.issues) {
+    const key = issue.path.length ? issue.path.join(".") : "_";
+    fields[key] ??= issue.message;
+  }
+  const first = Object.entries(fields)[0];
+  return new AppError("BAD_INPUT", {
+    userMessage: first ? `Invalid input: ${first[0] === "_" ? "" : `${first[0]}: `}${first[1]}` : "Invalid input.",
+    fields,
+  });
+}
+
+export function parseWith<S extends z.ZodType>(schema: S, value: unknown): z.infer<S> {
+  const parsed = schema.safeParse(value);
+  if (!parsed.success) throw zodToAppError(parsed.error);
+  return parsed.data;
+}
+
+/** Reads a JSON body: 415 unless JSON, 413 over the size limit, 400 when malformed. */
+export async function readJson(req: Request): Promise<unknown> {
+  const type = req.headers.get("content-type") ?? "";
+  if (!/^application\/json\b/i.test(type))
+    throw new AppError("UNSUPPORTED_MEDIA_TYPE", { userMessage: "Send the body as application/json." });
+  const declared = Number(req.headers.get("content-length") ?? "0");
+  if (declared > MAX_JSON_BYTES) throw tooLarge();
+  const text = await req.text();
+  if (Buffer.byteLength(text, "utf8") > MAX_JSON_BYTES) throw tooLarge();
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new AppError("BAD_INPUT", { userMessage: "The body is not valid JSON." });
+  }
+}
+
+const tooLarge = () =>
+  new AppError("PAYLOAD_TOO_LARGE", { userMessage: `The body is larger than ${MAX_JSON_BYTES / 1024} KiB.` });
+
+/**
+ * Wraps a route handler: resolves the actor (401 JSON when signed out), maps errors to the
+ * `{ error: { code, message, fields } }` shape, never leaks a stack trace.
+ */
+export function apiRoute<P = Record<string, never>>(
+  handler: (args: { req: Request; actor: Actor; params: P }) => Promise<Response>,
+) {
+  return async (req: Request, ctx: RouteCtx<P>): Promise<Response> => {
+    try {
+      const actor = await requireApiActor();
+      const params = ctx?.params ? await ctx.params : ({} as P);
+      return await handler({ req, actor, params });
+    } catch (err) {
+      return errorResponse(err);
+    }
+  };
+}
+
+const IDEMPOTENCY_KEY = /^[A-Za-z0-9_.:-]{8,128}$/;
+
+/**
+ * Runs a write at most once per (user, Idempotency-Key). The stored answer is written in the
+ * same transaction as the write, so a retry after a crash either finds both or neither.
+ * Without the header the write simply runs.
+ */
+export async function runIdempotent(
+  req: Request,
+  actor: Actor,
+  body: unknown,
+  work: (tx: Tx) => Promise<{ status: number; body: unknown }>,
+): Promise<Response> {
+  const key = req.headers.get("idempotency-key");
+  if (key === null) {
+    const result = await db.$transaction(work);
+    return json(result.body, result.status);
+  }
+  if (!IDEMPOTENCY_KEY.test(key))
+    throw new AppError("BAD_INPUT", {
+      userMessage: "Idempotency-Key must be 8-128 characters of letters, digits, '-', '_', '.', ':'.",
+      fields: { "Idempotency-Key": "invalid format" },
+    });
+  const requestHash = createHash("sha256")
+    .update(`${req.method} ${new URL(req.url).pathname}\n${JSON.stringify(body)}`)
+    .digest("hex");
+  const replay = async () => {
+    const existing = await db.idempotencyRecord.findUnique({ where: { userId_key: { userId: actor.userId, key } } });
+    if (!existing) return null;
+    if (existing.requestHash !== requestHash)
+      throw new AppError("CONFLICT", { userMessage: "This Idempotency-Key was already used for a different request." });
+    return json(existing.responseBody, existing.status, { "Idempotent-Replay": "true" });
+  };
+  const earlier = await replay();
+  if (earlier) return earlier;
+  try {
+    const result = await db.$transaction(async (tx) => {
+      const r = await work(tx);
+      await tx.idempotencyRecord.create({
+        data: { userId: actor.userId, key, requestHash, status: r.status, responseBody: JSON.parse(JSON.stringify(r.body)) },
+      });
+      return r;
+    });
+    return json(result.body, result.status);
+  } catch (err) {
+    // A concurrent retry with the same key won the race: answer what it stored.
+    if (isUniqueViolation(err)) {
+      const winner = await replay();
+      if (winner) return winner;
+    }
+    throw err;
+  }
+}
+
+export function isUniqueViolation(err: unknown): boolean {
+  return typeof err === "object" && err !== null && (err as { code?: string }).code === "P2002";
+}

@@ -1,0 +1,261 @@
+/**
+ * Demo data: two clinics, staff, every documented protocol and three patients whose series
+ * span several weeks, charted through the real services so every flag and audit row comes
+ * from the same rules as live charting. Times are relative to `now`, so the demo always
+ * shows recent weeks and one session in progress today.
+ */
+import type { PrismaClient } from "@/lib/generated/prisma/client";
+import type { Actor } from "@/lib/server/actor";
+import { orderSeries } from "@/lib/server/series";
+import {
+  acknowledgeFlags,
+  chartDoseEvent,
+  chartVitals,
+  completeSession,
+  recordPain,
+  recordSideEffect,
+  signSession,
+  startSession,
+} from "@/lib/server/sessions";
+import { actorFor, createClinic, createPatient, createSeededProtocols, createUser } from "./factories";
+
+const MIN = 60_000;
+const DAY = 24 * 60 * MIN;
+
+type RateStep = { atMin: number; rateMgPerKgPerH: number; reason?: string };
+type SideEffectPlan = { atMin: number; kind: string; severity: number; intervention?: string; note?: string };
+export interface SessionPlan {
+  start: Date;
+  weightKg: number;
+  concentrationMgPerMl: number;
+  steps: RateStep[];
+  durationMin: number;
+  pauses?: { atMin: number; resumeMin: number; reason: string }[];
+  boluses?: { atMin: number; mg: number; reason: string }[];
+  baseline: { sbp: number; dbp: number; hr: number; spo2: number; rr: number };
+  /** systolic rise per hour of infusion (ketamine's sympathomimetic effect) */
+  sbpRisePerH?: number;
+  painPre: number;
+  painPost: number;
+  painIntra?: number;
+  sideEffects?: SideEffectPlan[];
+  followUps?: { afterDays: number; nrs: number }[];
+  /** leave the session open at this minute (the in-progress demo session) */
+  stopAtMin?: number;
+  complete?: boolean;
+  sign?: boolean;
+}
+
+const at = (start: Date, min: number) => new Date(start.getTime() + min * MIN);
+const iso = (d: Date) => d.toISOString();
+
+/** Deterministic jitter so the demo looks charted by hand yet is the same on every run. */
+function jitter(seed: number, spread: number) {
+  const x = Math.sin(seed * 12.9898) * 43758.5453;
+  return Math.round((x - Math.floor(x) - 0.5) * 2 * spread);
+}
+
+async function inTx<T>(db: PrismaClient, fn: (tx: Parameters<Parameters<PrismaClient["$transaction"]>[0]>[0]) => Promise<T>) {
+  return db.$transaction(fn, { timeout: 30_000 });
+}
+
+/** Charts one whole session through the services, the way a nurse would at the bedside. */
+export async function chartSession(db: PrismaClient, nurse: Actor, seriesId: string, plan: SessionPlan) {
+  const s = plan.start;
+  const { session } = await inTx(db, (tx) =>
+    startSession(tx, { actor: nurse, seriesId, now: s, input: { weightKg: plan.weightKg, concentrationMgPerMl: plan.concentrationMgPerMl, consentConfirmed: true, screeningReviewed: true } }),
+  );
+  const sessionId = session.id;
+  const endMin = plan.stopAtMin ?? plan.durationMin;
+  type Ev = { min: number; order: number; run: (now: Date) => Promise<unknown> };
+  const events: Ev[] = [];
+  const push = (min: number, order: number, run: Ev["run"]) => events.push({ min, order, run });
+
+  // baseline vitals and pain before the infusion starts
+  push(1, 0, (now) => inTx(db, (tx) => chartVitals(tx, { actor: nurse, sessionId, now, input: {
+    at: iso(at(s, 1)), systolicMmHg: plan.baseline.sbp, diastolicMmHg: plan.baseline.dbp, heartRatePerMin: plan.baseline.hr,
+    spo2Pct: plan.baseline.spo2, respRatePerMin: plan.baseline.rr, isBaseline: true } })));
+  push(2, 0, (now) => inTx(db, (tx) => recordPain(tx, { actor: nurse, sessionId, now, input: { at: iso(at(s, 2)), score: plan.painPre, scale: "NRS", phase: "PRE" } })));
+
+  // baseline at minute 1, infusion from minute 3, vitals every 15 minutes after the baseline
+  const infusionStart = 3;
+  plan.steps.forEach((step, i) => {
+    const min = infusionStart + step.atMin;
+    push(min, 1, (now) => inTx(db, (tx) => chartDoseEvent(tx, { actor: nurse, sessionId, now, input: {
+      type: i === 0 ? "START" : "RATE_CHANGE", at: iso(at(s, min)), rateMgPerKgPerH: step.rateMgPerKgPerH, reason: step.reason } })));
+  });
+  for (const p of plan.pauses ?? []) {
+    push(infusionStart + p.atMin, 1, (now) => inTx(db, (tx) => chartDoseEvent(tx, { actor: nurse, sessionId, now, input: { type: "PAUSE", at: iso(at(s, infusionStart + p.atMin)), reason: p.reason } })));
+    push(infusionStart + p.resumeMin, 1, (now) => inTx(db, (tx) => chartDoseEvent(tx, { actor: nurse, sessionId, now, input: { type: "RESUME", at: iso(at(s, infusionStart + p.resumeMin)), reason: "Symptoms settled" } })));
+  }
+  for (const b of plan.boluses ?? [])
+    push(infusionStart + b.atMin, 1, (now) => inTx(db, (tx) => chartDoseEvent(tx, { actor: nurse, sessionId, now, input: { type: "BOLUS", at: iso(at(s, infusionStart + b.atMin)), bolusMg: b.mg, reason: b.reason } })));
+
+  // vitals every 15 minutes during the infusion
+  const seed = s.getTime() / MIN;
+  for (let m = 16; m <= Math.min(endMin, infusionStart + plan.durationMin); m += 15) {
+    const hours = (m - infusionStart) / 60;
+    const sbp = plan.baseline.sbp + Math.round((plan.sbpRisePerH ?? 4) * Math.min(hours, 2)) + jitter(seed + m, 4);
+    const dbp = plan.baseline.dbp + Math.round(((plan.sbpRisePerH ?? 4) / 2) * Math.min(hours, 2)) + jitter(seed + m + 1, 3);
+    const vit = {
+      at: iso(at(s, m)), systolicMmHg: sbp, diastolicMmHg: Math.min(dbp, sbp - 20),
+      heartRatePerMin: plan.baseline.hr + 4 + jitter(seed + m + 2, 5), spo2Pct: Math.min(100, plan.baseline.spo2 + jitter(seed + m + 3, 1)),
+      respRatePerMin: plan.baseline.rr + jitter(seed + m + 4, 1),
+    };
+    push(m, 2, (now) => inTx(db, (tx) => chartVitals(tx, { actor: nurse, sessionId, now, input: vit })));
+  }
+  if (plan.painIntra !== undefined) {
+    const m = infusionStart + Math.round(plan.durationMin / 2);
+    if (m <= endMin) push(m, 3, (now) => inTx(db, (tx) => recordPain(tx, { actor: nurse, sessionId, now, input: { at: iso(at(s, m)), score: plan.painIntra!, scale: "NRS", phase: "INTRA" } })));
+  }
+  for (const e of plan.sideEffects ?? []) {
+    const m = infusionStart + e.atMin;
+    if (m <= endMin)
+      push(m, 3, (now) => inTx(db, (tx) => recordSideEffect(tx, { actor: nurse, sessionId, now, input: { at: iso(at(s, m)), kind: e.kind, severity: e.severity, intervention: e.intervention, note: e.note } })));
+  }
+  const stopMin = infusionStart + plan.durationMin;
+  if (plan.stopAtMin === undefined) {
+    push(stopMin, 4, (now) => inTx(db, (tx) => chartDoseEvent(tx, { actor: nurse, sessionId, now, input: { type: "STOP", at: iso(at(s, stopMin)), reason: "Infusion complete" } })));
+    push(stopMin + 15, 5, (now) => inTx(db, (tx) => recordPain(tx, { actor: nurse, sessionId, now, input: { at: iso(at(s, stopMin + 15)), score: plan.painPost, scale: "NRS", phase: "POST" } })));
+  }
+  events.sort((a, b) => a.min - b.min || a.order - b.order);
+  for (const e of events) await e.run(at(s, e.min + 1));
+
+  if (plan.stopAtMin === undefined && plan.complete !== false) {
+    const done = at(s, stopMin + 30);
+    await inTx(db, (tx) => completeSession(tx, { actor: nurse, sessionId, now: done, input: { dischargeReady: true, dischargeNote: "Alert, oriented, escorted home by family." } }));
+    if (plan.sign !== false) await inTx(db, (tx) => signSession(tx, { actor: nurse, sessionId, now: at(s, stopMin + 35) }));
+  }
+  for (const f of plan.followUps ?? []) {
+    const when = new Date(s.getTime() + f.afterDays * DAY);
+    await inTx(db, (tx) => recordPain(tx, { actor: nurse, sessionId, now: when, input: { at: iso(when), score: f.nrs, scale: "NRS", phase: "FOLLOW_UP" } }));
+  }
+  return sessionId;
+}
+
+/** Clinic-local 09:00 `daysAgo` days before now (New York is UTC-5 in winter, UTC-4 in summer). */
+function morning(now: Date, daysAgo: number, hourUtc = 14) {
+  const d = new Date(now.getTime() - daysAgo * DAY);
+  d.setUTCHours(hourUtc, 0, 0, 0);
+  return d;
+}
+
+export async function seedDemo(db: PrismaClient, now = new Date()) {
+  const existing = await db.clinic.findFirst({ where: { name: "Demo Pain Clinic" } });
+  if (existing) return { created: false };
+
+  const clinic = await createClinic(db, { name: "Demo Pain Clinic", timezone: "America/New_York" });
+  const nurseUser = await createUser(db, { clinicId: clinic.id, email: "nurse@demo.clinic", name: "Nora Patel, RN", role: "NURSE" });
+  const physicianUser = await createUser(db, { clinicId: clinic.id, email: "physician@demo.clinic", name: "Dr. Samuel Okoye", role: "PHYSICIAN" });
+  await createUser(db, { clinicId: clinic.id, email: "admin@demo.clinic", name: "Alex Morgan", role: "ADMIN" });
+  const protocols = await createSeededProtocols(db, clinic.id);
+  const nurse = actorFor(nurseUser);
+  const physician = actorFor(physicianUser);
+  const find = (re: RegExp) => {
+    const p = protocols.find((x) => re.test(x.protocol.name));
+    if (!p) throw new Error(`seed: no protocol matching ${re}`);
+    return p.version;
+  };
+
+  const other = await createClinic(db, { name: "Other Clinic", timezone: "America/Chicago" });
+  const otherNurse = await createUser(db, { clinicId: other.id, email: "nurse@other.clinic", name: "Olga Berg, RN", role: "NURSE" });
+  const otherPhysician = await createUser(db, { clinicId: other.id, email: "physician@other.clinic", name: "Dr. Ines Varga", role: "PHYSICIAN" });
+  const otherProtocols = await createSeededProtocols(db, other.id);
+
+  // --- Patient 1: CRPS, outpatient protocol 0.35 mg/kg/h over 4 h (source 003), weekly.
+  const maria = await createPatient(db, {
+    clinicId: clinic.id, mrn: "DPC-1001", givenName: "Maria", familyName: "Alvarez", birthDate: "1979-03-14", sex: "FEMALE",
+    weightKg: 68.4, allergies: "Penicillin (rash)", screeningNotes: "No psychiatric history. BP controlled without medication.",
+  });
+  const crps = find(/CRPS outpatient/i);
+  const mariaSeries = await inTx(db, (tx) => orderSeries(tx, { actor: physician, patientId: maria.id, input: { protocolVersionId: crps.id, plannedSessions: 6, intervalDays: 7, startDate: morning(now, 42).toISOString().slice(0, 10) } }));
+  const mariaPain = [[8, 5, 6], [8, 4, 6], [7, 3, 5], [7, 3, 4], [6, 2, 4]] as const;
+  for (let i = 0; i < 5; i++) {
+    const [pre, post, follow] = mariaPain[i]!;
+    await chartSession(db, nurse, mariaSeries.series.id, {
+      start: morning(now, 42 - i * 7), weightKg: i < 3 ? 68.4 : 67.9, concentrationMgPerMl: 1,
+      steps: i === 2
+        ? [{ atMin: 0, rateMgPerKgPerH: 0.35 }, { atMin: 90, rateMgPerKgPerH: 0.45, reason: "Pain 7/10 at 90 min; increased per Dr. Okoye's standing order" }, { atMin: 150, rateMgPerKgPerH: 0.35, reason: "Back to protocol rate after relief" }]
+        : [{ atMin: 0, rateMgPerKgPerH: 0.35 }],
+      durationMin: 240, baseline: { sbp: 124 + i, dbp: 78, hr: 72, spo2: 98, rr: 14 }, sbpRisePerH: i === 1 ? 14 : 5,
+      painPre: pre, painPost: post, painIntra: Math.round((pre + post) / 2),
+      sideEffects: i === 0
+        ? [{ atMin: 40, kind: "NAUSEA_VOMITING", severity: 2, intervention: "ONDANSETRON", note: "Ondansetron 4 mg IV; settled in 20 min" }]
+        : i === 1
+          ? [{ atMin: 60, kind: "DISSOCIATION", severity: 1, intervention: "REASSURANCE", note: "Floating sensation, calm" }, { atMin: 110, kind: "ELEVATED_BP", severity: 2, intervention: "RATE_SLOWED", note: "SBP rise; observed closely" }]
+          : [{ atMin: 30, kind: "DIZZINESS", severity: 1, intervention: "NONE" }],
+      followUps: [{ afterDays: 3, nrs: follow }, { afterDays: 6, nrs: Math.min(pre, follow + 2) }],
+    });
+  }
+
+  // --- Patient 2: fibromyalgia, 0.5 mg/kg over 40 min (source 000), twice weekly.
+  const james = await createPatient(db, {
+    clinicId: clinic.id, mrn: "DPC-1002", givenName: "James", familyName: "Okafor", birthDate: "1968-11-02", sex: "MALE",
+    weightKg: 91.2, allergies: "None known",
+  });
+  const fibro = find(/fibromyalgia/i);
+  const jamesSeries = await inTx(db, (tx) => orderSeries(tx, { actor: physician, patientId: james.id, input: { protocolVersionId: fibro.id, plannedSessions: 8, intervalDays: 3, startDate: morning(now, 25).toISOString().slice(0, 10) } }));
+  const jamesDays = [25, 21, 18, 14, 11, 7];
+  const jamesPain = [[7, 5], [7, 4], [6, 4], [7, 3], [6, 3], [6, 2]] as const;
+  for (let i = 0; i < jamesDays.length; i++) {
+    const [pre, post] = jamesPain[i]!;
+    const last = i === jamesDays.length - 1;
+    await chartSession(db, nurse, jamesSeries.series.id, {
+      start: morning(now, jamesDays[i]!, 15), weightKg: 91.2, concentrationMgPerMl: 2,
+      steps: [{ atMin: 0, rateMgPerKgPerH: 0.75 }], durationMin: 40,
+      baseline: { sbp: 138, dbp: 86, hr: 80, spo2: 97, rr: 16 }, sbpRisePerH: i === 3 ? 40 : 12,
+      painPre: pre, painPost: post,
+      sideEffects: i === 3
+        ? [{ atMin: 25, kind: "DISSOCIATION", severity: 3, intervention: "MIDAZOLAM", note: "Distressing; midazolam 1 mg IV. Note: benzodiazepines may blunt ketamine's effect." }]
+        : [{ atMin: 20, kind: "DROWSINESS", severity: 1, intervention: "NONE" }],
+      followUps: [{ afterDays: 2, nrs: Math.min(pre, post + 1) }],
+      sign: !last,
+    });
+  }
+
+  // --- Patient 3: neuropathic pain, 0.1-0.3 mg/kg/h over 2-4 h (source 000); positive screen.
+  const linh = await createPatient(db, {
+    clinicId: clinic.id, mrn: "DPC-1003", givenName: "Linh", familyName: "Tran", birthDate: "1985-07-21", sex: "FEMALE",
+    weightKg: 58.0, allergies: "Sulfa drugs", screening: { cardiovascular: true },
+    screeningNotes: "Hypertension on amlodipine, controlled (128/82 at intake).",
+  });
+  const neuro = find(/neuropathic/i);
+  const linhSeries = await inTx(db, (tx) => orderSeries(tx, { actor: physician, patientId: linh.id, input: {
+    protocolVersionId: neuro.id, plannedSessions: 5, intervalDays: 1, startDate: morning(now, 3).toISOString().slice(0, 10),
+    screeningOverrideReason: "Hypertension controlled on amlodipine; BP reviewed at intake. Monitor BP every 15 min.",
+  } }));
+  for (let i = 0; i < 3; i++) {
+    await chartSession(db, nurse, linhSeries.series.id, {
+      start: morning(now, 3 - i, 13), weightKg: 58.0, concentrationMgPerMl: 1,
+      steps: [{ atMin: 0, rateMgPerKgPerH: 0.1 }, { atMin: 30, rateMgPerKgPerH: 0.2, reason: "Tolerating well" }, { atMin: 60, rateMgPerKgPerH: 0.3, reason: "Titrated to target" }],
+      pauses: i === 1 ? [{ atMin: 100, resumeMin: 110, reason: "Nausea; paused 10 min" }] : undefined,
+      durationMin: 180, baseline: { sbp: 130, dbp: 82, hr: 70, spo2: 99, rr: 14 }, sbpRisePerH: 8,
+      painPre: 6 - (i === 2 ? 1 : 0), painPost: 3, painIntra: 4,
+      sideEffects: i === 1 ? [{ atMin: 100, kind: "NAUSEA_VOMITING", severity: 2, intervention: "INFUSION_PAUSED", note: "Paused 10 min, ondansetron 4 mg" }] : [],
+      sign: i < 2,
+    });
+  }
+  // today's session, in progress (opened 70 minutes ago) — for the nurse's worklist
+  const todayStart = new Date(now.getTime() - 70 * MIN);
+  await chartSession(db, nurse, linhSeries.series.id, {
+    start: todayStart, weightKg: 58.0, concentrationMgPerMl: 1,
+    steps: [{ atMin: 0, rateMgPerKgPerH: 0.1 }, { atMin: 30, rateMgPerKgPerH: 0.2, reason: "Tolerating well" }],
+    durationMin: 180, stopAtMin: 62, baseline: { sbp: 128, dbp: 80, hr: 68, spo2: 99, rr: 14 }, sbpRisePerH: 8, painPre: 6, painPost: 3,
+  });
+
+  // The physician has reviewed the older flags of patient 1's first sessions.
+  const oldFlags = await db.flag.findMany({ where: { seriesId: mariaSeries.series.id, acknowledgedAt: null, session: { sequence: { lte: 2 } } }, select: { id: true } });
+  if (oldFlags.length)
+    await inTx(db, (tx) => acknowledgeFlags(tx, { actor: physician, flagIds: oldFlags.map((f) => f.id), reason: "Reviewed with the nurse; transient, resolved without sequelae.", now: morning(now, 28, 20) }));
+
+  // --- Other Clinic: one patient and a short series, to prove isolation.
+  const peter = await createPatient(db, { clinicId: other.id, mrn: "OC-2001", givenName: "Peter", familyName: "Novak", birthDate: "1972-01-30", sex: "MALE", weightKg: 80 });
+  const otherIv = otherProtocols.find((p) => /neuropathic/i.test(p.protocol.name))!.version;
+  const peterSeries = await inTx(db, (tx) => orderSeries(tx, { actor: actorFor(otherPhysician, other.timezone), patientId: peter.id, input: { protocolVersionId: otherIv.id, plannedSessions: 3, startDate: morning(now, 10).toISOString().slice(0, 10) } }));
+  await chartSession(db, actorFor(otherNurse, other.timezone), peterSeries.series.id, {
+    start: morning(now, 10), weightKg: 80, concentrationMgPerMl: 1, steps: [{ atMin: 0, rateMgPerKgPerH: 0.2 }], durationMin: 120,
+    baseline: { sbp: 122, dbp: 76, hr: 66, spo2: 98, rr: 13 }, painPre: 7, painPost: 4,
+  });
+
+  return { created: true, clinicId: clinic.id };
+}
