@@ -255,6 +255,11 @@ export function formatMg(ug: number): string {
   return formatScaled(ug, 3, 2);
 }
 
+/** µg -> "24.500" (mg, 3 decimals = whole µg, no unit): for flag texts, where 2 decimals could hide a 1 µg excess. */
+export function formatMgPrecise(ug: number): string {
+  return formatScaled(ug, 3, DOSE_DECIMALS);
+}
+
 /** µg/kg -> "0.500" (mg/kg, 3 decimals, no unit). */
 export function formatMgPerKg(ugPerKg: number): string {
   return formatScaled(ugPerKg, 3, 3);

@@ -1,0 +1,210 @@
+// A protocol's limits as a plain object, one field per ProtocolVersion column of
+// prisma/schema.prisma. All dose fields are integers in stored units (decision 0002).
+
+export type DoseBasis = "RATE_PER_KG" | "AMOUNT_PER_KG" | "FIXED_TOTAL" | "DAILY_PER_KG" | "PER_DOSE_PER_KG";
+
+export const DOSE_BASES: readonly DoseBasis[] = [
+  "RATE_PER_KG",
+  "AMOUNT_PER_KG",
+  "FIXED_TOTAL",
+  "DAILY_PER_KG",
+  "PER_DOSE_PER_KG",
+];
+
+export interface ProtocolLimits {
+  doseBasis: DoseBasis;
+  /** documented (soft) range for rates after the start, µg/kg/h */
+  softMinRateUgPerKgPerH: number | null;
+  softMaxRateUgPerKgPerH: number | null;
+  /** documented start range, when the source gives one apart from the titration ceiling */
+  startMinRateUgPerKgPerH: number | null;
+  startMaxRateUgPerKgPerH: number | null;
+  /** at or above needs a physician's override */
+  hardMaxRateUgPerKgPerH: number;
+  softMaxBolusUgPerKg: number | null;
+  /** at or above needs a physician's override */
+  hardMaxBolusUgPerKg: number;
+  maxStepUgPerKgPerH: number | null;
+  maxCumulativeUgPerKg: number | null;
+  maxCumulativeUg: number | null;
+  minDurationMin: number | null;
+  maxDurationMin: number | null;
+  defaultPlannedSessions: number | null;
+  minIntervalHours: number | null;
+  maxSessionsPer7Days: number | null;
+  vitalsIntervalMin: number;
+  sbpHighMmHg: number;
+  dbpHighMmHg: number;
+  bpRisePct: number;
+  hrHighPerMin: number;
+  hrLowPerMin: number;
+  spo2LowPct: number;
+  rrLowPerMin: number;
+  rrHighPerMin: number;
+}
+
+/**
+ * 1 mg/kg/h: DOMAIN.md's default hard limit, the edge of the anesthetic range (source 000:
+ * "far lower than the 1 to 4.5 mg/kg typically used for anesthesia").
+ */
+export const ANESTHETIC_RATE_UG_PER_KG_PER_H = 1000;
+/** 1 mg/kg: a single bolus at or above it is in the anesthetic range (source 000, as above). */
+export const ANESTHETIC_BOLUS_UG_PER_KG = 1000;
+
+export type VitalsThresholds = Pick<
+  ProtocolLimits,
+  | "vitalsIntervalMin"
+  | "sbpHighMmHg"
+  | "dbpHighMmHg"
+  | "bpRisePct"
+  | "hrHighPerMin"
+  | "hrLowPerMin"
+  | "spo2LowPct"
+  | "rrLowPerMin"
+  | "rrHighPerMin"
+>;
+
+/**
+ * [default] values from DOMAIN.md "What is monitored" (clinic defaults, not from the source
+ * documents): vitals at least every 15 min; SBP >= 160, DBP >= 100, rise >= 20% from
+ * baseline; HR >= 120 or <= 50; SpO2 < 92%; RR < 10 or > 24. Same as the schema defaults.
+ */
+export const DEFAULT_VITALS_THRESHOLDS: Readonly<VitalsThresholds> = Object.freeze({
+  vitalsIntervalMin: 15,
+  sbpHighMmHg: 160,
+  dbpHighMmHg: 100,
+  bpRisePct: 20,
+  hrHighPerMin: 120,
+  hrLowPerMin: 50,
+  spo2LowPct: 92,
+  rrLowPerMin: 10,
+  rrHighPerMin: 24,
+});
+
+type NullableIntField = {
+  [K in keyof ProtocolLimits]: ProtocolLimits[K] extends number | null ? K : never;
+}[keyof ProtocolLimits];
+
+/**
+ * Field -> message for limits that contradict each other or make no sense; {} when valid.
+ * Checks: integers; positive numbers; low <= high; the start range inside the soft range;
+ * soft limits below the hard limit (at the hard limit the top of the documented range would
+ * itself need an override); hard limits not above the anesthetic edge (DOMAIN.md: a
+ * protocol may set a lower hard limit, not a higher one); vitals thresholds inside
+ * physiology and low < high.
+ */
+export function validateProtocolLimits(l: ProtocolLimits): Record<string, string> {
+  const errors: Record<string, string> = {};
+  const fail = (field: keyof ProtocolLimits, message: string) => {
+    if (!(field in errors)) errors[field] = message;
+  };
+
+  const nullablePositive: NullableIntField[] = [
+    "softMinRateUgPerKgPerH",
+    "softMaxRateUgPerKgPerH",
+    "startMinRateUgPerKgPerH",
+    "startMaxRateUgPerKgPerH",
+    "softMaxBolusUgPerKg",
+    "maxStepUgPerKgPerH",
+    "maxCumulativeUgPerKg",
+    "maxCumulativeUg",
+    "minDurationMin",
+    "maxDurationMin",
+    "defaultPlannedSessions",
+    "minIntervalHours",
+    "maxSessionsPer7Days",
+  ];
+  for (const field of nullablePositive) {
+    const value = l[field];
+    if (value === null) continue;
+    if (!Number.isSafeInteger(value)) fail(field, "must be a whole number");
+    else if (value <= 0) fail(field, "must be above 0");
+  }
+  const requiredPositive: NullableIntField[] = [
+    "hardMaxRateUgPerKgPerH",
+    "hardMaxBolusUgPerKg",
+    "vitalsIntervalMin",
+    "sbpHighMmHg",
+    "dbpHighMmHg",
+    "bpRisePct",
+    "hrHighPerMin",
+    "hrLowPerMin",
+    "spo2LowPct",
+    "rrLowPerMin",
+    "rrHighPerMin",
+  ];
+  for (const field of requiredPositive) {
+    const value = l[field];
+    if (value === null || !Number.isSafeInteger(value)) fail(field, "must be a whole number");
+    else if (value <= 0) fail(field, "must be above 0");
+  }
+  if (!DOSE_BASES.includes(l.doseBasis)) errors.doseBasis = "is not a known dose basis";
+
+  const ordered = (lowField: keyof ProtocolLimits, highField: keyof ProtocolLimits, message: string) => {
+    const low = l[lowField];
+    const high = l[highField];
+    if (typeof low === "number" && typeof high === "number" && low > high) fail(highField, message);
+  };
+  ordered("softMinRateUgPerKgPerH", "softMaxRateUgPerKgPerH", "must not be below the documented minimum rate");
+  ordered("startMinRateUgPerKgPerH", "startMaxRateUgPerKgPerH", "must not be below the minimum start rate");
+  ordered("minDurationMin", "maxDurationMin", "must not be below the minimum duration");
+  ordered("hrLowPerMin", "hrHighPerMin", "must be above the low heart-rate threshold");
+  ordered("rrLowPerMin", "rrHighPerMin", "must be above the low respiratory-rate threshold");
+  ordered("dbpHighMmHg", "sbpHighMmHg", "must be above the diastolic threshold");
+
+  // The start range is part of the documented span (CRPS multi-day: 0.1-0.3 inside 0.1-0.7).
+  if (l.startMinRateUgPerKgPerH !== null && l.softMinRateUgPerKgPerH !== null && l.startMinRateUgPerKgPerH < l.softMinRateUgPerKgPerH) {
+    fail("startMinRateUgPerKgPerH", "must be inside the documented rate range");
+  }
+  if (l.startMaxRateUgPerKgPerH !== null && l.softMaxRateUgPerKgPerH !== null && l.startMaxRateUgPerKgPerH > l.softMaxRateUgPerKgPerH) {
+    fail("startMaxRateUgPerKgPerH", "must be inside the documented rate range");
+  }
+
+  const belowHard = (field: NullableIntField, hard: number, label: string) => {
+    const value = l[field];
+    if (value !== null && value >= hard) fail(field, `must be below the hard limit (${label})`);
+  };
+  belowHard("softMaxRateUgPerKgPerH", l.hardMaxRateUgPerKgPerH, "rate");
+  belowHard("softMinRateUgPerKgPerH", l.hardMaxRateUgPerKgPerH, "rate");
+  belowHard("startMaxRateUgPerKgPerH", l.hardMaxRateUgPerKgPerH, "rate");
+  belowHard("startMinRateUgPerKgPerH", l.hardMaxRateUgPerKgPerH, "rate");
+  belowHard("softMaxBolusUgPerKg", l.hardMaxBolusUgPerKg, "bolus");
+  if (l.hardMaxRateUgPerKgPerH > ANESTHETIC_RATE_UG_PER_KG_PER_H) {
+    fail("hardMaxRateUgPerKgPerH", "must not be above 1.000 mg/kg/h, the edge of the anesthetic range");
+  }
+  if (l.hardMaxBolusUgPerKg > ANESTHETIC_BOLUS_UG_PER_KG) {
+    fail("hardMaxBolusUgPerKg", "must not be above 1.000 mg/kg, the edge of the anesthetic range");
+  }
+
+  // Vitals thresholds must be reachable values (bounds as in vitals.ts).
+  if (l.vitalsIntervalMin > 24 * 60) fail("vitalsIntervalMin", "must be at most 1440 minutes");
+  if (l.spo2LowPct > 100) fail("spo2LowPct", "must be at most 100%");
+  if (l.bpRisePct > 200) fail("bpRisePct", "must be at most 200%");
+  if (l.sbpHighMmHg > 300) fail("sbpHighMmHg", "must be at most 300 mmHg");
+  if (l.dbpHighMmHg > 200) fail("dbpHighMmHg", "must be at most 200 mmHg");
+  if (l.hrHighPerMin > 250) fail("hrHighPerMin", "must be at most 250/min");
+  if (l.rrHighPerMin > 80) fail("rrHighPerMin", "must be at most 80/min");
+  if (l.maxSessionsPer7Days !== null && l.maxSessionsPer7Days > 7 * 24) {
+    fail("maxSessionsPer7Days", "must be at most 168");
+  }
+  return errors;
+}
+
+export interface DocumentedBand {
+  minUgPerKgPerH: number | null;
+  maxUgPerKgPerH: number | null;
+  startMinUgPerKgPerH: number | null;
+  startMaxUgPerKgPerH: number | null;
+  hardMaxUgPerKgPerH: number;
+}
+
+/** The rate band a chart draws: documented span, start range and hard line, µg/kg/h. */
+export function documentedBand(l: ProtocolLimits): DocumentedBand {
+  return {
+    minUgPerKgPerH: l.softMinRateUgPerKgPerH,
+    maxUgPerKgPerH: l.softMaxRateUgPerKgPerH,
+    startMinUgPerKgPerH: l.startMinRateUgPerKgPerH,
+    startMaxUgPerKgPerH: l.startMaxRateUgPerKgPerH,
+    hardMaxUgPerKgPerH: l.hardMaxRateUgPerKgPerH,
+  };
+}

@@ -1,0 +1,34 @@
+import { describe, expect, it } from "vitest";
+import { INTERVENTIONS, SEVERITY_LABELS, SIDE_EFFECT_KINDS, interventionLabel, sideEffectLabel } from "./side-effects";
+
+describe("side-effect vocabulary", () => {
+  it("has the 15 kinds of DOMAIN.md, unique codes", () => {
+    const codes = SIDE_EFFECT_KINDS.map((k) => k.code);
+    expect(codes).toEqual([
+      "DISSOCIATION", "HALLUCINATIONS", "VIVID_DREAMS", "NAUSEA_VOMITING", "ELEVATED_BP", "DROWSINESS",
+      "DIZZINESS", "CONFUSION", "ANXIETY", "COGNITIVE_IMPAIRMENT", "DELIRIUM", "LARYNGOSPASM",
+      "URINARY_CYSTITIS", "HEPATOTOXICITY", "OTHER",
+    ]);
+    expect(new Set(codes).size).toBe(codes.length);
+  });
+  it("has the interventions, unique codes", () => {
+    const codes = INTERVENTIONS.map((k) => k.code);
+    expect(codes).toEqual([
+      "NONE", "RATE_SLOWED", "INFUSION_PAUSED", "INFUSION_STOPPED", "ONDANSETRON", "MIDAZOLAM", "LORAZEPAM",
+      "CLONIDINE", "LABETALOL", "REASSURANCE", "OTHER",
+    ]);
+  });
+  it.each<[number, string]>([[0, "none"], [1, "mild"], [2, "moderate"], [3, "severe"]])("severity %d is %s", (i, label) => {
+    expect(SEVERITY_LABELS[i]).toBe(label);
+  });
+  it.each<[string, string]>([
+    ["NAUSEA_VOMITING", "Nausea / vomiting"],
+    ["UNKNOWN_CODE", "UNKNOWN_CODE"],
+  ])("labels %s", (code, label) => {
+    expect(sideEffectLabel(code)).toBe(label);
+  });
+  it("labels benzodiazepines with the blunting note", () => {
+    expect(interventionLabel("MIDAZOLAM")).toMatch(/blunt/);
+    expect(interventionLabel("ONDANSETRON")).toBe("Ondansetron");
+  });
+});
