@@ -1,4 +1,5 @@
 import "server-only";
+import type { Prisma } from "@/lib/generated/prisma/client";
 import type { Tx } from "./db";
 import type { Actor } from "./actor";
 
@@ -28,17 +29,16 @@ export async function writeAudit(
     after?: unknown;
   },
 ): Promise<void> {
-  await tx.auditEvent.create({
-    data: {
-      clinicId: e.clinicId,
-      actorId: e.actorId,
-      action: e.action,
-      entityType: e.entityType,
-      entityId: e.entityId,
-      before: e.before === undefined ? undefined : (snapshot(e.before) as never),
-      after: e.after === undefined ? undefined : (snapshot(e.after) as never),
-    },
-  });
+  const data: Prisma.AuditEventUncheckedCreateInput = {
+    clinicId: e.clinicId,
+    actorId: e.actorId,
+    action: e.action,
+    entityType: e.entityType,
+    entityId: e.entityId,
+  };
+  if (e.before !== undefined) data.before = snapshot(e.before) as Prisma.InputJsonValue;
+  if (e.after !== undefined) data.after = snapshot(e.after) as Prisma.InputJsonValue;
+  await tx.auditEvent.create({ data });
 }
 
 /** Audit helper bound to an actor. */

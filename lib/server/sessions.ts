@@ -221,7 +221,7 @@ export async function chartVitals(
     ...evaluateVitals({ limits: s.limits, vitals: input, baseline: input.isBaseline ? null : baseline }),
     ...(input.correctsId
       ? []
-      : evaluateVitalsOverdue({ limits: s.limits, previousAtMs: previous?.at.getTime() ?? s.openedAt.getTime(), atMs: at.getTime() })),
+      : evaluateVitalsOverdue({ limits: s.limits, previousAtMs: previous?.at.getTime() ?? null, atMs: at.getTime() })),
   ];
   const row = await tx.vitalSigns.create({
     data: {
@@ -249,7 +249,9 @@ export async function recordPain(
 ) {
   requirePermission(actor, "session:chart");
   const s = await loadSessionForWrite(tx, actor, sessionId);
-  assertOpen(s, "observation");
+  // Follow-up scores (days after the infusion, often by phone) belong to the session they
+  // follow and are accepted after it is signed: they do not change what was charted.
+  if (input.phase !== "FOLLOW_UP") assertOpen(s, "observation");
   const at = resolveChartTime(s, input.at, input.backTimeReason, now, { followUp: input.phase === "FOLLOW_UP" });
   const rows = await tx.painScore.findMany({ where: { sessionId }, orderBy: { at: "asc" } });
   await assertCorrectable(rows, input.correctsId);
@@ -378,7 +380,7 @@ export async function completeSession(
 }
 
 /** Optimistic concurrency: the update only lands on the version the caller read. */
-async function lockStep(tx: Tx, id: string, rowVersion: number, data: Prisma.InfusionSessionUpdateManyMutationInput) {
+async function lockStep(tx: Tx, id: string, rowVersion: number, data: Prisma.InfusionSessionUncheckedUpdateManyInput) {
   const { count } = await tx.infusionSession.updateMany({ where: { id, rowVersion }, data: { ...data, rowVersion: { increment: 1 } } });
   if (count !== 1) throw conflict("This session changed since you opened it: reload and try again.");
 }

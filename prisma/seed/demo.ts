@@ -203,7 +203,7 @@ export async function seedDemo(db: PrismaClient, now = new Date()) {
     await chartSession(db, nurse, jamesSeries.series.id, {
       start: morning(now, jamesDays[i]!, 15), weightKg: 91.2, concentrationMgPerMl: 2,
       steps: [{ atMin: 0, rateMgPerKgPerH: 0.75 }], durationMin: 40,
-      baseline: { sbp: 138, dbp: 86, hr: 80, spo2: 97, rr: 16 }, sbpRisePerH: i === 3 ? 40 : 12,
+      baseline: { sbp: 138, dbp: 86, hr: 80, spo2: 97, rr: 16 }, sbpRisePerH: i === 3 ? 66 : 12,
       painPre: pre, painPost: post,
       sideEffects: i === 3
         ? [{ atMin: 25, kind: "DISSOCIATION", severity: 3, intervention: "MIDAZOLAM", note: "Distressing; midazolam 1 mg IV. Note: benzodiazepines may blunt ketamine's effect." }]

@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# `npm test`: the whole suite. Unit (pure domain), integration (services against real
+# PostgreSQL, in a database of their own) and end-to-end (the built app on a fresh seeded
+# database, driven by Playwright in Debian's Chromium, plus the JSON API over HTTP).
+# Needs PostgreSQL at TEST_PG_URL (default postgresql://postgres@127.0.0.1:5432/postgres)
+# and Chromium at CHROMIUM_PATH (default /usr/bin/chromium).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export NEXT_TELEMETRY_DISABLED=1
+PG_SERVER_URL="${TEST_PG_URL:-postgresql://postgres@127.0.0.1:5432/postgres}"
+E2E_PORT="${E2E_PORT:-3100}"
+E2E_DB="titrate_e2e_$$_$(date +%s)"
+E2E_URL="$(node -e 'const u=new URL(process.argv[1]);u.pathname="/"+process.argv[2];console.log(u.toString())' "$PG_SERVER_URL" "$E2E_DB")"
+SERVER_PID=""
+
+cleanup() {
+  [ -n "$SERVER_PID" ] && kill "$SERVER_PID" 2>/dev/null || true
+  node -e '
+    const pg=require("pg");const c=new pg.Client({connectionString:process.argv[1]});
+    c.connect().then(()=>c.query(`DROP DATABASE IF EXISTS "${process.argv[2]}" WITH (FORCE)`)).then(()=>c.end()).catch(()=>process.exit(0));
+  ' "$PG_SERVER_URL" "$E2E_DB" || true
+}
+trap cleanup EXIT
+
+step() { printf '\n\033[1m== %s ==\033[0m\n' "$*"; }
+
+step "Type check"
+npx tsc --noEmit -p .
+
+step "Unit tests (lib/domain)"
+npx vitest run --project unit
+
+step "Integration tests (real PostgreSQL)"
+npx vitest run --project integration
+
+step "End-to-end: database $E2E_DB"
+node -e '
+  const pg=require("pg");const c=new pg.Client({connectionString:process.argv[1]});
+  c.connect().then(()=>c.query(`CREATE DATABASE "${process.argv[2]}"`)).then(()=>c.end()).catch(e=>{console.error(e.message);process.exit(1)});
+' "$PG_SERVER_URL" "$E2E_DB"
+DATABASE_URL="$E2E_URL" npx prisma migrate deploy
+DATABASE_URL="$E2E_URL" npx tsx --conditions=react-server prisma/seed.ts
+
+step "End-to-end: build and serve on :$E2E_PORT"
+DATABASE_URL="$E2E_URL" npx next build
+DATABASE_URL="$E2E_URL" NEXTAUTH_SECRET="e2e-secret-$$-$RANDOM" NEXTAUTH_URL="http://127.0.0.1:$E2E_PORT" \
+  TITRATE_LOG_FILE="${TITRATE_LOG_FILE:-test-results/server.log}" \
+  npx next start -p "$E2E_PORT" -H 127.0.0.1 > >(mkdir -p test-results; tee test-results/server.log) 2>&1 &
+SERVER_PID=$!
+for _ in $(seq 1 120); do
+  curl -fsS -o /dev/null "http://127.0.0.1:$E2E_PORT/login" && break
+  sleep 0.5
+done
+curl -fsS -o /dev/null "http://127.0.0.1:$E2E_PORT/login"
+
+step "End-to-end: Playwright (Chromium)"
+E2E_BASE_URL="http://127.0.0.1:$E2E_PORT" E2E_DATABASE_URL="$E2E_URL" npx playwright test
