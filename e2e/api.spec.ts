@@ -11,6 +11,7 @@ let nurse: APIRequestContext;
 let physician: APIRequestContext;
 let admin: APIRequestContext;
 let otherNurse: APIRequestContext;
+let otherPhysician: APIRequestContext;
 let sessionId = "";
 let seriesId = "";
 const mrn = `API-${Date.now().toString(36).toUpperCase()}`;
@@ -26,8 +27,9 @@ async function getSession(ctx: APIRequestContext = nurse) {
 }
 
 test.beforeAll(async () => {
-  [nurse, physician, admin, otherNurse] = await Promise.all([
-    apiAs(baseURL(), USERS.nurse), apiAs(baseURL(), USERS.physician), apiAs(baseURL(), USERS.admin), apiAs(baseURL(), USERS.otherNurse),
+  [nurse, physician, admin, otherNurse, otherPhysician] = await Promise.all([
+    apiAs(baseURL(), USERS.nurse), apiAs(baseURL(), USERS.physician), apiAs(baseURL(), USERS.admin),
+    apiAs(baseURL(), USERS.otherNurse), apiAs(baseURL(), USERS.otherPhysician),
   ]);
 });
 
@@ -144,7 +146,7 @@ test("roles and clinics: 403 for the wrong role, 404 for another clinic, nothing
   expect((await admin.post(`/api/sessions/${sessionId}/vitals`, { data: { at: minutesAgo(0), systolicMmHg: 120, diastolicMmHg: 80, heartRatePerMin: 70, spo2Pct: 98, respRatePerMin: 14 } })).status()).toBe(403);
   expect((await otherNurse.get(`/api/sessions/${sessionId}`)).status()).toBe(404);
   expect((await otherNurse.post(`/api/sessions/${sessionId}/vitals`, { data: { at: minutesAgo(0), systolicMmHg: 120, diastolicMmHg: 80, heartRatePerMin: 70, spo2Pct: 98, respRatePerMin: 14 } })).status()).toBe(404);
-  expect((await otherNurse.post(`/api/flags/${flag.id}/acknowledge`, { data: { reason: "not mine" } })).status()).toBe(404);
+  expect((await otherPhysician.post(`/api/flags/${flag.id}/acknowledge`, { data: { reason: "not my clinic" } })).status()).toBe(404);
   const after = await getSession();
   expect(after.vitals).toHaveLength(s.vitals.length);
   expect(after.flags.filter((f: { acknowledgedAt: string | null }) => f.acknowledgedAt)).toHaveLength(0);

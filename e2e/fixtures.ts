@@ -6,6 +6,7 @@ export const USERS = {
   physician: "physician@demo.clinic",
   admin: "admin@demo.clinic",
   otherNurse: "nurse@other.clinic",
+  otherPhysician: "physician@other.clinic",
 } as const;
 
 /** Signs in through the login form, as a person would. */
