@@ -1,0 +1,22 @@
+import type { Metadata } from "next";
+import { notFound } from "next/navigation";
+import { SessionScreen } from "@/app/_components/session/session-screen";
+import { AppError } from "@/lib/errors";
+import { requirePageActor } from "@/lib/server/actor";
+import { getSessionChart } from "@/lib/server/sessions";
+
+export const metadata: Metadata = { title: "Session chart" };
+
+export default async function SessionPage({ params }: { params: Promise<{ id: string }> }) {
+  const { id } = await params;
+  const actor = await requirePageActor();
+  let chart;
+  try {
+    chart = await getSessionChart({ actor, sessionId: id });
+  } catch (err) {
+    // another clinic's session is NOT_FOUND too (lib/server scopes every query by clinic)
+    if (err instanceof AppError && err.code === "NOT_FOUND") notFound();
+    throw err;
+  }
+  return <SessionScreen chart={chart} timeZone={actor.clinicTimezone} role={actor.role} />;
+}

@@ -1,0 +1,120 @@
+"use client";
+import { CartesianGrid, Line, LineChart, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
+import { downsampleSeries } from "@/lib/domain/downsample";
+import type { ProtocolLimits } from "@/lib/domain/protocol";
+import { ChartFrame, LegendSwatch } from "./chart-frame";
+import { clockTickFormatter, clockTicks, sessionDomain } from "./time-axis";
+
+export interface VitalsPoint {
+  t: number;
+  systolicMmHg: number;
+  diastolicMmHg: number;
+  heartRatePerMin: number;
+  spo2Pct: number;
+  respRatePerMin: number;
+}
+
+const C = { sbp: "#1d4ed8", dbp: "#60a5fa", hr: "#7c3aed", spo2: "#0f766e", rr: "#a16207", limit: "#b91c1c", rise: "#b45309" };
+const MAX_POINTS = 2000;
+
+/** Readings past a threshold survive downsampling, so a long chart never hides an alarm. */
+function crossesThreshold(p: VitalsPoint, l: ProtocolLimits, riseSbp: number | null) {
+  return p.systolicMmHg >= l.sbpHighMmHg || p.diastolicMmHg >= l.dbpHighMmHg || (riseSbp !== null && p.systolicMmHg >= riseSbp)
+    || p.heartRatePerMin >= l.hrHighPerMin || p.heartRatePerMin <= l.hrLowPerMin
+    || p.spo2Pct < l.spo2LowPct || p.respRatePerMin < l.rrLowPerMin || p.respRatePerMin > l.rrHighPerMin;
+}
+
+export function VitalsChart({
+  points, baselineSbp, limits, openedAtMs, endMs, timeZone,
+}: {
+  points: VitalsPoint[];
+  baselineSbp: number | null;
+  limits: ProtocolLimits;
+  openedAtMs: number;
+  endMs: number;
+  timeZone: string;
+}) {
+  // the BP-rise threshold: systolic × 100 >= baseline × (100 + pct), the flag engine's rule
+  const riseSbp = baselineSbp === null ? null : Math.ceil((baselineSbp * (100 + limits.bpRisePct)) / 100);
+  const keep = (p: VitalsPoint) => crossesThreshold(p, limits, riseSbp);
+  const bp = points.length > MAX_POINTS ? downsampleSeries(points, MAX_POINTS, keep, (p) => p.systolicMmHg) : points;
+  const resp = points.length > MAX_POINTS ? downsampleSeries(points, MAX_POINTS, keep, (p) => -p.spo2Pct) : points;
+  const domain = sessionDomain(openedAtMs, endMs, points.map((p) => p.t));
+  const ticks = clockTicks(domain[0], domain[1], timeZone);
+  const fmt = clockTickFormatter(timeZone, domain[1] - domain[0]);
+  const last = points.at(-1);
+  const flagged = points.filter(keep).length;
+  const maxY = Math.max(limits.sbpHighMmHg + 10, ...points.map((p) => Math.max(p.systolicMmHg, p.heartRatePerMin) + 10));
+  const minY = Math.max(0, Math.min(limits.hrLowPerMin - 10, ...points.map((p) => Math.min(p.diastolicMmHg, p.heartRatePerMin) - 10)));
+  const spo2Min = Math.max(50, Math.min(85, ...points.map((p) => p.spo2Pct - 2)));
+  const rrMax = Math.max(limits.rrHighPerMin + 6, ...points.map((p) => p.respRatePerMin + 4));
+  const summary = points.length === 0
+    ? "No vitals charted yet."
+    : `${points.length} sets of vitals. Latest at ${fmt(last!.t)}: BP ${last!.systolicMmHg}/${last!.diastolicMmHg} mmHg, HR ${last!.heartRatePerMin}/min, SpO2 ${last!.spo2Pct}%, RR ${last!.respRatePerMin}/min. ${flagged} set${flagged === 1 ? "" : "s"} past a threshold. Thresholds: SBP ≥ ${limits.sbpHighMmHg}, DBP ≥ ${limits.dbpHighMmHg}${riseSbp !== null ? `, SBP rise ≥ ${limits.bpRisePct}% (≥ ${riseSbp})` : ""}, HR ≥ ${limits.hrHighPerMin} or ≤ ${limits.hrLowPerMin}, SpO2 < ${limits.spo2LowPct}%, RR < ${limits.rrLowPerMin} or > ${limits.rrHighPerMin}.`;
+  const axisProps = { dataKey: "t", type: "number" as const, domain, ticks, tickFormatter: fmt, allowDataOverflow: true, scale: "time" as const, fontSize: 12 };
+  const limitLabel = (value: string, color = C.limit) => ({ value, position: "insideTopRight" as const, fill: color, fontSize: 11 });
+
+  return (
+    <div className="space-y-3">
+      <ChartFrame
+        testId="vitals-chart"
+        title="Vitals: blood pressure (mmHg) and heart rate (/min)"
+        summary={summary}
+        height={240}
+        legend={
+          <>
+            <LegendSwatch color={C.sbp} label="Systolic" />
+            <LegendSwatch color={C.dbp} label="Diastolic" />
+            <LegendSwatch color={C.hr} label="Heart rate" />
+            <LegendSwatch color={C.limit} dashed label="Flag thresholds" />
+            {riseSbp !== null && <LegendSwatch color={C.rise} dashed label={`SBP +${limits.bpRisePct}% from baseline ${baselineSbp}`} />}
+          </>
+        }
+      >
+        <ResponsiveContainer width="100%" height="100%">
+          <LineChart data={bp} margin={{ top: 8, right: 16, bottom: 4, left: 0 }}>
+            <CartesianGrid stroke="#e2e8f0" strokeDasharray="3 3" />
+            <XAxis {...axisProps} />
+            <YAxis domain={[minY, maxY]} width={40} fontSize={12} allowDecimals={false} />
+            <ReferenceLine y={limits.sbpHighMmHg} stroke={C.limit} strokeDasharray="6 4" label={limitLabel(`SBP ${limits.sbpHighMmHg}`)} />
+            <ReferenceLine y={limits.dbpHighMmHg} stroke={C.limit} strokeDasharray="6 4" label={limitLabel(`DBP ${limits.dbpHighMmHg}`)} />
+            {riseSbp !== null && <ReferenceLine y={riseSbp} stroke={C.rise} strokeDasharray="3 3" label={limitLabel(`+${limits.bpRisePct}% ${riseSbp}`, C.rise)} />}
+            <ReferenceLine y={limits.hrHighPerMin} stroke={C.hr} strokeDasharray="2 4" label={limitLabel(`HR ${limits.hrHighPerMin}`, C.hr)} />
+            <ReferenceLine y={limits.hrLowPerMin} stroke={C.hr} strokeDasharray="2 4" label={limitLabel(`HR ${limits.hrLowPerMin}`, C.hr)} />
+            <Tooltip labelFormatter={(t) => fmt(Number(t))} isAnimationActive={false} />
+            <Line dataKey="systolicMmHg" name="Systolic" stroke={C.sbp} strokeWidth={2.5} dot={{ r: 3 }} isAnimationActive={false} />
+            <Line dataKey="diastolicMmHg" name="Diastolic" stroke={C.dbp} strokeWidth={2.5} dot={{ r: 3 }} isAnimationActive={false} />
+            <Line dataKey="heartRatePerMin" name="Heart rate" stroke={C.hr} strokeWidth={2} strokeDasharray="5 2" dot={{ r: 3 }} isAnimationActive={false} />
+          </LineChart>
+        </ResponsiveContainer>
+      </ChartFrame>
+      <ChartFrame
+        testId="vitals-resp-chart"
+        title="Vitals: SpO2 (%) and respiratory rate (/min)"
+        summary={points.length === 0 ? "No vitals charted yet." : `Latest SpO2 ${last!.spo2Pct}% (flag below ${limits.spo2LowPct}%), RR ${last!.respRatePerMin}/min (flag below ${limits.rrLowPerMin} or above ${limits.rrHighPerMin}).`}
+        height={170}
+        legend={
+          <>
+            <LegendSwatch color={C.spo2} label={`SpO2 (left axis), flag < ${limits.spo2LowPct}%`} />
+            <LegendSwatch color={C.rr} label={`Resp. rate (right axis), flag < ${limits.rrLowPerMin} or > ${limits.rrHighPerMin}`} />
+          </>
+        }
+      >
+        <ResponsiveContainer width="100%" height="100%">
+          <LineChart data={resp} margin={{ top: 8, right: 0, bottom: 4, left: 0 }}>
+            <CartesianGrid stroke="#e2e8f0" strokeDasharray="3 3" />
+            <XAxis {...axisProps} />
+            <YAxis yAxisId="spo2" domain={[spo2Min, 100]} width={40} fontSize={12} allowDecimals={false} />
+            <YAxis yAxisId="rr" orientation="right" domain={[0, rrMax]} width={34} fontSize={12} allowDecimals={false} />
+            <ReferenceLine yAxisId="spo2" y={limits.spo2LowPct} stroke={C.spo2} strokeDasharray="6 4" label={limitLabel(`SpO2 ${limits.spo2LowPct}`, C.spo2)} />
+            <ReferenceLine yAxisId="rr" y={limits.rrLowPerMin} stroke={C.rr} strokeDasharray="2 4" label={limitLabel(`RR ${limits.rrLowPerMin}`, C.rr)} />
+            <ReferenceLine yAxisId="rr" y={limits.rrHighPerMin} stroke={C.rr} strokeDasharray="2 4" label={limitLabel(`RR ${limits.rrHighPerMin}`, C.rr)} />
+            <Tooltip labelFormatter={(t) => fmt(Number(t))} isAnimationActive={false} />
+            <Line yAxisId="spo2" dataKey="spo2Pct" name="SpO2 %" stroke={C.spo2} strokeWidth={2.5} dot={{ r: 3 }} isAnimationActive={false} />
+            <Line yAxisId="rr" dataKey="respRatePerMin" name="Resp. rate" stroke={C.rr} strokeWidth={2} strokeDasharray="5 2" dot={{ r: 3 }} isAnimationActive={false} />
+          </LineChart>
+        </ResponsiveContainer>
+      </ChartFrame>
+    </div>
+  );
+}

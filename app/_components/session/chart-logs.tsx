@@ -1,0 +1,209 @@
+"use client";
+import { Fragment, useState } from "react";
+import { interventionLabel, SEVERITY_LABELS, sideEffectLabel } from "@/lib/domain/side-effects";
+import { formatC, formatMg, formatMgPerKgPerH, formatMlPerH, pumpRateMlPerH, rateUgPerHFromPerKg } from "@/lib/domain/units";
+import { formatDateHm, formatHm } from "./clinic-time";
+import { FormAlert, TextField } from "./fields";
+import { DOSE_TYPE_LABELS, PAIN_PHASE_LABELS, replacementOf, type Chart, type Correction, type EntryKind } from "./rows";
+import { useSession } from "./session-context";
+import { useSubmit } from "./use-submit";
+
+type Row = { id: string; at: string; enteredAt: string; enteredBy: string | null; correctsId: string | null; correctionReason: string | null; isRetraction: boolean };
+
+interface Column<R> {
+  header: string;
+  cell: (r: R) => React.ReactNode;
+  numeric?: boolean;
+}
+
+const KIND_NOUN: Record<EntryKind, string> = { "dose-events": "dose event", vitals: "vitals", pain: "pain score", "side-effects": "side effect" };
+
+/**
+ * Every row ever charted of one kind. Replaced and withdrawn rows stay, struck through, with
+ * the reason; rows in force can be corrected or marked entered in error while the session
+ * allows charting.
+ */
+function LogTable<R extends Row>({
+  kind, title, rows, columns, canEdit, toCorrection,
+}: {
+  kind: EntryKind;
+  title: string;
+  rows: R[];
+  columns: Column<R>[];
+  canEdit: boolean;
+  toCorrection: (r: R) => Correction;
+}) {
+  const { chart, timeZone, startCorrection } = useSession();
+  const [retracting, setRetracting] = useState<string | null>(null);
+  const visible = rows.filter((r) => !r.isRetraction);
+  const headingId = `log-${kind}`;
+  const day = (iso: string) => formatDateHm(Date.parse(iso), timeZone).slice(0, 10);
+  const sessionDay = day(chart.openedAt);
+  const when = (iso: string) => (day(iso) === sessionDay ? formatHm(Date.parse(iso), timeZone) : formatDateHm(Date.parse(iso), timeZone));
+
+  return (
+    <section aria-labelledby={headingId} className="card">
+      <h3 id={headingId} className="mb-2 text-base font-semibold">{title} <span className="text-sm font-normal text-slate-500">({visible.length})</span></h3>
+      {visible.length === 0 ? (
+        <p className="text-sm text-slate-600">Nothing charted yet.</p>
+      ) : (
+        <div className="overflow-x-auto">
+          <table className="table-dense" aria-labelledby={headingId}>
+            <thead>
+              <tr>
+                <th scope="col">Time</th>
+                {columns.map((c) => <th key={c.header} scope="col" className={c.numeric ? "text-right" : ""}>{c.header}</th>)}
+                <th scope="col">Charted by</th>
+                <th scope="col">Status</th>
+                {canEdit && <th scope="col" className="no-print"><span className="sr-only">Actions</span></th>}
+              </tr>
+            </thead>
+            <tbody>
+              {visible.map((r) => {
+                const replacement = replacementOf(rows, r);
+                const isStruck = replacement !== undefined;
+                const cellClass = isStruck ? "struck-cell" : "";
+                return (
+                  <Fragment key={r.id}>
+                    <tr className={isStruck ? "row-struck bg-slate-50" : ""} data-entry-id={r.id} data-state={replacement ? (replacement.isRetraction ? "entered-in-error" : "corrected") : "in-force"}>
+                      <td className={`tabular-nums ${cellClass}`}>{when(r.at)}</td>
+                      {columns.map((c) => <td key={c.header} className={`${c.numeric ? "text-right tabular-nums" : ""} ${cellClass}`}>{c.cell(r)}</td>)}
+                      <td className="text-xs">
+                        {r.enteredBy ?? "—"}
+                        <span className="block text-slate-500">at {when(r.enteredAt)}</span>
+                      </td>
+                      <td className="text-xs">
+                        {replacement ? (
+                          <span>
+                            <span className="rounded bg-slate-200 px-1.5 py-0.5 font-bold uppercase text-slate-700">
+                              {replacement.isRetraction ? "entered in error" : "corrected"}
+                            </span>
+                            <span className="mt-1 block">
+                              {replacement.correctionReason} — {replacement.enteredBy ?? "—"}, {when(replacement.enteredAt)}
+                            </span>
+                          </span>
+                        ) : r.correctsId ? (
+                          <span>
+                            <span className="rounded bg-calm-50 px-1.5 py-0.5 font-bold uppercase text-calm">correction</span>
+                            <span className="mt-1 block">{r.correctionReason}</span>
+                          </span>
+                        ) : (
+                          <span className="text-slate-500">in force</span>
+                        )}
+                      </td>
+                      {canEdit && (
+                        <td className="no-print whitespace-nowrap">
+                          {!isStruck && (
+                            <div className="flex gap-1">
+                              <button type="button" className="btn-secondary" onClick={() => startCorrection(toCorrection(r))}>Correct</button>
+                              <button type="button" className="btn-secondary" aria-expanded={retracting === r.id} onClick={() => setRetracting(retracting === r.id ? null : r.id)}>
+                                Entered in error
+                              </button>
+                            </div>
+                          )}
+                        </td>
+                      )}
+                    </tr>
+                    {retracting === r.id && (
+                      <tr className="no-print">
+                        <td colSpan={columns.length + 4}>
+                          <RetractForm kind={kind} entryId={r.id} what={`${KIND_NOUN[kind]} at ${when(r.at)}`} onClose={() => setRetracting(null)} />
+                        </td>
+                      </tr>
+                    )}
+                  </Fragment>
+                );
+              })}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </section>
+  );
+}
+
+function RetractForm({ kind, entryId, what, onClose }: { kind: EntryKind; entryId: string; what: string; onClose: () => void }) {
+  const { chart, onSaved } = useSession();
+  const [reason, setReason] = useState("");
+  const [submitted, setSubmitted] = useState(false);
+  const { submit, pending, formError, fieldErrors } = useSubmit();
+  const error = fieldErrors.correctionReason ?? (submitted && reason.trim().length < 3 ? "give a reason (at least 3 characters)" : undefined);
+  async function onSubmit(e: React.FormEvent) {
+    e.preventDefault();
+    setSubmitted(true);
+    if (reason.trim().length < 3) return;
+    const result = await submit(`/api/sessions/${chart.id}/${kind}/${entryId}/retract`, { correctionReason: reason.trim() });
+    if (!result?.ok) return;
+    onSaved(`Marked entered in error: ${what}.`);
+    onClose();
+  }
+  return (
+    <form onSubmit={onSubmit} noValidate aria-label={`Mark ${what} as entered in error`} className="space-y-2 rounded-md border-2 border-slate-300 bg-slate-50 p-3">
+      <p className="text-sm">The entry stays in the chart, struck through, and no longer counts (totals, charts, flags).</p>
+      <TextField label="Correction reason" value={reason} onChange={setReason} error={error} required autoComplete="off" />
+      <FormAlert message={formError} />
+      <div className="flex gap-2">
+        <button type="submit" className="btn-danger" disabled={pending}>{pending ? "Saving…" : "Confirm entered in error"}</button>
+        <button type="button" className="btn-secondary" onClick={onClose}>Cancel</button>
+      </div>
+    </form>
+  );
+}
+
+export function ChartLogs({ chart, canChartDose, canChartObservations }: { chart: Chart; canChartDose: boolean; canChartObservations: boolean }) {
+  const { weightG, concentrationUgPerMl } = chart;
+  return (
+    <div className="space-y-4">
+      <LogTable
+        kind="dose-events" title="Dose events" rows={chart.doseEvents} canEdit={canChartDose}
+        toCorrection={(row) => ({ kind: "dose-events", row })}
+        columns={[
+          { header: "Event", cell: (r) => DOSE_TYPE_LABELS[r.type] },
+          { header: "mg/kg/h", numeric: true, cell: (r) => (r.rateUgPerKgPerH !== null ? formatMgPerKgPerH(r.rateUgPerKgPerH) : "") },
+          { header: "mg/h", numeric: true, cell: (r) => (r.rateUgPerKgPerH !== null ? formatMg(rateUgPerHFromPerKg(r.rateUgPerKgPerH, weightG)) : "") },
+          { header: "mL/h", numeric: true, cell: (r) => (r.rateUgPerKgPerH !== null ? formatMlPerH(pumpRateMlPerH(r.rateUgPerKgPerH, weightG, concentrationUgPerMl)) : "") },
+          { header: "Bolus mg", numeric: true, cell: (r) => (r.bolusUg !== null ? formatMg(r.bolusUg) : "") },
+          {
+            header: "Reason",
+            cell: (r) => (
+              <>
+                {r.reason}
+                {r.overrideReason && <span className="block font-semibold text-hard">Override: {r.overrideReason}</span>}
+              </>
+            ),
+          },
+        ]}
+      />
+      <LogTable
+        kind="vitals" title="Vitals" rows={chart.vitals} canEdit={canChartObservations}
+        toCorrection={(row) => ({ kind: "vitals", row })}
+        columns={[
+          { header: "BP mmHg", numeric: true, cell: (r) => <>{r.systolicMmHg}/{r.diastolicMmHg}{r.isBaseline && <span className="ml-1 text-xs text-calm">baseline</span>}</> },
+          { header: "HR /min", numeric: true, cell: (r) => r.heartRatePerMin },
+          { header: "SpO2 %", numeric: true, cell: (r) => r.spo2Pct },
+          { header: "RR /min", numeric: true, cell: (r) => r.respRatePerMin },
+          { header: "Temp °C", numeric: true, cell: (r) => (r.temperatureDeciC !== null ? formatC(r.temperatureDeciC) : "") },
+          { header: "RASS", numeric: true, cell: (r) => (r.sedationRass !== null ? (r.sedationRass > 0 ? `+${r.sedationRass}` : r.sedationRass) : "") },
+        ]}
+      />
+      <LogTable
+        kind="pain" title="Pain scores" rows={chart.painScores} canEdit={canChartObservations}
+        toCorrection={(row) => ({ kind: "pain", row })}
+        columns={[
+          { header: "Phase", cell: (r) => PAIN_PHASE_LABELS[r.phase] },
+          { header: "Score", numeric: true, cell: (r) => (r.scale === "NRS" ? `${r.score}/10 NRS` : `${r.score} mm VAS`) },
+        ]}
+      />
+      <LogTable
+        kind="side-effects" title="Side effects" rows={chart.sideEffects} canEdit={canChartObservations}
+        toCorrection={(row) => ({ kind: "side-effects", row })}
+        columns={[
+          { header: "Side effect", cell: (r) => sideEffectLabel(r.kind) },
+          { header: "Severity", cell: (r) => `${r.severity} – ${SEVERITY_LABELS[r.severity] ?? ""}` },
+          { header: "Intervention", cell: (r) => (r.intervention ? interventionLabel(r.intervention) : "—") },
+          { header: "Note", cell: (r) => r.note },
+        ]}
+      />
+    </div>
+  );
+}

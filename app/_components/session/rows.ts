@@ -1,0 +1,80 @@
+import type { DoseEventPoint } from "@/lib/domain/dose";
+import type { SessionChart } from "@/lib/server/sessions";
+
+export type Chart = SessionChart;
+export type DoseRow = Chart["doseEvents"][number];
+export type VitalsRow = Chart["vitals"][number];
+export type PainRow = Chart["painScores"][number];
+export type SideEffectRow = Chart["sideEffects"][number];
+export type FlagRow = Chart["flags"][number];
+export type EntryKind = "dose-events" | "vitals" | "pain" | "side-effects";
+
+type Correctable = { id: string; correctsId: string | null; isRetraction: boolean };
+
+/**
+ * Rows in force: not replaced by a later correction and not retractions themselves. The
+ * same rule as effectiveRows in lib/server/sessions.ts, so the live totals in the browser
+ * match what the server stores and reports.
+ */
+export function effectiveRows<T extends Correctable>(rows: readonly T[]): T[] {
+  const replaced = new Set(rows.map((r) => r.correctsId).filter((id): id is string => id !== null));
+  return rows.filter((r) => !replaced.has(r.id) && !r.isRetraction);
+}
+
+/** The row that replaced `row` (a correction or a retraction), if any. */
+export function replacementOf<T extends Correctable>(rows: readonly T[], row: T): T | undefined {
+  return rows.find((r) => r.correctsId === row.id);
+}
+
+export function doseRowToPoint(r: Pick<DoseRow, "type" | "at" | "rateUgPerKgPerH" | "bolusUg">): DoseEventPoint {
+  return { type: r.type, atMs: Date.parse(r.at), rateUgPerKgPerH: r.rateUgPerKgPerH, bolusUg: r.bolusUg };
+}
+
+/** Charted more than this long after the fact needs a back-timing reason (server: BACK_TIME_GRACE_MS). */
+export const BACK_TIME_GRACE_MS = 10 * 60_000;
+/** Clock skew the server tolerates for a time in the future (server: FUTURE_SKEW_MS). */
+export const FUTURE_SKEW_MS = 2 * 60_000;
+
+/** The row being corrected in one of the forms. */
+export type Correction =
+  | { kind: "dose-events"; row: DoseRow }
+  | { kind: "vitals"; row: VitalsRow }
+  | { kind: "pain"; row: PainRow }
+  | { kind: "side-effects"; row: SideEffectRow };
+
+export const DOSE_TYPE_LABELS: Record<DoseEventPoint["type"], string> = {
+  START: "Start",
+  RATE_CHANGE: "Rate change",
+  BOLUS: "Bolus",
+  PAUSE: "Pause",
+  RESUME: "Resume",
+  STOP: "Stop",
+};
+
+export const PAIN_PHASE_LABELS: Record<PainRow["phase"], string> = {
+  PRE: "Before (PRE)",
+  INTRA: "During (INTRA)",
+  POST: "After (POST)",
+  FOLLOW_UP: "Follow-up",
+};
+
+/** Field errors from a zod result: the first message per top-level field. */
+export function fieldErrorsOf(issues: readonly { path: readonly PropertyKey[]; message: string }[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const issue of issues) {
+    const key = issue.path.length ? String(issue.path[0]) : "_";
+    out[key] ??= issue.message;
+  }
+  return out;
+}
+
+/**
+ * Reads a typed number: "" is absent (an empty field must never become 0), "1,5" is 1.5,
+ * anything else that is not a plain decimal is NaN, which the schema reports as not a number.
+ */
+export function readNumber(text: string): number | undefined {
+  const t = text.trim().replace(",", ".");
+  if (t === "") return undefined;
+  if (!/^[+-]?(\d+\.?\d*|\.\d+)$/.test(t)) return Number.NaN;
+  return Number(t);
+}

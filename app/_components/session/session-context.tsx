@@ -1,0 +1,22 @@
+"use client";
+import { createContext, useContext } from "react";
+import type { Chart, Correction } from "./rows";
+
+export interface SessionCtx {
+  chart: Chart;
+  timeZone: string;
+  role: "NURSE" | "PHYSICIAN" | "ADMIN";
+  /** after every successful write: announce, then reload the chart from the server */
+  onSaved: (message: string, flags?: { code: string; severity: string }[]) => void;
+  correction: Correction | null;
+  startCorrection: (c: Correction) => void;
+  cancelCorrection: () => void;
+}
+
+export const SessionContext = createContext<SessionCtx | null>(null);
+
+export function useSession(): SessionCtx {
+  const ctx = useContext(SessionContext);
+  if (!ctx) throw new Error("useSession outside SessionContext");
+  return ctx;
+}

@@ -1,0 +1,135 @@
+"use client";
+import { useRouter } from "next/navigation";
+import { useCallback, useEffect, useRef, useState, useTransition } from "react";
+import { PainChart } from "@/app/_components/charts/pain-chart";
+import { TitrationChart } from "@/app/_components/charts/titration-chart";
+import { VitalsChart } from "@/app/_components/charts/vitals-chart";
+import { ChartLogs } from "./chart-logs";
+import { ClockProvider, useNow } from "./clock";
+import { formatDateHm } from "./clinic-time";
+import { DoseEventForm } from "./dose-event-form";
+import { flagLabel } from "./fields";
+import { FlagsPanel } from "./flags-panel";
+import { LiveHeader, VitalsCountdown } from "./live-header";
+import { PainForm } from "./pain-form";
+import { doseRowToPoint, effectiveRows, type Chart, type Correction } from "./rows";
+import { SessionContext, type SessionCtx } from "./session-context";
+import { SideEffectForm } from "./side-effect-form";
+import { AddendaPanel, CompletePanel, SignPanel } from "./status-panels";
+import { VitalsForm } from "./vitals-form";
+
+/** The bedside chart of one session: live header, charting forms, charts, logs and flags. */
+export function SessionScreen({ chart, timeZone, role }: { chart: Chart; timeZone: string; role: SessionCtx["role"] }) {
+  return (
+    <ClockProvider serverNowIso={chart.serverNow}>
+      <SessionScreenBody chart={chart} timeZone={timeZone} role={role} />
+    </ClockProvider>
+  );
+}
+
+function SessionScreenBody({ chart, timeZone, role }: { chart: Chart; timeZone: string; role: SessionCtx["role"] }) {
+  const router = useRouter();
+  const [isRefreshing, startRefresh] = useTransition();
+  const [message, setMessage] = useState<{ text: string; key: number } | null>(null);
+  const [correction, setCorrection] = useState<Correction | null>(null);
+  const messageTimer = useRef<number | null>(null);
+
+  const onSaved = useCallback<SessionCtx["onSaved"]>((text, flags) => {
+    const raised = flags?.length
+      ? ` ${flags.length} flag${flags.length > 1 ? "s" : ""} raised: ${flags.map((f) => `${flagLabel(f.code)} (${f.severity.toLowerCase()})`).join(", ")}.`
+      : "";
+    setMessage({ text: `✓ ${text}${raised}`, key: Date.now() });
+    if (messageTimer.current) window.clearTimeout(messageTimer.current);
+    messageTimer.current = window.setTimeout(() => setMessage(null), 8000);
+    startRefresh(() => router.refresh());
+  }, [router]);
+  useEffect(() => () => { if (messageTimer.current) window.clearTimeout(messageTimer.current); }, []);
+
+  const ctx: SessionCtx = {
+    chart, timeZone, role, onSaved, correction,
+    startCorrection: setCorrection,
+    cancelCorrection: () => setCorrection(null),
+  };
+  const canChart = role === "NURSE" || role === "PHYSICIAN";
+  const canChartDose = canChart && chart.status === "IN_PROGRESS";
+  const canChartObservations = canChart && chart.status !== "SIGNED";
+
+  return (
+    <SessionContext.Provider value={ctx}>
+      <div className="space-y-4">
+        <LiveHeader chart={chart} timeZone={timeZone} />
+        <VitalsCountdown chart={chart} timeZone={timeZone} />
+        <div
+          role="status" aria-live="polite" data-testid="save-confirmation"
+          className={message ? "rounded-md border-2 border-ok bg-green-50 px-4 py-2 font-semibold text-ok no-print" : "sr-only"}
+        >
+          {message?.text}
+          {message && isRefreshing && <span className="ml-2 text-sm font-normal text-slate-600">Updating the chart…</span>}
+        </div>
+        <div className="grid gap-4 lg:grid-cols-[minmax(0,5fr)_minmax(0,7fr)]">
+          <div className="no-print space-y-4">
+            {chart.status === "SIGNED" ? (
+              <AddendaPanel />
+            ) : (
+              <>
+                {canChartDose ? <DoseEventForm /> : chart.status === "COMPLETED" && (
+                  <p className="card text-sm">This session is completed: dose events can no longer be charted. Vitals, pain scores and side effects can still be recorded until it is signed.</p>
+                )}
+                {canChartObservations && <VitalsForm />}
+                {canChartObservations && <PainForm />}
+                {canChartObservations && <SideEffectForm />}
+                {chart.status === "IN_PROGRESS" && canChart && <CompletePanel />}
+                {chart.status === "COMPLETED" && canChart && <SignPanel />}
+              </>
+            )}
+          </div>
+          <div className="space-y-4">
+            <FlagsPanel />
+            <Charts chart={chart} timeZone={timeZone} />
+          </div>
+        </div>
+        <section aria-labelledby="logs-h" className="space-y-3">
+          <h2 id="logs-h" className="text-lg font-semibold">Chart log</h2>
+          <ChartLogs chart={chart} canChartDose={canChartDose} canChartObservations={canChartObservations} />
+        </section>
+        {chart.status === "SIGNED" && <PrintAddenda chart={chart} timeZone={timeZone} />}
+      </div>
+    </SessionContext.Provider>
+  );
+}
+
+/** The charts, redrawn every 30 s while the session runs (the rate line grows to now). */
+function Charts({ chart, timeZone }: { chart: Chart; timeZone: string }) {
+  const nowMs = useNow(30_000);
+  const endMs = chart.status === "IN_PROGRESS" ? nowMs : Date.parse(chart.completedAt ?? chart.serverNow);
+  const openedAtMs = Date.parse(chart.openedAt);
+  const vitals = effectiveRows(chart.vitals);
+  const baseline = vitals.find((v) => v.isBaseline) ?? vitals[0] ?? null;
+  return (
+    <>
+      <TitrationChart
+        points={effectiveRows(chart.doseEvents).map(doseRowToPoint)} limits={chart.protocol.limits} weightG={chart.weightG}
+        openedAtMs={openedAtMs} endMs={endMs} timeZone={timeZone}
+      />
+      <VitalsChart
+        points={vitals.map((v) => ({ t: Date.parse(v.at), systolicMmHg: v.systolicMmHg, diastolicMmHg: v.diastolicMmHg, heartRatePerMin: v.heartRatePerMin, spo2Pct: v.spo2Pct, respRatePerMin: v.respRatePerMin }))}
+        baselineSbp={baseline?.systolicMmHg ?? null} limits={chart.protocol.limits} openedAtMs={openedAtMs} endMs={endMs} timeZone={timeZone}
+      />
+      <PainChart
+        points={effectiveRows(chart.painScores).map((p) => ({ t: Date.parse(p.at), score: p.score, scale: p.scale, phase: p.phase }))}
+        openedAtMs={openedAtMs} endMs={endMs} timeZone={timeZone}
+      />
+    </>
+  );
+}
+
+/** On paper the addenda follow the log (the on-screen panel sits with the hidden forms). */
+function PrintAddenda({ chart, timeZone }: { chart: Chart; timeZone: string }) {
+  if (chart.addenda.length === 0) return null;
+  return (
+    <section className="hidden print:block">
+      <h2 className="text-lg font-semibold">Addenda</h2>
+      <ol>{chart.addenda.map((a) => <li key={a.id}>{a.text} — {a.author} ({formatDateHm(Date.parse(a.createdAt), timeZone)})</li>)}</ol>
+    </section>
+  );
+}
