@@ -1,0 +1,245 @@
+// Audit events (decision 0003): every clinical write leaves its audit rows in the same
+// transaction; the database numbers and hash-chains them per clinic and refuses changes.
+import { beforeAll, describe, expect, it } from "vitest";
+import { registerPatient } from "@/lib/server/patients";
+import { orderSeries } from "@/lib/server/series";
+import {
+  acknowledgeFlags, addAddendum, chartVitals, completeSession, recordSideEffect, retractEntry, signSession,
+} from "@/lib/server/sessions";
+import { RegisterPatientSchema } from "@/lib/validation/patient";
+import { OrderSeriesSchema } from "@/lib/validation/series";
+import { CompleteSessionSchema, SideEffectSchema, VitalsSchema } from "@/lib/validation/session";
+import { db, freshClinic, tableCounts } from "@/test/helpers";
+import { verifyAuditChain } from "@/test/audit-verify";
+import { at, dose, iso, nextMrn, normalVitals, openSession, pain, start, vitals, type Clinic } from "@/test/charting";
+
+const IV = "IV infusion (routes table)";
+const ZERO_HASH = "0".repeat(64);
+
+let c: Clinic;
+beforeAll(async () => {
+  c = await freshClinic();
+});
+
+async function maxSeq(clinicId: string) {
+  const last = await db.auditEvent.findFirst({ where: { clinicId }, orderBy: { seq: "desc" }, select: { seq: true } });
+  return last?.seq ?? 0n;
+}
+async function auditAfter(clinicId: string, seq: bigint) {
+  return db.auditEvent.findMany({ where: { clinicId, seq: { gt: seq } }, orderBy: { seq: "asc" } });
+}
+
+/**
+ * Runs one service call and returns the audit rows it added (action, entityType, entityId)
+ * and the change in every table's count.
+ */
+async function audited<T>(fn: () => Promise<T>) {
+  const seq = await maxSeq(c.clinic.id);
+  const before = await tableCounts();
+  const result = await fn();
+  const after = await tableCounts();
+  const rows = await auditAfter(c.clinic.id, seq);
+  const delta = Object.fromEntries(
+    Object.entries(after).map(([k, v]) => [k, v - before[k as keyof typeof before]]).filter(([, d]) => d !== 0),
+  );
+  return { result, rows: rows.map((r) => [r.action, r.entityType, r.entityId]), delta, raw: rows };
+}
+
+describe("each mutation writes its audit rows", () => {
+  it("registerPatient -> orderSeries -> start -> chart -> correct -> retract -> complete -> acknowledge -> sign -> addendum", async () => {
+    const { nurse, physician } = c.actors;
+    const reg = await audited(() => db.$transaction((tx) => registerPatient(tx, {
+      actor: nurse, input: RegisterPatientSchema.parse({ mrn: nextMrn(), givenName: "Cy", familyName: "Audit", birthDate: "1970-02-02", sex: "MALE", weightKg: 80, consentOnFile: true }),
+    })));
+    expect(reg.rows).toEqual([["patient.register", "Patient", reg.result.id]]);
+    expect(reg.delta).toEqual({ patients: 1, audit: 1 });
+    expect(reg.raw[0]).toMatchObject({ actorId: nurse.userId, clinicId: c.clinic.id, before: null });
+    expect((reg.raw[0]!.after as { mrn: string }).mrn).toBe(reg.result.mrn);
+
+    const ord = await audited(() => db.$transaction((tx) => orderSeries(tx, {
+      actor: physician, patientId: reg.result.id,
+      input: OrderSeriesSchema.parse({ protocolVersionId: c.protocolByName(IV).version.id, plannedSessions: 3, startDate: "2026-03-01" }),
+    })));
+    expect(ord.rows).toEqual([["series.order", "Series", ord.result.series.id]]);
+    expect(ord.delta).toEqual({ series: 1, audit: 1 });
+
+    const st = await audited(() => start(nurse, ord.result.series.id, at(0)));
+    const s = st.result.session.id;
+    expect(st.rows).toEqual([["session.start", "InfusionSession", s]]);
+    expect(st.delta).toEqual({ sessions: 1, audit: 1 });
+
+    const v = await audited(() => vitals(nurse, s, at(2)));
+    // exactly 1 vitals row + 1 audit row, no flags
+    expect(v.rows).toEqual([["vitals.chart", "VitalSigns", v.result.vitals.id]]);
+    expect(v.delta).toEqual({ vitals: 1, audit: 1 });
+
+    const vf = await audited(() => vitals(nurse, s, at(5), { systolicMmHg: 170, spo2Pct: 90 }));
+    // SBP_HIGH and SPO2_LOW (170 vs baseline 120: +41.7% also BP_RISE): 3 flags, 1 + 3 audit rows
+    const fIds = vf.result.flags.map((f) => f.id);
+    expect(vf.result.flags.map((f) => f.code)).toEqual(["SBP_HIGH", "BP_RISE_FROM_BASELINE", "SPO2_LOW"]);
+    expect(vf.rows).toEqual([["vitals.chart", "VitalSigns", vf.result.vitals.id], ...fIds.map((id) => ["flag.raise", "Flag", id])]);
+    expect(vf.delta).toEqual({ vitals: 1, flags: 3, audit: 4 });
+
+    const d = await audited(() => dose(nurse, s, at(6), { type: "START", rateMgPerKgPerH: 0.2 }));
+    expect(d.rows).toEqual([["dose.chart", "DoseEvent", d.result.doseEvent.id]]);
+    expect(d.delta).toEqual({ doseEvents: 1, audit: 1 });
+
+    const p = await audited(() => pain(nurse, s, at(7), { score: 6, phase: "INTRA" }));
+    expect(p.rows).toEqual([["pain.record", "PainScore", p.result.painScore.id]]);
+    expect(p.delta).toEqual({ pain: 1, audit: 1 });
+
+    const se = await audited(() => db.$transaction((tx) => recordSideEffect(tx, {
+      actor: nurse, sessionId: s, input: SideEffectSchema.parse({ at: iso(8), kind: "DISSOCIATION", severity: 3, intervention: "RATE_SLOWED" }), now: at(8),
+    })));
+    expect(se.rows).toEqual([["side-effect.record", "SideEffect", se.result.sideEffect.id], ["flag.raise", "Flag", se.result.flags[0]!.id]]);
+    expect(se.delta).toEqual({ sideEffects: 1, flags: 1, audit: 2 });
+
+    const corr = await audited(() => db.$transaction((tx) => chartVitals(tx, {
+      actor: nurse, sessionId: s, now: at(9),
+      input: VitalsSchema.parse({ at: iso(2), ...normalVitals, systolicMmHg: 118, correctsId: v.result.vitals.id, correctionReason: "misread cuff" }),
+    })));
+    expect(corr.rows).toEqual([["vitals.correct", "VitalSigns", corr.result.vitals.id]]);
+    expect(corr.delta).toEqual({ vitals: 1, audit: 1 });
+    expect((corr.raw[0]!.before as { id: string; systolicMmHg: number })).toMatchObject({ id: v.result.vitals.id, systolicMmHg: 120 });
+
+    const rt = await audited(() => db.$transaction((tx) => retractEntry(tx, {
+      actor: nurse, sessionId: s, kind: "pain", entryId: p.result.painScore.id, correctionReason: "asked the wrong patient", now: at(10),
+    })));
+    expect(rt.rows).toEqual([["entry.retract", "pain", p.result.painScore.id]]);
+    expect(rt.delta).toEqual({ pain: 1, audit: 1 });
+
+    await dose(nurse, s, at(40), { type: "STOP" });
+    await pain(nurse, s, at(41), { score: 3, phase: "POST" });
+    const comp = await audited(() => db.$transaction((tx) => completeSession(tx, {
+      actor: nurse, sessionId: s, input: CompleteSessionSchema.parse({ dischargeReady: true }), now: at(42),
+    })));
+    expect(comp.rows).toEqual([["session.complete", "InfusionSession", s]]);
+    expect(comp.delta).toEqual({ audit: 1 });
+
+    const allFlags = [...fIds, se.result.flags[0]!.id];
+    const ack = await audited(() => db.$transaction((tx) => acknowledgeFlags(tx, { actor: physician, flagIds: allFlags, reason: "reviewed", now: at(43) })));
+    expect(ack.rows).toEqual(allFlags.map((id) => ["flag.acknowledge", "Flag", id]));
+    expect(ack.delta).toEqual({ audit: 4 });
+
+    const sign = await audited(() => db.$transaction((tx) => signSession(tx, { actor: nurse, sessionId: s, now: at(44) })));
+    expect(sign.rows).toEqual([["session.sign", "InfusionSession", s]]);
+    expect(sign.delta).toEqual({ audit: 1 });
+
+    const add = await audited(() => db.$transaction((tx) => addAddendum(tx, { actor: nurse, sessionId: s, text: "late note", now: at(45) })));
+    expect(add.rows).toEqual([["session.addendum", "SessionAddendum", add.result.addendum.id]]);
+    expect(add.delta).toEqual({ audit: 1 });
+  });
+
+  it("a write rolled back with its transaction leaves no audit row and no gap in seq", async () => {
+    const { session } = await openSession(c, IV);
+    const seq = await maxSeq(c.clinic.id);
+    const before = await tableCounts();
+    const input = VitalsSchema.parse({ at: iso(1), ...normalVitals });
+    await expect(db.$transaction(async (tx) => {
+      await chartVitals(tx, { actor: c.actors.nurse, sessionId: session.id, input, now: at(1) });
+      throw new Error("crash after the write");
+    })).rejects.toThrow("crash after the write");
+    expect(await tableCounts()).toEqual(before);
+    const v = await vitals(c.actors.nurse, session.id, at(1));
+    const rows = await auditAfter(c.clinic.id, seq);
+    expect(rows.map((r) => [r.seq, r.action, r.entityId])).toEqual([[seq + 1n, "vitals.chart", v.vitals.id]]);
+  });
+});
+
+describe("the hash chain", () => {
+  it("per clinic: seq 1..n, prevHash links, hashes recompute in SQL", async () => {
+    const rows = await db.auditEvent.findMany({ where: { clinicId: c.clinic.id }, orderBy: { seq: "asc" } });
+    expect(rows.length).toBeGreaterThan(20);
+    expect(rows.map((r) => Number(r.seq))).toEqual(rows.map((_, i) => i + 1));
+    expect(rows[0]!.prevHash).toBe(ZERO_HASH);
+    for (let i = 1; i < rows.length; i++) expect(rows[i]!.prevHash).toBe(rows[i - 1]!.hash);
+    expect(rows.every((r) => /^[0-9a-f]{64}$/.test(r.hash))).toBe(true);
+    const recomputed = await db.$queryRaw<{ n: bigint }[]>`
+      SELECT count(*) AS n FROM "AuditEvent" WHERE "clinicId" = ${c.clinic.id}
+         AND audit_event_hash("seq","prevHash","clinicId","actorId","action","entityType","entityId","at","before","after") = "hash"`;
+    expect(Number(recomputed[0]!.n)).toBe(rows.length);
+    expect(await verifyAuditChain(db, c.clinic.id)).toEqual({ checked: rows.length, broken: [] });
+    // every clinic of this run, and the clinic-less rows, verify too
+    const all = await verifyAuditChain(db);
+    expect(all.broken).toEqual([]);
+    expect(all.checked).toBe(await db.auditEvent.count());
+  });
+
+  it("concurrent writes in one clinic still get gapless, linked seq numbers", async () => {
+    const sessions = await Promise.all([0, 1, 2, 3].map(() => openSession(c, IV).then((o) => o.session.id)));
+    const seq = await maxSeq(c.clinic.id);
+    await Promise.all(sessions.flatMap((s) => [vitals(c.actors.nurse, s, at(1)), vitals(c.actors.nurse, s, at(2))]));
+    const rows = await auditAfter(c.clinic.id, seq);
+    expect(rows.map((r) => r.seq)).toEqual(Array.from({ length: 8 }, (_, i) => seq + 1n + BigInt(i)));
+    expect((await verifyAuditChain(db, c.clinic.id)).broken).toEqual([]);
+  });
+
+  it("the trigger, not the caller, sets seq, prevHash and hash", async () => {
+    const seq = await maxSeq(c.clinic.id);
+    const last = await db.auditEvent.findFirstOrThrow({ where: { clinicId: c.clinic.id, seq } });
+    const row = await db.auditEvent.create({
+      data: { clinicId: c.clinic.id, actorId: null, action: "test.forge", entityType: "Test", entityId: "x", seq: 999_999n, prevHash: "forged", hash: "forged" },
+    });
+    expect([row.seq, row.prevHash]).toEqual([seq + 1n, last.hash]);
+    expect(row.hash).toMatch(/^[0-9a-f]{64}$/);
+    expect((await verifyAuditChain(db, c.clinic.id)).broken).toEqual([]);
+  });
+});
+
+describe("append-only", () => {
+  /** Runs `sql` in a transaction that is rolled back even if the statement were allowed. */
+  async function attempt(sql: string, ...params: unknown[]) {
+    const sentinel = new Error("statement was allowed");
+    let caught: unknown;
+    try {
+      await db.$transaction(async (tx) => {
+        await tx.$executeRawUnsafe(sql, ...params);
+        throw sentinel;
+      });
+    } catch (err) {
+      caught = err;
+    }
+    expect(caught).not.toBe(sentinel);
+    return String((caught as Error)?.message);
+  }
+
+  it("UPDATE, DELETE and TRUNCATE on AuditEvent are refused by the database", async () => {
+    const before = await db.auditEvent.count({ where: { clinicId: c.clinic.id } });
+    expect(await attempt(`UPDATE "AuditEvent" SET "action" = 'x' WHERE "clinicId" = $1`, c.clinic.id)).toMatch(/append-only \(UPDATE refused\)/);
+    expect(await attempt(`DELETE FROM "AuditEvent" WHERE "clinicId" = $1`, c.clinic.id)).toMatch(/append-only \(DELETE refused\)/);
+    expect(await attempt(`TRUNCATE "AuditEvent"`)).toMatch(/append-only \(TRUNCATE refused\)/);
+    // and through Prisma's own API
+    const one = await db.auditEvent.findFirstOrThrow({ where: { clinicId: c.clinic.id } });
+    await expect(db.auditEvent.update({ where: { id: one.id }, data: { action: "x" } })).rejects.toThrow(/append-only/);
+    await expect(db.auditEvent.delete({ where: { id: one.id } })).rejects.toThrow(/append-only/);
+    expect(await db.auditEvent.count({ where: { clinicId: c.clinic.id } })).toBe(before);
+  });
+
+  it("a superuser who disables the trigger and edits a row is caught by the recomputation", async () => {
+    // a clinic of its own, so the deliberately broken chain stays there
+    const t = await freshClinic();
+    const { session } = await openSession(t, IV);
+    await vitals(t.actors.nurse, session.id, at(1));
+    await vitals(t.actors.nurse, session.id, at(5), { systolicMmHg: 165 });
+    const clean = await verifyAuditChain(db, t.clinic.id);
+    // series.order, session.start, 2 × vitals.chart, 2 × flag.raise (SBP_HIGH; 165 vs 120 is +37.5%: BP_RISE) = 6 rows
+    expect(clean).toEqual({ checked: 6, broken: [] });
+    const target = await db.auditEvent.findFirstOrThrow({ where: { clinicId: t.clinic.id, action: "vitals.chart" }, orderBy: { seq: "asc" } });
+
+    await db.$transaction(async (tx) => {
+      await tx.$executeRawUnsafe(`ALTER TABLE "AuditEvent" DISABLE TRIGGER audit_no_update`);
+      await tx.$executeRawUnsafe(`UPDATE "AuditEvent" SET "after" = jsonb_set("after", '{systolicMmHg}', '99') WHERE "id" = $1`, target.id);
+      await tx.$executeRawUnsafe(`ALTER TABLE "AuditEvent" ENABLE TRIGGER audit_no_update`);
+    });
+    const edited = await db.auditEvent.findUniqueOrThrow({ where: { id: target.id } });
+    expect((edited.after as { systolicMmHg: number }).systolicMmHg).toBe(99);
+
+    expect(await verifyAuditChain(db, t.clinic.id)).toEqual({
+      checked: 6,
+      broken: [{ clinicId: t.clinic.id, seq: Number(target.seq), reason: "hash does not match the row's content" }],
+    });
+    // the other clinic's chain is untouched, and the trigger is back on
+    expect((await verifyAuditChain(db, c.clinic.id)).broken).toEqual([]);
+    await expect(db.auditEvent.update({ where: { id: target.id }, data: { action: "x" } })).rejects.toThrow(/append-only/);
+  });
+});
