@@ -12,7 +12,7 @@ if (!process.env.PRISMA_SCHEMA_ENGINE_BINARY && existsSync(offlineEngine))
 
 export default defineConfig({
   schema: "prisma/schema.prisma",
-  migrations: { path: "prisma/migrations", seed: "tsx prisma/seed.ts" },
+  migrations: { path: "prisma/migrations", seed: "tsx --conditions=react-server prisma/seed.ts" },
   datasource: {
     // `generate` needs no database; every other command needs DATABASE_URL.
     url: process.env.DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/titrate",

@@ -10,7 +10,7 @@ import { RegisterPatientSchema } from "@/lib/validation/patient";
 import { OrderSeriesSchema } from "@/lib/validation/series";
 import { CompleteSessionSchema, SideEffectSchema, VitalsSchema } from "@/lib/validation/session";
 import { db, freshClinic, tableCounts } from "@/test/helpers";
-import { verifyAuditChain } from "@/test/audit-verify";
+import { verifyAuditChain } from "@/lib/server/audit-verify";
 import { at, dose, iso, nextMrn, normalVitals, openSession, pain, start, vitals, type Clinic } from "@/test/charting";
 
 const IV = "IV infusion (routes table)";
@@ -105,7 +105,9 @@ describe("each mutation writes its audit rows", () => {
     const rt = await audited(() => db.$transaction((tx) => retractEntry(tx, {
       actor: nurse, sessionId: s, kind: "pain", entryId: p.result.painScore.id, correctionReason: "asked the wrong patient", now: at(10),
     })));
-    expect(rt.rows).toEqual([["entry.retract", "pain", p.result.painScore.id]]);
+    // named by model and by the new retraction row, which records the row it withdraws
+    expect(rt.rows).toEqual([["entry.retract", "PainScore", rt.result.retraction.id]]);
+    expect(rt.raw[0]!.after).toMatchObject({ retracts: p.result.painScore.id, correctionReason: "asked the wrong patient" });
     expect(rt.delta).toEqual({ pain: 1, audit: 1 });
 
     await dose(nurse, s, at(40), { type: "STOP" });

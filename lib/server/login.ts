@@ -31,25 +31,28 @@ export async function authenticate(emailInput: string, password: string, now = n
   const locked = user.lockedUntil !== null && user.lockedUntil > now;
   if (!passwordOk || locked || !user.active) {
     if (!passwordOk && !locked) {
-      const failed = user.failedLoginCount + 1;
-      const lock = failed >= MAX_FAILED_LOGINS;
+      // Counted in the database, not from the row read above: parallel guesses must each count.
       await db.$transaction(async (tx) => {
-        await tx.user.update({
+        const counted = await tx.user.update({
           where: { id: user.id },
-          data: {
-            failedLoginCount: lock ? 0 : failed,
-            lockedUntil: lock ? new Date(now.getTime() + LOCK_MINUTES * 60_000) : user.lockedUntil,
-          },
+          data: { failedLoginCount: { increment: 1 } },
+          select: { failedLoginCount: true },
         });
-        if (lock)
-          await writeAudit(tx, {
-            clinicId: user.clinicId,
-            actorId: null,
-            action: "user.locked",
-            entityType: "User",
-            entityId: user.id,
-            after: { lockedMinutes: LOCK_MINUTES, reason: "repeated failed sign-ins" },
+        if (counted.failedLoginCount >= MAX_FAILED_LOGINS) {
+          const { count } = await tx.user.updateMany({
+            where: { id: user.id, failedLoginCount: { gte: MAX_FAILED_LOGINS } },
+            data: { failedLoginCount: 0, lockedUntil: new Date(now.getTime() + LOCK_MINUTES * 60_000) },
           });
+          if (count === 1)
+            await writeAudit(tx, {
+              clinicId: user.clinicId,
+              actorId: null,
+              action: "user.locked",
+              entityType: "User",
+              entityId: user.id,
+              after: { lockedMinutes: LOCK_MINUTES, reason: "repeated failed sign-ins" },
+            });
+        }
       });
     }
     return { ok: false };

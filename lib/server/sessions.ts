@@ -40,9 +40,15 @@ type SessionForWrite = Awaited<ReturnType<typeof loadSessionForWrite>>;
  * row until the transaction ends: concurrent charting proceeds, but completing or signing
  * (which update the row) waits, so nothing is charted onto a session as it is signed.
  */
-async function loadSessionForWrite(tx: Tx, actor: Actor, sessionId: string) {
-  const locked = await tx.$queryRaw<{ id: string }[]>`
-    SELECT id FROM "InfusionSession" WHERE id = ${sessionId} AND "clinicId" = ${actor.clinicId} FOR SHARE`;
+async function loadSessionForWrite(tx: Tx, actor: Actor, sessionId: string, lock: "share" | "update" = "share") {
+  // State changes (complete, sign) take the row exclusively up front: two of them holding a
+  // share lock and then both updating would deadlock instead of one getting a clean 409.
+  const locked =
+    lock === "update"
+      ? await tx.$queryRaw<{ id: string }[]>`
+          SELECT id FROM "InfusionSession" WHERE id = ${sessionId} AND "clinicId" = ${actor.clinicId} FOR UPDATE`
+      : await tx.$queryRaw<{ id: string }[]>`
+          SELECT id FROM "InfusionSession" WHERE id = ${sessionId} AND "clinicId" = ${actor.clinicId} FOR SHARE`;
   if (locked.length === 0) throw notFound("Session");
   const s = await tx.infusionSession.findUniqueOrThrow({
     where: { id: sessionId },
@@ -228,7 +234,8 @@ export async function chartVitals(
       sessionId, at, systolicMmHg: input.systolicMmHg, diastolicMmHg: input.diastolicMmHg,
       heartRatePerMin: input.heartRatePerMin, spo2Pct: input.spo2Pct, respRatePerMin: input.respRatePerMin,
       temperatureDeciC, sedationRass: input.sedationRass ?? null,
-      isBaseline: input.isBaseline ?? (baseline === null && !input.correctsId),
+      // a correction of the baseline set stays the baseline
+      isBaseline: input.isBaseline ?? (input.correctsId ? rows.find((r) => r.id === input.correctsId)?.isBaseline ?? false : baseline === null),
       enteredById: actor.userId, enteredAt: now,
       correctsId: input.correctsId ?? null, correctionReason: input.correctionReason ?? null,
     },
@@ -306,6 +313,13 @@ const RETRACTABLE = {
   "side-effects": "sideEffect",
 } as const;
 export type RetractableKind = keyof typeof RETRACTABLE;
+/** Audit rows name the model, like every other action. */
+const RETRACTABLE_ENTITY: Record<RetractableKind, string> = {
+  "dose-events": "DoseEvent",
+  vitals: "VitalSigns",
+  pain: "PainScore",
+  "side-effects": "SideEffect",
+};
 
 /**
  * Withdraws a charted entry entered in error: a new retraction row pointing at it, with a
@@ -344,7 +358,7 @@ export async function retractEntry(
   const row = await model.create({
     data: { ...copy, enteredById: actor.userId, enteredAt: now, correctsId: entryId, correctionReason, isRetraction: true },
   });
-  await auditAs(tx, actor)("entry.retract", kind, entryId, { before: target, after: { retractionId: row.id, correctionReason } });
+  await auditAs(tx, actor)("entry.retract", RETRACTABLE_ENTITY[kind], row.id, { before: target, after: { retracts: entryId, correctionReason } });
   return { retraction: { id: row.id, correctsId: entryId, correctionReason } };
 }
 
@@ -355,7 +369,7 @@ export async function completeSession(
   { actor, sessionId, input, now = new Date() }: { actor: Actor; sessionId: string; input: z.infer<typeof CompleteSessionSchema>; now?: Date },
 ) {
   requirePermission(actor, "session:complete");
-  const s = await loadSessionForWrite(tx, actor, sessionId);
+  const s = await loadSessionForWrite(tx, actor, sessionId, "update");
   if (s.status !== "IN_PROGRESS") throw conflict(`This session is already ${s.status.toLowerCase()}.`);
   if (input.rowVersion !== undefined && input.rowVersion !== s.rowVersion)
     throw conflict("This session changed since you opened it: reload and try again.");
@@ -390,7 +404,7 @@ export async function signSession(
   { actor, sessionId, rowVersion, now = new Date() }: { actor: Actor; sessionId: string; rowVersion?: number; now?: Date },
 ) {
   requirePermission(actor, "session:sign");
-  const s = await loadSessionForWrite(tx, actor, sessionId);
+  const s = await loadSessionForWrite(tx, actor, sessionId, "update");
   if (s.status === "SIGNED") throw conflict("This session is already signed.");
   if (s.status !== "COMPLETED") throw conflict("Complete the session before signing it.");
   if (rowVersion !== undefined && rowVersion !== s.rowVersion) throw conflict("This session changed since you opened it: reload and try again.");
