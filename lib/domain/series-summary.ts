@@ -151,6 +151,21 @@ export function plannedDateOf(startDate: string, intervalDays: number | null, se
 }
 
 /**
+ * The date the next session is due: the later of its planned date and the last session's
+ * date + intervalDays (a late session pushes the schedule). Null when every planned
+ * session has started or the series has no interval.
+ */
+export function nextSessionDueDate(input: {
+  startDate: string; intervalDays: number | null; plannedSessions: number; sessionsStarted: number; lastSessionDate: string | null;
+}): string | null {
+  const { intervalDays } = input;
+  if (intervalDays === null || intervalDays <= 0 || input.sessionsStarted >= input.plannedSessions) return null;
+  const planned = dayNumber(plannedDateOf(input.startDate, intervalDays, input.sessionsStarted + 1)!);
+  const afterLast = input.lastSessionDate ? dayNumber(input.lastSessionDate) + intervalDays : planned;
+  return dateOfDay(Math.max(planned, afterLast));
+}
+
+/**
  * Builds the per-session rows and the series summary.
  * - pre = the first PRE score, post = the last POST score (rows in force only);
  * - dose from the integration of the session's events (µg/kg, µg/kg/h), the peak rate
@@ -247,12 +262,10 @@ export function summarizeSeries(input: {
 
   const done = rows.filter((r) => r.status !== "IN_PROGRESS").length;
   const last = sessions.at(-1);
-  let nextDueDate: string | null = null;
-  if (input.intervalDays !== null && input.intervalDays > 0 && sessions.length < input.plannedSessions) {
-    const planned = dayNumber(plannedDateOf(input.startDate, input.intervalDays, sessions.length + 1)!);
-    const afterLast = last ? dayNumber(last.date) + input.intervalDays : planned;
-    nextDueDate = dateOfDay(Math.max(planned, afterLast));
-  }
+  const nextDueDate = nextSessionDueDate({
+    startDate: input.startDate, intervalDays: input.intervalDays, plannedSessions: input.plannedSessions,
+    sessionsStarted: sessions.length, lastSessionDate: last?.date ?? null,
+  });
   const schedule: ScheduleSummary = {
     plannedSessions: input.plannedSessions,
     sessionsDone: done,

@@ -1,5 +1,6 @@
 import "server-only";
-import { startOfDayInZone } from "@/lib/time";
+import { dayNumber, nextSessionDueDate } from "@/lib/domain/series-summary";
+import { formatDate, startOfDayInZone } from "@/lib/time";
 import { requirePermission, type Actor } from "./actor";
 import { db } from "./db";
 
@@ -38,10 +39,15 @@ export async function findNurseWorklist({ actor, now = new Date() }: { actor: Ac
   };
 }
 
-/** Physician: patients with unacknowledged flags (HARD first) and sessions awaiting review. */
-export async function findPhysicianWorklist({ actor }: { actor: Actor }) {
+/**
+ * Physician: patients with unacknowledged flags (HARD first, then oldest), sessions awaiting
+ * review (open hard flags first, then oldest), and active series due for their next
+ * session (most overdue first). A session counts as reviewed by its own signed review or
+ * by a signed series review made after it was completed.
+ */
+export async function findPhysicianWorklist({ actor, now = new Date() }: { actor: Actor; now?: Date }) {
   requirePermission(actor, "flag:acknowledge");
-  const [flags, unreviewed] = await Promise.all([
+  const [flags, unreviewed, active] = await Promise.all([
     db.flag.findMany({
       where: { clinicId: actor.clinicId, acknowledgedAt: null },
       select: { severity: true, raisedAt: true, series: { select: { id: true, patient: { select: { id: true, mrn: true, givenName: true, familyName: true } } } } },
@@ -50,9 +56,22 @@ export async function findPhysicianWorklist({ actor }: { actor: Actor }) {
     }),
     db.infusionSession.findMany({
       where: { clinicId: actor.clinicId, status: { in: ["COMPLETED", "SIGNED"] }, reviews: { none: { signedAt: { not: null } } } },
-      include: { series: { include: { patient: true, protocolVersion: { include: { protocol: true } } } } },
+      include: {
+        series: { include: { patient: true, protocolVersion: { include: { protocol: true } }, reviews: { where: { sessionId: null, signedAt: { not: null } }, select: { signedAt: true } } } },
+        _count: { select: { flags: { where: { acknowledgedAt: null, severity: "HARD" } } } },
+      },
       orderBy: { completedAt: "asc" },
-      take: 50,
+      take: 200,
+    }),
+    db.series.findMany({
+      where: { clinicId: actor.clinicId, status: "ACTIVE", intervalDays: { gt: 0 }, sessions: { none: { status: "IN_PROGRESS" } } },
+      include: {
+        patient: { select: { id: true, mrn: true, givenName: true, familyName: true } },
+        protocolVersion: { include: { protocol: { select: { name: true } } } },
+        sessions: { select: { openedAt: true }, orderBy: { sequence: "desc" }, take: 1 },
+        _count: { select: { sessions: true } },
+      },
+      take: 500,
     }),
   ]);
   const byPatient = new Map<string, { patientId: string; name: string; mrn: string; hard: number; soft: number; oldest: string; seriesId: string }>();
@@ -64,13 +83,36 @@ export async function findPhysicianWorklist({ actor }: { actor: Actor }) {
     byPatient.set(p.id, row);
   }
   const patients = [...byPatient.values()].sort((a, b) => b.hard - a.hard || a.oldest.localeCompare(b.oldest));
+  const awaiting = unreviewed
+    .filter((s) => !s.series.reviews.some((r) => r.signedAt && s.completedAt && r.signedAt >= s.completedAt))
+    .sort((a, b) => b._count.flags - a._count.flags || (a.completedAt?.getTime() ?? 0) - (b.completedAt?.getTime() ?? 0))
+    .slice(0, 50);
+  const tz = actor.clinicTimezone;
+  const today = dayNumber(formatDate(now, tz));
+  const seriesDue = active
+    .map((s) => {
+      const last = s.sessions[0];
+      const due = nextSessionDueDate({
+        startDate: s.startDate.toISOString().slice(0, 10), intervalDays: s.intervalDays, plannedSessions: s.plannedSessions,
+        sessionsStarted: s._count.sessions, lastSessionDate: last ? formatDate(last.openedAt, tz) : null,
+      });
+      return due === null ? null : {
+        seriesId: s.id, patientId: s.patient.id, patientName: `${s.patient.familyName}, ${s.patient.givenName}`, mrn: s.patient.mrn,
+        protocolName: s.protocolVersion.protocol.name, sessionsDone: s._count.sessions, plannedSessions: s.plannedSessions,
+        dueDate: due, daysOverdue: today - dayNumber(due),
+      };
+    })
+    // due today or earlier, or tomorrow (so it can be planned)
+    .filter((s): s is NonNullable<typeof s> => s !== null && s.daysOverdue >= -1)
+    .sort((a, b) => b.daysOverdue - a.daysOverdue || a.patientName.localeCompare(b.patientName));
   return {
     patientsWithOpenFlags: patients,
-    sessionsAwaitingReview: unreviewed.map((s) => ({
+    sessionsAwaitingReview: awaiting.map((s) => ({
       id: s.id, seriesId: s.seriesId, status: s.status, completedAt: s.completedAt?.toISOString() ?? null,
       patientName: `${s.series.patient.familyName}, ${s.series.patient.givenName}`, mrn: s.series.patient.mrn,
-      protocolName: s.series.protocolVersion.protocol.name, sequence: s.sequence,
+      protocolName: s.series.protocolVersion.protocol.name, sequence: s.sequence, openHardFlags: s._count.flags,
     })),
+    seriesDue,
   };
 }
 
