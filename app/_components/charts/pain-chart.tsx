@@ -50,7 +50,7 @@ export function PainChart({ points, openedAtMs, endMs, timeZone }: { points: Pai
   const relief = reliefPct(pre, post);
   const text = (p: PainPoint) => (p.scale === "NRS" ? `${p.score}/10` : `${p.score} mm VAS`);
   const summary = points.length === 0
-    ? "No pain scores yet."
+    ? "Nothing charted yet."
     : `${inSession.map((p) => `${PHASE[p.phase].label} ${text(p)} at ${fmt(p.t)}`).join("; ")}.${relief !== null ? ` Relief ${relief}% from before to after.` : ""}${followUps.length ? ` Follow-up: ${followUps.map((p) => `${text(p)} on ${dateFmt(p.t)}`).join("; ")}.` : ""}`;
   const nrs = inSession.filter((p) => p.scale === "NRS").map((p) => ({ ...p, y: p.score }));
   const vas = inSession.filter((p) => p.scale === "VAS").map((p) => ({ ...p, y: p.score }));
@@ -58,7 +58,7 @@ export function PainChart({ points, openedAtMs, endMs, timeZone }: { points: Pai
   return (
     <ChartFrame
       testId="pain-chart"
-      title="Pain scores"
+      title="Pain (NRS 0–10)"
       summary={summary}
       height={180}
       footer={followUps.length > 0 ? <p className="text-xs text-slate-700">Follow-up: {followUps.map((p) => `${text(p)} on ${dateFmt(p.t)}`).join(" · ")}</p> : undefined}

@@ -89,7 +89,7 @@ export function TitrationChart({
   const r = (ug: number | null) => (ug === null ? "—" : formatMgPerKgPerH(ug));
   const bandLabel = band.maxUgPerKgPerH !== null ? `Documented range ${r(band.minUgPerKgPerH)}–${r(band.maxUgPerKgPerH)} mg/kg/h` : "No documented rate range";
   const summary = [
-    markers.length === 0 ? "No rate charted yet." : `Rate over time, ${fmt(domain[0])} to ${fmt(domain[1])}.`,
+    markers.length === 0 ? "No rate charted yet." : `Rate by clock, ${fmt(domain[0])} to ${fmt(domain[1])}.`,
     `${bandLabel}.`,
     hasStart ? `Start range ${r(band.startMinUgPerKgPerH)}–${r(band.startMaxUgPerKgPerH)} mg/kg/h.` : "",
     `Hard limit ${formatMgPerKgPerH(band.hardMaxUgPerKgPerH)} mg/kg/h.`,
@@ -102,7 +102,7 @@ export function TitrationChart({
   return (
     <ChartFrame
       testId="titration-chart"
-      title="Titration: rate (mg/kg/h)"
+      title="Titration: infusion rate in mg/kg/h"
       summary={summary}
       height={260}
       legend={

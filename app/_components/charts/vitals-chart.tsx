@@ -58,7 +58,7 @@ export function VitalsChart({
     <div className="space-y-3">
       <ChartFrame
         testId="vitals-chart"
-        title="Vitals: blood pressure (mmHg) and heart rate (/min)"
+        title="Blood pressure (mmHg) and heart rate (per min)"
         summary={summary}
         height={240}
         legend={
@@ -90,13 +90,13 @@ export function VitalsChart({
       </ChartFrame>
       <ChartFrame
         testId="vitals-resp-chart"
-        title="Vitals: SpO2 (%) and respiratory rate (/min)"
+        title="Oxygen saturation and respiratory rate"
         summary={points.length === 0 ? "No vitals charted yet." : `Latest SpO2 ${last!.spo2Pct}% (flag below ${limits.spo2LowPct}%), RR ${last!.respRatePerMin}/min (flag below ${limits.rrLowPerMin} or above ${limits.rrHighPerMin}).`}
         height={170}
         legend={
           <>
-            <LegendSwatch color={C.spo2} label={`SpO2 (left axis), flag < ${limits.spo2LowPct}%`} />
-            <LegendSwatch color={C.rr} label={`Resp. rate (right axis), flag < ${limits.rrLowPerMin} or > ${limits.rrHighPerMin}`} />
+            <LegendSwatch color={C.spo2} label={`SpO2 % (left axis), flag < ${limits.spo2LowPct}%`} />
+            <LegendSwatch color={C.rr} label={`Respiratory rate per min (right axis), flag < ${limits.rrLowPerMin} or > ${limits.rrHighPerMin}`} />
           </>
         }
       >

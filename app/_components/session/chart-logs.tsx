@@ -16,7 +16,7 @@ interface Column<R> {
   numeric?: boolean;
 }
 
-const KIND_NOUN: Record<EntryKind, string> = { "dose-events": "dose event", vitals: "vitals", pain: "pain score", "side-effects": "side effect" };
+const KIND_NOUN: Record<EntryKind, string> = { "dose-events": "dose event", vitals: "vitals", pain: "pain entry", "side-effects": "side-effect entry" };
 
 /**
  * Every row ever charted of one kind. Replaced and withdrawn rows stay, struck through, with
@@ -48,7 +48,7 @@ function LogTable<R extends Row>({
         <p className="text-sm text-slate-600">Nothing charted yet.</p>
       ) : (
         <div className="overflow-x-auto">
-          <table className="table-dense" aria-labelledby={headingId}>
+          <table className="table-dense">
             <thead>
               <tr>
                 <th scope="col">Time</th>
@@ -138,7 +138,7 @@ function RetractForm({ kind, entryId, what, onClose }: { kind: EntryKind; entryI
     onClose();
   }
   return (
-    <form onSubmit={onSubmit} noValidate aria-label={`Mark ${what} as entered in error`} className="space-y-2 rounded-md border-2 border-slate-300 bg-slate-50 p-3">
+    <form onSubmit={onSubmit} noValidate className="space-y-2 rounded-md border-2 border-slate-300 bg-slate-50 p-3">
       <p className="text-sm">The entry stays in the chart, struck through, and no longer counts (totals, charts, flags).</p>
       <TextField label="Correction reason" value={reason} onChange={setReason} error={error} required autoComplete="off" />
       <FormAlert message={formError} />
@@ -155,7 +155,7 @@ export function ChartLogs({ chart, canChartDose, canChartObservations }: { chart
   return (
     <div className="space-y-4">
       <LogTable
-        kind="dose-events" title="Dose events" rows={chart.doseEvents} canEdit={canChartDose}
+        kind="dose-events" title="Dose event log" rows={chart.doseEvents} canEdit={canChartDose}
         toCorrection={(row) => ({ kind: "dose-events", row })}
         columns={[
           { header: "Event", cell: (r) => DOSE_TYPE_LABELS[r.type] },
@@ -175,7 +175,7 @@ export function ChartLogs({ chart, canChartDose, canChartObservations }: { chart
         ]}
       />
       <LogTable
-        kind="vitals" title="Vitals" rows={chart.vitals} canEdit={canChartObservations}
+        kind="vitals" title="Vitals log" rows={chart.vitals} canEdit={canChartObservations}
         toCorrection={(row) => ({ kind: "vitals", row })}
         columns={[
           { header: "BP mmHg", numeric: true, cell: (r) => <>{r.systolicMmHg}/{r.diastolicMmHg}{r.isBaseline && <span className="ml-1 text-xs text-calm">baseline</span>}</> },
@@ -187,7 +187,7 @@ export function ChartLogs({ chart, canChartDose, canChartObservations }: { chart
         ]}
       />
       <LogTable
-        kind="pain" title="Pain scores" rows={chart.painScores} canEdit={canChartObservations}
+        kind="pain" title="Pain log" rows={chart.painScores} canEdit={canChartObservations}
         toCorrection={(row) => ({ kind: "pain", row })}
         columns={[
           { header: "Phase", cell: (r) => PAIN_PHASE_LABELS[r.phase] },
@@ -195,7 +195,7 @@ export function ChartLogs({ chart, canChartDose, canChartObservations }: { chart
         ]}
       />
       <LogTable
-        kind="side-effects" title="Side effects" rows={chart.sideEffects} canEdit={canChartObservations}
+        kind="side-effects" title="Side-effect log" rows={chart.sideEffects} canEdit={canChartObservations}
         toCorrection={(row) => ({ kind: "side-effects", row })}
         columns={[
           { header: "Side effect", cell: (r) => sideEffectLabel(r.kind) },

@@ -19,7 +19,7 @@ import { useNow, useNowReader } from "./clock";
 import { formatHm, toLocalInputValue } from "./clinic-time";
 import { FormAlert, LiveFlags, TextField } from "./fields";
 import { CorrectionBanner } from "./correction-banner";
-import { DOSE_TYPE_LABELS, doseRowToPoint, effectiveRows, fieldErrorsOf, FUTURE_SKEW_MS, readNumber, type DoseRow } from "./rows";
+import { DOSE_TYPE_LABELS, doseRowToPoint, effectiveRows, evaluationNow, fieldErrorsOf, FUTURE_SKEW_MS, readNumber, type DoseRow } from "./rows";
 import { useSession } from "./session-context";
 import { resolveTime, TimeField } from "./time-field";
 import { bandText } from "./protocol-text";
@@ -64,7 +64,7 @@ function DoseEventFormInner({ correcting, onDone }: { correcting: DoseRow | null
   const limits = chart.protocol.limits;
   const openedAtMs = Date.parse(chart.openedAt);
   const prior: DoseEventPoint[] = effectiveRows(chart.doseEvents).filter((r) => r.id !== correcting?.id).map(doseRowToPoint);
-  const stateNow = integrateDose(prior, weightG, nowMs).state;
+  const stateNow = integrateDose(prior, weightG, evaluationNow(chart, nowMs)).state;
   const autoType: DoseEventType = stateNow === "NOT_STARTED" ? "START" : stateNow === "PAUSED" ? "RESUME" : "RATE_CHANGE";
   const type = chosenType ?? autoType;
 
@@ -172,7 +172,7 @@ function DoseEventFormInner({ correcting, onDone }: { correcting: DoseRow | null
       )}
       <fieldset>
         <legend className="field-label mb-1">Event type</legend>
-        <div className="seg" role="radiogroup" aria-describedby={`${formId}-type-err`}>
+        <div className="grid grid-cols-3 gap-2" role="radiogroup" aria-describedby={`${formId}-type-err`}>
           {DOSE_EVENT_TYPES.map((t) => (
             <label key={t} className="seg-item">
               <input type="radio" name={`${formId}-type`} value={t} checked={type === t} onChange={() => setChosenType(t)} />

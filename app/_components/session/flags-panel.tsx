@@ -48,16 +48,16 @@ export function FlagsPanel() {
       )}
       <ul className="space-y-3">
         {flags.map((f) => (
-          <li key={f.id} className={f.acknowledgedAt ? "rounded-md border border-slate-200 p-3" : f.severity === "HARD" ? "flag-box-hard" : "flag-box-soft"} data-flag-code={f.code} aria-label={`${flagLabel(f.code)}, ${f.severity === "HARD" ? "hard limit" : "soft flag"}, ${f.acknowledgedAt ? "acknowledged" : "open"}`}>
+          <li key={f.id} className={f.acknowledgedAt ? "rounded-md border border-slate-200 p-3" : f.severity === "HARD" ? "flag-box-hard" : "flag-box-soft"} data-flag-code={f.code} data-state={f.acknowledgedAt ? "acknowledged" : "open"}>
             <div className="flex flex-wrap items-center gap-2">
               {isPhysician && !f.acknowledgedAt && open.length >= 2 && (
                 <input
                   type="checkbox" className="h-6 w-6 accent-[#0f5c73]" checked={selected.has(f.id)} onChange={(e) => toggle(f.id, e.target.checked)}
-                  aria-label={`Select flag: ${flagLabel(f.code)} (${f.valueText})`}
+                  aria-label="Select for bulk acknowledgement" aria-describedby={`flag-${f.id}-title`}
                 />
               )}
               <SeverityBadge severity={f.severity} />
-              <span className="font-semibold">{flagLabel(f.code)}</span>
+              <span id={`flag-${f.id}-title`} className="font-semibold">{flagLabel(f.code)}</span>
               <span className={`ml-auto rounded px-2 py-0.5 text-xs font-bold uppercase ${f.acknowledgedAt ? "bg-slate-200 text-slate-700" : "bg-white text-ink ring-1 ring-current"}`}>
                 {f.acknowledgedAt ? "Acknowledged" : "Open"}
               </span>
@@ -98,7 +98,7 @@ function AcknowledgeOne({ flagId, label }: { flagId: string; label: string }) {
     if (result?.ok) onSaved(`Flag acknowledged: ${label}.`);
   }
   return (
-    <form onSubmit={onSubmit} noValidate className="no-print mt-2 flex flex-wrap items-end gap-2" aria-label={`Acknowledge ${label}`}>
+    <form onSubmit={onSubmit} noValidate className="no-print mt-2 flex flex-wrap items-end gap-2">
       <TextField className="min-w-48 flex-1" label="Acknowledgement reason" value={reason} onChange={setReason} error={error} required />
       <button type="submit" className="btn-primary mb-[2px]" disabled={pending}>{pending ? "Saving…" : "Acknowledge"}</button>
       <div className="w-full"><FormAlert message={formError} /></div>

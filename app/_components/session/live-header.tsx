@@ -15,7 +15,7 @@ import { useEffect, useRef, useState } from "react";
 import { useClockSkew, useNow } from "./clock";
 import { formatDateHm, formatElapsed, formatHm } from "./clinic-time";
 import { bandText } from "./protocol-text";
-import { doseRowToPoint, effectiveRows, type Chart } from "./rows";
+import { doseRowToPoint, effectiveRows, evaluationNow, type Chart } from "./rows";
 
 const STATE_TEXT: Record<InfusionState, { label: string; className: string }> = {
   NOT_STARTED: { label: "Not started", className: "bg-slate-200 text-ink" },
@@ -47,7 +47,7 @@ export function LiveHeader({ chart, timeZone }: { chart: Chart; timeZone: string
   const skewMs = useClockSkew();
   const points = effectiveRows(chart.doseEvents).map(doseRowToPoint);
   // a completed session is totalled to its completion, like the server does
-  const untilMs = chart.status === "IN_PROGRESS" ? nowMs : Date.parse(chart.completedAt ?? chart.serverNow);
+  const untilMs = chart.status === "IN_PROGRESS" ? evaluationNow(chart, nowMs) : Date.parse(chart.completedAt ?? chart.serverNow);
   const dose = integrateDose(points, chart.weightG, untilMs);
   const setRate = lastSetRateUgPerKgPerH(points, untilMs);
   const shownRate = dose.state === "RUNNING" ? dose.currentRateUgPerKgPerH : null;
@@ -77,7 +77,7 @@ export function LiveHeader({ chart, timeZone }: { chart: Chart; timeZone: string
           <span className="state-pill bg-calm-50 text-calm" data-testid="session-status">Session: {STATUS_TEXT[chart.status]}</span>
         </div>
       </div>
-      <dl className="kv grid grid-cols-2 gap-x-4 gap-y-2 sm:grid-cols-4 lg:grid-cols-7">
+      <dl className="kv grid grid-cols-2 gap-x-4 gap-y-2 sm:grid-cols-4 lg:grid-cols-8">
         <div><dt>Weight used</dt><dd>{formatKg(chart.weightG)} kg</dd></div>
         <div><dt>Concentration</dt><dd>{formatMgPerMl(chart.concentrationUgPerMl)} mg/mL</dd></div>
         <div>
@@ -91,16 +91,16 @@ export function LiveHeader({ chart, timeZone }: { chart: Chart; timeZone: string
           </dd>
         </div>
         <div>
-          <dt>mg/h · pump</dt>
-          <dd>
-            {shownRate !== null
-              ? `${formatMg(rateUgPerHFromPerKg(shownRate, chart.weightG))} mg/h · ${formatMlPerH(pumpRateMlPerH(shownRate, chart.weightG, chart.concentrationUgPerMl))} mL/h`
-              : "—"}
-          </dd>
+          <dt>mg/h</dt>
+          <dd data-testid="current-mg-per-h">{shownRate !== null ? `${formatMg(rateUgPerHFromPerKg(shownRate, chart.weightG))} mg/h` : "—"}</dd>
+        </div>
+        <div>
+          <dt>Pump</dt>
+          <dd data-testid="current-ml-per-h">{shownRate !== null ? `${formatMlPerH(pumpRateMlPerH(shownRate, chart.weightG, chart.concentrationUgPerMl))} mL/h` : "—"}</dd>
         </div>
         <div>
           <dt>Total given</dt>
-          <dd data-testid="total-dose">{formatMg(dose.totalUg)} mg · {formatMgPerKg(dose.totalUgPerKg)} mg/kg</dd>
+          <dd data-testid="total-dose">{formatMg(dose.totalUg)} mg<span className="block text-sm">{formatMgPerKg(dose.totalUgPerKg)} mg/kg</span></dd>
         </div>
         <div>
           <dt>Opened</dt>

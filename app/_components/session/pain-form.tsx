@@ -7,7 +7,7 @@ import { useNow, useNowReader } from "./clock";
 import { formatHm, toLocalInputValue } from "./clinic-time";
 import { CorrectionBanner } from "./correction-banner";
 import { FormAlert, TextField } from "./fields";
-import { doseRowToPoint, effectiveRows, fieldErrorsOf, FUTURE_SKEW_MS, PAIN_PHASE_LABELS, readNumber, type PainRow } from "./rows";
+import { doseRowToPoint, effectiveRows, evaluationNow, fieldErrorsOf, FUTURE_SKEW_MS, PAIN_PHASE_LABELS, readNumber, type PainRow } from "./rows";
 import { useSession } from "./session-context";
 import { resolveTime, TimeField } from "./time-field";
 import { useSubmit } from "./use-submit";
@@ -31,7 +31,7 @@ function PainFormInner({ correcting, onDone }: { correcting: PainRow | null; onD
   const correctionRef = useRef<HTMLInputElement & HTMLTextAreaElement>(null);
 
   // the phase follows the infusion: before the start PRE, while it runs INTRA, after the stop POST
-  const infusionState = integrateDose(effectiveRows(chart.doseEvents).map(doseRowToPoint), chart.weightG, nowMs).state;
+  const infusionState = integrateDose(effectiveRows(chart.doseEvents).map(doseRowToPoint), chart.weightG, evaluationNow(chart, nowMs)).state;
   const autoPhase: Phase = infusionState === "NOT_STARTED" ? "PRE" : infusionState === "STOPPED" || chart.status !== "IN_PROGRESS" ? "POST" : "INTRA";
 
   const initialAt = correcting ? toLocalInputValue(Date.parse(correcting.at), timeZone) : null;
@@ -86,7 +86,7 @@ function PainFormInner({ correcting, onDone }: { correcting: PainRow | null; onD
 
   return (
     <form onSubmit={onSubmit} noValidate aria-labelledby={`${formId}-h`} className="card space-y-4">
-      <h2 id={`${formId}-h`} className="text-lg font-semibold">{correcting ? "Correct pain score" : "Pain score"}</h2>
+      <h2 id={`${formId}-h`} className="text-lg font-semibold">{correcting ? "Correct pain" : "Pain"}</h2>
       {correcting && (
         <CorrectionBanner
           what={`pain score at ${formatHm(Date.parse(correcting.at), timeZone)}`} by={correcting.enteredBy}
@@ -118,7 +118,7 @@ function PainFormInner({ correcting, onDone }: { correcting: PainRow | null; onD
         </div>
       </fieldset>
       {scale === "NRS" && (
-        <div className="grid grid-cols-6 gap-2 sm:grid-cols-11" role="group" aria-label="Pain score buttons, 0 no pain to 10 worst pain">
+        <div className="grid grid-cols-6 gap-2" role="group" aria-label="Tap a number: 0 no pain to 10 worst imaginable">
           {Array.from({ length: 11 }, (_, n) => (
             <button
               key={n} type="button" className="score-btn" aria-pressed={score === n}

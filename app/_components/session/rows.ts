@@ -78,3 +78,13 @@ export function readNumber(text: string): number | undefined {
   if (!/^[+-]?(\d+\.?\d*|\.\d+)$/.test(t)) return Number.NaN;
   return Number(t);
 }
+
+/**
+ * The instant to evaluate "now" at: the ticking clock, but never before the server's time
+ * of this data or the latest entry (a clock that ticks every few seconds lags the entry
+ * just saved, which would show a STOP as not yet happened).
+ */
+export function evaluationNow(chart: Chart, tickMs: number): number {
+  const latest = chart.doseEvents.reduce((max, r) => Math.max(max, Date.parse(r.at)), 0);
+  return Math.max(tickMs, Date.parse(chart.serverNow), latest);
+}

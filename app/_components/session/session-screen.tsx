@@ -86,12 +86,12 @@ function SessionScreenBody({ chart, timeZone, role }: { chart: Chart; timeZone: 
           <div className="space-y-4">
             <FlagsPanel />
             <Charts chart={chart} timeZone={timeZone} />
+            <section aria-labelledby="logs-h" className="space-y-3">
+              <h2 id="logs-h" className="text-lg font-semibold">Chart log</h2>
+              <ChartLogs chart={chart} canChartDose={canChartDose} canChartObservations={canChartObservations} />
+            </section>
           </div>
         </div>
-        <section aria-labelledby="logs-h" className="space-y-3">
-          <h2 id="logs-h" className="text-lg font-semibold">Chart log</h2>
-          <ChartLogs chart={chart} canChartDose={canChartDose} canChartObservations={canChartObservations} />
-        </section>
         {chart.status === "SIGNED" && <PrintAddenda chart={chart} timeZone={timeZone} />}
       </div>
     </SessionContext.Provider>
@@ -101,7 +101,8 @@ function SessionScreenBody({ chart, timeZone, role }: { chart: Chart; timeZone: 
 /** The charts, redrawn every 30 s while the session runs (the rate line grows to now). */
 function Charts({ chart, timeZone }: { chart: Chart; timeZone: string }) {
   const nowMs = useNow(30_000);
-  const endMs = chart.status === "IN_PROGRESS" ? nowMs : Date.parse(chart.completedAt ?? chart.serverNow);
+  // the tick lags up to 30 s: never end the chart before the server's time of this data
+  const endMs = chart.status === "IN_PROGRESS" ? Math.max(nowMs, Date.parse(chart.serverNow)) : Date.parse(chart.completedAt ?? chart.serverNow);
   const openedAtMs = Date.parse(chart.openedAt);
   const vitals = effectiveRows(chart.vitals);
   const baseline = vitals.find((v) => v.isBaseline) ?? vitals[0] ?? null;

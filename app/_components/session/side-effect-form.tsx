@@ -95,7 +95,7 @@ function SideEffectFormInner({ correcting, onDone }: { correcting: SideEffectRow
 
   return (
     <form onSubmit={onSubmit} noValidate aria-labelledby={`${formId}-h`} className="card space-y-4">
-      <h2 id={`${formId}-h`} className="text-lg font-semibold">{correcting ? "Correct side effect" : "Side effect"}</h2>
+      <h2 id={`${formId}-h`} className="text-lg font-semibold">{correcting ? "Correct a side-effect entry" : "Side-effects"}</h2>
       {correcting && (
         <CorrectionBanner
           what={`${sideEffectLabel(correcting.kind)} at ${formatHm(Date.parse(correcting.at), timeZone)}`} by={correcting.enteredBy}

@@ -4,7 +4,7 @@ import { integrateDose } from "@/lib/domain/dose";
 import { useNow } from "./clock";
 import { formatDateHm } from "./clinic-time";
 import { CheckboxField, FormAlert, TextField } from "./fields";
-import { doseRowToPoint, effectiveRows } from "./rows";
+import { doseRowToPoint, effectiveRows, evaluationNow } from "./rows";
 import { useSession } from "./session-context";
 import { useSubmit } from "./use-submit";
 
@@ -17,7 +17,7 @@ export function CompletePanel() {
   const [note, setNote] = useState("");
   const [submitted, setSubmitted] = useState(false);
   const { submit, pending, formError, fieldErrors } = useSubmit();
-  const state = integrateDose(effectiveRows(chart.doseEvents).map(doseRowToPoint), chart.weightG, nowMs).state;
+  const state = integrateDose(effectiveRows(chart.doseEvents).map(doseRowToPoint), chart.weightG, evaluationNow(chart, nowMs)).state;
   const stillRunning = state === "RUNNING" || state === "PAUSED";
   const hasPostPain = effectiveRows(chart.painScores).some((p) => p.phase === "POST");
   const blockers = [
@@ -50,7 +50,7 @@ export function CompletePanel() {
         label="Discharge check completed" checked={dischargeReady} onChange={setDischargeReady} error={checkError}
         hint="Alert and oriented, vitals near baseline, escort present, instructions given."
       />
-      <TextField label="Discharge note" value={note} onChange={setNote} multiline error={fieldErrors.dischargeNote} />
+      <TextField label="Discharge comments" value={note} onChange={setNote} multiline error={fieldErrors.dischargeNote} />
       <FormAlert message={formError} />
       <button
         type="submit" className="btn-primary min-h-12 px-6 text-base" disabled={pending || blockers.length > 0}
@@ -135,7 +135,7 @@ export function AddendaPanel() {
         </ol>
       )}
       {canWrite && (
-        <form onSubmit={onSubmit} noValidate className="no-print space-y-2" aria-label="New addendum">
+        <form onSubmit={onSubmit} noValidate className="no-print space-y-2">
           <TextField label="Addendum" value={text} onChange={setText} multiline error={error} required />
           <FormAlert message={formError} />
           <button type="submit" className="btn-primary min-h-12 px-6" disabled={pending}>{pending ? "Saving…" : "Add addendum"}</button>

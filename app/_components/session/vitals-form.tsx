@@ -160,7 +160,7 @@ function VitalsFormInner({ correcting, focusOnMount, onDone }: { correcting: Vit
       />
       <LiveFlags flags={flags} title="These vitals will raise" />
       {flags.length > 0 && (
-        <TextField label="Reason" value={reason} onChange={setReason} error={shown("reason")} hint="Optional: what was done (e.g. rate slowed, physician informed)." />
+        <TextField label="Action taken" value={reason} onChange={setReason} error={shown("reason")} hint="Optional: what was done (e.g. rate slowed, physician informed)." />
       )}
       <FormAlert message={formError} />
       <button type="submit" className="btn-primary min-h-12 px-6 text-base" disabled={pending}>{pending ? "Saving…" : "Save vitals"}</button>
