@@ -336,7 +336,10 @@ export interface PainChartPoint {
  * pre and post scores are always kept (they carry the relief), follow-ups are thinned
  * keeping each bucket's highest and lowest so a return to baseline stays visible.
  */
-export function painChartPoints(rows: SessionSummaryRow[], maxPoints = MAX_CHART_POINTS): PainChartPoint[] {
+export function painChartPoints(
+  rows: Pick<SessionSummaryRow, "atMs" | "preNrs" | "postNrs" | "sequence" | "followUps">[],
+  maxPoints = MAX_CHART_POINTS,
+): PainChartPoint[] {
   const points: PainChartPoint[] = [];
   for (const r of rows) {
     if (r.preNrs !== null) points.push({ t: r.atMs, nrs: r.preNrs, kind: "PRE", sessionSequence: r.sequence });
@@ -351,9 +354,10 @@ export function painChartPoints(rows: SessionSummaryRow[], maxPoints = MAX_CHART
  * band, with open flags or with severe side effects are always kept; the rest are thinned
  * keeping each bucket's peak (by `valueOf`).
  */
-export function chartRows(rows: SessionSummaryRow[], valueOf: (r: SessionSummaryRow) => number, maxPoints = MAX_CHART_POINTS): SessionSummaryRow[] {
+type ChartRowFields = Pick<SessionSummaryRow, "atMs" | "peakRateZone" | "totalZone" | "openFlags" | "maxSideEffectSeverity">;
+export function chartRows<R extends ChartRowFields>(rows: R[], valueOf: (r: R) => number, maxPoints = MAX_CHART_POINTS): (R & { t: number })[] {
   const withT = rows.map((r) => ({ ...r, t: r.atMs }));
-  const keep = (r: SessionSummaryRow) =>
+  const keep = (r: R) =>
     r.peakRateZone === "ABOVE_SOFT" || r.peakRateZone === "BELOW_SOFT" || r.peakRateZone === "AT_OR_ABOVE_HARD" ||
     r.totalZone === "ABOVE_SOFT" || r.openFlags > 0 || r.maxSideEffectSeverity >= 3;
   return downsampleSeries(withT, maxPoints, keep, valueOf);

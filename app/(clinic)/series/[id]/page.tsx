@@ -1,0 +1,199 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { notFound } from "next/navigation";
+import { SeriesDoseChart, SeriesFlagsChart, SeriesPainChart, SeriesScheduleChart, SeriesSideEffectsChart } from "@/app/_components/charts/series-charts";
+import { SEVERITY_LABELS, sideEffectLabel } from "@/lib/domain/side-effects";
+import { AppError } from "@/lib/errors";
+import { can } from "@/lib/permissions";
+import { requirePageActor } from "@/lib/server/actor";
+import { getSeriesSummary, type SeriesSummaryDto } from "@/lib/server/reviews";
+import { formatDateTime } from "@/lib/time";
+import { FlagAcknowledgements } from "./flag-acknowledgements";
+import { ReviewPanel } from "./review-panel";
+
+export const metadata: Metadata = { title: "Series review" };
+
+const RESPONDER_TEXT = {
+  SUBSTANTIAL: { text: "Responder: substantial (mean ≥ 50%)", cls: "bg-[#dcfce7] text-[#14532d]" },
+  MEANINGFUL: { text: "Responder: meaningful (mean ≥ 30%)", cls: "bg-calm-50 text-calm" },
+  NON_RESPONDER: { text: "Not responding (mean < 30%)", cls: "bg-soft-50 text-[#7c3a06]" },
+  INSUFFICIENT_DATA: { text: "Not enough pain scores yet", cls: "bg-slate-100 text-slate-700" },
+} as const;
+
+const signed = (n: number | null, unit = "", digits = 1) => (n === null ? "—" : `${n > 0 ? "+" : ""}${n.toFixed(digits)}${unit}`);
+const num = (n: number | null, digits = 1, unit = "") => (n === null ? "—" : `${n.toFixed(digits)}${unit}`);
+
+async function load(actor: Awaited<ReturnType<typeof requirePageActor>>, id: string) {
+  try {
+    return await getSeriesSummary({ actor, seriesId: id });
+  } catch (err) {
+    if (err instanceof AppError && err.code === "NOT_FOUND") notFound();
+    throw err;
+  }
+}
+
+export default async function SeriesReviewPage({ params }: { params: Promise<{ id: string }> }) {
+  const actor = await requirePageActor();
+  const { id } = await params;
+  const s = await load(actor, id);
+  const tz = actor.clinicTimezone;
+  const r = s.response;
+  const responder = RESPONDER_TEXT[r.responder];
+  const when: Record<string, string> = {};
+  for (const f of s.flags) {
+    when[f.id] = formatDateTime(f.raisedAt, tz);
+    if (f.acknowledgedAt) when[`ack-${f.id}`] = formatDateTime(f.acknowledgedAt, tz);
+  }
+  for (const rv of s.reviews) if (rv.signedAt) when[rv.id] = formatDateTime(rv.signedAt, tz);
+  const band = s.protocol.band;
+  const bandText = band.maxUgPerKgPerH !== null ? `${((band.minUgPerKgPerH ?? 0) / 1000).toFixed(3)}–${(band.maxUgPerKgPerH / 1000).toFixed(3)} mg/kg/h` : "no rate band";
+  const rows = s.rows;
+  return (
+    <div className="space-y-4">
+      <header className="card flex flex-wrap items-start justify-between gap-4">
+        <div>
+          <p className="text-sm"><Link className="text-calm hover:underline" href={`/patients/${s.patient.id}`}>← {s.patient.name}</Link> <span className="text-slate-500">MRN {s.patient.mrn}</span></p>
+          <h1 className="text-2xl font-bold">{s.protocol.name} <span className="text-base font-normal text-slate-500">v{s.protocol.version}</span></h1>
+          <p className="text-sm text-slate-600">
+            Series from {s.series.startDate}{s.series.intervalDays ? `, every ${s.series.intervalDays} day${s.series.intervalDays === 1 ? "" : "s"}` : ""} · ordered by {s.series.orderingPhysician} · {s.series.status.toLowerCase()}
+            {s.patient.allergies && <> · allergies <span className="font-semibold text-hard">{s.patient.allergies}</span></>}
+          </p>
+        </div>
+        <dl className="kv grid grid-cols-2 gap-x-6 gap-y-1 sm:grid-cols-4">
+          <div><dt>Sessions</dt><dd data-testid="sessions-done">{s.schedule.sessionsDone} of {s.schedule.plannedSessions}{s.schedule.sessionsInProgress ? ` (+${s.schedule.sessionsInProgress} running)` : ""}</dd></div>
+          <div><dt>Next due</dt><dd>{s.schedule.nextDueDate ?? "—"}</dd></div>
+          <div><dt>Open flags</dt><dd className={s.flagCounts.openHard ? "text-hard" : s.flagCounts.open ? "text-soft" : ""}>{s.flags.filter((f) => !f.acknowledgedAt).length}{s.flagCounts.openHard ? ` (${s.flagCounts.openHard} hard)` : ""}</dd></div>
+          <div><dt>Review</dt><dd>{s.reviews.some((x) => x.signedAt && !x.sessionId && !x.addendumToId) ? "signed" : <span className="text-soft">not signed</span>}</dd></div>
+        </dl>
+      </header>
+
+      <section aria-label="Response summary" className="grid gap-3 sm:grid-cols-2 lg:grid-cols-4" data-testid="response-summary">
+        <div className="card">
+          <h2 className="text-xs font-semibold uppercase tracking-wide text-slate-500">Is it working?</h2>
+          <p className={`mt-1 inline-block rounded px-2 py-1 text-sm font-bold ${responder.cls}`} data-testid="responder">{responder.text}</p>
+          <p className="mt-1 text-sm">Mean relief <span className="text-lg font-bold tabular-nums">{num(r.meanReliefPct, 1, "%")}</span> over {r.sessionsWithScores} session{r.sessionsWithScores === 1 ? "" : "s"}</p>
+          <p className="text-sm text-slate-600">≥ 30%: {r.sessionsAtOrAbove30} · ≥ 50%: {r.sessionsAtOrAbove50}</p>
+        </div>
+        <div className="card">
+          <h2 className="text-xs font-semibold uppercase tracking-wide text-slate-500">For how long?</h2>
+          <p className="mt-1 text-sm">Relief lasted <span className="text-lg font-bold tabular-nums">{r.meanDurabilityDays === null ? "—" : `${r.meanDurabilityDays.toFixed(1)} days`}</span> on average</p>
+          <p className="text-sm text-slate-600">{r.sessionsWithDurability} session{r.sessionsWithDurability === 1 ? "" : "s"} with pain back at baseline on follow-up; {r.sessionsReliefOngoing} still below baseline at the last follow-up</p>
+        </div>
+        <div className="card">
+          <h2 className="text-xs font-semibold uppercase tracking-wide text-slate-500">At what dose?</h2>
+          <p className="mt-1 text-sm">Mean total <span className="text-lg font-bold tabular-nums">{num(s.dose.meanTotalMgPerKg, 3)}</span> mg/kg · peak up to <span className="font-bold tabular-nums">{num(s.dose.maxPeakRateMgPerKgPerH, 3)}</span> mg/kg/h</p>
+          <p className={`text-sm ${s.dose.sessionsOutsideBand ? "font-semibold text-soft" : "text-slate-600"}`}>{s.dose.sessionsOutsideBand} session{s.dose.sessionsOutsideBand === 1 ? "" : "s"} outside the documented range ({bandText})</p>
+        </div>
+        <div className="card">
+          <h2 className="text-xs font-semibold uppercase tracking-wide text-slate-500">At what cost? Is the schedule kept?</h2>
+          <p className="mt-1 text-sm">Side effects in {s.sideEffectBurden.sessionsWithSideEffects} of {rows.length} sessions; worst <span className={`font-bold ${s.sideEffectBurden.maxSeverity >= 3 ? "text-hard" : ""}`}>{SEVERITY_LABELS[s.sideEffectBurden.maxSeverity]}</span></p>
+          <p className={`text-sm ${s.schedule.lateSessions || s.schedule.intervalTooShortSessions ? "font-semibold text-soft" : "text-slate-600"}`}>{s.schedule.lateSessions} late · {s.schedule.intervalTooShortSessions} too close together</p>
+        </div>
+      </section>
+
+      <div className="grid gap-4 lg:grid-cols-2">
+        <SeriesPainChart rows={rows} timeZone={tz} />
+        <SeriesDoseChart rows={rows} band={band} maxCumulativeUgPerKg={s.protocol.maxCumulativeUgPerKg} timeZone={tz} />
+        <SeriesSideEffectsChart rows={rows} timeZone={tz} />
+        <div className="space-y-4">
+          <SeriesFlagsChart rows={rows} />
+          <SeriesScheduleChart rows={rows} nextDueDate={s.schedule.nextDueDate} timeZone={tz} />
+        </div>
+      </div>
+
+      <section className="card" aria-labelledby="flags-h">
+        <h2 id="flags-h" className="mb-2 text-lg font-semibold">Flags</h2>
+        <FlagAcknowledgements flags={s.flags} canAcknowledge={can(actor, "flag:acknowledge")} when={when} />
+      </section>
+
+      <section className="card overflow-x-auto" aria-labelledby="sessions-h">
+        <h2 id="sessions-h" className="mb-2 text-lg font-semibold">Sessions</h2>
+        <SessionsTable rows={rows} />
+      </section>
+
+      <section className="card" aria-labelledby="compare-h">
+        <h2 id="compare-h" className="mb-2 text-lg font-semibold">Compared with the previous series on this protocol</h2>
+        <Comparison s={s} />
+      </section>
+
+      <section className="card" aria-labelledby="review-h">
+        <h2 id="review-h" className="mb-2 text-lg font-semibold">Review and signature</h2>
+        <ReviewPanel
+          seriesId={s.series.id}
+          reviews={s.reviews}
+          canSign={can(actor, "review:sign")}
+          sessions={rows.map((x) => ({ id: x.sessionId, sequence: x.sequence, date: x.date, reviewable: x.status !== "IN_PROGRESS" }))}
+          when={when}
+        />
+      </section>
+    </div>
+  );
+}
+
+function SessionsTable({ rows }: { rows: SeriesSummaryDto["rows"] }) {
+  if (rows.length === 0) return <p className="text-sm text-slate-600">No sessions yet.</p>;
+  return (
+    <table className="table-dense" data-testid="sessions-table">
+      <thead>
+        <tr>
+          <th>#</th><th>Date</th><th>Planned</th><th>Pain before → after</th><th>Relief</th><th>Relief lasted</th>
+          <th>Total mg/kg</th><th>Peak mg/kg/h</th><th>Side effects</th><th>Flags open / ack</th><th>Status</th><th />
+        </tr>
+      </thead>
+      <tbody>
+        {rows.map((r) => {
+          const outRate = r.peakRateZone === "ABOVE_SOFT" || r.peakRateZone === "BELOW_SOFT" || r.peakRateZone === "AT_OR_ABOVE_HARD";
+          const outTotal = r.totalZone === "ABOVE_SOFT";
+          const effects = Object.entries(r.sideEffects);
+          return (
+            <tr key={r.sessionId}>
+              <td className="tabular-nums">{r.sequence}</td>
+              <td className="tabular-nums">{r.date}</td>
+              <td className="tabular-nums">
+                {r.plannedDate ?? "—"}
+                {r.isLate && <span className="ml-1 rounded bg-soft-50 px-1 text-xs font-bold text-soft">late +{r.daysFromPlan}d</span>}
+                {r.intervalTooShort && <span className="ml-1 rounded bg-hard-50 px-1 text-xs font-bold text-hard">too soon</span>}
+              </td>
+              <td className="tabular-nums">{fmtPain(r.pre)} → {fmtPain(r.post)}</td>
+              <td className={`tabular-nums font-semibold ${r.reliefPct !== null && r.reliefPct >= 30 ? "text-[#15803d]" : ""}`}>{r.reliefPct === null ? "—" : `${r.reliefPct}%`}</td>
+              <td className="tabular-nums">{r.durabilityDays !== null ? `${r.durabilityDays} d` : r.followUps.length ? "ongoing" : "—"}</td>
+              <td className={`tabular-nums ${outTotal ? "font-bold text-soft" : ""}`}>{r.totalMgPerKg.toFixed(3)}</td>
+              <td className={`tabular-nums ${outRate ? "font-bold text-soft" : ""}`}>{r.peakRateMgPerKgPerH.toFixed(3)}</td>
+              <td>{effects.length === 0 ? "—" : effects.map(([k, v]) => `${sideEffectLabel(k)} (${SEVERITY_LABELS[v]})`).join(", ")}</td>
+              <td className="tabular-nums">{r.openFlags ? <span className={`font-bold ${r.openHardFlags ? "text-hard" : "text-soft"}`}>{r.openFlags}</span> : 0} / {r.ackedFlags}</td>
+              <td>{r.status.toLowerCase().replace("_", " ")}</td>
+              <td><Link className="text-calm hover:underline" href={`/sessions/${r.sessionId}`}>Chart<span className="sr-only"> of session {r.sequence}</span></Link></td>
+            </tr>
+          );
+        })}
+      </tbody>
+    </table>
+  );
+}
+
+function fmtPain(p: { score: number; scale: "NRS" | "VAS" } | null) {
+  if (!p) return "—";
+  return p.scale === "VAS" ? `${p.score} mm` : `${p.score}`;
+}
+
+function Comparison({ s }: { s: SeriesSummaryDto }) {
+  const p = s.previous;
+  if (!p) return <p className="text-sm text-slate-600">No earlier series on {s.protocol.name} for this patient.</p>;
+  const c = p.comparison;
+  return (
+    <div className="space-y-2" data-testid="series-comparison">
+      <p className="text-sm">Previous series from <Link className="text-calm hover:underline" href={`/series/${p.seriesId}`}>{p.startDate}</Link> (v{p.protocolVersion}, {p.status.toLowerCase()})</p>
+      <table className="table-dense">
+        <thead><tr><th /><th>This series</th><th>Previous</th><th>Difference</th></tr></thead>
+        <tbody>
+          <tr><td>Mean relief</td><td>{num(s.response.meanReliefPct, 1, "%")}</td><td>{num(p.response.meanReliefPct, 1, "%")}</td><td>{signed(c.meanReliefPctDelta, " pts")}</td></tr>
+          <tr><td>Responder</td><td>{RESPONDER_TEXT[s.response.responder].text}</td><td>{RESPONDER_TEXT[p.response.responder].text}</td><td /></tr>
+          <tr><td>Relief lasted (mean)</td><td>{num(s.response.meanDurabilityDays, 1, " d")}</td><td>{num(p.response.meanDurabilityDays, 1, " d")}</td><td>{signed(c.meanDurabilityDaysDelta, " d")}</td></tr>
+          <tr><td>Mean total dose</td><td>{num(s.dose.meanTotalMgPerKg, 3, " mg/kg")}</td><td>{num(p.dose.meanTotalMgPerKg, 3, " mg/kg")}</td><td>{signed(c.meanTotalMgPerKgDelta, " mg/kg", 3)}</td></tr>
+          <tr><td>Sessions done</td><td>{s.schedule.sessionsDone} of {s.schedule.plannedSessions}</td><td>{p.schedule.sessionsDone} of {p.schedule.plannedSessions}</td><td>{signed(c.sessionsDoneDelta, "", 0)}</td></tr>
+          <tr><td>Worst side effect</td><td>{SEVERITY_LABELS[s.sideEffectBurden.maxSeverity]}</td><td>{SEVERITY_LABELS[p.sideEffectBurden.maxSeverity]}</td><td /></tr>
+        </tbody>
+      </table>
+    </div>
+  );
+}
