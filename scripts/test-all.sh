@@ -42,13 +42,17 @@ DATABASE_URL="$E2E_URL" npx prisma migrate deploy
 DATABASE_URL="$E2E_URL" npx tsx --conditions=react-server prisma/seed.ts
 
 step "End-to-end: build and serve on :$E2E_PORT"
+if curl -s -o /dev/null "http://127.0.0.1:$E2E_PORT/"; then
+  echo "Port $E2E_PORT is already in use: stop that server or set E2E_PORT." >&2
+  exit 1
+fi
 DATABASE_URL="$E2E_URL" npx next build
 DATABASE_URL="$E2E_URL" NEXTAUTH_SECRET="e2e-secret-$$-$RANDOM" NEXTAUTH_URL="http://127.0.0.1:$E2E_PORT" \
   TITRATE_LOG_FILE="${TITRATE_LOG_FILE:-test-results/server.log}" \
   npx next start -p "$E2E_PORT" -H 127.0.0.1 > >(mkdir -p test-results; tee test-results/server.log) 2>&1 &
 SERVER_PID=$!
 for _ in $(seq 1 120); do
-  curl -fsS -o /dev/null "http://127.0.0.1:$E2E_PORT/login" && break
+  curl -fs -o /dev/null "http://127.0.0.1:$E2E_PORT/login" && break
   sleep 0.5
 done
 curl -fsS -o /dev/null "http://127.0.0.1:$E2E_PORT/login"
