@@ -1,0 +1,82 @@
+import { describe, expect, it } from "vitest";
+import { buildSessionSummary, SUMMARY_COLUMNS, type SummaryInput } from "./session-summary";
+
+const T0 = Date.UTC(2026, 10, 2, 14, 0); // 2026-11-02 14:00 UTC = 09:00 in New York (UTC-5)
+const MIN = 60_000;
+
+function input(over: Partial<SummaryInput> = {}): SummaryInput {
+  return {
+    clinicName: "Demo Pain Clinic", timeZone: "America/New_York", mrn: "DPC-1", patientName: "Alvarez, Maria", birthDate: "1979-03-14",
+    protocolName: "CRPS outpatient 0.35 mg/kg/h", protocolVersion: 2, status: "SIGNED",
+    openedAtMs: T0, completedAtMs: T0 + 260 * MIN, signedAtMs: T0 + 270 * MIN, weightG: 70000,
+    nurseName: "Nora", physicianName: "Dr. O", signedByName: "Nora",
+    doseEvents: [
+      { type: "START", atMs: T0 + 5 * MIN, rateUgPerKgPerH: 350 },
+      { type: "RATE_CHANGE", atMs: T0 + 125 * MIN, rateUgPerKgPerH: 450 },
+      { type: "STOP", atMs: T0 + 245 * MIN },
+    ],
+    vitals: [
+      { systolicMmHg: 124, diastolicMmHg: 78, heartRatePerMin: 72, spo2Pct: 98 },
+      { systolicMmHg: 151, diastolicMmHg: 88, heartRatePerMin: 90, spo2Pct: 95 },
+      { systolicMmHg: 140, diastolicMmHg: 91, heartRatePerMin: 80, spo2Pct: 97 },
+    ],
+    pain: [
+      { atMs: T0 + 2 * MIN, score: 8, scale: "NRS", phase: "PRE" },
+      { atMs: T0 + 250 * MIN, score: 3, scale: "NRS", phase: "POST" },
+      { atMs: T0 + 255 * MIN, score: 2, scale: "NRS", phase: "POST" },
+    ],
+    sideEffects: [{ kind: "NAUSEA_VOMITING", severity: 1 }, { kind: "NAUSEA_VOMITING", severity: 2 }, { kind: "DIZZINESS", severity: 1 }],
+    flags: [{ acknowledged: true }, { acknowledged: false }, { acknowledged: true }],
+    ...over,
+  };
+}
+
+describe("buildSessionSummary", () => {
+  it("summarises a signed session (hand-computed)", () => {
+    const s = buildSessionSummary(input(), T0 + 1000 * MIN);
+    // 0.35 mg/kg/h × 70 kg × 2 h = 49 mg; 0.45 × 70 × 2 h = 63 mg; total 112 mg = 1.600 mg/kg
+    expect(s.totalMg).toBe("112.00");
+    expect(s.totalMgPerKg).toBe("1.600");
+    expect(s.peakRateMgPerKgPerH).toBe("0.450");
+    // time-weighted mean: (350 × 120 + 450 × 120) / 240 = 400 µg/kg/h
+    expect(s.meanRateMgPerKgPerH).toBe("0.400");
+    expect(s.start).toBe("2026-11-02T09:05:00-05:00");
+    expect(s.end).toBe("2026-11-02T13:05:00-05:00");
+    expect(s.sessionDate).toBe("2026-11-02");
+    expect(s.durationMin).toBe(240);
+    expect(s.weightKg).toBe("70.0");
+    // pre 8 (last PRE), post 3 (first POST): (8 - 3) / 8 = 62.5 %
+    expect([s.preScore, s.postScore, s.reliefPct, s.painScale]).toEqual([8, 3, 62.5, "NRS"]);
+    expect([s.worstSystolicMmHg, s.worstDiastolicMmHg, s.worstHeartRatePerMin, s.lowestSpo2Pct]).toEqual([151, 91, 90, 95]);
+    expect(s.sideEffects).toBe("NAUSEA_VOMITING:2; DIZZINESS:1");
+    expect(s.maxSideEffectSeverity).toBe(2);
+    expect([s.flagCount, s.openFlags, s.acknowledgedFlags]).toEqual([3, 1, 2]);
+    expect(s.signedAt).toBe("2026-11-02T13:30:00-05:00");
+  });
+
+  it("a running session has no end and integrates up to now", () => {
+    const s = buildSessionSummary(input({ status: "IN_PROGRESS", completedAtMs: null, signedAtMs: null, signedByName: null, doseEvents: [{ type: "START", atMs: T0, rateUgPerKgPerH: 300 }] }), T0 + 30 * MIN);
+    // 0.3 mg/kg/h × 70 kg × 0.5 h = 10.5 mg
+    expect(s.totalMg).toBe("10.50");
+    expect(s.end).toBeNull();
+    expect(s.durationMin).toBeNull();
+    expect(s.signedAt).toBeNull();
+  });
+
+  it("with no scores, vitals or side effects the fields are empty, not zero", () => {
+    const s = buildSessionSummary(input({ pain: [], vitals: [], sideEffects: [], flags: [] }), T0);
+    expect([s.preScore, s.postScore, s.reliefPct, s.painScale]).toEqual([null, null, null, null]);
+    expect([s.worstSystolicMmHg, s.lowestSpo2Pct, s.maxSideEffectSeverity]).toEqual([null, null, null]);
+    expect(s.sideEffects).toBe("");
+  });
+
+  it("keeps the VAS scale with its scores", () => {
+    const s = buildSessionSummary(input({ pain: [{ atMs: T0, score: 80, scale: "VAS", phase: "PRE" }, { atMs: T0 + 250 * MIN, score: 20, scale: "VAS", phase: "POST" }] }), T0);
+    expect([s.painScale, s.preScore, s.postScore, s.reliefPct]).toEqual(["VAS", 80, 20, 75]);
+  });
+
+  it("has one column per summary field", () => {
+    const keys = Object.keys(buildSessionSummary(input(), T0)).sort();
+    expect(SUMMARY_COLUMNS.map((c) => c.key).sort()).toEqual(keys);
+  });
+});

@@ -1,0 +1,158 @@
+// The session summary of DOMAIN.md "What a session summary holds": one row per session, built
+// from the rows in force (corrections applied, retractions removed). Shared by the CSV, PDF
+// and FHIR exports and the review screens, so they cannot disagree.
+
+import { integrateDose, type DoseEventPoint } from "./dose";
+import { reliefPct, type PainScale } from "./pain";
+import { isoWithOffset } from "./time";
+import { formatKg, formatMg, formatMgPerKg, formatMgPerKgPerH } from "./units";
+
+export interface SummaryInput {
+  clinicName: string;
+  timeZone: string;
+  mrn: string;
+  patientName: string;
+  birthDate: string;
+  protocolName: string;
+  protocolVersion: number;
+  status: "IN_PROGRESS" | "COMPLETED" | "SIGNED";
+  openedAtMs: number;
+  completedAtMs: number | null;
+  signedAtMs: number | null;
+  weightG: number;
+  nurseName: string;
+  physicianName: string;
+  signedByName: string | null;
+  doseEvents: DoseEventPoint[];
+  vitals: { systolicMmHg: number; diastolicMmHg: number; heartRatePerMin: number; spo2Pct: number }[];
+  pain: { atMs: number; score: number; scale: PainScale; phase: "PRE" | "INTRA" | "POST" | "FOLLOW_UP" }[];
+  sideEffects: { kind: string; severity: number }[];
+  flags: { acknowledged: boolean }[];
+}
+
+export interface SessionSummary {
+  clinic: string;
+  mrn: string;
+  patientName: string;
+  birthDate: string;
+  sessionDate: string;
+  protocol: string;
+  protocolVersion: number;
+  status: SummaryInput["status"];
+  /** first START (or the session opening when never started), ISO 8601 with the clinic's offset */
+  start: string;
+  /** STOP, else completion; null while running */
+  end: string | null;
+  durationMin: number | null;
+  weightKg: string;
+  totalMg: string;
+  totalMgPerKg: string;
+  peakRateMgPerKgPerH: string;
+  meanRateMgPerKgPerH: string;
+  painScale: PainScale | null;
+  preScore: number | null;
+  postScore: number | null;
+  reliefPct: number | null;
+  worstSystolicMmHg: number | null;
+  worstDiastolicMmHg: number | null;
+  worstHeartRatePerMin: number | null;
+  lowestSpo2Pct: number | null;
+  /** "NAUSEA_VOMITING:2; DIZZINESS:1", each kind with its maximum severity */
+  sideEffects: string;
+  maxSideEffectSeverity: number | null;
+  flagCount: number;
+  openFlags: number;
+  acknowledgedFlags: number;
+  nurse: string;
+  physician: string;
+  signedBy: string | null;
+  signedAt: string | null;
+}
+
+/** Builds the summary of one session. `nowMs` bounds the dose integral of a running session. */
+export function buildSessionSummary(s: SummaryInput, nowMs: number): SessionSummary {
+  const untilMs = s.completedAtMs ?? nowMs;
+  const dose = integrateDose(s.doseEvents, s.weightG, untilMs);
+  const startMs = dose.firstStartMs ?? s.openedAtMs;
+  const endMs = dose.stopMs ?? s.completedAtMs;
+  // Pre = the last PRE score, post = the first POST score (the one right after the infusion).
+  const pre = [...s.pain].filter((p) => p.phase === "PRE").sort((a, b) => a.atMs - b.atMs).at(-1) ?? null;
+  const post = [...s.pain].filter((p) => p.phase === "POST").sort((a, b) => a.atMs - b.atMs)[0] ?? null;
+  const maxBy = new Map<string, number>();
+  for (const e of s.sideEffects) maxBy.set(e.kind, Math.max(maxBy.get(e.kind) ?? 0, e.severity));
+  const maxOf = (xs: number[]) => (xs.length ? Math.max(...xs) : null);
+  const minOf = (xs: number[]) => (xs.length ? Math.min(...xs) : null);
+  const acknowledged = s.flags.filter((f) => f.acknowledged).length;
+  return {
+    clinic: s.clinicName,
+    mrn: s.mrn,
+    patientName: s.patientName,
+    birthDate: s.birthDate,
+    sessionDate: isoWithOffset(new Date(startMs), s.timeZone).slice(0, 10),
+    protocol: s.protocolName,
+    protocolVersion: s.protocolVersion,
+    status: s.status,
+    start: isoWithOffset(new Date(startMs), s.timeZone),
+    end: endMs === null ? null : isoWithOffset(new Date(endMs), s.timeZone),
+    durationMin: endMs === null || dose.firstStartMs === null ? null : Math.round((endMs - startMs) / 60_000),
+    weightKg: formatKg(s.weightG),
+    totalMg: formatMg(dose.totalUg),
+    totalMgPerKg: formatMgPerKg(dose.totalUgPerKg),
+    peakRateMgPerKgPerH: formatMgPerKgPerH(dose.peakRateUgPerKgPerH),
+    meanRateMgPerKgPerH: formatMgPerKgPerH(dose.meanRateUgPerKgPerH),
+    painScale: pre?.scale ?? post?.scale ?? null,
+    preScore: pre?.score ?? null,
+    postScore: post?.score ?? null,
+    reliefPct: reliefPct(pre, post),
+    worstSystolicMmHg: maxOf(s.vitals.map((v) => v.systolicMmHg)),
+    worstDiastolicMmHg: maxOf(s.vitals.map((v) => v.diastolicMmHg)),
+    worstHeartRatePerMin: maxOf(s.vitals.map((v) => v.heartRatePerMin)),
+    lowestSpo2Pct: minOf(s.vitals.map((v) => v.spo2Pct)),
+    sideEffects: [...maxBy].map(([k, v]) => `${k}:${v}`).join("; "),
+    maxSideEffectSeverity: maxOf(s.sideEffects.map((e) => e.severity)),
+    flagCount: s.flags.length,
+    openFlags: s.flags.length - acknowledged,
+    acknowledgedFlags: acknowledged,
+    nurse: s.nurseName,
+    physician: s.physicianName,
+    signedBy: s.signedByName,
+    signedAt: s.signedAtMs === null ? null : isoWithOffset(new Date(s.signedAtMs), s.timeZone),
+  };
+}
+
+/** The CSV columns, in order, with their documented headers (units in the header). */
+export const SUMMARY_COLUMNS: { key: keyof SessionSummary; header: string }[] = [
+  { key: "clinic", header: "Clinic" },
+  { key: "mrn", header: "MRN" },
+  { key: "patientName", header: "Patient name" },
+  { key: "birthDate", header: "Birth date" },
+  { key: "sessionDate", header: "Session date" },
+  { key: "protocol", header: "Protocol" },
+  { key: "protocolVersion", header: "Protocol version" },
+  { key: "status", header: "Status" },
+  { key: "start", header: "Start" },
+  { key: "end", header: "End" },
+  { key: "durationMin", header: "Duration (min)" },
+  { key: "weightKg", header: "Weight (kg)" },
+  { key: "totalMg", header: "Total dose (mg)" },
+  { key: "totalMgPerKg", header: "Total dose (mg/kg)" },
+  { key: "peakRateMgPerKgPerH", header: "Peak rate (mg/kg/h)" },
+  { key: "meanRateMgPerKgPerH", header: "Mean rate (mg/kg/h)" },
+  { key: "painScale", header: "Pain scale" },
+  { key: "preScore", header: "Pain before" },
+  { key: "postScore", header: "Pain after" },
+  { key: "reliefPct", header: "Relief (%)" },
+  { key: "worstSystolicMmHg", header: "Highest SBP (mmHg)" },
+  { key: "worstDiastolicMmHg", header: "Highest DBP (mmHg)" },
+  { key: "worstHeartRatePerMin", header: "Highest HR (/min)" },
+  { key: "lowestSpo2Pct", header: "Lowest SpO2 (%)" },
+  { key: "sideEffects", header: "Side effects (kind:max severity 0-3)" },
+  { key: "maxSideEffectSeverity", header: "Max side-effect severity (0-3)" },
+  { key: "flagCount", header: "Flags" },
+  { key: "openFlags", header: "Flags open" },
+  { key: "acknowledgedFlags", header: "Flags acknowledged" },
+  { key: "nurse", header: "Nurse" },
+  { key: "physician", header: "Physician" },
+  { key: "signedBy", header: "Signed by" },
+  { key: "signedAt", header: "Signed at" },
+];

@@ -1,0 +1,45 @@
+/** Time display and day boundaries in the clinic's zone (all times are shown in it). */
+
+export function formatDateTime(iso: string | Date, timeZone: string): string {
+  const d = typeof iso === "string" ? new Date(iso) : iso;
+  return new Intl.DateTimeFormat("en-CA", {
+    timeZone, year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit", hourCycle: "h23",
+  }).format(d).replace(",", "");
+}
+
+export function formatTime(iso: string | Date, timeZone: string): string {
+  const d = typeof iso === "string" ? new Date(iso) : iso;
+  return new Intl.DateTimeFormat("en-GB", { timeZone, hour: "2-digit", minute: "2-digit", hourCycle: "h23" }).format(d);
+}
+
+export function formatDate(iso: string | Date, timeZone: string): string {
+  const d = typeof iso === "string" ? new Date(iso) : iso;
+  return new Intl.DateTimeFormat("en-CA", { timeZone, year: "numeric", month: "2-digit", day: "2-digit" }).format(d);
+}
+
+/** Offset of `timeZone` from UTC at `at`, in minutes (e.g. -300 for New York in winter). */
+export function zoneOffsetMin(at: Date, timeZone: string): number {
+  const parts = Object.fromEntries(
+    new Intl.DateTimeFormat("en-US", {
+      timeZone, hourCycle: "h23", year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit", second: "2-digit",
+    }).formatToParts(at).map((p) => [p.type, p.value]),
+  );
+  const asUtc = Date.UTC(Number(parts.year), Number(parts.month) - 1, Number(parts.day), Number(parts.hour), Number(parts.minute), Number(parts.second));
+  return Math.round((asUtc - Math.floor(at.getTime() / 1000) * 1000) / 60_000);
+}
+
+/** The UTC instant at which the clinic's calendar day containing `at` began. */
+export function startOfDayInZone(at: Date, timeZone: string): Date {
+  const ymd = formatDate(at, timeZone);
+  const guess = new Date(`${ymd}T00:00:00Z`);
+  return new Date(guess.getTime() - zoneOffsetMin(guess, timeZone) * 60_000);
+}
+
+/** An ISO 8601 string with the zone's offset, e.g. 2026-11-21T09:15:00-05:00 (for exports). */
+export function isoWithOffset(at: Date, timeZone: string): string {
+  const off = zoneOffsetMin(at, timeZone);
+  const local = new Date(at.getTime() + off * 60_000).toISOString().slice(0, 19);
+  const sign = off < 0 ? "-" : "+";
+  const abs = Math.abs(off);
+  return `${local}${sign}${String(Math.floor(abs / 60)).padStart(2, "0")}:${String(abs % 60).padStart(2, "0")}`;
+}
