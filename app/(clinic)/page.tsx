@@ -68,11 +68,12 @@ async function NurseHome() {
 
 async function PhysicianHome() {
   const actor = await requirePageActor();
-  const { patientsWithOpenFlags, sessionsAwaitingReview } = await findPhysicianWorklist({ actor });
+  const { patientsWithOpenFlags, sessionsAwaitingReview, seriesDue } = await findPhysicianWorklist({ actor });
   const tz = actor.clinicTimezone;
   return (
     <div className="space-y-6">
       <h1 className="text-2xl font-bold">Review worklist</h1>
+      <p className="text-sm text-slate-600">Most urgent first: hard flags, then the oldest.</p>
       <section className="card" aria-labelledby="flags-h">
         <h2 id="flags-h" className="mb-2 text-lg font-semibold">Patients with unacknowledged flags</h2>
         {patientsWithOpenFlags.length === 0 ? <p className="text-slate-600">No open flags.</p> : (
@@ -97,7 +98,7 @@ async function PhysicianHome() {
         <h2 id="review-h" className="mb-2 text-lg font-semibold">Sessions awaiting review</h2>
         {sessionsAwaitingReview.length === 0 ? <p className="text-slate-600">Nothing awaiting review.</p> : (
           <table className="table-dense">
-            <thead><tr><th>Completed</th><th>Patient</th><th>Protocol</th><th>#</th><th>Status</th><th /></tr></thead>
+            <thead><tr><th>Completed</th><th>Patient</th><th>Protocol</th><th>#</th><th>Status</th><th>Open hard flags</th><th /></tr></thead>
             <tbody>
               {sessionsAwaitingReview.map((s) => (
                 <tr key={s.id}>
@@ -106,7 +107,33 @@ async function PhysicianHome() {
                   <td>{s.protocolName}</td>
                   <td>{s.sequence}</td>
                   <td>{s.status.toLowerCase()}</td>
-                  <td><Link className="btn-secondary" href={`/sessions/${s.id}`}>Open chart</Link></td>
+                  <td>{s.openHardFlags > 0 ? <span className="rounded bg-hard-50 px-2 font-bold text-hard">{s.openHardFlags}</span> : 0}</td>
+                  <td className="flex flex-wrap gap-2">
+                    <Link className="btn-secondary" href={`/sessions/${s.id}`}>Open chart</Link>
+                    <Link className="btn-secondary" href={`/series/${s.seriesId}`}>Review series</Link>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+      </section>
+      <section className="card" aria-labelledby="due-h">
+        <h2 id="due-h" className="mb-2 text-lg font-semibold">Series due for their next session</h2>
+        {seriesDue.length === 0 ? <p className="text-slate-600">No series due.</p> : (
+          <table className="table-dense">
+            <thead><tr><th>Due</th><th>Patient</th><th>Protocol</th><th>Sessions</th><th /></tr></thead>
+            <tbody>
+              {seriesDue.map((s) => (
+                <tr key={s.seriesId}>
+                  <td className="tabular-nums">
+                    {s.dueDate}{" "}
+                    {s.daysOverdue > 0 ? <span className="rounded bg-soft-50 px-2 font-semibold text-soft">{s.daysOverdue} d overdue</span> : s.daysOverdue === 0 ? "today" : "tomorrow"}
+                  </td>
+                  <td className="font-medium">{s.patientName} <span className="text-slate-500">({s.mrn})</span></td>
+                  <td>{s.protocolName}</td>
+                  <td className="tabular-nums">{s.sessionsDone} of {s.plannedSessions}</td>
+                  <td><Link className="btn-secondary" href={`/series/${s.seriesId}`}>Review series</Link></td>
                 </tr>
               ))}
             </tbody>

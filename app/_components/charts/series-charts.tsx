@@ -115,8 +115,8 @@ export function SeriesPainChart({ rows, timeZone }: { rows: SeriesChartRow[]; ti
             <XAxis {...xAxisProps(axis)} />
             <YAxis yAxisId="pain" dataKey="nrs" type="number" domain={[0, 10]} ticks={[0, 2, 4, 6, 8, 10]} width={30} fontSize={12} label={{ value: "pain", angle: -90, position: "insideLeft", fontSize: 11 }} />
             <YAxis yAxisId="relief" orientation="right" dataKey="reliefPct" type="number" domain={[Math.floor(minRelief / 10) * 10, 100]} tickFormatter={(v: number) => `${v}%`} width={44} fontSize={12} />
-            <ReferenceLine yAxisId="relief" y={MEANINGFUL_RELIEF_PCT} stroke={C.soft} strokeDasharray="6 4" label={{ value: "30%", position: "right", fill: C.soft, fontSize: 11 }} />
-            <ReferenceLine yAxisId="relief" y={SUBSTANTIAL_RELIEF_PCT} stroke={C.post} strokeDasharray="6 4" label={{ value: "50%", position: "right", fill: C.post, fontSize: 11 }} />
+            <ReferenceLine yAxisId="relief" y={MEANINGFUL_RELIEF_PCT} stroke={C.soft} strokeDasharray="6 4" label={{ value: "30% meaningful", position: "insideBottomRight", fill: C.soft, fontSize: 11 }} />
+            <ReferenceLine yAxisId="relief" y={SUBSTANTIAL_RELIEF_PCT} stroke={C.post} strokeDasharray="6 4" label={{ value: "50% substantial", position: "insideTopRight", fill: C.post, fontSize: 11 }} />
             <Tooltip labelFormatter={(t) => axis.fmt(Number(t))} isAnimationActive={false} />
             <Line yAxisId="relief" data={reliefData} dataKey="reliefPct" name="Relief %" stroke={C.relief} strokeWidth={2} dot={{ r: 3 }} isAnimationActive={false} connectNulls />
             <Scatter yAxisId="pain" data={pre} dataKey="nrs" name="Before" fill={C.pre} isAnimationActive={false} />

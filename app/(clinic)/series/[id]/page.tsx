@@ -95,8 +95,8 @@ export default async function SeriesReviewPage({ params }: { params: Promise<{ i
         <SeriesPainChart rows={rows} timeZone={tz} />
         <SeriesDoseChart rows={rows} band={band} maxCumulativeUgPerKg={s.protocol.maxCumulativeUgPerKg} timeZone={tz} />
         <SeriesSideEffectsChart rows={rows} timeZone={tz} />
-        <div className="space-y-4">
-          <SeriesFlagsChart rows={rows} />
+        <SeriesFlagsChart rows={rows} />
+        <div className="lg:col-span-2">
           <SeriesScheduleChart rows={rows} nextDueDate={s.schedule.nextDueDate} timeZone={tz} />
         </div>
       </div>
@@ -148,8 +148,8 @@ function SessionsTable({ rows }: { rows: SeriesSummaryDto["rows"] }) {
           return (
             <tr key={r.sessionId}>
               <td className="tabular-nums">{r.sequence}</td>
-              <td className="tabular-nums">{r.date}</td>
-              <td className="tabular-nums">
+              <td className="whitespace-nowrap tabular-nums">{r.date}</td>
+              <td className="whitespace-nowrap tabular-nums">
                 {r.plannedDate ?? "—"}
                 {r.isLate && <span className="ml-1 rounded bg-soft-50 px-1 text-xs font-bold text-soft">late +{r.daysFromPlan}d</span>}
                 {r.intervalTooShort && <span className="ml-1 rounded bg-hard-50 px-1 text-xs font-bold text-hard">too soon</span>}
