@@ -3,7 +3,8 @@ import { createHash } from "node:crypto";
 import { NextResponse } from "next/server";
 import { z } from "zod";
 import { AppError } from "@/lib/errors";
-import { requireApiActor, type Actor } from "./actor";
+import type { Permission } from "@/lib/permissions";
+import { requireApiActor, requirePermission, type Actor } from "./actor";
 import { db, type Tx } from "./db";
 
 /** Largest JSON body any route accepts; bedside payloads are a few hundred bytes. */
@@ -67,10 +68,16 @@ const tooLarge = () =>
  */
 export function apiRoute<P = Record<string, never>>(
   handler: (args: { req: Request; actor: Actor; params: P }) => Promise<Response>,
+  opts: { permission?: Permission; allowPasswordChange?: boolean } = {},
 ) {
   return async (req: Request, ctx: RouteCtx<P>): Promise<Response> => {
     try {
-      const actor = await requireApiActor();
+      // 403 PASSWORD_CHANGE_REQUIRED for a user who must first replace an administrator-set
+      // password; only the password-change route passes allowPasswordChange.
+      const actor = await requireApiActor({ allowPasswordChange: opts.allowPasswordChange });
+      // The role check comes before the body is read: a nurse's acknowledgement is a 403
+      // whatever its body says. Services check again (defence in depth).
+      if (opts.permission) requirePermission(actor, opts.permission);
       const params = ctx?.params ? await ctx.params : ({} as P);
       return await handler({ req, actor, params });
     } catch (err) {

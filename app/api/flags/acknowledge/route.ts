@@ -7,4 +7,4 @@ export const POST = apiRoute(async ({ req, actor }) => {
   const body = await readJson(req);
   const input = parseWith(AcknowledgeFlagsSchema, body);
   return runIdempotent(req, actor, body, async (tx) => ({ status: 201, body: await acknowledgeFlags(tx, { actor, flagIds: input.flagIds, reason: input.reason }) }));
-});
+}, { permission: "flag:acknowledge" });

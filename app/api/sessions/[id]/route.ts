@@ -1,4 +1,4 @@
 import { apiRoute, json } from "@/lib/server/http";
 import { getSessionChart } from "@/lib/server/sessions";
 
-export const GET = apiRoute<{ id: string }>(async ({ actor, params }) => json({ session: await getSessionChart({ actor, sessionId: params.id }) }));
+export const GET = apiRoute<{ id: string }>(async ({ actor, params }) => json({ session: await getSessionChart({ actor, sessionId: params.id }) }), { permission: "patient:read" });

@@ -9,4 +9,4 @@ export const POST = apiRoute<{ id: string }>(async ({ req, actor, params }) => {
     const { flags } = await acknowledgeFlags(tx, { actor, flagIds: [params.id], reason: input.reason });
     return { status: 201, body: { flag: flags[0] } };
   });
-});
+}, { permission: "flag:acknowledge" });

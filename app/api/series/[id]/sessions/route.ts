@@ -6,4 +6,4 @@ export const POST = apiRoute<{ id: string }>(async ({ req, actor, params }) => {
   const body = await readJson(req);
   const input = parseWith(StartSessionSchema, body);
   return runIdempotent(req, actor, body, async (tx) => ({ status: 201, body: await startSession(tx, { actor, seriesId: params.id, input }) }));
-});
+}, { permission: "session:start" });

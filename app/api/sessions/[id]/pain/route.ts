@@ -6,4 +6,4 @@ export const POST = apiRoute<{ id: string }>(async ({ req, actor, params }) => {
   const body = await readJson(req);
   const input = parseWith(PainSchema, body);
   return runIdempotent(req, actor, body, async (tx) => ({ status: 201, body: await recordPain(tx, { actor, sessionId: params.id, input }) }));
-});
+}, { permission: "session:chart" });

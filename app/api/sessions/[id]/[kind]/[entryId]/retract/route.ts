@@ -12,4 +12,4 @@ export const POST = apiRoute<{ id: string; kind: string; entryId: string }>(asyn
     status: 201,
     body: await retractEntry(tx, { actor, sessionId: params.id, kind: params.kind as RetractableKind, entryId: params.entryId, correctionReason: input.correctionReason }),
   }));
-});
+}, { permission: "session:chart" });
