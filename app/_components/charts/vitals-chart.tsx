@@ -52,7 +52,7 @@ export function VitalsChart({
     ? "No vitals charted yet."
     : `${points.length} sets of vitals. Latest at ${fmt(last!.t)}: BP ${last!.systolicMmHg}/${last!.diastolicMmHg} mmHg, HR ${last!.heartRatePerMin}/min, SpO2 ${last!.spo2Pct}%, RR ${last!.respRatePerMin}/min. ${flagged} set${flagged === 1 ? "" : "s"} past a threshold. Thresholds: SBP ≥ ${limits.sbpHighMmHg}, DBP ≥ ${limits.dbpHighMmHg}${riseSbp !== null ? `, SBP rise ≥ ${limits.bpRisePct}% (≥ ${riseSbp})` : ""}, HR ≥ ${limits.hrHighPerMin} or ≤ ${limits.hrLowPerMin}, SpO2 < ${limits.spo2LowPct}%, RR < ${limits.rrLowPerMin} or > ${limits.rrHighPerMin}.`;
   const axisProps = { dataKey: "t", type: "number" as const, domain, ticks, tickFormatter: fmt, allowDataOverflow: true, scale: "time" as const, fontSize: 12 };
-  const limitLabel = (value: string, color = C.limit) => ({ value, position: "insideTopRight" as const, fill: color, fontSize: 11 });
+  const limitLabel = (value: string, color = C.limit, position: "insideTopRight" | "insideBottomRight" = "insideTopRight") => ({ value, position, fill: color, fontSize: 11 });
 
   return (
     <div className="space-y-3">
@@ -76,7 +76,7 @@ export function VitalsChart({
             <CartesianGrid stroke="#e2e8f0" strokeDasharray="3 3" />
             <XAxis {...axisProps} />
             <YAxis domain={[minY, maxY]} width={40} fontSize={12} allowDecimals={false} />
-            <ReferenceLine y={limits.sbpHighMmHg} stroke={C.limit} strokeDasharray="6 4" label={limitLabel(`SBP ${limits.sbpHighMmHg}`)} />
+            <ReferenceLine y={limits.sbpHighMmHg} stroke={C.limit} strokeDasharray="6 4" label={limitLabel(`SBP ${limits.sbpHighMmHg}`, C.limit, "insideBottomRight")} />
             <ReferenceLine y={limits.dbpHighMmHg} stroke={C.limit} strokeDasharray="6 4" label={limitLabel(`DBP ${limits.dbpHighMmHg}`)} />
             {riseSbp !== null && <ReferenceLine y={riseSbp} stroke={C.rise} strokeDasharray="3 3" label={limitLabel(`+${limits.bpRisePct}% ${riseSbp}`, C.rise)} />}
             <ReferenceLine y={limits.hrHighPerMin} stroke={C.hr} strokeDasharray="2 4" label={limitLabel(`HR ${limits.hrHighPerMin}`, C.hr)} />

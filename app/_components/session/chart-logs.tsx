@@ -55,7 +55,6 @@ function LogTable<R extends Row>({
                 {columns.map((c) => <th key={c.header} scope="col" className={c.numeric ? "text-right" : ""}>{c.header}</th>)}
                 <th scope="col">Charted by</th>
                 <th scope="col">Status</th>
-                {canEdit && <th scope="col" className="no-print"><span className="sr-only">Actions</span></th>}
               </tr>
             </thead>
             <tbody>
@@ -72,7 +71,7 @@ function LogTable<R extends Row>({
                         {r.enteredBy ?? "—"}
                         <span className="block text-slate-500">at {when(r.enteredAt)}</span>
                       </td>
-                      <td className="text-xs">
+                      <td className="min-w-56 text-xs">
                         {replacement ? (
                           <span>
                             <span className="rounded bg-slate-200 px-1.5 py-0.5 font-bold uppercase text-slate-700">
@@ -90,23 +89,19 @@ function LogTable<R extends Row>({
                         ) : (
                           <span className="text-slate-500">in force</span>
                         )}
+                        {canEdit && !isStruck && (
+                          <div className="no-print mt-1 flex flex-wrap gap-1">
+                            <button type="button" className="btn-secondary px-3" onClick={() => startCorrection(toCorrection(r))}>Correct</button>
+                            <button type="button" className="btn-secondary px-3" aria-expanded={retracting === r.id} onClick={() => setRetracting(retracting === r.id ? null : r.id)}>
+                              Entered in error
+                            </button>
+                          </div>
+                        )}
                       </td>
-                      {canEdit && (
-                        <td className="no-print whitespace-nowrap">
-                          {!isStruck && (
-                            <div className="flex gap-1">
-                              <button type="button" className="btn-secondary" onClick={() => startCorrection(toCorrection(r))}>Correct</button>
-                              <button type="button" className="btn-secondary" aria-expanded={retracting === r.id} onClick={() => setRetracting(retracting === r.id ? null : r.id)}>
-                                Entered in error
-                              </button>
-                            </div>
-                          )}
-                        </td>
-                      )}
                     </tr>
                     {retracting === r.id && (
                       <tr className="no-print">
-                        <td colSpan={columns.length + 4}>
+                        <td colSpan={columns.length + 3}>
                           <RetractForm kind={kind} entryId={r.id} what={`${KIND_NOUN[kind]} at ${when(r.at)}`} onClose={() => setRetracting(null)} />
                         </td>
                       </tr>
@@ -162,7 +157,10 @@ export function ChartLogs({ chart, canChartDose, canChartObservations }: { chart
           { header: "mg/kg/h", numeric: true, cell: (r) => (r.rateUgPerKgPerH !== null ? formatMgPerKgPerH(r.rateUgPerKgPerH) : "") },
           { header: "mg/h", numeric: true, cell: (r) => (r.rateUgPerKgPerH !== null ? formatMg(rateUgPerHFromPerKg(r.rateUgPerKgPerH, weightG)) : "") },
           { header: "mL/h", numeric: true, cell: (r) => (r.rateUgPerKgPerH !== null ? formatMlPerH(pumpRateMlPerH(r.rateUgPerKgPerH, weightG, concentrationUgPerMl)) : "") },
-          { header: "Bolus mg", numeric: true, cell: (r) => (r.bolusUg !== null ? formatMg(r.bolusUg) : "") },
+          // the bolus column only when a bolus was charted: the table must fit a tablet
+          ...(chart.doseEvents.some((r) => r.bolusUg !== null)
+            ? [{ header: "Bolus mg", numeric: true, cell: (r: Chart["doseEvents"][number]) => (r.bolusUg !== null ? formatMg(r.bolusUg) : "") }]
+            : []),
           {
             header: "Reason",
             cell: (r) => (

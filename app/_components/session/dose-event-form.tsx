@@ -149,7 +149,7 @@ function DoseEventFormInner({ correcting, onDone }: { correcting: DoseRow | null
   const rateCalc = rateUg !== null && rateUg > 0
     ? rateMode === "MG_PER_KG_PER_H"
       ? `= ${formatMg(rateUgPerHFromPerKg(rateUg, weightG))} mg/h · pump ${formatMlPerH(pumpRateMlPerH(rateUg, weightG, concentrationUgPerMl))} mL/h`
-      : `= ${formatMgPerKgPerH(rateUg)} mg/kg/h · ${formatMg(rateUgPerHFromPerKg(rateUg, weightG))} mg/h (charted as ${formatMgPerKgPerH(rateUg)} mg/kg/h)`
+      : `= ${formatMgPerKgPerH(rateUg)} mg/kg/h · ${formatMg(rateUgPerHFromPerKg(rateUg, weightG))} mg/h (charted in mg/kg/h)`
     : null;
   const bolusCalc = bolusUg !== null && bolusUg > 0 ? `= ${formatMgPerKg(Number(roundDivBig(BigInt(bolusUg) * 1000n, BigInt(weightG))))} mg/kg at ${chart.weightKg.toFixed(1)} kg` : null;
 
@@ -241,7 +241,7 @@ function DoseEventFormInner({ correcting, onDone }: { correcting: DoseRow | null
         required={softFlags.length > 0} tone={softFlags.length ? "soft" : "normal"} error={shown("reason")}
         hint={softFlags.length ? "Required: this entry raises a flag. Say why (e.g. the order, the patient's response)." : "Optional."}
       />
-      {hardFlags.length > 0 && (
+      {(hardFlags.length > 0 || serverErrors.overrideReason) && (
         <TextField
           label="Override reason" value={overrideReason} onChange={setOverrideReason} onBlur={() => touch("overrideReason")} multiline
           required tone="hard" error={shown("overrideReason")}

@@ -87,7 +87,11 @@ export function LiveHeader({ chart, timeZone }: { chart: Chart; timeZone: string
         <div>
           <dt>Rate now</dt>
           <dd data-testid="current-rate">
-            {shownRate !== null ? `${formatMgPerKgPerH(shownRate)} mg/kg/h` : dose.state === "PAUSED" && setRate !== null ? `paused (set ${formatMgPerKgPerH(setRate)})` : "0 (not running)"}
+            {shownRate !== null
+              ? `${formatMgPerKgPerH(shownRate)} mg/kg/h`
+              : dose.state === "PAUSED" && setRate !== null
+                ? `paused (set ${formatMgPerKgPerH(setRate)})`
+                : dose.state === "STOPPED" ? "stopped" : "not started"}
           </dd>
         </div>
         <div>

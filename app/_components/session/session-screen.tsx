@@ -66,7 +66,7 @@ function SessionScreenBody({ chart, timeZone, role }: { chart: Chart; timeZone: 
           {message?.text}
           {message && isRefreshing && <span className="ml-2 text-sm font-normal text-slate-600">Updating the chart…</span>}
         </div>
-        <div className="grid gap-4 lg:grid-cols-[minmax(0,5fr)_minmax(0,7fr)]">
+        <div className="grid gap-4 lg:grid-cols-[minmax(0,5fr)_minmax(0,7fr)] print:block">
           <div className="no-print space-y-4">
             {chart.status === "SIGNED" ? (
               <AddendaPanel />
@@ -86,12 +86,12 @@ function SessionScreenBody({ chart, timeZone, role }: { chart: Chart; timeZone: 
           <div className="space-y-4">
             <FlagsPanel />
             <Charts chart={chart} timeZone={timeZone} />
-            <section aria-labelledby="logs-h" className="space-y-3">
-              <h2 id="logs-h" className="text-lg font-semibold">Chart log</h2>
-              <ChartLogs chart={chart} canChartDose={canChartDose} canChartObservations={canChartObservations} />
-            </section>
           </div>
         </div>
+        <section aria-labelledby="logs-h" className="space-y-3">
+          <h2 id="logs-h" className="text-lg font-semibold">Chart log</h2>
+          <ChartLogs chart={chart} canChartDose={canChartDose} canChartObservations={canChartObservations} />
+        </section>
         {chart.status === "SIGNED" && <PrintAddenda chart={chart} timeZone={timeZone} />}
       </div>
     </SessionContext.Provider>
