@@ -1,12 +1,57 @@
-import { withAuth } from "next-auth/middleware";
+import { getToken } from "next-auth/jwt";
+import { NextResponse, type NextRequest } from "next/server";
 
 /**
- * Only sends signed-out visitors of pages to /login. Authorization happens on the server in
- * every page, handler and service (lib/server/actor.ts); API routes answer 401 JSON
- * themselves, so /api is outside this matcher (withAuth would answer them with a redirect).
+ * Runs before every page (not /api, not static files):
+ * 1. sends signed-out visitors to /login. Authorization happens on the server in every page,
+ *    handler and service (lib/server/actor.ts); this is only the front door.
+ * 2. sets a strict Content-Security-Policy with a fresh nonce per request: scripts run only
+ *    if Next marked them with the nonce ('strict-dynamic' lets those load their chunks), so
+ *    an injected <script> never runs. Next reads the nonce from the request's CSP header.
+ *    Inline style attributes stay allowed (recharts and React set them); they cannot run code.
  */
-export default withAuth({ pages: { signIn: "/login" } });
+export async function proxy(req: NextRequest) {
+  const nonce = Buffer.from(crypto.randomUUID()).toString("base64");
+  const dev = process.env.NODE_ENV !== "production";
+  const csp = [
+    "default-src 'self'",
+    `script-src 'self' 'nonce-${nonce}' 'strict-dynamic'${dev ? " 'unsafe-eval'" : ""}`,
+    "style-src 'self' 'unsafe-inline'",
+    "img-src 'self' data: blob:",
+    "font-src 'self'",
+    `connect-src 'self'${dev ? " ws:" : ""}`,
+    "frame-ancestors 'none'",
+    "base-uri 'self'",
+    "form-action 'self'",
+    "object-src 'none'",
+  ].join("; ");
+
+  const { pathname, search } = req.nextUrl;
+  if (pathname !== "/login") {
+    const token = await getToken({ req, secret: process.env.NEXTAUTH_SECRET });
+    if (!token) {
+      const url = req.nextUrl.clone();
+      url.pathname = "/login";
+      url.search = `?callbackUrl=${encodeURIComponent(pathname + search)}`;
+      return NextResponse.redirect(url);
+    }
+  }
+  const requestHeaders = new Headers(req.headers);
+  requestHeaders.set("x-nonce", nonce);
+  requestHeaders.set("Content-Security-Policy", csp);
+  const res = NextResponse.next({ request: { headers: requestHeaders } });
+  res.headers.set("Content-Security-Policy", csp);
+  return res;
+}
 
 export const config = {
-  matcher: ["/((?!api|login|_next/static|_next/image|favicon.ico|fonts).*)"],
+  matcher: [
+    {
+      source: "/((?!api|_next/static|_next/image|favicon.ico).*)",
+      missing: [
+        { type: "header", key: "next-router-prefetch" },
+        { type: "header", key: "purpose", value: "prefetch" },
+      ],
+    },
+  ],
 };

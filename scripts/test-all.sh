@@ -14,7 +14,8 @@ E2E_URL="$(node -e 'const u=new URL(process.argv[1]);u.pathname="/"+process.argv
 SERVER_PID=""
 
 cleanup() {
-  [ -n "$SERVER_PID" ] && kill "$SERVER_PID" 2>/dev/null || true
+  # the server and anything it spawned
+  if [ -n "$SERVER_PID" ]; then pkill -P "$SERVER_PID" 2>/dev/null || true; kill "$SERVER_PID" 2>/dev/null || true; fi
   node -e '
     const pg=require("pg");const c=new pg.Client({connectionString:process.argv[1]});
     c.connect().then(()=>c.query(`DROP DATABASE IF EXISTS "${process.argv[2]}" WITH (FORCE)`)).then(()=>c.end()).catch(()=>process.exit(0));
@@ -49,7 +50,7 @@ fi
 DATABASE_URL="$E2E_URL" npx next build
 DATABASE_URL="$E2E_URL" NEXTAUTH_SECRET="e2e-secret-$$-$RANDOM" NEXTAUTH_URL="http://127.0.0.1:$E2E_PORT" \
   TITRATE_LOG_FILE="${TITRATE_LOG_FILE:-test-results/server.log}" \
-  npx next start -p "$E2E_PORT" -H 127.0.0.1 > >(mkdir -p test-results; tee test-results/server.log) 2>&1 &
+  node_modules/.bin/next start -p "$E2E_PORT" -H 127.0.0.1 > >(mkdir -p test-results; tee test-results/server.log) 2>&1 &
 SERVER_PID=$!
 for _ in $(seq 1 120); do
   curl -fs -o /dev/null "http://127.0.0.1:$E2E_PORT/login" && break
