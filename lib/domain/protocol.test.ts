@@ -51,6 +51,21 @@ describe("validateProtocolLimits", () => {
     ["RR low above high", { rrLowPerMin: 25 }, "rrHighPerMin"],
     ["SpO2 over 100", { spo2LowPct: 101 }, "spo2LowPct"],
     ["zero vitals interval", { vitalsIntervalMin: 0 }, "vitalsIntervalMin"],
+    ["soft min at the hard limit", { softMinRateUgPerKgPerH: 1000, softMaxRateUgPerKgPerH: null }, "softMinRateUgPerKgPerH"],
+    ["start max at the hard limit", { softMaxRateUgPerKgPerH: null, startMaxRateUgPerKgPerH: 1000 }, "startMaxRateUgPerKgPerH"],
+    ["start min above start max", { startMinRateUgPerKgPerH: 301 }, "startMaxRateUgPerKgPerH"],
+    ["step at the hard limit", { maxStepUgPerKgPerH: 1000 }, "maxStepUgPerKgPerH"],
+    ["step above a lowered hard limit", { hardMaxRateUgPerKgPerH: 800, maxStepUgPerKgPerH: 800 }, "maxStepUgPerKgPerH"],
+    ["fixed total without an mg ceiling", { doseBasis: "FIXED_TOTAL", maxCumulativeUg: null }, "maxCumulativeUg"],
+    ["zero hard rate", { hardMaxRateUgPerKgPerH: 0 }, "hardMaxRateUgPerKgPerH"],
+    ["zero hard bolus", { hardMaxBolusUgPerKg: 0 }, "hardMaxBolusUgPerKg"],
+    ["DBP threshold above SBP", { dbpHighMmHg: 161 }, "sbpHighMmHg"],
+    ["vitals interval over a day", { vitalsIntervalMin: 1441 }, "vitalsIntervalMin"],
+    ["bp rise over 200%", { bpRisePct: 201 }, "bpRisePct"],
+    ["sessions per 7 days over 168", { maxSessionsPer7Days: 169 }, "maxSessionsPer7Days"],
+    ["zero planned sessions", { defaultPlannedSessions: 0 }, "defaultPlannedSessions"],
+    ["negative interval hours", { minIntervalHours: -1 }, "minIntervalHours"],
+    ["unknown dose basis", { doseBasis: "PER_HOUR" as ProtocolLimits["doseBasis"] }, "doseBasis"],
   ])("%s", (_label, patch, field) => {
     expect(Object.keys(validateProtocolLimits({ ...valid, ...patch }))).toContain(field);
   });
@@ -59,6 +74,13 @@ describe("validateProtocolLimits", () => {
     ["a lower hard limit", { hardMaxRateUgPerKgPerH: 800 }],
     ["start range equal to soft range", { startMinRateUgPerKgPerH: 100, startMaxRateUgPerKgPerH: 700 }],
     ["min duration equal to max", { minDurationMin: 240 }],
+    ["step one below the hard limit", { maxStepUgPerKgPerH: 999 }],
+    ["fixed total with an mg ceiling", { doseBasis: "FIXED_TOTAL", maxCumulativeUg: 88_000 }],
+    ["soft bolus one below the hard bolus", { softMaxBolusUgPerKg: 999 }],
+    ["hard limits exactly at the anesthetic edge", { hardMaxRateUgPerKgPerH: 1000, hardMaxBolusUgPerKg: 1000 }],
+    ["SpO2 exactly 100", { spo2LowPct: 100 }],
+    ["vitals interval exactly a day", { vitalsIntervalMin: 1440 }],
+    ["HR low equal to high", { hrLowPerMin: 120 }],
     ["everything optional absent", { softMinRateUgPerKgPerH: null, softMaxRateUgPerKgPerH: null, startMinRateUgPerKgPerH: null, startMaxRateUgPerKgPerH: null, softMaxBolusUgPerKg: null, maxStepUgPerKgPerH: null, maxCumulativeUgPerKg: null, minDurationMin: null, maxDurationMin: null, defaultPlannedSessions: null, minIntervalHours: null, maxSessionsPer7Days: null }],
   ])("accepts %s", (_label, patch) => {
     expect(validateProtocolLimits({ ...valid, ...patch })).toEqual({});

@@ -90,8 +90,9 @@ type NullableIntField = {
  * Checks: integers; positive numbers; low <= high; the start range inside the soft range;
  * soft limits below the hard limit (at the hard limit the top of the documented range would
  * itself need an override); hard limits not above the anesthetic edge (DOMAIN.md: a
- * protocol may set a lower hard limit, not a higher one); vitals thresholds inside
- * physiology and low < high.
+ * protocol may set a lower hard limit, not a higher one); the titration step below the hard
+ * rate; a fixed-total protocol gives its ceiling in mg; vitals thresholds inside physiology
+ * and low <= high.
  */
 export function validateProtocolLimits(l: ProtocolLimits): Record<string, string> {
   const errors: Record<string, string> = {};
@@ -169,6 +170,16 @@ export function validateProtocolLimits(l: ProtocolLimits): Record<string, string
   belowHard("startMaxRateUgPerKgPerH", l.hardMaxRateUgPerKgPerH, "rate");
   belowHard("startMinRateUgPerKgPerH", l.hardMaxRateUgPerKgPerH, "rate");
   belowHard("softMaxBolusUgPerKg", l.hardMaxBolusUgPerKg, "bolus");
+  // A single titration step at or above the hard limit could only be taken with an override.
+  const step = l.maxStepUgPerKgPerH;
+  if (step !== null && Number.isSafeInteger(step) && step >= l.hardMaxRateUgPerKgPerH) {
+    fail("maxStepUgPerKgPerH", "must be below the hard limit (rate)");
+  }
+  // Units consistent with the dose basis: a fixed-total protocol is documented in mg per
+  // session (source 003: "80 mg over 5 h"), so its ceiling must be given in mg.
+  if (l.doseBasis === "FIXED_TOTAL" && l.maxCumulativeUg === null) {
+    fail("maxCumulativeUg", "is required for a fixed-total protocol (mg per session)");
+  }
   if (l.hardMaxRateUgPerKgPerH > ANESTHETIC_RATE_UG_PER_KG_PER_H) {
     fail("hardMaxRateUgPerKgPerH", "must not be above 1.000 mg/kg/h, the edge of the anesthetic range");
   }

@@ -13,6 +13,9 @@ export interface Actor {
   name: string;
   email: string;
   clinicTimezone: string;
+  /** set after an administrator created the account or reset its password: only the
+   *  password change is allowed until the user chooses their own (issue 6) */
+  mustChangePassword?: boolean;
 }
 
 type SessionShape = {
@@ -35,7 +38,7 @@ export async function currentActor(now = Date.now()): Promise<Actor | null> {
   const user = await db.user.findUnique({
     where: { id: userId },
     select: {
-      id: true, clinicId: true, role: true, name: true, email: true, active: true,
+      id: true, clinicId: true, role: true, name: true, email: true, active: true, mustChangePassword: true,
       clinic: { select: { timezone: true, idleSignOutMin: true } },
     },
   });
@@ -48,13 +51,23 @@ export async function currentActor(now = Date.now()): Promise<Actor | null> {
     name: user.name,
     email: user.email,
     clinicTimezone: user.clinic.timezone,
+    mustChangePassword: user.mustChangePassword,
   };
 }
 
-/** For route handlers and services: throws 401 when signed out. */
-export async function requireApiActor(): Promise<Actor> {
+/** The page where a user with mustChangePassword is sent, and the only one they may use. */
+export const PASSWORD_CHANGE_PATH = "/account/password";
+
+/**
+ * For route handlers and services: throws 401 when signed out, and 403
+ * PASSWORD_CHANGE_REQUIRED while the user must replace an administrator-set password
+ * (unless the route is the password change itself).
+ */
+export async function requireApiActor(opts: { allowPasswordChange?: boolean } = {}): Promise<Actor> {
   const actor = await currentActor();
   if (!actor) throw new AppError("UNAUTHENTICATED", { userMessage: "Sign in to continue." });
+  if (actor.mustChangePassword && !opts.allowPasswordChange)
+    throw new AppError("PASSWORD_CHANGE_REQUIRED", { userMessage: "Set a new password before continuing." });
   return actor;
 }
 
@@ -66,12 +79,15 @@ export function requirePermission(actor: Actor, permission: Permission): void {
     });
 }
 
-/** For pages and layouts: redirects to /login when signed out. */
+/**
+ * For pages and layouts: redirects to /login when signed out, and to the password change
+ * while the user must set a new password (nothing else is shown until they do).
+ */
 export async function requirePageActor(): Promise<Actor> {
   const actor = await currentActor();
-  if (!actor) {
+  if (!actor || actor.mustChangePassword) {
     const { redirect } = await import("next/navigation");
-    redirect("/login");
+    redirect(actor ? PASSWORD_CHANGE_PATH : "/login");
   }
   return actor as Actor;
 }

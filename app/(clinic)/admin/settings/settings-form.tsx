@@ -1,0 +1,78 @@
+"use client";
+import { useRouter } from "next/navigation";
+import { useState } from "react";
+import { postJson } from "@/app/_components/forms/api";
+import { Field, numberOrUndefined } from "@/app/_components/forms/field";
+import { ClinicSettingsSchema, IDLE_SIGN_OUT_MAX, IDLE_SIGN_OUT_MIN, type ClinicSettingsInput } from "@/lib/validation/clinic";
+
+const VITALS: [keyof ClinicSettingsInput, string][] = [
+  ["vitalsIntervalMin", "Vitals at least every (minutes)"],
+  ["sbpHighMmHg", "Systolic at or above (mmHg)"],
+  ["dbpHighMmHg", "Diastolic at or above (mmHg)"],
+  ["bpRisePct", "Blood pressure rise from baseline (%)"],
+  ["hrHighPerMin", "Heart rate at or above (/min)"],
+  ["hrLowPerMin", "Heart rate at or below (/min)"],
+  ["spo2LowPct", "SpO₂ below (%)"],
+  ["rrLowPerMin", "Respiratory rate below (/min)"],
+  ["rrHighPerMin", "Respiratory rate above (/min)"],
+];
+
+export function SettingsForm({ initial, zones }: { initial: ClinicSettingsInput; zones: string[] }) {
+  const router = useRouter();
+  const [fields, setFields] = useState<Record<string, string>>({});
+  const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
+  const [pending, setPending] = useState(false);
+
+  async function onSubmit(e: React.FormEvent<HTMLFormElement>) {
+    e.preventDefault();
+    const f = new FormData(e.currentTarget);
+    const raw: Record<string, unknown> = { name: String(f.get("name") ?? ""), timezone: String(f.get("timezone") ?? ""), idleSignOutMin: numberOrUndefined(f.get("idleSignOutMin")) };
+    for (const [k] of VITALS) raw[k] = numberOrUndefined(f.get(k));
+    const parsed = ClinicSettingsSchema.safeParse(raw);
+    if (!parsed.success) {
+      const errs: Record<string, string> = {};
+      for (const i of parsed.error.issues) errs[i.path.join(".")] ??= i.message;
+      setFields(errs);
+      setMessage({ ok: false, text: "Check the highlighted fields. Nothing was saved." });
+      return;
+    }
+    setPending(true);
+    const res = await postJson("/api/admin/clinic", parsed.data);
+    setPending(false);
+    if (!res.ok) {
+      setFields(res.error.fields ?? {});
+      setMessage({ ok: false, text: res.error.message });
+      return;
+    }
+    setFields({});
+    setMessage({ ok: true, text: "Saved." });
+    router.refresh();
+  }
+
+  return (
+    <form onSubmit={onSubmit} noValidate className="space-y-4">
+      <fieldset className="card grid gap-3 sm:grid-cols-3">
+        <legend className="px-1 text-lg font-semibold">Clinic</legend>
+        <Field id="name" label="Clinic name" defaultValue={initial.name} error={fields.name} />
+        <Field id="timezone" label="Time zone" error={fields.timezone} hint="All times are shown in it.">
+          <select id="timezone" name="timezone" className="field-input h-10" defaultValue={initial.timezone}>
+            {zones.map((z) => <option key={z} value={z}>{z}</option>)}
+          </select>
+        </Field>
+        <Field id="idleSignOutMin" label="Idle sign-out (minutes)" inputMode="numeric" defaultValue={initial.idleSignOutMin} error={fields.idleSignOutMin}
+          hint={`${IDLE_SIGN_OUT_MIN}–${IDLE_SIGN_OUT_MAX} minutes without activity.`} />
+      </fieldset>
+      <fieldset className="card">
+        <legend className="px-1 text-lg font-semibold">Default vitals for new protocols</legend>
+        <p className="mb-2 text-sm text-slate-600">Copied into protocols created from now on. Existing protocol versions keep their thresholds.</p>
+        <div className="grid gap-3 sm:grid-cols-3">
+          {VITALS.map(([k, label]) => (
+            <Field key={k} id={k} label={label} inputMode="numeric" defaultValue={initial[k] as number} error={fields[k]} />
+          ))}
+        </div>
+      </fieldset>
+      {message && <p role={message.ok ? "status" : "alert"} className={message.ok ? "text-sm font-medium text-calm" : "field-error"}>{message.text}</p>}
+      <button type="submit" className="btn-primary" disabled={pending}>{pending ? "Saving…" : "Save settings"}</button>
+    </form>
+  );
+}
