@@ -58,7 +58,7 @@ export function ReviewPanel({
           {roots.map((r) => (
             <li key={r.id} className="rounded-md border border-slate-200 p-3" data-testid="signed-review">
               <p className="text-xs font-semibold uppercase tracking-wide text-slate-500">
-                {r.sessionSequence ? `Session ${r.sessionSequence} review` : "Series review"} · signed by {r.author} · {when[r.id]} · <span aria-label="locked">🔒 locked</span>
+                {r.sessionSequence ? `Session ${r.sessionSequence} review` : "Series review"} · signed by {r.author} · {when[r.id]} · <span className="rounded bg-slate-100 px-1 text-slate-700">locked</span>
               </p>
               <p className="mt-1 whitespace-pre-wrap">{r.note}</p>
               {reviews.filter((a) => a.addendumToId === r.id).map((a) => (
