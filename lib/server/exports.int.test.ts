@@ -1,0 +1,239 @@
+// Issue 5: streamed exports against real PostgreSQL. Sessions are charted through the real
+// services; the CSV is parsed back with an independent parser, the FHIR bundle validated
+// with an independent validator, the PDF's text extracted.
+import { parse } from "csv-parse/sync";
+import { extractText, getDocumentProxy } from "unpdf";
+import { beforeAll, describe, expect, it } from "vitest";
+import { buildSessionSummary, SUMMARY_COLUMNS } from "@/lib/domain/session-summary";
+import { csvField } from "@/lib/domain/csv";
+import { effectiveRows, completeSession, getSessionChart, recordSideEffect, signSession } from "@/lib/server/sessions";
+import type { Actor } from "@/lib/server/actor";
+import { countExportSessions, EXPORT_BATCH_SIZE, openSessionExport } from "@/lib/server/exports";
+import { ExportQuerySchema } from "@/lib/validation/export";
+import { CompleteSessionSchema, SideEffectSchema } from "@/lib/validation/session";
+import { at, dose, expectAppError, openSession, pain, vitals, type Clinic } from "@/test/charting";
+import { fhirErrors } from "@/test/fhir-validator";
+import { db, freshClinic, tableCounts } from "@/test/helpers";
+
+const NEURO = "Chronic neuropathic pain 0.1-0.3 mg/kg/h";
+const D = (day: number, minutes = 0) => at(minutes, new Date(Date.UTC(2026, 2, day, 14)));
+
+/** Charts a whole session on `day` (09:00 New York): start, rate change, bolus, vitals, pain, a side effect, stop, complete, sign. */
+async function chartedSession(c: Clinic, day: number, opts: { sign?: boolean; givenName?: string } = {}) {
+  const { patient, session } = await openSession(c, NEURO, D(day, -5));
+  if (opts.givenName) await db.patient.update({ where: { id: patient.id }, data: { givenName: opts.givenName } });
+  const n = c.actors.nurse;
+  await pain(n, session.id, D(day, -2), { score: 8, phase: "PRE" });
+  await vitals(n, session.id, D(day, 0), { isBaseline: true });
+  await dose(n, session.id, D(day, 0), { type: "START", rateMgPerKgPerH: 0.15 });
+  await vitals(n, session.id, D(day, 15), { systolicMmHg: 165, diastolicMmHg: 92 });
+  await dose(n, session.id, D(day, 20), { type: "RATE_CHANGE", rateMgPerKgPerH: 0.25 });
+  await db.$transaction((tx) => recordSideEffect(tx, { actor: n, sessionId: session.id, now: D(day, 25), input: SideEffectSchema.parse({ at: D(day, 25).toISOString(), kind: "NAUSEA_VOMITING", severity: 2, intervention: "ONDANSETRON" }) }));
+  await vitals(n, session.id, D(day, 30), { spo2Pct: 94 });
+  await dose(n, session.id, D(day, 90), { type: "STOP" });
+  await pain(n, session.id, D(day, 95), { score: 3, phase: "POST" });
+  await db.$transaction((tx) => completeSession(tx, { actor: n, sessionId: session.id, now: D(day, 100), input: CompleteSessionSchema.parse({ dischargeReady: true }) }));
+  if (opts.sign !== false) {
+    const open = await db.flag.findMany({ where: { sessionId: session.id, severity: "HARD", acknowledgedAt: null } });
+    expect(open).toEqual([]);
+    await db.$transaction((tx) => signSession(tx, { actor: n, sessionId: session.id, now: D(day, 105) }));
+  }
+  return { patient, sessionId: session.id };
+}
+
+async function readAll(stream: ReadableStream<Uint8Array>): Promise<Buffer> {
+  const chunks: Uint8Array[] = [];
+  const reader = stream.getReader();
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks);
+}
+
+async function exportAs(actor: Actor, raw: Record<string, string>) {
+  const exp = await openSessionExport({ actor, query: ExportQuerySchema.parse(raw), now: new Date("2026-03-20T12:00:00Z") });
+  const body = await readAll(exp.stream);
+  await exp.audited;
+  return { exp, body };
+}
+
+const auditRows = (clinicId: string) => db.auditEvent.findMany({ where: { clinicId, action: "export.sessions" }, orderBy: { seq: "asc" } });
+
+describe("session exports", () => {
+  let c: Clinic;
+  let other: Clinic;
+  let A: Awaited<ReturnType<typeof chartedSession>>;
+  let B: Awaited<ReturnType<typeof chartedSession>>;
+  let unsigned: Awaited<ReturnType<typeof chartedSession>>;
+
+  beforeAll(async () => {
+    c = await freshClinic();
+    other = await freshClinic();
+    A = await chartedSession(c, 2, { givenName: "=HYPERLINK(\"x\")" });
+    B = await chartedSession(c, 5, { givenName: "Zoë, \"Jo\"" });
+    unsigned = await chartedSession(c, 6, { sign: false });
+    await chartedSession(other, 3);
+  }, 120_000);
+
+  it("CSV: BOM, header of SUMMARY_COLUMNS, CRLF; parses back to exactly buildSessionSummary's values; clinic-scoped", async () => {
+    const { exp, body } = await exportAs(c.actors.admin, { format: "csv" });
+    expect(exp.total).toBe(2);
+    expect(exp.fileName).toBe("titrate-sessions-all-dates.csv");
+    const text = body.toString("utf8");
+    expect(text.startsWith("\uFEFF")).toBe(true);
+    expect(text.split("\r\n").length).toBe(4); // header, 2 rows, trailing empty
+    const rows: string[][] = parse(text.slice(1), { relaxColumnCount: false });
+    expect(rows[0]).toEqual(SUMMARY_COLUMNS.map((col) => col.header));
+    expect(rows).toHaveLength(3);
+    // the expected row: the same summary builder fed from the chart the session screen reads
+    for (const [i, sessionId] of [A.sessionId, B.sessionId].entries()) {
+      const chart = await getSessionChart({ actor: c.actors.admin, sessionId });
+      const series = await db.series.findFirstOrThrow({ where: { sessions: { some: { id: sessionId } } }, include: { orderingPhysician: true } });
+      const expected = buildSessionSummary({
+        clinicName: c.clinic.name, timeZone: c.clinic.timezone, mrn: chart.patient.mrn, patientName: chart.patient.name, birthDate: chart.patient.birthDate,
+        protocolName: chart.protocol.name, protocolVersion: chart.protocol.version, status: chart.status,
+        openedAtMs: Date.parse(chart.openedAt), completedAtMs: chart.completedAt ? Date.parse(chart.completedAt) : null, signedAtMs: chart.signedAt ? Date.parse(chart.signedAt) : null,
+        weightG: chart.weightG, nurseName: chart.nurse, physicianName: series.orderingPhysician.name, signedByName: chart.signedBy,
+        doseEvents: effectiveRows(chart.doseEvents).map((e) => ({ type: e.type, atMs: Date.parse(e.at), rateUgPerKgPerH: e.rateUgPerKgPerH, bolusUg: e.bolusUg })),
+        vitals: effectiveRows(chart.vitals), pain: effectiveRows(chart.painScores).map((p) => ({ ...p, atMs: Date.parse(p.at) })),
+        sideEffects: effectiveRows(chart.sideEffects), flags: chart.flags.map((f) => ({ acknowledged: f.acknowledgedAt !== null })),
+      }, Date.now());
+      // a CSV field holds the neutralised text: compare with csvField's unquoted value
+      expect(rows[i + 1]).toEqual(SUMMARY_COLUMNS.map((col) => {
+        const f = csvField(expected[col.key]);
+        return f.startsWith('"') ? f.slice(1, -1).replace(/""/g, '"') : f;
+      }));
+    }
+    // concrete values, so the comparison above cannot pass vacuously
+    const row = Object.fromEntries(rows[0]!.map((h, j) => [h, rows[1]![j]]));
+    expect(row["Patient name"]).toBe('Test, =HYPERLINK("x")'); // starts with "Test": data, not a formula
+    expect(rows[2]![2]).toBe('Test, Zoë, "Jo"');
+    expect(row).toMatchObject({ "Start": "2026-03-02T09:00:00-05:00", "Total dose (mg)": expect.stringMatching(/^\d+\.\d\d$/), "Peak rate (mg/kg/h)": "0.250", "Pain before": "8", "Pain after": "3", "Relief (%)": "62.5", "Highest SBP (mmHg)": "165", "Lowest SpO2 (%)": "94", "Side effects (kind:max severity 0-3)": "NAUSEA_VOMITING:2", "Status": "SIGNED" });
+    expect(text).not.toContain(unsigned.patient.mrn);
+  });
+
+  it("formula neutralisation reaches the file: a name beginning with = is written with an apostrophe", async () => {
+    await db.patient.update({ where: { id: A.patient.id }, data: { familyName: "=cmd|' /C calc'!A0" } });
+    const { body } = await exportAs(c.actors.admin, { format: "csv" });
+    const rows: string[][] = parse(body.toString("utf8").slice(1));
+    expect(rows[1]![2]).toBe("'=cmd|' /C calc'!A0, =HYPERLINK(\"x\")");
+    await db.patient.update({ where: { id: A.patient.id }, data: { familyName: "Test" } });
+  });
+
+  it("filters: date range in the clinic's days, patient, protocol, status", async () => {
+    const n = async (raw: Record<string, string>) => countExportSessions({ actor: c.actors.physician, filter: ExportQuerySchema.parse({ format: "csv", ...raw }) });
+    expect(await n({ from: "2026-03-02", to: "2026-03-02" })).toBe(1);
+    expect(await n({ from: "2026-03-03", to: "2026-03-05" })).toBe(1);
+    expect(await n({ from: "2026-03-03" })).toBe(1);
+    expect(await n({ to: "2026-03-01" })).toBe(0);
+    expect(await n({ patientId: B.patient.id })).toBe(1);
+    expect(await n({ status: "completed" })).toBe(1);
+    expect(await n({ status: "all" })).toBe(3);
+    expect(await n({ status: "all", protocolId: c.protocolByName(NEURO).protocol.id })).toBe(3);
+    expect(await n({ status: "all", protocolId: c.protocolByName("Fibromyalgia 0.5 mg/kg over 40 minutes").protocol.id })).toBe(0);
+  });
+
+  it("FHIR: the streamed bundle parses and validates (medplum); references resolve; another clinic's patients are absent", async () => {
+    const { exp, body } = await exportAs(c.actors.physician, { format: "fhir", status: "all" });
+    expect(exp.contentType).toContain("application/fhir+json");
+    const bundle = JSON.parse(body.toString("utf8"));
+    expect(bundle).toMatchObject({ resourceType: "Bundle", type: "collection" });
+    expect(await fhirErrors(bundle)).toEqual([]);
+    const types = bundle.entry.map((e: { resource: { resourceType: string } }) => e.resource.resourceType);
+    expect(types.filter((t: string) => t === "Encounter")).toHaveLength(3);
+    expect(types.filter((t: string) => t === "Patient")).toHaveLength(3);
+    expect(types.filter((t: string) => t === "MedicationAdministration")).toHaveLength(9);
+    expect(types).toContain("Flag");
+    const urls = new Set(bundle.entry.map((e: { fullUrl: string }) => e.fullUrl));
+    for (const r of body.toString("utf8").match(/"reference":"([^"]+)"/g)!) expect(urls).toContain(r.slice(13, -1));
+    const otherMrns = (await db.patient.findMany({ where: { clinicId: other.clinic.id } })).map((p) => p.mrn);
+    for (const mrn of otherMrns) expect(body.toString("utf8")).not.toContain(mrn);
+  });
+
+  it("PDF: one page per session, the patient's MRN in the extracted text", async () => {
+    const { exp, body } = await exportAs(c.actors.admin, { format: "pdf" });
+    expect(exp.contentType).toBe("application/pdf");
+    expect(body.subarray(0, 5).toString()).toBe("%PDF-");
+    const pdf = await getDocumentProxy(new Uint8Array(body));
+    const { totalPages, text } = await extractText(pdf, { mergePages: true });
+    expect(totalPages).toBe(2);
+    expect(text).toContain(A.patient.mrn);
+    expect(text).toContain("Titration");
+    expect(text).not.toContain(unsigned.patient.mrn);
+  });
+
+  it("another clinic's sessions never appear, whatever the filter", async () => {
+    const { body } = await exportAs(other.actors.admin, { format: "csv", status: "all" });
+    const rows: string[][] = parse(body.toString("utf8").slice(1));
+    expect(rows).toHaveLength(2);
+    expect(rows[1]![0]).toBe(other.clinic.name);
+    // a patient id of clinic c is an unknown patient for clinic `other`
+    await expectAppError(countExportSessions({ actor: other.actors.admin, filter: ExportQuerySchema.parse({ format: "csv", patientId: A.patient.id }) }), "BAD_INPUT");
+  });
+
+  it("every export writes one audit row with who, filter, format and the row count", async () => {
+    const before = (await auditRows(c.clinic.id)).length;
+    const { exp } = await exportAs(c.actors.physician, { format: "csv", from: "2026-03-01", to: "2026-03-31" });
+    const rows = await auditRows(c.clinic.id);
+    expect(rows).toHaveLength(before + 1);
+    expect(rows.at(-1)).toMatchObject({
+      actorId: c.physician.id, entityType: "Export", entityId: exp.exportId,
+      after: expect.objectContaining({ format: "csv", rowCount: 2, outcome: "completed", filter: expect.objectContaining({ from: "2026-03-01", to: "2026-03-31", status: "signed" }) }),
+    });
+  });
+
+  it("an aborted export is audited with the partial count", async () => {
+    // more sessions than one batch, so the client can go away mid-stream
+    const series = await db.series.findFirstOrThrow({ where: { clinicId: c.clinic.id } });
+    await db.infusionSession.createMany({
+      data: Array.from({ length: EXPORT_BATCH_SIZE + 20 }, (_, i) => ({
+        clinicId: c.clinic.id, seriesId: series.id, sequence: 1000 + i, weightG: 70_000, concentrationUgPerMl: 1000, status: "SIGNED" as const,
+        consentConfirmed: true, screeningReviewed: true, openedAt: D(10, i), completedAt: D(10, i + 60), nurseId: c.nurse.id, signedAt: D(10, i + 61), signedById: c.nurse.id,
+      })),
+    });
+    const exp = await openSessionExport({ actor: c.actors.admin, query: ExportQuerySchema.parse({ format: "csv", from: "2026-03-10", to: "2026-03-10" }) });
+    expect(exp.total).toBe(EXPORT_BATCH_SIZE + 20);
+    const reader = exp.stream.getReader();
+    await reader.read(); // header
+    await reader.read(); // first batch
+    await reader.cancel();
+    await exp.audited;
+    expect((await auditRows(c.clinic.id)).at(-1)!.after).toMatchObject({ outcome: "aborted", rowCount: EXPORT_BATCH_SIZE, expected: EXPORT_BATCH_SIZE + 20 });
+    // and a full read gets all of them, in order, across batches
+    const { body } = await exportAs(c.actors.admin, { format: "csv", from: "2026-03-10", to: "2026-03-10" });
+    const rows: string[][] = parse(body.toString("utf8").slice(1));
+    expect(rows).toHaveLength(EXPORT_BATCH_SIZE + 21);
+    const starts = rows.slice(1).map((r) => r[8]!);
+    expect([...starts].sort()).toEqual(starts);
+  });
+
+  it("bad filters are BAD_INPUT with the field, and nothing is audited", async () => {
+    const before = await tableCounts();
+    const bad = async (raw: Record<string, string>, field: string) => {
+      const parsed = ExportQuerySchema.safeParse(raw);
+      if (!parsed.success) {
+        expect(parsed.error.issues.map((i) => i.path.join("."))).toContain(field);
+        return;
+      }
+      const err = await expectAppError(openSessionExport({ actor: c.actors.admin, query: parsed.data }), "BAD_INPUT");
+      expect(Object.keys(err.fields ?? {})).toContain(field);
+    };
+    await bad({ format: "csv", from: "2026-03-10", to: "2026-03-01" }, "from");
+    await bad({ format: "csv", from: "2026-02-30" }, "from");
+    await bad({ format: "csv", to: "yesterday" }, "to");
+    await bad({ format: "xlsx" }, "format");
+    await bad({ format: "csv", status: "draft" }, "status");
+    await bad({ format: "csv", protocolId: other.protocolByName(NEURO).protocol.id }, "protocolId");
+    await bad({ format: "csv", patientId: "nosuchpatient" }, "patientId");
+    expect(await tableCounts()).toEqual(before);
+  });
+
+  it("a nurse may not export (FORBIDDEN), and nothing is audited", async () => {
+    const before = await tableCounts();
+    await expectAppError(openSessionExport({ actor: c.actors.nurse, query: ExportQuerySchema.parse({ format: "csv" }) }), "FORBIDDEN");
+    await expectAppError(countExportSessions({ actor: c.actors.nurse, filter: ExportQuerySchema.parse({ format: "csv" }) }), "FORBIDDEN");
+    expect(await tableCounts()).toEqual(before);
+  });
+});
