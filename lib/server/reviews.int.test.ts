@@ -171,6 +171,9 @@ describe("physician worklist", () => {
     // 2026-12-01: session 2 was planned 11-09 (and 11-02 + 7 = 11-09): 22 days overdue
     const w = await findPhysicianWorklist({ actor: a.actors.physician, now: new Date("2026-12-01T15:00:00Z") });
     expect(w.seriesDue.find((s) => s.seriesId === weekly.series.id)).toMatchObject({ dueDate: "2026-11-09", daysOverdue: 22, sessionsDone: 1, plannedSessions: 3 });
+    // the series review signed above covers the sessions completed before it; the new one awaits review
+    expect(w.sessionsAwaitingReview.some((s) => s.seriesId === seriesId)).toBe(false);
+    expect(w.sessionsAwaitingReview.some((s) => s.seriesId === weekly.series.id)).toBe(true);
     const due = w.seriesDue.filter((s) => s.patientId === patientId);
     expect(due.length).toBeGreaterThanOrEqual(1);
     for (let i = 1; i < w.seriesDue.length; i++) expect(w.seriesDue[i - 1]!.daysOverdue).toBeGreaterThanOrEqual(w.seriesDue[i]!.daysOverdue);
