@@ -28,5 +28,7 @@ export function clockTickFormatter(timeZone: string, spanMs: number) {
 export function sessionDomain(openedAtMs: number, endMs: number, dataTimes: number[]): [number, number] {
   const from = Math.min(openedAtMs, ...dataTimes);
   const to = Math.max(endMs, ...dataTimes, from + 10 * 60_000);
-  return [from, to];
+  // a little room at both ends so a marker (and its label) at the edge is not cut in half
+  const pad = Math.round((to - from) * 0.02);
+  return [from - pad, to + pad];
 }

@@ -3,7 +3,7 @@ import { CartesianGrid, ComposedChart, Line, ReferenceArea, ReferenceLine, Respo
 import { integrateDose, type DoseEventPoint } from "@/lib/domain/dose";
 import { downsampleSeries } from "@/lib/domain/downsample";
 import { classify, type LimitZone } from "@/lib/domain/limits";
-import { documentedBand, type ProtocolLimits } from "@/lib/domain/protocol";
+import { ANESTHETIC_BOLUS_UG_PER_KG, documentedBand, type ProtocolLimits } from "@/lib/domain/protocol";
 import { formatMg, formatMgPerKgPerH } from "@/lib/domain/units";
 import { ChartFrame, LegendSwatch } from "./chart-frame";
 import { clockTickFormatter, clockTicks, sessionDomain } from "./time-axis";
@@ -47,7 +47,12 @@ export function titrationSeries(points: DoseEventPoint[], limits: ProtocolLimits
       });
       markers.push({ t: p.atMs, rateMgPerKgPerH: p.rateUgPerKgPerH / 1000, kind: "RATE", zone, text: `${p.type === "START" ? "Start" : "Rate"} ${formatMgPerKgPerH(p.rateUgPerKgPerH)} mg/kg/h` });
     } else if (p.type === "BOLUS" && typeof p.bolusUg === "number") {
-      markers.push({ t: p.atMs, rateMgPerKgPerH: rateAt(p.atMs) / 1000, kind: "BOLUS", zone: "IN_RANGE", text: `Bolus ${formatMg(p.bolusUg)} mg` });
+      // per kg without division, as the flag engine compares: bolus µg × 1000 vs limit µg/kg × weight g
+      const zone = classify(p.bolusUg * 1000, {
+        softMax: limits.softMaxBolusUgPerKg === null ? null : limits.softMaxBolusUgPerKg * weightG,
+        hardMax: Math.min(limits.hardMaxBolusUgPerKg, ANESTHETIC_BOLUS_UG_PER_KG) * weightG,
+      });
+      markers.push({ t: p.atMs, rateMgPerKgPerH: rateAt(p.atMs) / 1000, kind: "BOLUS", zone, text: `Bolus ${formatMg(p.bolusUg)} mg` });
     }
   }
   return { dose, steps, markers, band, hasStart };
@@ -56,8 +61,19 @@ export function titrationSeries(points: DoseEventPoint[], limits: ProtocolLimits
 function MarkerShape(props: { cx?: number; cy?: number; payload?: Marker }) {
   const { cx, cy, payload } = props;
   if (cx === undefined || cy === undefined || !payload) return <g />;
-  if (payload.kind === "BOLUS")
-    return <path data-testid="bolus-marker" d={`M${cx} ${cy - 9} L${cx + 8} ${cy + 5} L${cx - 8} ${cy + 5} Z`} fill={COLORS.bolus} stroke="#fff" strokeWidth={1.5}><title>{payload.text}</title></path>;
+  if (payload.kind === "BOLUS") {
+    const isHard = payload.zone === "AT_OR_ABOVE_HARD";
+    const isSoft = payload.zone === "ABOVE_SOFT";
+    return (
+      <path
+        data-testid="bolus-marker" data-zone={payload.zone}
+        d={`M${cx} ${cy - 9} L${cx + 8} ${cy + 5} L${cx - 8} ${cy + 5} Z`}
+        fill={COLORS.bolus} stroke={isHard ? COLORS.hard : isSoft ? COLORS.soft : "#fff"} strokeWidth={isHard || isSoft ? 3 : 1.5}
+      >
+        <title>{`${payload.text}${isHard ? ": at or above the hard limit" : isSoft ? ": above the documented range" : ""}`}</title>
+      </path>
+    );
+  }
   if (payload.zone === "AT_OR_ABOVE_HARD")
     return <rect data-testid="hard-limit-point" x={cx - 7} y={cy - 7} width={14} height={14} fill={COLORS.hard} stroke="#fff" strokeWidth={1.5}><title>{`${payload.text}: at or above the hard limit`}</title></rect>;
   if (payload.zone === "ABOVE_SOFT" || payload.zone === "BELOW_SOFT")

@@ -17,7 +17,7 @@ import {
 import { DOSE_EVENT_TYPES, DoseEventSchema } from "@/lib/validation/session";
 import { useNow, useNowReader } from "./clock";
 import { formatHm, toLocalInputValue } from "./clinic-time";
-import { FormAlert, LiveFlags, TextField } from "./fields";
+import { flagLabel, FormAlert, LiveFlags, TextField } from "./fields";
 import { CorrectionBanner } from "./correction-banner";
 import { DOSE_TYPE_LABELS, doseRowToPoint, effectiveRows, evaluationNow, fieldErrorsOf, FUTURE_SKEW_MS, readNumber, type DoseRow } from "./rows";
 import { useSession } from "./session-context";
@@ -26,6 +26,8 @@ import { bandText } from "./protocol-text";
 import { useSubmit } from "./use-submit";
 
 type RateMode = "MG_PER_KG_PER_H" | "ML_PER_H";
+
+const PER_SESSION_CODES = new Set<string>(["CUMULATIVE_DOSE_ABOVE_RANGE", "DURATION_OUT_OF_RANGE"]);
 
 const needsRate = (t: DoseEventType) => t === "START" || t === "RATE_CHANGE";
 
@@ -38,7 +40,7 @@ export function DoseEventForm() {
 }
 
 function DoseEventFormInner({ correcting, onDone }: { correcting: DoseRow | null; onDone: () => void }) {
-  const { chart, timeZone, onSaved, cancelCorrection } = useSession();
+  const { chart, timeZone, onSaved, cancelCorrection, isRefreshing } = useSession();
   const formId = useId();
   const nowMs = useNow(5_000);
   const readNow = useNowReader();
@@ -116,7 +118,12 @@ function DoseEventFormInner({ correcting, onDone }: { correcting: DoseRow | null
   const event: DoseEventPoint = { type, atMs, rateUgPerKgPerH: rateUg, bolusUg };
   const valueReady = needsRate(type) ? rateUg !== null && rateUg > 0 : type === "BOLUS" ? bolusUg !== null && bolusUg > 0 : true;
   const sequenceError = time.atMs !== null && valueReady ? validateDoseSequence(prior, event) : null;
-  const flags = valueReady && time.atMs !== null && !sequenceError ? evaluateDoseEvent({ limits, weightG, prior, event }) : [];
+  const drafts = valueReady && time.atMs !== null && !sequenceError ? evaluateDoseEvent({ limits, weightG, prior, event }) : [];
+  // A session total above the documented range is a per-session limit: the engine repeats it
+  // for every later event while it holds, but once flagged it needs no new reason.
+  const raisedCodes = new Set(chart.flags.map((f) => f.code));
+  const alreadyRaised = drafts.filter((f) => PER_SESSION_CODES.has(f.code) && raisedCodes.has(f.code));
+  const flags = drafts.filter((f) => !alreadyRaised.includes(f));
   const softFlags = flags.filter((f) => f.severity === "SOFT");
   const hardFlags = hardFlagsFor(flags);
 
@@ -126,7 +133,9 @@ function DoseEventFormInner({ correcting, onDone }: { correcting: DoseRow | null
   if (time.error) errors.at = time.error;
   if (sequenceError) errors.type = sequenceError;
   if (time.isBackTimed && !correcting && backTimeReason.trim().length < 3) errors.backTimeReason = "give a reason for charting this late (at least 3 characters)";
-  if (softFlags.length && reason.trim().length < 3) errors.reason = "a reason is required: this entry is outside the documented range";
+  // with a hard limit the override reason is stored on every flag of the entry (lib/server chartDoseEvent)
+  const needsReason = softFlags.length > 0 && hardFlags.length === 0;
+  if (needsReason && reason.trim().length < 3) errors.reason = "a reason is required: this entry is outside the documented range";
   if (hardFlags.length && overrideReason.trim().length < 3) errors.overrideReason = "a hard limit needs a physician's override reason";
   if (correcting && correctionReason.trim().length < 3) errors.correctionReason = "give a reason for the correction (at least 3 characters)";
 
@@ -235,11 +244,14 @@ function DoseEventFormInner({ correcting, onDone }: { correcting: DoseRow | null
       />
 
       <LiveFlags flags={flags} />
+      {alreadyRaised.length > 0 && (
+        <p className="text-xs text-slate-600">Already flagged in this session: {alreadyRaised.map((f) => `${flagLabel(f.code)} (${f.valueText})`).join("; ")}.</p>
+      )}
 
       <TextField
         label="Reason" value={reason} onChange={setReason} onBlur={() => touch("reason")} multiline
-        required={softFlags.length > 0} tone={softFlags.length ? "soft" : "normal"} error={shown("reason")}
-        hint={softFlags.length ? "Required: this entry raises a flag. Say why (e.g. the order, the patient's response)." : "Optional."}
+        required={needsReason} tone={needsReason ? "soft" : "normal"} error={shown("reason")}
+        hint={needsReason ? "Required: this entry raises a flag. Say why (e.g. the order, the patient's response)." : hardFlags.length ? "Optional: the override reason below is recorded on every flag of this entry." : "Optional."}
       />
       {(hardFlags.length > 0 || serverErrors.overrideReason) && (
         <TextField
@@ -251,7 +263,8 @@ function DoseEventFormInner({ correcting, onDone }: { correcting: DoseRow | null
 
       <FormAlert message={formError} />
       <div className="flex flex-wrap gap-2">
-        <button type="submit" className={hardFlags.length ? "btn-danger min-h-12 px-6 text-base" : "btn-primary min-h-12 px-6 text-base"} disabled={pending}>
+        {/* waits for the reloaded chart after a save: the live flags must be computed on the rows the server has */}
+        <button type="submit" className={hardFlags.length ? "btn-danger min-h-12 px-6 text-base" : "btn-primary min-h-12 px-6 text-base"} disabled={pending || isRefreshing}>
           {pending ? "Saving…" : "Save dose event"}
         </button>
         {hardFlags.length > 0 && <span className="self-center text-sm font-semibold text-hard">Saving passes a hard limit with the override above.</span>}

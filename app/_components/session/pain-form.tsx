@@ -23,7 +23,7 @@ export function PainForm() {
 }
 
 function PainFormInner({ correcting, onDone }: { correcting: PainRow | null; onDone: () => void }) {
-  const { chart, timeZone, onSaved, cancelCorrection } = useSession();
+  const { chart, timeZone, onSaved, cancelCorrection, isRefreshing } = useSession();
   const formId = useId();
   const nowMs = useNow(15_000);
   const readNow = useNowReader();
@@ -140,7 +140,7 @@ function PainFormInner({ correcting, onDone }: { correcting: PainRow | null; onD
         needsBackTimeReason={time.isBackTimed && !isFollowUp} hideBackTime={!!correcting}
       />
       <FormAlert message={formError} />
-      <button type="submit" className="btn-primary min-h-12 px-6 text-base" disabled={pending}>{pending ? "Saving…" : "Save pain score"}</button>
+      <button type="submit" className="btn-primary min-h-12 px-6 text-base" disabled={pending || isRefreshing}>{pending ? "Saving…" : "Save pain score"}</button>
     </form>
   );
 }

@@ -46,7 +46,7 @@ function SessionScreenBody({ chart, timeZone, role }: { chart: Chart; timeZone: 
   useEffect(() => () => { if (messageTimer.current) window.clearTimeout(messageTimer.current); }, []);
 
   const ctx: SessionCtx = {
-    chart, timeZone, role, onSaved, correction,
+    chart, timeZone, role, onSaved, correction, isRefreshing,
     startCorrection: setCorrection,
     cancelCorrection: () => setCorrection(null),
   };

@@ -10,7 +10,7 @@ import { useSubmit } from "./use-submit";
 
 /** Completion: the discharge check, after the STOP and the post-infusion pain score. */
 export function CompletePanel() {
-  const { chart, onSaved } = useSession();
+  const { chart, onSaved, isRefreshing } = useSession();
   const id = useId();
   const nowMs = useNow(5_000);
   const [dischargeReady, setDischargeReady] = useState(false);
@@ -53,7 +53,7 @@ export function CompletePanel() {
       <TextField label="Discharge comments" value={note} onChange={setNote} multiline error={fieldErrors.dischargeNote} />
       <FormAlert message={formError} />
       <button
-        type="submit" className="btn-primary min-h-12 px-6 text-base" disabled={pending || blockers.length > 0}
+        type="submit" className="btn-primary min-h-12 px-6 text-base" disabled={pending || isRefreshing || blockers.length > 0}
         aria-describedby={blockers.length ? `${id}-blockers` : undefined}
       >
         {pending ? "Saving…" : "Complete session"}
@@ -64,7 +64,7 @@ export function CompletePanel() {
 
 /** Signing a completed session; blocked while hard-limit flags wait for a physician. */
 export function SignPanel() {
-  const { chart, onSaved } = useSession();
+  const { chart, onSaved, isRefreshing } = useSession();
   const id = useId();
   const { submit, pending, formError } = useSubmit();
   const openHard = chart.flags.filter((f) => f.severity === "HARD" && !f.acknowledgedAt).length;
@@ -87,7 +87,7 @@ export function SignPanel() {
       )}
       <FormAlert message={formError} />
       <button
-        type="button" className="btn-primary min-h-12 px-6 text-base" onClick={onSign} disabled={pending || openHard > 0}
+        type="button" className="btn-primary min-h-12 px-6 text-base" onClick={onSign} disabled={pending || isRefreshing || openHard > 0}
         aria-describedby={openHard > 0 ? `${id}-why` : undefined}
       >
         {pending ? "Signing…" : "Sign session"}
