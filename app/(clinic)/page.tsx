@@ -87,7 +87,10 @@ async function PhysicianHome() {
                   <td>{p.hard > 0 ? <span className="rounded bg-hard-50 px-2 font-bold text-hard">{p.hard}</span> : 0}</td>
                   <td>{p.soft > 0 ? <span className="rounded bg-soft-50 px-2 font-semibold text-soft">{p.soft}</span> : 0}</td>
                   <td className="tabular-nums">{formatDateTime(p.oldest, tz)}</td>
-                  <td><Link className="btn-secondary" href={`/patients/${p.patientId}`}>Open patient</Link></td>
+                  <td className="flex flex-wrap gap-2">
+                    <Link className="btn-secondary" href={`/series/${p.seriesId}`}>Review flags</Link>
+                    <Link className="btn-secondary" href={`/patients/${p.patientId}`}>Open patient</Link>
+                  </td>
                 </tr>
               ))}
             </tbody>
