@@ -21,6 +21,7 @@ export default async function ClinicLayout({ children }: { children: React.React
             <Link href="/patients" className="rounded px-3 py-2 hover:bg-slate-100">Patients</Link>
             {can(actor, "protocol:read") && <Link href="/protocols" className="rounded px-3 py-2 hover:bg-slate-100">Protocols</Link>}
             {can(actor, "staff:manage") && <Link href="/admin/staff" className="rounded px-3 py-2 hover:bg-slate-100">Staff</Link>}
+            {can(actor, "export:sessions") && <Link href="/exports" className="rounded px-3 py-2 hover:bg-slate-100">Exports</Link>}
           </div>
           <span className="text-sm" data-testid="current-user">
             {actor.name} · <span className="font-semibold">{ROLE_LABELS[actor.role]}</span>
