@@ -1,8 +1,12 @@
-import { expect, test, type Browser, type Page } from "@playwright/test";
+import { expect as baseExpect, test, type Browser, type Page } from "@playwright/test";
 
 // The nurse's bedside flow on a session of its own: this spec registers a patient and
 // orders a series (as the physician, through the JSON API), so it never depends on or
 // disturbs the seeded sessions other specs look at.
+
+// Every save reloads the chart from the server; on a busy 2-core CI machine that can take
+// longer than the default 10 s, so this flow waits up to 20 s for what a save changes.
+const expect = baseExpect.configure({ timeout: 20_000 });
 
 const PASSWORD = "titrate-demo";
 const NURSE = "nurse@demo.clinic";

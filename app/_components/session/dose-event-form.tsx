@@ -98,7 +98,7 @@ function DoseEventFormInner({ correcting, onDone }: { correcting: DoseRow | null
 
   const hardFlagsFor = (flags: FlagDraft[]) => flags.filter((f) => f.severity === "HARD");
   const buildBody = (atMs: number, flags: FlagDraft[]) => {
-    const backTimed = nowMs - atMs > 10 * 60_000;
+    const backTimed = nowMs - atMs > 10 * 60_000 || !!serverErrors.backTimeReason;
     return {
       type,
       at: new Date(atMs).toISOString(),
@@ -239,7 +239,7 @@ function DoseEventFormInner({ correcting, onDone }: { correcting: DoseRow | null
         backTimeReason={backTimeReason}
         onBackTimeReason={setBackTimeReason}
         backTimeError={shown("backTimeReason")}
-        needsBackTimeReason={time.isBackTimed}
+        needsBackTimeReason={time.isBackTimed || !!serverErrors.backTimeReason}
         hideBackTime={!!correcting}
       />
 

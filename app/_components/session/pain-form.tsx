@@ -53,7 +53,7 @@ function PainFormInner({ correcting, onDone }: { correcting: PainRow | null; onD
   const score = readNumber(scoreText);
 
   const buildBody = (stampMs: number) => {
-    const backTimed = !isFollowUp && nowMs - stampMs > 10 * 60_000;
+    const backTimed = !isFollowUp && (nowMs - stampMs > 10 * 60_000 || !!serverErrors.backTimeReason);
     return {
       at: new Date(stampMs).toISOString(),
       ...(score !== undefined ? { score } : {}),
@@ -137,7 +137,7 @@ function PainFormInner({ correcting, onDone }: { correcting: PainRow | null; onD
       <TimeField
         value={pinnedMs !== null ? initialAt : atText} onChange={setAtText} timeZone={timeZone} error={shown("at")}
         backTimeReason={backTimeReason} onBackTimeReason={setBackTimeReason} backTimeError={shown("backTimeReason")}
-        needsBackTimeReason={time.isBackTimed && !isFollowUp} hideBackTime={!!correcting}
+        needsBackTimeReason={(time.isBackTimed || !!serverErrors.backTimeReason) && !isFollowUp} hideBackTime={!!correcting}
       />
       <FormAlert message={formError} />
       <button type="submit" className="btn-primary min-h-12 px-6 text-base" disabled={pending || isRefreshing}>{pending ? "Saving…" : "Save pain score"}</button>

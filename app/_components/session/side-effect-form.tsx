@@ -59,7 +59,7 @@ function SideEffectFormInner({ correcting, onDone }: { correcting: SideEffectRow
   const atMs = time.atMs ?? nowMs;
 
   const buildBody = (stampMs: number) => {
-    const backTimed = nowMs - stampMs > 10 * 60_000;
+    const backTimed = nowMs - stampMs > 10 * 60_000 || !!serverErrors.backTimeReason;
     return {
       at: new Date(stampMs).toISOString(),
       ...(kind ? { kind } : {}),
@@ -123,7 +123,7 @@ function SideEffectFormInner({ correcting, onDone }: { correcting: SideEffectRow
       <TimeField
         value={pinnedMs !== null ? initialAt : atText} onChange={setAtText} timeZone={timeZone} error={shown("at")}
         backTimeReason={backTimeReason} onBackTimeReason={setBackTimeReason} backTimeError={shown("backTimeReason")}
-        needsBackTimeReason={time.isBackTimed} hideBackTime={!!correcting}
+        needsBackTimeReason={time.isBackTimed || !!serverErrors.backTimeReason} hideBackTime={!!correcting}
       />
       <LiveFlags flags={flags} />
       <FormAlert message={formError} />

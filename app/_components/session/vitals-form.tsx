@@ -73,7 +73,7 @@ function VitalsFormInner({ correcting, focusOnMount, onDone }: { correcting: Vit
     sedationRass: readNumber(rass),
   };
   const buildBody = (stampMs: number) => {
-    const backTimed = nowMs - stampMs > 10 * 60_000;
+    const backTimed = nowMs - stampMs > 10 * 60_000 || !!serverErrors.backTimeReason;
     return {
       at: new Date(stampMs).toISOString(),
       ...Object.fromEntries(Object.entries(values).filter(([, v]) => v !== undefined)),
@@ -156,7 +156,7 @@ function VitalsFormInner({ correcting, focusOnMount, onDone }: { correcting: Vit
       <TimeField
         value={pinnedMs !== null ? initialAt : atText} onChange={setAtText} timeZone={timeZone} error={shown("at")}
         backTimeReason={backTimeReason} onBackTimeReason={setBackTimeReason} backTimeError={shown("backTimeReason")}
-        needsBackTimeReason={time.isBackTimed} hideBackTime={!!correcting}
+        needsBackTimeReason={time.isBackTimed || !!serverErrors.backTimeReason} hideBackTime={!!correcting}
       />
       <LiveFlags flags={flags} title="These vitals will raise" />
       {flags.length > 0 && (
