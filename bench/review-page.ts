@@ -107,7 +107,7 @@ async function chartPoints(cookie: string, path: string) {
   const t0 = Date.now();
   await page.goto(`${BASE}${path}`);
   for (const id of ["series-pain-chart", "series-dose-chart", "series-side-effects-chart", "series-flags-chart", "series-schedule-chart"])
-    await page.locator(`[data-testid="${id}"] svg.recharts-surface`).first().waitFor({ state: "visible", timeout: 30_000 });
+    await page.locator(`[data-testid="${id}"] .recharts-wrapper`).first().waitFor({ state: "visible", timeout: 30_000 });
   const chartsDrawnMs = Date.now() - t0;
   const perChart = await page.evaluate(() =>
     [...document.querySelectorAll("[data-chart-points]")].map((el) => ({

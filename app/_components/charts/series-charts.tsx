@@ -3,7 +3,7 @@
 // band, side effects, flags and schedule. Points are capped in the domain layer
 // (painChartPoints, chartRows: at most MAX_CHART_POINTS, keeping peaks and out-of-range).
 import {
-  Bar, BarChart, CartesianGrid, ComposedChart, Legend, Line, ReferenceArea, ReferenceLine, ResponsiveContainer, Scatter, ScatterChart, Tooltip, XAxis, YAxis, ZAxis,
+  Bar, BarChart, CartesianGrid, ComposedChart, Line, ReferenceArea, ReferenceLine, ResponsiveContainer, Scatter, ScatterChart, Tooltip, XAxis, YAxis, ZAxis,
 } from "recharts";
 import type { DocumentedBand } from "@/lib/domain/protocol";
 import { chartRows, MAX_CHART_POINTS, painChartPoints, type DoseZone } from "@/lib/domain/series-summary";
@@ -275,7 +275,6 @@ export function SeriesFlagsChart({ rows }: { rows: SeriesChartRow[] }) {
             <XAxis dataKey="label" fontSize={11} interval="preserveStartEnd" />
             <YAxis allowDecimals={false} width={30} fontSize={12} />
             <Tooltip isAnimationActive={false} />
-            <Legend wrapperStyle={{ display: "none" }} />
             <Bar dataKey="open" stackId="f" fill={C.soft} name="Open" isAnimationActive={false} />
             <Bar dataKey="acknowledged" stackId="f" fill={C.acked} name="Acknowledged" isAnimationActive={false} />
           </BarChart>
