@@ -128,8 +128,9 @@ async function main() {
   const api = await serverTimes(cookie, `/api/series/${seriesId}/summary`);
   const emptyPageAgain = await serverTimes(cookie, "/protocols");
   const charts = await chartPoints(cookie, `/series/${seriesId}`);
+  const htmlBytes = (await (await fetch(`${BASE}/series/${seriesId}`, { headers: { cookie } })).arrayBuffer()).byteLength;
   const result = {
-    machine: machine(), seriesId, counts, emptyPage, emptyPageAgain, page, api, charts,
+    machine: machine(), seriesId, counts, emptyPage, emptyPageAgain, page, api, htmlBytes, charts,
     // against the first empty-page measurement (the second shows drift within the run)
     ratioPageToEmpty: round(page.medianMs / emptyPage.medianMs, 2),
     ratioPageToEmptyP95: round(page.p95Ms / emptyPage.p95Ms, 2),

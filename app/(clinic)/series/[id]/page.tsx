@@ -1,7 +1,6 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
-import { SeriesDoseChart, SeriesFlagsChart, SeriesPainChart, SeriesScheduleChart, SeriesSideEffectsChart } from "@/app/_components/charts/series-charts";
 import { SEVERITY_LABELS, sideEffectLabel } from "@/lib/domain/side-effects";
 import { AppError } from "@/lib/errors";
 import { can } from "@/lib/permissions";
@@ -9,6 +8,7 @@ import { requirePageActor } from "@/lib/server/actor";
 import { getSeriesSummary, type SeriesSummaryDto } from "@/lib/server/reviews";
 import { formatDateTime } from "@/lib/time";
 import { FlagAcknowledgements } from "./flag-acknowledgements";
+import { ReviewCharts } from "./review-charts";
 import { ReviewPanel } from "./review-panel";
 
 export const metadata: Metadata = { title: "Series review" };
@@ -91,15 +91,19 @@ export default async function SeriesReviewPage({ params }: { params: Promise<{ i
         </div>
       </section>
 
-      <div className="grid gap-4 lg:grid-cols-2">
-        <SeriesPainChart rows={rows} timeZone={tz} />
-        <SeriesDoseChart rows={rows} band={band} maxCumulativeUgPerKg={s.protocol.maxCumulativeUgPerKg} timeZone={tz} />
-        <SeriesSideEffectsChart rows={rows} timeZone={tz} />
-        <SeriesFlagsChart rows={rows} />
-        <div className="lg:col-span-2">
-          <SeriesScheduleChart rows={rows} nextDueDate={s.schedule.nextDueDate} timeZone={tz} />
-        </div>
-      </div>
+      <ReviewCharts
+        rows={rows.map((x) => ({
+          sessionId: x.sessionId, sequence: x.sequence, date: x.date, atMs: x.atMs, plannedDate: x.plannedDate, isLate: x.isLate,
+          intervalTooShort: x.intervalTooShort, preNrs: x.preNrs, postNrs: x.postNrs, reliefPct: x.reliefPct, totalMgPerKg: x.totalMgPerKg,
+          peakRateMgPerKgPerH: x.peakRateMgPerKgPerH, peakRateZone: x.peakRateZone, totalZone: x.totalZone, maxSideEffectSeverity: x.maxSideEffectSeverity,
+          sideEffects: x.sideEffects, openFlags: x.openFlags, ackedFlags: x.ackedFlags, openHardFlags: x.openHardFlags,
+          followUps: x.followUps.map((f) => ({ atMs: f.atMs, nrs: f.nrs, scale: f.scale, score: f.score })),
+        }))}
+        band={band}
+        maxCumulativeUgPerKg={s.protocol.maxCumulativeUgPerKg}
+        nextDueDate={s.schedule.nextDueDate}
+        timeZone={tz}
+      />
 
       <section className="card" aria-labelledby="flags-h">
         <h2 id="flags-h" className="mb-2 text-lg font-semibold">Flags</h2>
