@@ -121,7 +121,8 @@ function PainFormInner({ correcting, onDone }: { correcting: PainRow | null; onD
         <div className="grid grid-cols-6 gap-2" role="group" aria-label="Tap a number: 0 no pain to 10 worst imaginable">
           {Array.from({ length: 11 }, (_, n) => (
             <button
-              key={n} type="button" className="score-btn" aria-pressed={score === n}
+              // touch targets; the keyboard route is the "Pain score" field below, so Tab skips these 11 stops
+              key={n} type="button" tabIndex={-1} className="score-btn" aria-pressed={score === n}
               onClick={() => { setScoreText(String(n)); setTouched(true); }}
             >
               {n}
