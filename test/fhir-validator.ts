@@ -6,6 +6,7 @@
  */
 import { readFileSync } from "node:fs";
 import path from "node:path";
+// @ts-expect-error ws ships no type declarations; only its WebSocket class is used
 import { WebSocket } from "ws";
 
 type Medplum = typeof import("@medplum/core");

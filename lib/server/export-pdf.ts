@@ -92,8 +92,10 @@ function titrationChart(doc: Doc, p: PdfSession, f: Omit<Frame, "yMax" | "t0" | 
   if (p.band.startMinUgPerKgPerH !== null && p.band.startMaxUgPerKgPerH !== null) {
     doc.save().rect(frame.x, py(frame, p.band.startMaxUgPerKgPerH), frame.w * 0.08, Math.max(1, py(frame, p.band.startMinUgPerKgPerH) - py(frame, p.band.startMaxUgPerKgPerH))).fill(COLOR.start).restore();
   }
-  const ticks = [0, 0.25, 0.5, 0.75, 1].map((k) => Math.round((yMax * k) / 50) * 50);
-  axes(doc, frame, d.timeZone, [...new Set(ticks)], (v) => formatMgPerKgPerH(v), "mg/kg/h");
+  // round ticks (0.1, 0.2, 0.25 ... mg/kg/h) at most five apart
+  const step = [50, 100, 200, 250, 500, 1000, 2000].find((st) => st * 4 >= yMax) ?? 5000;
+  const ticks = Array.from({ length: Math.floor(yMax / step) + 1 }, (_, i) => i * step);
+  axes(doc, frame, d.timeZone, ticks, (v) => formatMgPerKgPerH(v).replace(/0+$/, "").replace(/\.$/, ""), "mg/kg/h");
   if (p.band.hardMaxUgPerKgPerH <= yMax) {
     doc.save().lineWidth(1).strokeColor(COLOR.hard).dash(4, { space: 3 })
       .moveTo(frame.x, py(frame, p.band.hardMaxUgPerKgPerH)).lineTo(frame.x + frame.w, py(frame, p.band.hardMaxUgPerKgPerH)).stroke().undash().restore();
