@@ -102,25 +102,11 @@ export async function getSeriesSummary({ actor, seriesId, now = new Date() }: { 
     }),
     findSeriesReviews({ actor, seriesId }),
   ]);
-  let previous = null;
-  if (previousSeries) {
-    const prevLoaded = await loadSeriesInputs(actor, previousSeries.id);
-    const prevSummary = summarize(prevLoaded, now);
-    previous = {
-      seriesId: previousSeries.id,
-      startDate: prevLoaded.series.startDate.toISOString().slice(0, 10),
-      status: prevLoaded.series.status,
-      protocolVersion: prevLoaded.series.protocolVersion.version,
-      response: prevSummary.response,
-      dose: prevSummary.dose,
-      schedule: prevSummary.schedule,
-      sideEffectBurden: prevSummary.sideEffectBurden,
-      rows: prevSummary.rows.map(rowDto),
-      comparison: compareSeries(summary, prevSummary),
-    };
-  }
   const userIds = [...new Set(loaded.flags.flatMap((f) => [f.acknowledgedById, f.raisedById]).filter((x): x is string => !!x))];
-  const users = await db.user.findMany({ where: { id: { in: userIds }, clinicId: actor.clinicId }, select: { id: true, name: true } });
+  const [previous, users] = await Promise.all([
+    previousSeries ? previousOf(actor, previousSeries.id, summary, now) : Promise.resolve(null),
+    db.user.findMany({ where: { id: { in: userIds }, clinicId: actor.clinicId }, select: { id: true, name: true } }),
+  ]);
   const names = Object.fromEntries(users.map((u) => [u.id, u.name]));
   const sequenceOf = Object.fromEntries(loaded.sessions.map((s) => [s.id, s.sequence]));
   const p = series.patient;
@@ -154,6 +140,24 @@ export async function getSeriesSummary({ actor, seriesId, now = new Date() }: { 
   };
 }
 export type SeriesSummaryDto = Awaited<ReturnType<typeof getSeriesSummary>>;
+
+/** The patient's previous series on the same protocol, summarised, and this one minus it. */
+async function previousOf(actor: Actor, seriesId: string, current: ReturnType<typeof summarizeSeries>, now: Date) {
+  const prevLoaded = await loadSeriesInputs(actor, seriesId);
+  const prevSummary = summarize(prevLoaded, now);
+  return {
+    seriesId,
+    startDate: prevLoaded.series.startDate.toISOString().slice(0, 10),
+    status: prevLoaded.series.status,
+    protocolVersion: prevLoaded.series.protocolVersion.version,
+    response: prevSummary.response,
+    dose: prevSummary.dose,
+    schedule: prevSummary.schedule,
+    sideEffectBurden: prevSummary.sideEffectBurden,
+    rows: prevSummary.rows.map(rowDto),
+    comparison: compareSeries(current, prevSummary),
+  };
+}
 
 function rowDto(r: ReturnType<typeof summarizeSeries>["rows"][number]) {
   return {

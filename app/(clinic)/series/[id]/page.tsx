@@ -110,9 +110,9 @@ export default async function SeriesReviewPage({ params }: { params: Promise<{ i
         <FlagAcknowledgements flags={s.flags} canAcknowledge={can(actor, "flag:acknowledge")} when={when} />
       </section>
 
-      <section className="card overflow-x-auto" aria-labelledby="sessions-h">
+      <section className="card min-w-0" aria-labelledby="sessions-h">
         <h2 id="sessions-h" className="mb-2 text-lg font-semibold">Sessions</h2>
-        <SessionsTable rows={rows} />
+        <div className="max-w-full overflow-x-auto"><SessionsTable rows={rows} /></div>
       </section>
 
       <section className="card" aria-labelledby="compare-h">
