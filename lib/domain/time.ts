@@ -1,27 +1,40 @@
 /** Time display and day boundaries in the clinic's zone (all times are shown in it). */
 
+// Building an Intl.DateTimeFormat costs far more than using one (exports format tens of
+// thousands of instants), so each (kind, zone) formatter is built once.
+const formatters = new Map<string, Intl.DateTimeFormat>();
+function formatter(kind: string, locale: string, timeZone: string, options: Intl.DateTimeFormatOptions): Intl.DateTimeFormat {
+  const key = `${kind}|${timeZone}`;
+  let f = formatters.get(key);
+  if (!f) {
+    f = new Intl.DateTimeFormat(locale, { timeZone, ...options });
+    formatters.set(key, f);
+  }
+  return f;
+}
+
 export function formatDateTime(iso: string | Date, timeZone: string): string {
   const d = typeof iso === "string" ? new Date(iso) : iso;
-  return new Intl.DateTimeFormat("en-CA", {
-    timeZone, year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit", hourCycle: "h23",
+  return formatter("datetime", "en-CA", timeZone, {
+    year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit", hourCycle: "h23",
   }).format(d).replace(",", "");
 }
 
 export function formatTime(iso: string | Date, timeZone: string): string {
   const d = typeof iso === "string" ? new Date(iso) : iso;
-  return new Intl.DateTimeFormat("en-GB", { timeZone, hour: "2-digit", minute: "2-digit", hourCycle: "h23" }).format(d);
+  return formatter("time", "en-GB", timeZone, { hour: "2-digit", minute: "2-digit", hourCycle: "h23" }).format(d);
 }
 
 export function formatDate(iso: string | Date, timeZone: string): string {
   const d = typeof iso === "string" ? new Date(iso) : iso;
-  return new Intl.DateTimeFormat("en-CA", { timeZone, year: "numeric", month: "2-digit", day: "2-digit" }).format(d);
+  return formatter("date", "en-CA", timeZone, { year: "numeric", month: "2-digit", day: "2-digit" }).format(d);
 }
 
 /** Offset of `timeZone` from UTC at `at`, in minutes (e.g. -300 for New York in winter). */
 export function zoneOffsetMin(at: Date, timeZone: string): number {
   const parts = Object.fromEntries(
-    new Intl.DateTimeFormat("en-US", {
-      timeZone, hourCycle: "h23", year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit", second: "2-digit",
+    formatter("parts", "en-US", timeZone, {
+      hourCycle: "h23", year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit", second: "2-digit",
     }).formatToParts(at).map((p) => [p.type, p.value]),
   );
   const asUtc = Date.UTC(Number(parts.year), Number(parts.month) - 1, Number(parts.day), Number(parts.hour), Number(parts.minute), Number(parts.second));

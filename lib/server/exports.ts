@@ -14,7 +14,7 @@ import { writeAudit } from "./audit";
 import { db } from "./db";
 import { createPdfWriter, type PdfSession } from "./export-pdf";
 import { limitsOf } from "./protocols";
-import { effectiveRows } from "./sessions";
+import { effectiveRows } from "@/lib/domain/charting";
 
 /** Sessions fetched per round trip: memory holds one batch, whatever the export's size. */
 export const EXPORT_BATCH_SIZE = 200;

@@ -1,4 +1,5 @@
 import "server-only";
+import { BACK_TIME_GRACE_MS, effectiveRows, FUTURE_SKEW_MS, type Correctable } from "@/lib/domain/charting";
 import { integrateDose, validateDoseSequence, type DoseEventPoint } from "@/lib/domain/dose";
 import {
   evaluateCompletion,
@@ -28,10 +29,11 @@ import { db, type Tx } from "./db";
 import { limitsOf } from "./protocols";
 import { loadSeries } from "./series";
 
-/** Charting more than this long after the fact needs a back-timing reason. */
-export const BACK_TIME_GRACE_MS = 10 * 60_000;
-/** Clock skew tolerated between a bedside device and the server. */
-export const FUTURE_SKEW_MS = 2 * 60_000;
+
+export { effectiveRows };
+
+/** Flags about the session as a whole: raised once per session. */
+const PER_SESSION_CODES = new Set(["CUMULATIVE_DOSE_ABOVE_RANGE", "DURATION_OUT_OF_RANGE"]);
 
 type SessionForWrite = Awaited<ReturnType<typeof loadSessionForWrite>>;
 
@@ -67,23 +69,17 @@ function assertOpen(s: SessionForWrite, what: "dose" | "observation") {
  * A charted time must fall within the session (not before it opened, not in the future)
  * and, when back-timed beyond the grace period, carry a reason.
  */
-function resolveChartTime(s: SessionForWrite, atIso: string, backTimeReason: string | undefined, now: Date, opts: { followUp?: boolean } = {}) {
+function resolveChartTime(s: SessionForWrite, atIso: string, backTimeReason: string | undefined, now: Date, opts: { followUp?: boolean; correction?: boolean } = {}) {
   const at = new Date(atIso);
   if (at.getTime() < s.openedAt.getTime())
     throw badInput("The time is before this session opened.", { at: `must be at or after ${s.openedAt.toISOString()}` });
   if (at.getTime() > now.getTime() + FUTURE_SKEW_MS) throw badInput("The time is in the future.", { at: "must not be in the future" });
   if (!opts.followUp && s.completedAt && s.status !== "IN_PROGRESS" && at.getTime() > s.completedAt.getTime() + 24 * 3600_000)
     throw badInput("The time is after this session ended.", { at: "must be within the session" });
-  if (!opts.followUp && now.getTime() - at.getTime() > BACK_TIME_GRACE_MS && !(backTimeReason && backTimeReason.trim().length >= 3))
+  // A correction keeps the original's time; its correction reason already says why it is late.
+  if (!opts.followUp && !opts.correction && now.getTime() - at.getTime() > BACK_TIME_GRACE_MS && !(backTimeReason && backTimeReason.trim().length >= 3))
     throw badInput("This entry is back-timed: give a reason.", { backTimeReason: "required for entries more than 10 minutes in the past" });
   return at;
-}
-
-type Correctable = { id: string; correctsId: string | null; isRetraction: boolean };
-/** Rows in force: not replaced by a later correction and not retractions themselves. */
-export function effectiveRows<T extends Correctable>(rows: T[]): T[] {
-  const replaced = new Set(rows.map((r) => r.correctsId).filter((id): id is string => id !== null));
-  return rows.filter((r) => !replaced.has(r.id) && !r.isRetraction);
 }
 
 async function assertCorrectable(
@@ -171,7 +167,7 @@ export async function chartDoseEvent(
   requirePermission(actor, "session:chart");
   const s = await loadSessionForWrite(tx, actor, sessionId);
   assertOpen(s, "dose");
-  const at = resolveChartTime(s, input.at, input.backTimeReason, now);
+  const at = resolveChartTime(s, input.at, input.backTimeReason, now, { correction: !!input.correctsId });
   const rateUgPerKgPerH = input.rateMgPerKgPerH === undefined ? null : rateUgPerKgPerHFromMgPerKgPerH(input.rateMgPerKgPerH);
   const bolusUg = input.bolusMg === undefined ? null : ugFromMg(input.bolusMg);
   const rows = await tx.doseEvent.findMany({ where: { sessionId }, orderBy: [{ at: "asc" }, { enteredAt: "asc" }] });
@@ -180,7 +176,10 @@ export async function chartDoseEvent(
   const event: DoseEventPoint = { type: input.type, atMs: at.getTime(), rateUgPerKgPerH, bolusUg };
   const sequenceError = validateDoseSequence(prior, event);
   if (sequenceError) throw badInput(sequenceError, { type: sequenceError });
-  const drafts = evaluateDoseEvent({ limits: s.limits, weightG: s.weightG, prior, event });
+  const sessionCodes = new Set((await tx.flag.findMany({ where: { sessionId, code: { in: [...PER_SESSION_CODES] } }, select: { code: true } })).map((f) => f.code));
+  const drafts = evaluateDoseEvent({ limits: s.limits, weightG: s.weightG, prior, event })
+    // a per-session limit (the session total) is raised once, not again on every later event
+    .filter((d) => !sessionCodes.has(d.code));
   const hard = drafts.filter((d) => d.severity === "HARD");
   const overrideReason = input.overrideReason?.trim() || null;
   if (hard.length > 0 && (!overrideReason || overrideReason.length < 3))
@@ -216,7 +215,7 @@ export async function chartVitals(
   requirePermission(actor, "session:chart");
   const s = await loadSessionForWrite(tx, actor, sessionId);
   assertOpen(s, "observation");
-  const at = resolveChartTime(s, input.at, input.backTimeReason, now);
+  const at = resolveChartTime(s, input.at, input.backTimeReason, now, { correction: !!input.correctsId });
   const temperatureDeciC = input.temperatureC === undefined ? null : deciCFromC(input.temperatureC);
   const rows = await tx.vitalSigns.findMany({ where: { sessionId }, orderBy: { at: "asc" } });
   await assertCorrectable(rows, input.correctsId);
@@ -259,7 +258,7 @@ export async function recordPain(
   // Follow-up scores (days after the infusion, often by phone) belong to the session they
   // follow and are accepted after it is signed: they do not change what was charted.
   if (input.phase !== "FOLLOW_UP") assertOpen(s, "observation");
-  const at = resolveChartTime(s, input.at, input.backTimeReason, now, { followUp: input.phase === "FOLLOW_UP" });
+  const at = resolveChartTime(s, input.at, input.backTimeReason, now, { followUp: input.phase === "FOLLOW_UP", correction: !!input.correctsId });
   const rows = await tx.painScore.findMany({ where: { sessionId }, orderBy: { at: "asc" } });
   await assertCorrectable(rows, input.correctsId);
   const row = await tx.painScore.create({
@@ -285,7 +284,7 @@ export async function recordSideEffect(
   requirePermission(actor, "session:chart");
   const s = await loadSessionForWrite(tx, actor, sessionId);
   assertOpen(s, "observation");
-  const at = resolveChartTime(s, input.at, input.backTimeReason, now);
+  const at = resolveChartTime(s, input.at, input.backTimeReason, now, { correction: !!input.correctsId });
   const rows = await tx.sideEffect.findMany({ where: { sessionId }, orderBy: { at: "asc" } });
   await assertCorrectable(rows, input.correctsId);
   const row = await tx.sideEffect.create({

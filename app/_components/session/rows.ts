@@ -9,20 +9,11 @@ export type SideEffectRow = Chart["sideEffects"][number];
 export type FlagRow = Chart["flags"][number];
 export type EntryKind = "dose-events" | "vitals" | "pain" | "side-effects";
 
-type Correctable = { id: string; correctsId: string | null; isRetraction: boolean };
-
-/**
- * Rows in force: not replaced by a later correction and not retractions themselves. The
- * same rule as effectiveRows in lib/server/sessions.ts, so the live totals in the browser
- * match what the server stores and reports.
- */
-export function effectiveRows<T extends Correctable>(rows: readonly T[]): T[] {
-  const replaced = new Set(rows.map((r) => r.correctsId).filter((id): id is string => id !== null));
-  return rows.filter((r) => !replaced.has(r.id) && !r.isRetraction);
-}
+// The server's own rules (lib/domain/charting.ts), so live totals match what it stores.
+export { BACK_TIME_GRACE_MS, effectiveRows, FUTURE_SKEW_MS } from "@/lib/domain/charting";
 
 /** The row that replaced `row` (a correction or a retraction), if any. */
-export function replacementOf<T extends Correctable>(rows: readonly T[], row: T): T | undefined {
+export function replacementOf<T extends import("@/lib/domain/charting").Correctable>(rows: readonly T[], row: T): T | undefined {
   return rows.find((r) => r.correctsId === row.id);
 }
 
@@ -30,10 +21,6 @@ export function doseRowToPoint(r: Pick<DoseRow, "type" | "at" | "rateUgPerKgPerH
   return { type: r.type, atMs: Date.parse(r.at), rateUgPerKgPerH: r.rateUgPerKgPerH, bolusUg: r.bolusUg };
 }
 
-/** Charted more than this long after the fact needs a back-timing reason (server: BACK_TIME_GRACE_MS). */
-export const BACK_TIME_GRACE_MS = 10 * 60_000;
-/** Clock skew the server tolerates for a time in the future (server: FUTURE_SKEW_MS). */
-export const FUTURE_SKEW_MS = 2 * 60_000;
 
 /** The row being corrected in one of the forms. */
 export type Correction =
