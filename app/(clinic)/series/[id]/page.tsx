@@ -112,7 +112,7 @@ export default async function SeriesReviewPage({ params }: { params: Promise<{ i
 
       <section className="card min-w-0" aria-labelledby="sessions-h">
         <h2 id="sessions-h" className="mb-2 text-lg font-semibold">Sessions</h2>
-        <div className="max-w-full overflow-x-auto"><SessionsTable rows={rows} /></div>
+        <div className="relative max-w-full overflow-x-auto"><SessionsTable rows={rows} /></div>
       </section>
 
       <section className="card" aria-labelledby="compare-h">
