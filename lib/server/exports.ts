@@ -95,9 +95,9 @@ type SessionRow = Prisma.InfusionSessionGetPayload<{ include: typeof sessionIncl
 
 /** One exported session: the summary row and the charted detail the FHIR and PDF writers need. */
 export interface ExportedSession {
-  summary: SessionSummary;
-  detail: FhirSessionInput;
-  pdf: PdfSession;
+  readonly summary: SessionSummary;
+  readonly detail: FhirSessionInput;
+  readonly pdf: PdfSession;
 }
 
 /** Plain data of one session, rows in force only; the one place the export reads Prisma rows. */
@@ -121,8 +121,11 @@ export function toExportedSession(s: SessionRow, ctx: { clinicName: string; time
     sideEffects,
     flags: s.flags.map((f) => ({ acknowledged: f.acknowledgedAt !== null })),
   }, ctx.nowMs);
+  // The charted detail is only needed by the FHIR and PDF writers: built on first use, so a
+  // CSV export pays for the summary alone.
+  const buildDetail = (): FhirSessionInput => {
   const stop = doseEvents.find((e) => e.type === "STOP");
-  const detail: FhirSessionInput = {
+  return {
     timeZone: ctx.timeZone,
     clinicName: ctx.clinicName,
     patient: { id: p.id, mrn: p.mrn, givenName: p.givenName, familyName: p.familyName, birthDate, sex: p.sex },
@@ -144,7 +147,17 @@ export function toExportedSession(s: SessionRow, ctx: { clinicName: string; time
       acknowledgedByName: f.acknowledgedById ? ctx.userNames.get(f.acknowledgedById) ?? null : null, ackReason: f.ackReason,
     })),
   };
-  return { summary, detail, pdf: { summary, detail, band: documentedBand(limitsOf(pv)), nowMs: ctx.nowMs } };
+  };
+  let detail: FhirSessionInput | undefined;
+  return {
+    summary,
+    get detail() {
+      return (detail ??= buildDetail());
+    },
+    get pdf() {
+      return { summary, detail: this.detail, band: documentedBand(limitsOf(pv)), nowMs: ctx.nowMs };
+    },
+  };
 }
 
 /**
