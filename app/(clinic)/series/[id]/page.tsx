@@ -32,9 +32,13 @@ async function load(actor: Awaited<ReturnType<typeof requirePageActor>>, id: str
   }
 }
 
-export default async function SeriesReviewPage({ params }: { params: Promise<{ id: string }> }) {
+/** The sessions table shows the latest half year of weekly sessions unless asked for all. */
+const RECENT_SESSIONS = 26;
+
+export default async function SeriesReviewPage({ params, searchParams }: { params: Promise<{ id: string }>; searchParams: Promise<{ sessions?: string }> }) {
   const actor = await requirePageActor();
   const { id } = await params;
+  const showAll = (await searchParams).sessions === "all";
   const s = await load(actor, id);
   const tz = actor.clinicTimezone;
   const r = s.response;
@@ -112,7 +116,14 @@ export default async function SeriesReviewPage({ params }: { params: Promise<{ i
 
       <section className="card min-w-0" aria-labelledby="sessions-h">
         <h2 id="sessions-h" className="mb-2 text-lg font-semibold">Sessions</h2>
-        <div className="relative max-w-full overflow-x-auto"><SessionsTable rows={rows} /></div>
+        <div className="relative max-w-full overflow-x-auto"><SessionsTable rows={showAll ? rows : rows.slice(-RECENT_SESSIONS)} /></div>
+        {rows.length > RECENT_SESSIONS && (
+          <p className="mt-2 text-sm">
+            {showAll
+              ? <Link className="text-calm hover:underline" href={`/series/${s.series.id}`}>Show the latest {RECENT_SESSIONS} sessions</Link>
+              : <>Showing the latest {RECENT_SESSIONS} of {rows.length} sessions (the charts show all). <Link className="text-calm hover:underline" href={`/series/${s.series.id}?sessions=all`}>Show all {rows.length}</Link></>}
+          </p>
+        )}
       </section>
 
       <section className="card" aria-labelledby="compare-h">
