@@ -24,7 +24,7 @@ test.beforeAll(async () => {
   [nurse, physician, otherPhysician] = await Promise.all([
     apiAs(baseURL(), USERS.nurse), apiAs(baseURL(), USERS.physician), apiAs(baseURL(), USERS.otherPhysician),
   ]);
-  const { patients } = await (await physician.get("/api/patients?q=Alvarez")).json();
+  const { patients } = await (await physician.post("/api/patients/search", { data: { q: "Alvarez" } })).json();
   const patient = await (await physician.get(`/api/patients/${patients[0].id}`)).json();
   seriesId = (patient.patient ?? patient).series[0].id;
 });

@@ -175,6 +175,9 @@ export type SummaryRowDto = ReturnType<typeof rowDto>;
 /** Reviews of a series (series-level and per-session), oldest first, addenda after their review. */
 export async function findSeriesReviews({ actor, seriesId }: { actor: Actor; seriesId: string }) {
   requirePermission(actor, "patient:read");
+  // Another clinic's series is a 404, not an empty list (the authorization matrix, issue 7).
+  const series = await db.series.findFirst({ where: { id: seriesId, clinicId: actor.clinicId }, select: { id: true } });
+  if (!series) throw notFound("Series");
   const rows = await db.review.findMany({
     where: { seriesId, series: { clinicId: actor.clinicId } },
     include: { author: { select: { name: true } }, session: { select: { sequence: true } } },

@@ -1,4 +1,6 @@
 import type { Metadata } from "next";
+import { notFound } from "next/navigation";
+import { AppError } from "@/lib/errors";
 import Link from "next/link";
 import { formatMg, formatMgPerKg, formatMgPerKgPerH } from "@/lib/domain/units";
 import { formatDateTime } from "@/lib/time";
@@ -24,7 +26,11 @@ function show(l: Limits, f: (typeof LIMIT_FIELDS)[number]) {
 export default async function ProtocolPage({ params }: { params: Promise<{ id: string }> }) {
   const { id } = await params;
   const actor = await requirePageActor();
-  const p = await getProtocol({ actor, protocolId: id });
+  // Another clinic's protocol (or none) is a 404 page, not a 500.
+  const p = await getProtocol({ actor, protocolId: id }).catch((err: unknown) => {
+    if (err instanceof AppError && err.code === "NOT_FOUND") notFound();
+    throw err;
+  });
   const canManage = can(actor, "protocol:manage");
   const tz = actor.clinicTimezone;
   return (

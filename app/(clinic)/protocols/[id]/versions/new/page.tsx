@@ -1,4 +1,6 @@
 import type { Metadata } from "next";
+import { notFound } from "next/navigation";
+import { AppError } from "@/lib/errors";
 import Link from "next/link";
 import { can } from "@/lib/permissions";
 import { requirePageActor } from "@/lib/server/actor";
@@ -15,7 +17,11 @@ export default async function NewVersionPage({ params }: { params: Promise<{ id:
   const { id } = await params;
   const actor = await requirePageActor();
   if (!can(actor, "protocol:manage")) return <NotAllowed />;
-  const p = await getProtocol({ actor, protocolId: id });
+  // Another clinic's protocol (or none) is a 404 page, not a 500.
+  const p = await getProtocol({ actor, protocolId: id }).catch((err: unknown) => {
+    if (err instanceof AppError && err.code === "NOT_FOUND") notFound();
+    throw err;
+  });
   const latest = p.versions[0]!;
   const vitals = await clinicVitalsDefaults(db, actor.clinicId);
   const initial = {

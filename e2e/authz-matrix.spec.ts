@@ -1,0 +1,217 @@
+import { mkdirSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { expect, request as playwrightRequest, test, type APIRequestContext, type APIResponse } from "@playwright/test";
+import type { Role } from "../lib/permissions";
+import { apiAs, baseURL, USERS } from "./fixtures";
+import { changedTables, cloneUser, demoIds, e2eDb, snapshot } from "./db-probe";
+import {
+  API_POLICY, PAGE_POLICY, discoverApiRoutes, discoverPages, fillPath, rolesFor, type ApiPolicy, type Ids,
+} from "./route-policy";
+
+/**
+ * The authorization matrix (issue 7): every API route method and every page, found in the
+ * code, called as anonymous, nurse, physician, admin and a user of another clinic. Expected:
+ * anonymous 401 JSON (pages: redirect to /login), wrong role 403 (pages: a "not available"
+ * notice, 403 or 404), another clinic's record 404, allowed role neither 401, 403 nor 404.
+ * Every refused call is checked against a fingerprint of every table: nothing changed.
+ */
+test.describe.configure({ mode: "serial" });
+test.setTimeout(240_000);
+
+type Who = "anonymous" | "nurse" | "physician" | "admin" | "other";
+const WHO: Who[] = ["anonymous", "nurse", "physician", "admin", "other"];
+const ROLE_OF: Record<"nurse" | "physician" | "admin", Role> = { nurse: "NURSE", physician: "PHYSICIAN", admin: "ADMIN" };
+
+const db = e2eDb();
+let ids: Ids;
+let anon: APIRequestContext;
+const demo: Record<Role, APIRequestContext> = {} as never;
+const other: Record<Role, APIRequestContext> = {} as never;
+
+type Cell = { target: string; who: Who; as?: string; expected: string; status: number; ok: boolean; note?: string };
+const cells: Cell[] = [];
+const mutationsAudited: { route: string; who: string; status: number; auditDelta: number }[] = [];
+
+test.beforeAll(async () => {
+  ids = await demoIds(db);
+  // Other Clinic has no administrator in the seed: a throwaway one proves cross-clinic admin calls 404.
+  const otherAdmin = await cloneUser(db, USERS.otherPhysician, { role: "ADMIN" });
+  anon = await playwrightRequest.newContext({ baseURL: baseURL() });
+  [demo.NURSE, demo.PHYSICIAN, demo.ADMIN, other.NURSE, other.PHYSICIAN, other.ADMIN] = await Promise.all([
+    apiAs(baseURL(), USERS.nurse), apiAs(baseURL(), USERS.physician), apiAs(baseURL(), USERS.admin),
+    apiAs(baseURL(), USERS.otherNurse), apiAs(baseURL(), USERS.otherPhysician), apiAs(baseURL(), otherAdmin.email),
+  ]);
+});
+
+test.afterAll(async () => {
+  await Promise.all([anon, ...Object.values(demo), ...Object.values(other)].map((c) => c?.dispose()));
+  const api = cells.filter((c) => c.target.includes("/api/"));
+  const leaks = cells.filter((c) => !c.ok && /^(401|403|404|redirect|denied)/.test(c.expected) && c.status < 400 && c.status !== 0);
+  const summary = {
+    generatedAt: new Date().toISOString(),
+    apiRouteMethods: new Set(api.map((c) => c.target)).size,
+    pages: new Set(cells.filter((c) => !c.target.includes("/api/")).map((c) => c.target)).size,
+    cells: cells.length,
+    mismatches: cells.filter((c) => !c.ok).length,
+    leaks: leaks.length,
+    successfulMutations: mutationsAudited.length,
+    successfulMutationsWithoutAudit: mutationsAudited.filter((m) => m.auditDelta < 1).length,
+    failures: cells.filter((c) => !c.ok),
+    mutationsAudited,
+    matrix: cells,
+  };
+  mkdirSync("test-results", { recursive: true });
+  writeFileSync(path.join("test-results", "authz-matrix.json"), JSON.stringify(summary, null, 2));
+  console.log(
+    `[authz-matrix] ${summary.apiRouteMethods} API route methods + ${summary.pages} pages x ${WHO.length} callers = ${summary.cells} cells; ` +
+    `mismatches ${summary.mismatches}; leaks ${summary.leaks}; successful mutations ${summary.successfulMutations}, ` +
+    `without an audit row ${summary.successfulMutationsWithoutAudit}`,
+  );
+  await db.end();
+});
+
+test("every API route and page in app/ has a policy entry (and no entry is stale)", () => {
+  const root = path.resolve(__dirname, "..");
+  const routes = discoverApiRoutes(root);
+  const pages = discoverPages(root);
+  expect(routes.length).toBeGreaterThan(20);
+  expect(routes.filter((r) => !(r in API_POLICY)), "API routes without an entry in e2e/route-policy.ts").toEqual([]);
+  expect(Object.keys(API_POLICY).filter((r) => !routes.includes(r)), "stale API policy entries").toEqual([]);
+  expect(pages.filter((p) => !(p in PAGE_POLICY)), "pages without an entry in e2e/route-policy.ts").toEqual([]);
+  expect(Object.keys(PAGE_POLICY).filter((p) => !pages.includes(p)), "stale page policy entries").toEqual([]);
+});
+
+/** The other-clinic caller: a user whose role passes the role check, so only the clinic scope can refuse. */
+function otherCaller(policy: { permission: ApiPolicy["permission"] }): Role {
+  const allowed = rolesFor(policy.permission);
+  return (["PHYSICIAN", "NURSE", "ADMIN"] as Role[]).find((r) => allowed.includes(r))!;
+}
+
+async function send(ctx: APIRequestContext, method: string, url: string, body?: unknown): Promise<APIResponse> {
+  if (method === "GET") return ctx.get(url, { maxRedirects: 0 });
+  return ctx.fetch(url, { method, maxRedirects: 0, ...(body === undefined ? {} : { data: body }) });
+}
+
+test("API: every route x anonymous, nurse, physician, admin, other clinic", async () => {
+  for (const key of discoverApiRoutes(path.resolve(__dirname, ".."))) {
+    const policy = API_POLICY[key]!;
+    const [method, pattern] = key.split(" ") as [string, string];
+    const url = fillPath(pattern, ids) + (pattern === "/api/exports/sessions" || pattern === "/api/exports/sessions/count" ? "?format=csv" : "");
+    const mutating = method !== "GET" && !policy.readOnly;
+    const allowed = rolesFor(policy.permission);
+
+    for (const who of WHO) {
+      let ctx: APIRequestContext;
+      let asRole: Role | undefined;
+      let expected: "401" | "403" | "404" | "allowed" | "public";
+      if (policy.permission === "public") { ctx = who === "anonymous" ? anon : demo.NURSE; expected = "public"; }
+      else if (who === "anonymous") { ctx = anon; expected = "401"; }
+      else if (who === "other") {
+        asRole = otherCaller(policy);
+        ctx = other[asRole];
+        expected = policy.scoped ? "404" : "allowed";
+      } else {
+        asRole = ROLE_OF[who];
+        ctx = demo[asRole];
+        expected = allowed.includes(asRole) ? "allowed" : "403";
+      }
+      const refused = expected === "401" || expected === "403" || expected === "404";
+      const body = method === "GET" ? undefined
+        : refused ? policy.body?.(ids)
+        : policy.allowedProbe === "invalid" ? {} : policy.body?.(ids);
+
+      const before = refused && mutating ? await snapshot(db) : expected === "allowed" && mutating ? await snapshot(db) : null;
+      const res = await send(ctx, method, url, body);
+      const status = res.status();
+      let ok: boolean;
+      let note: string | undefined;
+      if (expected === "public") ok = status < 500;
+      else if (expected === "allowed") ok = status < 500 && ![401, 403, 404].includes(status);
+      else {
+        ok = status === Number(expected);
+        if (ok && expected === "401") {
+          ok = (res.headers()["content-type"] ?? "").includes("application/json") && (await res.json()).error?.code === "UNAUTHENTICATED";
+          if (!ok) note = "401 without the JSON error body";
+        }
+      }
+      if (before) {
+        const after = await snapshot(db);
+        if (refused) {
+          const changed = changedTables(before, after);
+          if (changed.length) { ok = false; note = `database changed: ${changed.join(", ")}`; }
+        } else if (status >= 200 && status < 300) {
+          mutationsAudited.push({ route: key, who, status, auditDelta: after.auditRows - before.auditRows });
+        }
+      }
+      if (!ok && !note) note = (await res.text()).slice(0, 300);
+      cells.push({ target: key, who, as: asRole, expected, status, ok, note });
+    }
+  }
+  const failures = cells.filter((c) => !c.ok);
+  expect(failures, JSON.stringify(failures, null, 1)).toEqual([]);
+  // Part 3 of issue 7: every successful mutation left at least one audit row in the same commit.
+  expect(mutationsAudited.filter((m) => m.auditDelta < 1), "successful mutations without an audit row").toEqual([]);
+});
+
+const NOTICE = /Not available for your role|Exports are made by physicians|Your role cannot start infusion sessions/;
+
+test("pages: every page x anonymous, nurse, physician, admin, other clinic", async () => {
+  for (const pattern of discoverPages(path.resolve(__dirname, ".."))) {
+    const policy = PAGE_POLICY[pattern]!;
+    const url = fillPath(pattern, ids);
+    const allowed = rolesFor(policy.permission);
+    for (const who of WHO) {
+      let ctx: APIRequestContext;
+      let asRole: Role | undefined;
+      let expected: "redirect" | "denied" | "404" | "allowed" | "public";
+      if (policy.permission === "public") { ctx = who === "anonymous" ? anon : demo.NURSE; expected = "public"; }
+      else if (who === "anonymous") { ctx = anon; expected = "redirect"; }
+      else if (who === "other") {
+        asRole = otherCaller(policy);
+        ctx = other[asRole];
+        expected = policy.scoped ? "404" : "allowed";
+      } else {
+        asRole = ROLE_OF[who];
+        ctx = demo[asRole];
+        expected = allowed.includes(asRole) ? "allowed" : "denied";
+      }
+      const res = await ctx.get(url, { maxRedirects: 0 });
+      const status = res.status();
+      const text = status === 200 ? await res.text() : "";
+      let ok: boolean;
+      let note: string | undefined;
+      switch (expected) {
+        case "public": ok = status < 400; break;
+        case "redirect": {
+          const location = res.headers()["location"] ?? "";
+          ok = [302, 303, 307, 308].includes(status) && /\/login(\?|$)/.test(location);
+          note = ok ? undefined : `location ${location}`;
+          break;
+        }
+        case "allowed": ok = status === 200 && !NOTICE.test(text); break;
+        case "denied": ok = [403, 404].includes(status) || (status === 200 && NOTICE.test(text)); break;
+        case "404": ok = status === 404 || (status === 200 && !!policy.otherClinicNotice?.test(text)); break;
+      }
+      if (!ok && !note) note = `status ${status}`;
+      cells.push({ target: `PAGE ${pattern}`, who, as: asRole, expected, status, ok, note });
+    }
+  }
+  const failures = cells.filter((c) => !c.ok && c.target.startsWith("PAGE"));
+  expect(failures, JSON.stringify(failures, null, 1)).toEqual([]);
+});
+
+test("another clinic's lists and searches contain none of the Demo clinic's patients", async () => {
+  const demoPatients = (await db.query<{ id: string; mrn: string }>(
+    `SELECT p.id, p.mrn FROM "Patient" p JOIN "Clinic" c ON c.id = p."clinicId" WHERE c.name = 'Demo Pain Clinic'`,
+  )).rows;
+  for (const role of ["NURSE", "PHYSICIAN"] as Role[]) {
+    const list = await (await other[role].get("/api/patients")).json();
+    const found = await (await other[role].post("/api/patients/search", { data: { q: "a" } })).json();
+    const seen = [...list.patients, ...found.patients].map((p: { id: string }) => p.id);
+    expect(seen.filter((id: string) => demoPatients.some((d) => d.id === id))).toEqual([]);
+    for (const d of demoPatients.slice(0, 3)) {
+      const byMrn = await (await other[role].post("/api/patients/search", { data: { q: d.mrn } })).json();
+      expect(byMrn.patients).toEqual([]);
+    }
+  }
+});
