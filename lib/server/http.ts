@@ -3,6 +3,7 @@ import { createHash } from "node:crypto";
 import { NextResponse } from "next/server";
 import { z } from "zod";
 import { AppError } from "@/lib/errors";
+import { fieldMessages } from "@/lib/validation/common";
 import type { Permission } from "@/lib/permissions";
 import { requireApiActor, requirePermission, type Actor } from "./actor";
 import { db, type Tx } from "./db";
@@ -25,11 +26,7 @@ export function errorResponse(err: unknown): NextResponse {
 
 /** Turns a zod failure into a 400 with one message per field. */
 export function zodToAppError(error: z.ZodError): AppError {
-  const fields: Record<string, string> = {};
-  for (const issue of error.issues) {
-    const key = issue.path.length ? issue.path.join(".") : "_";
-    fields[key] ??= issue.message;
-  }
+  const fields = fieldMessages(error.issues);
   const first = Object.entries(fields)[0];
   return new AppError("BAD_INPUT", {
     userMessage: first ? `Invalid input: ${first[0] === "_" ? "" : `${first[0]}: `}${first[1]}` : "Invalid input.",

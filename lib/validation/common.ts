@@ -39,3 +39,13 @@ export const wholeNumber = (min: number, max: number, unit: string) =>
     .max(max, `must be at most ${max}${unit ? ` ${unit}` : ""}`);
 
 export const cuidLike = z.string().min(1).max(64).regex(/^[a-z0-9]+$/i, "is not a valid id");
+
+/** One message per field (the first), keyed by its dotted path; "_" for the whole form. */
+export function fieldMessages(issues: readonly { path: readonly PropertyKey[]; message: string }[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const issue of issues) {
+    const key = issue.path.length ? issue.path.map(String).join(".") : "_";
+    out[key] ??= issue.message;
+  }
+  return out;
+}

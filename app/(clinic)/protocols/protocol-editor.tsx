@@ -1,5 +1,6 @@
 "use client";
 import { useRouter } from "next/navigation";
+import { fieldMessages } from "@/lib/validation/common";
 import { useMemo, useState } from "react";
 import { TitrationChart } from "@/app/_components/charts/titration-chart";
 import { newIdempotencyKey, postJson } from "@/app/_components/forms/api";
@@ -62,8 +63,7 @@ export function ProtocolEditor({
   const check = useMemo(() => {
     const schema = mode === "protocol" ? CreateProtocolSchema : NewProtocolVersionSchema;
     const parsed = schema.safeParse(raw);
-    const errors: Record<string, string> = {};
-    if (!parsed.success) for (const i of parsed.error.issues) errors[i.path.join(".") || "_"] ??= i.message;
+    const errors: Record<string, string> = !parsed.success ? fieldMessages(parsed.error.issues) : {};
     const limits = limitsFromInput(raw as ProtocolLimitsInput, vitalsDefaults);
     for (const [k, m] of Object.entries(protocolLimitErrors(limits))) errors[k] ??= m;
     const previewable = Number.isSafeInteger(limits.hardMaxRateUgPerKgPerH) && limits.hardMaxRateUgPerKgPerH > 0;

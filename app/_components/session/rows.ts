@@ -46,14 +46,7 @@ export const PAIN_PHASE_LABELS: Record<PainRow["phase"], string> = {
 };
 
 /** Field errors from a zod result: the first message per top-level field. */
-export function fieldErrorsOf(issues: readonly { path: readonly PropertyKey[]; message: string }[]): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const issue of issues) {
-    const key = issue.path.length ? String(issue.path[0]) : "_";
-    out[key] ??= issue.message;
-  }
-  return out;
-}
+export { fieldMessages as fieldErrorsOf } from "@/lib/validation/common";
 
 /**
  * Reads a typed number: "" is absent (an empty field must never become 0), "1,5" is 1.5,

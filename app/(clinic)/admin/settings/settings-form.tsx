@@ -1,5 +1,6 @@
 "use client";
 import { useRouter } from "next/navigation";
+import { fieldMessages } from "@/lib/validation/common";
 import { useState } from "react";
 import { postJson } from "@/app/_components/forms/api";
 import { Field, numberOrUndefined } from "@/app/_components/forms/field";
@@ -30,8 +31,7 @@ export function SettingsForm({ initial, zones }: { initial: ClinicSettingsInput;
     for (const [k] of VITALS) raw[k] = numberOrUndefined(f.get(k));
     const parsed = ClinicSettingsSchema.safeParse(raw);
     if (!parsed.success) {
-      const errs: Record<string, string> = {};
-      for (const i of parsed.error.issues) errs[i.path.join(".")] ??= i.message;
+      const errs: Record<string, string> = fieldMessages(parsed.error.issues);
       setFields(errs);
       setMessage({ ok: false, text: "Check the highlighted fields. Nothing was saved." });
       return;

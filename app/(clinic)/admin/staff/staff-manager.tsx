@@ -1,5 +1,6 @@
 "use client";
 import { useRouter } from "next/navigation";
+import { fieldMessages } from "@/lib/validation/common";
 import { useState } from "react";
 import { postJson } from "@/app/_components/forms/api";
 import { Field } from "@/app/_components/forms/field";
@@ -24,8 +25,7 @@ export function StaffManager({ staff, currentUserId }: { staff: StaffDto[]; curr
     const raw = { name: String(f.get("name") ?? ""), email: String(f.get("email") ?? ""), role: String(f.get("role") ?? ""), password: String(f.get("password") ?? "") };
     const parsed = CreateStaffSchema.safeParse(raw);
     if (!parsed.success) {
-      const errs: Record<string, string> = {};
-      for (const i of parsed.error.issues) errs[i.path.join(".")] ??= i.message;
+      const errs: Record<string, string> = fieldMessages(parsed.error.issues);
       setFields(errs);
       setFormError("Check the highlighted fields. Nothing was saved.");
       return;

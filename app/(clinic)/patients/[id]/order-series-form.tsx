@@ -1,5 +1,6 @@
 "use client";
 import { useRouter } from "next/navigation";
+import { fieldMessages } from "@/lib/validation/common";
 import { useState } from "react";
 import { newIdempotencyKey, postJson } from "@/app/_components/forms/api";
 import { Field, numberOrUndefined } from "@/app/_components/forms/field";
@@ -28,8 +29,7 @@ export function OrderSeriesForm({ patientId, screeningPositive, protocols, today
     };
     const parsed = OrderSeriesSchema.safeParse(raw);
     if (!parsed.success) {
-      const errs: Record<string, string> = {};
-      for (const i of parsed.error.issues) errs[i.path.join(".")] ??= i.message;
+      const errs: Record<string, string> = fieldMessages(parsed.error.issues);
       setFields(errs);
       setFormError("Check the highlighted fields.");
       return;

@@ -1,5 +1,6 @@
 "use client";
 import { useRouter } from "next/navigation";
+import { fieldMessages } from "@/lib/validation/common";
 import { useState } from "react";
 import { Field, numberOrUndefined } from "@/app/_components/forms/field";
 import { newIdempotencyKey, postJson } from "@/app/_components/forms/api";
@@ -33,8 +34,7 @@ export function RegisterPatientForm() {
     };
     const parsed = RegisterPatientSchema.safeParse(raw);
     if (!parsed.success) {
-      const errs: Record<string, string> = {};
-      for (const i of parsed.error.issues) errs[i.path.join(".")] ??= i.message;
+      const errs: Record<string, string> = fieldMessages(parsed.error.issues);
       setFields(errs);
       setFormError("Check the highlighted fields.");
       return;
