@@ -11,9 +11,14 @@ DECLARE
   last_hash text;
 BEGIN
   PERFORM pg_advisory_xact_lock(hashtext('titrate.audit:' || coalesce(NEW."clinicId", '-')));
-  SELECT "seq", "hash" INTO last_seq, last_hash FROM "AuditEvent"
-    WHERE "clinicId" IS NOT DISTINCT FROM NEW."clinicId"
-    ORDER BY "seq" DESC LIMIT 1;
+  -- two branches so the (clinicId, seq) index serves the tail lookup (migration *_audit_chain_indexed_tail)
+  IF NEW."clinicId" IS NULL THEN
+    SELECT "seq", "hash" INTO last_seq, last_hash FROM "AuditEvent"
+      WHERE "clinicId" IS NULL ORDER BY "seq" DESC LIMIT 1;
+  ELSE
+    SELECT "seq", "hash" INTO last_seq, last_hash FROM "AuditEvent"
+      WHERE "clinicId" = NEW."clinicId" ORDER BY "seq" DESC LIMIT 1;
+  END IF;
   NEW."seq" := coalesce(last_seq, 0) + 1;
   NEW."prevHash" := coalesce(last_hash, repeat('0', 64));
   NEW."hash" := audit_event_hash(NEW."seq", NEW."prevHash", NEW."clinicId", NEW."actorId",

@@ -13,7 +13,7 @@ import {
 import type { ProtocolLimits } from "@/lib/domain/protocol";
 import { deciCFromC, gFromKg, rateUgPerKgPerHFromMgPerKgPerH, ugFromMg, ugPerMlFromMgPerMl } from "@/lib/domain/units";
 import { AppError, badInput, conflict, notFound } from "@/lib/errors";
-import type { Prisma } from "@/lib/generated/prisma/client";
+import type { Prisma, ProtocolVersion, SessionStatus } from "@/lib/generated/prisma/client";
 import type {
   CompleteSessionSchema,
   DoseEventInput,
@@ -43,20 +43,32 @@ type SessionForWrite = Awaited<ReturnType<typeof loadSessionForWrite>>;
  * (which update the row) waits, so nothing is charted onto a session as it is signed.
  */
 async function loadSessionForWrite(tx: Tx, actor: Actor, sessionId: string, lock: "share" | "update" = "share") {
-  // State changes (complete, sign) take the row exclusively up front: two of them holding a
-  // share lock and then both updating would deadlock instead of one getting a clean 409.
-  const locked =
-    lock === "update"
-      ? await tx.$queryRaw<{ id: string }[]>`
-          SELECT id FROM "InfusionSession" WHERE id = ${sessionId} AND "clinicId" = ${actor.clinicId} FOR UPDATE`
-      : await tx.$queryRaw<{ id: string }[]>`
-          SELECT id FROM "InfusionSession" WHERE id = ${sessionId} AND "clinicId" = ${actor.clinicId} FOR SHARE`;
-  if (locked.length === 0) throw notFound("Session");
-  const s = await tx.infusionSession.findUniqueOrThrow({
-    where: { id: sessionId },
-    include: { series: { include: { protocolVersion: true } } },
-  });
-  return { ...s, limits: limitsOf(s.series.protocolVersion) };
+  // One round trip: the session (scoped to the clinic), its protocol version's limits, and the
+  // row lock. State changes (complete, sign) take the row exclusively up front: two of them
+  // holding a share lock and then both updating would deadlock instead of one getting a 409.
+  type Row = {
+    id: string; seriesId: string; status: SessionStatus; openedAt: Date; completedAt: Date | null;
+    weightG: number; rowVersion: number; pv: ProtocolVersion;
+  };
+  const rows = lock === "update"
+    ? await tx.$queryRaw<Row[]>`
+        SELECT s.id, s."seriesId", s.status::text AS status, s."openedAt", s."completedAt", s."weightG", s."rowVersion", to_jsonb(pv) AS pv
+          FROM "InfusionSession" s
+          JOIN "Series" se ON se.id = s."seriesId"
+          JOIN "ProtocolVersion" pv ON pv.id = se."protocolVersionId"
+         WHERE s.id = ${sessionId} AND s."clinicId" = ${actor.clinicId}
+           FOR UPDATE OF s`
+    : await tx.$queryRaw<Row[]>`
+        SELECT s.id, s."seriesId", s.status::text AS status, s."openedAt", s."completedAt", s."weightG", s."rowVersion", to_jsonb(pv) AS pv
+          FROM "InfusionSession" s
+          JOIN "Series" se ON se.id = s."seriesId"
+          JOIN "ProtocolVersion" pv ON pv.id = se."protocolVersionId"
+         WHERE s.id = ${sessionId} AND s."clinicId" = ${actor.clinicId}
+           FOR SHARE OF s`;
+  const row = rows[0];
+  if (!row) throw notFound("Session");
+  const { pv, ...session } = row;
+  return { ...session, limits: limitsOf(pv) };
 }
 
 function assertOpen(s: SessionForWrite, what: "dose" | "observation") {
@@ -104,6 +116,7 @@ async function storeFlags(
   drafts: FlagDraft[],
   source: { type: string; id: string },
   reason: string | null,
+  raisedAt: Date,
 ) {
   const audit = auditAs(tx, actor);
   const stored = [];
@@ -112,7 +125,7 @@ async function storeFlags(
       data: {
         clinicId: actor.clinicId, seriesId: s.seriesId, sessionId: s.id, code: d.code, severity: d.severity,
         valueText: d.valueText, limitText: d.limitText, message: d.message,
-        sourceType: source.type, sourceId: source.id, reason, raisedById: actor.userId,
+        sourceType: source.type, sourceId: source.id, reason, raisedById: actor.userId, raisedAt,
       },
     });
     await audit("flag.raise", "Flag", flag.id, { after: flag });
@@ -154,7 +167,7 @@ export async function startSession(
     limits, plannedSessions: series.plannedSessions,
     priorSessionStartsMs: prior.map((p) => p.openedAt.getTime()), newStartMs: now.getTime(),
   });
-  const flags = await storeFlags(tx, actor, session, drafts, { type: "InfusionSession", id: session.id }, null);
+  const flags = await storeFlags(tx, actor, session, drafts, { type: "InfusionSession", id: session.id }, null, now);
   return { session: { id: session.id, seriesId, sequence, status: session.status, weightG, concentrationUgPerMl, openedAt: session.openedAt.toISOString() }, flags };
 }
 
@@ -202,7 +215,7 @@ export async function chartDoseEvent(
     after: row,
   });
   const flags = await storeFlags(tx, actor, s, drafts, { type: "DoseEvent", id: row.id },
-    (hard.length ? overrideReason : null) ?? input.reason?.trim() ?? null);
+    (hard.length ? overrideReason : null) ?? input.reason?.trim() ?? null, now);
   return { doseEvent: doseEventDto(row), flags };
 }
 
@@ -217,7 +230,12 @@ export async function chartVitals(
   assertOpen(s, "observation");
   const at = resolveChartTime(s, input.at, input.backTimeReason, now, { correction: !!input.correctsId });
   const temperatureDeciC = input.temperatureC === undefined ? null : deciCFromC(input.temperatureC);
-  const rows = await tx.vitalSigns.findMany({ where: { sessionId }, orderBy: { at: "asc" } });
+  // Light columns only: a multi-day session holds hundreds of sets.
+  const rows = await tx.vitalSigns.findMany({
+    where: { sessionId },
+    orderBy: { at: "asc" },
+    select: { id: true, at: true, correctsId: true, isRetraction: true, isBaseline: true, systolicMmHg: true, diastolicMmHg: true },
+  });
   await assertCorrectable(rows, input.correctsId);
   const effective = effectiveRows(rows).filter((r) => r.id !== input.correctsId);
   const baseline = effective.find((r) => r.isBaseline) ?? effective[0] ?? null;
@@ -243,7 +261,7 @@ export async function chartVitals(
     before: input.correctsId ? rows.find((r) => r.id === input.correctsId) : undefined,
     after: row,
   });
-  const flags = await storeFlags(tx, actor, s, drafts, { type: "VitalSigns", id: row.id }, input.reason?.trim() || null);
+  const flags = await storeFlags(tx, actor, s, drafts, { type: "VitalSigns", id: row.id }, input.reason?.trim() || null, now);
   return { vitals: vitalsDto(row), flags };
 }
 
@@ -299,7 +317,7 @@ export async function recordSideEffect(
     after: row,
   });
   const drafts = evaluateSideEffect({ kind: input.kind, severity: input.severity });
-  const flags = await storeFlags(tx, actor, s, drafts, { type: "SideEffect", id: row.id }, input.note?.trim() || null);
+  const flags = await storeFlags(tx, actor, s, drafts, { type: "SideEffect", id: row.id }, input.note?.trim() || null, now);
   return { sideEffect: sideEffectDto(row), flags };
 }
 
@@ -388,7 +406,7 @@ export async function completeSession(
   await auditAs(tx, actor)("session.complete", "InfusionSession", s.id, {
     before: { status: s.status }, after: { status: "COMPLETED", completedAt: now, dischargeNote: input.dischargeNote ?? null },
   });
-  const flags = await storeFlags(tx, actor, s, drafts, { type: "InfusionSession", id: s.id }, null);
+  const flags = await storeFlags(tx, actor, s, drafts, { type: "InfusionSession", id: s.id }, null, now);
   return { session: { id: s.id, status: "COMPLETED" as const, completedAt: now.toISOString(), rowVersion: s.rowVersion + 1 }, flags };
 }
 
