@@ -19,6 +19,12 @@ export function json(body: unknown, status = 200, headers?: Record<string, strin
 
 export function errorResponse(err: unknown): NextResponse {
   if (err instanceof AppError) return json(err.toBody(), err.status);
+  // A unique constraint lost to a concurrent write (two corrections of one entry at once): the
+  // database kept one, refused the other. That is a 409 for the loser, not a server fault.
+  if (isUniqueViolation(err)) {
+    console.warn("[api] concurrent write refused by a unique constraint:", (err as { meta?: unknown }).meta ?? "");
+    return json({ error: { code: "CONFLICT", message: "This record was changed at the same moment by another request. Reload and try again; nothing was saved." } }, 409);
+  }
   // Never echo internals (or patient data) to the client; log the error class and message only.
   console.error("[api] unexpected error:", err instanceof Error ? `${err.name}: ${err.message}` : String(err));
   return json({ error: { code: "INTERNAL", message: "Something went wrong on the server. Nothing was saved." } }, 500);
