@@ -1,5 +1,4 @@
 import "server-only";
-import type { Prisma } from "@/lib/generated/prisma/client";
 import type { Tx } from "./db";
 import type { Actor } from "./actor";
 
@@ -29,16 +28,15 @@ export async function writeAudit(
     after?: unknown;
   },
 ): Promise<void> {
-  const data: Prisma.AuditEventUncheckedCreateInput = {
-    clinicId: e.clinicId,
-    actorId: e.actorId,
-    action: e.action,
-    entityType: e.entityType,
-    entityId: e.entityId,
-  };
-  if (e.before !== undefined) data.before = snapshot(e.before) as Prisma.InputJsonValue;
-  if (e.after !== undefined) data.after = snapshot(e.after) as Prisma.InputJsonValue;
-  await tx.auditEvent.create({ data });
+  // Plain SQL: this runs on every clinical write, and the row needs no mapping back. The
+  // trigger sets seq, prevHash and hash. `at` is written as UTC wall time, the way Prisma
+  // stores DateTime in a timestamp column (a column default would use the server's zone).
+  const before = e.before === undefined ? null : JSON.stringify(snapshot(e.before));
+  const after = e.after === undefined ? null : JSON.stringify(snapshot(e.after));
+  await tx.$executeRaw`
+    INSERT INTO "AuditEvent" ("clinicId", "actorId", "action", "entityType", "entityId", "at", "before", "after")
+    VALUES (${e.clinicId}, ${e.actorId}, ${e.action}, ${e.entityType}, ${e.entityId}, ${new Date().toISOString()}::timestamp(3),
+            ${before}::jsonb, ${after}::jsonb)`;
 }
 
 /** Audit helper bound to an actor. */
