@@ -4,6 +4,9 @@ const baseURL = process.env.E2E_BASE_URL ?? "http://127.0.0.1:3100";
 
 export default defineConfig({
   testDir: "e2e",
+  // a subfolder: Playwright empties its output folder, and test-results/ also holds the
+  // server log and the security figures written by scripts/test-all.sh and the specs
+  outputDir: "test-results/playwright",
   timeout: 60_000,
   expect: { timeout: 10_000 },
   fullyParallel: false,

@@ -110,17 +110,21 @@ async function main() {
 
     // ---- 1. SIGKILL mid-stream ----
     type Write = { key: string; body: unknown; acked: boolean; status: number | null };
+    await sleep(1000);
+    const chartedAt = new Date().toISOString(); // after the session opened; the same in every retry
     const writes: Write[][] = Array.from({ length: CLIENTS }, (_, c) => Array.from({ length: WRITES_PER_CLIENT }, (_, i) => ({
       key: `crash-${c}-${i}-${DB_NAME}`.slice(0, 128),
       // heart rate encodes (client, write) so every row is identifiable: 40 + c, resp rate = i
-      body: { at: new Date(Date.now() - 60_000).toISOString(), systolicMmHg: 120, diastolicMmHg: 80, heartRatePerMin: 40 + c, spo2Pct: 97, respRatePerMin: i % 60, reason: `crash ${c}/${i}` },
+      body: { at: chartedAt, systolicMmHg: 120, diastolicMmHg: 80, heartRatePerMin: 40 + c, spo2Pct: 97, respRatePerMin: i % 60, reason: `crash ${c}/${i}` },
       acked: false, status: null,
     })));
     let killedAt = 0;
-    const target = Math.floor((CLIENTS * WRITES_PER_CLIENT) / 2);
+    // kill once about 40% of the writes are acknowledged: mid-stream, many in flight
+    const target = Math.floor(CLIENTS * WRITES_PER_CLIENT * 0.4);
     let sent = 0;
+    let acked = 0;
     const killer = (async () => {
-      while (sent < target) await sleep(5);
+      while (acked < target && sent < CLIENTS * WRITES_PER_CLIENT) await sleep(2);
       killServer("SIGKILL");
       killedAt = Date.now();
     })();
@@ -131,7 +135,12 @@ async function main() {
           const r = await post(nurse, `/api/sessions/${sessionId}/vitals`, w.body, w.key);
           w.status = r.status;
           w.acked = r.status >= 200 && r.status < 300;
-        } catch { w.status = null; /* connection refused/reset: unacknowledged */ }
+          if (w.acked) acked++;
+          else if (r.status !== 0) throw new Error(`write ${w.key}: ${r.status} ${JSON.stringify(r.body)}`);
+        } catch (err) {
+          if (err instanceof Error && err.message.startsWith("write ")) throw err;
+          w.status = null; // connection refused/reset: unacknowledged
+        }
       }
     }));
     await killer;
@@ -142,7 +151,7 @@ async function main() {
     // ---- restart, retry what was not acknowledged (and, as a device might, some that were) ----
     server = startServer();
     await waitUp();
-    const nurse2 = await signIn("nurse@demo.clinic");
+    const nurse2 = await signIn("nurse@demo.clinic").catch(async () => { await sleep(1000); return signIn("nurse@demo.clinic"); });
     const retried = [...unacked, ...writes.flat().filter((w) => w.acked).slice(0, 20)];
     let replays = 0;
     await Promise.all(Array.from({ length: 8 }, async (_, k) => {

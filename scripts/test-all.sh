@@ -60,3 +60,11 @@ curl -fsS -o /dev/null "http://127.0.0.1:$E2E_PORT/login"
 
 step "End-to-end: Playwright (Chromium)"
 E2E_BASE_URL="http://127.0.0.1:$E2E_PORT" E2E_DATABASE_URL="$E2E_URL" npx playwright test
+
+step "No patient data in the server log"
+E2E_DATABASE_URL="$E2E_URL" npx tsx scripts/scan-server-log.ts test-results/server.log
+
+step "No lost writes: SIGKILL during concurrent charting (own server and database)"
+# stop the e2e server first: two servers on 2 cores would slow both
+if [ -n "$SERVER_PID" ]; then pkill -P "$SERVER_PID" 2>/dev/null || true; kill "$SERVER_PID" 2>/dev/null || true; SERVER_PID=""; fi
+TEST_PG_URL="$PG_SERVER_URL" npx tsx scripts/crash-test.ts

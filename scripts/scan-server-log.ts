@@ -1,0 +1,34 @@
+/**
+ * No patient data in logs (issue 7): after the end-to-end run, searches the server's log
+ * (test-results/server.log, written by scripts/test-all.sh) for every patient name, MRN and
+ * birth date in the e2e database. Exit 1 and list the hits if any appear.
+ * Usage: E2E_DATABASE_URL=... tsx scripts/scan-server-log.ts [log file]
+ */
+import { readFileSync, writeFileSync } from "node:fs";
+import pg from "pg";
+
+async function main() {
+  const file = process.argv[2] ?? "test-results/server.log";
+  const log = readFileSync(file, "utf8");
+  const db = new pg.Client({ connectionString: process.env.E2E_DATABASE_URL });
+  await db.connect();
+  const patients = (await db.query<{ mrn: string; givenName: string; familyName: string; birthDate: string }>(
+    `SELECT mrn, "givenName", "familyName", to_char("birthDate", 'YYYY-MM-DD') AS "birthDate" FROM "Patient"`)).rows;
+  await db.end();
+  const needles = new Set<string>();
+  for (const p of patients) {
+    needles.add(p.mrn);
+    if (p.givenName.length >= 3) needles.add(p.givenName);
+    if (p.familyName.length >= 3) needles.add(p.familyName);
+    needles.add(p.birthDate);
+  }
+  const hits = [...needles].filter((n) => log.includes(n));
+  const figures = { logFile: file, logBytes: Buffer.byteLength(log), logLines: log.split("\n").length, patients: patients.length, searchedFor: needles.size, hits: hits.length };
+  writeFileSync("test-results/log-scan.json", JSON.stringify({ ...figures, hitSamples: hits.slice(0, 10) }, null, 2));
+  console.log(`[log-scan] ${figures.logLines} lines of server log searched for ${needles.size} names/MRNs/birth dates of ${patients.length} patients: ${hits.length} hits`);
+  if (hits.length) {
+    console.error(`[log-scan] patient data found in ${file}: ${hits.slice(0, 10).join(", ")}`);
+    process.exit(1);
+  }
+}
+main().catch((err) => { console.error(err); process.exit(2); });
