@@ -231,10 +231,11 @@ test("10,000+ generated hostile payloads across every mutating route: no 5xx, no
   const badText = stored.filter((s) =>
     !FREE_TEXT.has(s.column) || s.value.length > 5000 || s.value !== s.value.trim() || /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/.test(s.value));
 
-  // Every accepted write left its audit row (same transaction: both or neither).
+  // Every accepted write left its audit row (same transaction: both or neither); a protocol's
+  // first version is recorded inside the protocol.create event.
   const createdIds = [...new Set(outcomes.flatMap((o) => o.ids))];
   const unaudited = createdIds.length
-    ? (await db.query<{ id: string }>(`SELECT u.rid AS id FROM unnest($1::text[]) AS u(rid) WHERE NOT EXISTS (SELECT 1 FROM "AuditEvent" a WHERE a."entityId" = u.rid)`, [createdIds])).rows
+    ? (await db.query<{ id: string }>(`SELECT u.rid AS id FROM unnest($1::text[]) AS u(rid) WHERE NOT EXISTS (SELECT 1 FROM "AuditEvent" a WHERE a."entityId" = u.rid OR a.after::text LIKE '%' || u.rid || '%')`, [createdIds])).rows
     : [];
   const accepted = outcomes.filter((o) => o.status >= 200 && o.status < 300).length;
 
