@@ -1,6 +1,6 @@
 // Issue 7, sessions and login: idle sign-out and the absolute lifetime decided by
-// currentActor from the session's times (next-auth's getServerSession is the only thing
-// mocked), a lockout lifted by an administrator's reset, secure cookies over HTTPS, and
+// currentActor from the session's times (the session cookie's decoded claims are the only
+// thing mocked), a lockout lifted by an administrator's reset, secure cookies over HTTPS, and
 // `npm run audit:verify` as a process: exit 0 on an intact chain, 1 after an edited row.
 import { execFile } from "node:child_process";
 import { randomBytes } from "node:crypto";
@@ -8,8 +8,8 @@ import path from "node:path";
 import { promisify } from "node:util";
 import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 
-const { getServerSession } = vi.hoisted(() => ({ getServerSession: vi.fn() }));
-vi.mock("next-auth", async (importOriginal) => ({ ...(await importOriginal<object>()), getServerSession }));
+const { readSessionClaims } = vi.hoisted(() => ({ readSessionClaims: vi.fn() }));
+vi.mock("@/lib/server/session-claims", () => ({ readSessionClaims }));
 
 import { ABSOLUTE_SESSION_HOURS } from "@/auth";
 import { currentActor } from "@/lib/server/actor";
@@ -29,10 +29,10 @@ beforeAll(async () => {
   c = await freshClinic();
   await db.clinic.update({ where: { id: c.clinic.id }, data: { idleSignOutMin: 5 } });
 });
-afterEach(() => getServerSession.mockReset());
+afterEach(() => readSessionClaims.mockReset());
 
 function sessionOf(userId: string, { authAgoS, seenAgoS }: { authAgoS: number; seenAgoS: number }) {
-  getServerSession.mockResolvedValue({ user: { id: userId }, authTime: s(NOW) - authAgoS, lastSeenAt: s(NOW) - seenAgoS });
+  readSessionClaims.mockResolvedValue({ userId, authTime: s(NOW) - authAgoS, lastSeenAt: s(NOW) - seenAgoS });
 }
 
 describe("currentActor: idle sign-out and absolute lifetime", () => {
@@ -60,9 +60,9 @@ describe("currentActor: idle sign-out and absolute lifetime", () => {
   });
 
   it("no session, a session without authTime, and a deactivated user are all signed out", async () => {
-    getServerSession.mockResolvedValue(null);
+    readSessionClaims.mockResolvedValue(null);
     expect(await currentActor(NOW)).toBeNull();
-    getServerSession.mockResolvedValue({ user: { id: c.actors.nurse.userId } });
+    readSessionClaims.mockResolvedValue({ userId: c.actors.nurse.userId });
     expect(await currentActor(NOW)).toBeNull();
     const u = await createUser(db, { clinicId: c.clinic.id, email: `gone.${randomBytes(4).toString("hex")}@test.clinic`, name: "Gone", role: "NURSE" });
     sessionOf(u.id, { authAgoS: 60, seenAgoS: 0 });

@@ -1,9 +1,9 @@
 import "server-only";
-import { getServerSession } from "next-auth";
-import { authOptions, ABSOLUTE_SESSION_HOURS } from "@/auth";
+import { ABSOLUTE_SESSION_HOURS } from "@/auth";
 import { AppError } from "@/lib/errors";
 import { can, type Permission, type Role } from "@/lib/permissions";
 import { db } from "./db";
+import { readSessionClaims } from "./session-claims";
 
 /** Who is acting: resolved from the session on every request, then re-checked in the DB. */
 export interface Actor {
@@ -18,39 +18,33 @@ export interface Actor {
   mustChangePassword?: boolean;
 }
 
-type SessionShape = {
-  user?: { id?: string };
-  authTime?: number;
-  lastSeenAt?: number;
-};
-
 /**
  * The signed-in user, or null when there is no valid session: no cookie, the account was
  * deactivated since sign-in, the shift-long absolute lifetime passed, or the clinic's idle
  * sign-out time passed since the last activity.
  */
 export async function currentActor(now = Date.now()): Promise<Actor | null> {
-  const session = (await getServerSession(authOptions)) as SessionShape | null;
-  const userId = session?.user?.id;
-  if (!userId || !session?.authTime) return null;
+  const claims = await readSessionClaims();
+  const userId = claims?.userId;
+  if (!userId || !claims?.authTime) return null;
   const nowS = Math.floor(now / 1000);
-  if (nowS - session.authTime > ABSOLUTE_SESSION_HOURS * 3600) return null;
-  const user = await db.user.findUnique({
-    where: { id: userId },
-    select: {
-      id: true, clinicId: true, role: true, name: true, email: true, active: true, mustChangePassword: true,
-      clinic: { select: { timezone: true, idleSignOutMin: true } },
-    },
-  });
+  if (nowS - claims.authTime > ABSOLUTE_SESSION_HOURS * 3600) return null;
+  // One indexed round trip on every request: deactivation and role changes take effect at once.
+  const rows = await db.$queryRaw<
+    { id: string; clinicId: string; role: Role; name: string; email: string; active: boolean; mustChangePassword: boolean; timezone: string; idleSignOutMin: number }[]
+  >`SELECT u.id, u."clinicId", u.role::text AS role, u.name, u.email, u.active, u."mustChangePassword", c.timezone, c."idleSignOutMin"
+      FROM "User" u JOIN "Clinic" c ON c.id = u."clinicId"
+     WHERE u.id = ${userId}`;
+  const user = rows[0];
   if (!user || !user.active) return null;
-  if (session.lastSeenAt && nowS - session.lastSeenAt > user.clinic.idleSignOutMin * 60) return null;
+  if (claims.lastSeenAt && nowS - claims.lastSeenAt > user.idleSignOutMin * 60) return null;
   return {
     userId: user.id,
     clinicId: user.clinicId,
     role: user.role,
     name: user.name,
     email: user.email,
-    clinicTimezone: user.clinic.timezone,
+    clinicTimezone: user.timezone,
     mustChangePassword: user.mustChangePassword,
   };
 }
