@@ -23,6 +23,9 @@ const KIND_NOUN: Record<EntryKind, string> = { "dose-events": "dose event", vita
  * the reason; rows in force can be corrected or marked entered in error while the session
  * allows charting.
  */
+/** Entries shown per log before "Show all". */
+const LOG_ROWS_SHOWN = 30;
+
 function LogTable<R extends Row>({
   kind, title, rows, columns, canEdit, toCorrection,
 }: {
@@ -35,7 +38,10 @@ function LogTable<R extends Row>({
 }) {
   const { chart, timeZone, startCorrection } = useSession();
   const [retracting, setRetracting] = useState<string | null>(null);
+  const [showAll, setShowAll] = useState(false);
   const visible = rows.filter((r) => !r.isRetraction);
+  // A multi-day session holds hundreds of entries: the latest are shown, all on request.
+  const shown = showAll ? visible : visible.slice(-LOG_ROWS_SHOWN);
   const headingId = `log-${kind}`;
   const day = (iso: string) => formatDateHm(Date.parse(iso), timeZone).slice(0, 10);
   const sessionDay = day(chart.openedAt);
@@ -58,7 +64,7 @@ function LogTable<R extends Row>({
               </tr>
             </thead>
             <tbody>
-              {visible.map((r) => {
+              {shown.map((r) => {
                 const replacement = replacementOf(rows, r);
                 const isStruck = replacement !== undefined;
                 const cellClass = isStruck ? "struck-cell" : "";
@@ -111,6 +117,11 @@ function LogTable<R extends Row>({
               })}
             </tbody>
           </table>
+          {visible.length > shown.length && (
+            <button type="button" className="btn-secondary mt-2 no-print" onClick={() => setShowAll(true)}>
+              Show all {visible.length} entries (the latest {shown.length} are shown)
+            </button>
+          )}
         </div>
       )}
     </section>

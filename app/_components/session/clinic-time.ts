@@ -4,12 +4,22 @@ import { zoneOffsetMin } from "@/lib/time";
 
 const pad = (n: number) => String(n).padStart(2, "0");
 
-function partsInZone(ms: number, timeZone: string) {
-  const parts = Object.fromEntries(
-    new Intl.DateTimeFormat("en-US", {
+// One formatter per zone: building one costs far more than using it, and a multi-day
+// session's logs format thousands of times.
+const partsFormatters = new Map<string, Intl.DateTimeFormat>();
+function partsFormatter(timeZone: string) {
+  let f = partsFormatters.get(timeZone);
+  if (!f) {
+    f = new Intl.DateTimeFormat("en-US", {
       timeZone, hourCycle: "h23", year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit", second: "2-digit",
-    }).formatToParts(new Date(ms)).map((p) => [p.type, p.value]),
-  );
+    });
+    partsFormatters.set(timeZone, f);
+  }
+  return f;
+}
+
+function partsInZone(ms: number, timeZone: string) {
+  const parts = Object.fromEntries(partsFormatter(timeZone).formatToParts(new Date(ms)).map((p) => [p.type, p.value]));
   return parts as Record<"year" | "month" | "day" | "hour" | "minute" | "second", string>;
 }
 
