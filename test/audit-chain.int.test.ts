@@ -243,5 +243,13 @@ describe("append-only", () => {
     // the other clinic's chain is untouched, and the trigger is back on
     expect((await verifyAuditChain(db, c.clinic.id)).broken).toEqual([]);
     await expect(db.auditEvent.update({ where: { id: target.id }, data: { action: "x" } })).rejects.toThrow(/append-only/);
+
+    // Put the row back, so later whole-database checks (npm run audit:verify) start clean.
+    await db.$transaction(async (tx) => {
+      await tx.$executeRawUnsafe(`ALTER TABLE "AuditEvent" DISABLE TRIGGER audit_no_update`);
+      await tx.$executeRawUnsafe(`UPDATE "AuditEvent" SET "after" = $2::jsonb WHERE "id" = $1`, target.id, JSON.stringify(target.after));
+      await tx.$executeRawUnsafe(`ALTER TABLE "AuditEvent" ENABLE TRIGGER audit_no_update`);
+    });
+    expect(await verifyAuditChain(db, t.clinic.id)).toEqual({ checked: 6, broken: [] });
   });
 });
