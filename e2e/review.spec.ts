@@ -25,8 +25,10 @@ test.beforeAll(async () => {
     apiAs(baseURL(), USERS.nurse), apiAs(baseURL(), USERS.physician), apiAs(baseURL(), USERS.otherPhysician),
   ]);
   const { patients } = await (await physician.post("/api/patients/search", { data: { q: "Alvarez" } })).json();
-  const patient = await (await physician.get(`/api/patients/${patients[0].id}`)).json();
-  seriesId = (patient.patient ?? patient).series[0].id;
+  const maria = patients.find((p: { mrn: string }) => p.mrn === "DPC-1001");
+  const patient = (await (await physician.get(`/api/patients/${maria.id}`)).json()).patient;
+  // The seeded weekly CRPS series (other specs may order new, empty series for her).
+  seriesId = patient.series.find((s: { protocolName: string; sessionCount: number }) => /CRPS outpatient/.test(s.protocolName) && s.sessionCount >= 5).id;
 });
 
 test.afterAll(async () => {
@@ -70,7 +72,7 @@ test("the physician reviews the series across weeks, acknowledges a flag and sig
   await loginAs(page, USERS.physician);
   await page.getByRole("link", { name: "Patients" }).click();
   await page.getByRole("link", { name: /Alvarez/ }).first().click();
-  await page.getByRole("link", { name: "Review series" }).first().click();
+  await page.getByRole("row", { name: /CRPS outpatient/ }).getByRole("link", { name: "Review series" }).click();
   await expect(page).toHaveURL(new RegExp(`/series/${seriesId}$`));
 
   // the across-weeks charts, with the documented band shaded on the dose chart
