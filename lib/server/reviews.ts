@@ -17,17 +17,18 @@ import { effectiveRows } from "./sessions";
  * reads doses, pain, side effects and flags). Scoped to the actor's clinic.
  */
 async function loadSeriesInputs(actor: Actor, seriesId: string) {
-  const series = await db.series.findFirst({
-    where: { id: seriesId, clinicId: actor.clinicId },
-    include: {
-      patient: { select: { id: true, mrn: true, givenName: true, familyName: true, birthDate: true, sex: true, allergies: true } },
-      protocolVersion: { include: { protocol: { select: { id: true, name: true, route: true, indication: true } } } },
-      orderingPhysician: { select: { name: true } },
-    },
-  });
-  if (!series) throw notFound("Series");
   const inSeries = { session: { seriesId, clinicId: actor.clinicId } };
-  const [sessions, doseEvents, pain, sideEffects, flags] = await Promise.all([
+  // One round trip: the series and its charted rows are read side by side (every query is
+  // scoped by the series id and the clinic; nothing is used before the series is found).
+  const [series, sessions, doseEvents, pain, sideEffects, flags] = await Promise.all([
+    db.series.findFirst({
+      where: { id: seriesId, clinicId: actor.clinicId },
+      include: {
+        patient: { select: { id: true, mrn: true, givenName: true, familyName: true, birthDate: true, sex: true, allergies: true } },
+        protocolVersion: { include: { protocol: { select: { id: true, name: true, route: true, indication: true } } } },
+        orderingPhysician: { select: { name: true } },
+      },
+    }),
     db.infusionSession.findMany({
       where: { seriesId, clinicId: actor.clinicId },
       select: { id: true, sequence: true, status: true, openedAt: true, completedAt: true, weightG: true, signedAt: true },
@@ -39,7 +40,7 @@ async function loadSeriesInputs(actor: Actor, seriesId: string) {
       orderBy: [{ at: "asc" }, { enteredAt: "asc" }],
     }),
     db.painScore.findMany({
-      where: { seriesId },
+      where: { seriesId, series: { clinicId: actor.clinicId } },
       select: { id: true, sessionId: true, at: true, score: true, scale: true, phase: true, correctsId: true, isRetraction: true },
       orderBy: { at: "asc" },
     }),
@@ -49,6 +50,7 @@ async function loadSeriesInputs(actor: Actor, seriesId: string) {
     }),
     db.flag.findMany({ where: { seriesId, clinicId: actor.clinicId }, orderBy: { raisedAt: "asc" } }),
   ]);
+  if (!series) throw notFound("Series");
   const group = <T extends { sessionId: string | null }>(rows: T[]) => {
     const m = new Map<string, T[]>();
     for (const r of rows) if (r.sessionId) m.set(r.sessionId, [...(m.get(r.sessionId) ?? []), r]);
@@ -86,25 +88,28 @@ function summarize(loaded: Awaited<ReturnType<typeof loadSeriesInputs>>, now: Da
  */
 export async function getSeriesSummary({ actor, seriesId, now = new Date() }: { actor: Actor; seriesId: string; now?: Date }) {
   requirePermission(actor, "patient:read");
-  const loaded = await loadSeriesInputs(actor, seriesId);
+  // The patient's previous series on the same protocol is found beside the inputs (one SQL
+  // query), so its summary loads in the second round trip together with reviews and names.
+  const [loaded, previousSeries] = await Promise.all([
+    loadSeriesInputs(actor, seriesId),
+    db.$queryRaw<{ id: string }[]>`
+      SELECT p.id
+        FROM "Series" s
+        JOIN "ProtocolVersion" v ON v.id = s."protocolVersionId"
+        JOIN "Series" p ON p."patientId" = s."patientId" AND p."clinicId" = s."clinicId" AND p.id <> s.id
+        JOIN "ProtocolVersion" pv ON pv.id = p."protocolVersionId" AND pv."protocolId" = v."protocolId"
+       WHERE s.id = ${seriesId} AND s."clinicId" = ${actor.clinicId}
+         AND (p."startDate" < s."startDate" OR (p."startDate" = s."startDate" AND p."createdAt" < s."createdAt"))
+       ORDER BY p."startDate" DESC, p."createdAt" DESC
+       LIMIT 1`.then((rows) => rows[0] ?? null),
+  ]);
   const { series, limits } = loaded;
   const pv = series.protocolVersion;
-  const [summary, previousSeries, reviews] = await Promise.all([
-    Promise.resolve(summarize(loaded, now)),
-    db.series.findFirst({
-      where: {
-        clinicId: actor.clinicId, patientId: series.patientId, id: { not: series.id },
-        protocolVersion: { protocolId: pv.protocolId },
-        OR: [{ startDate: { lt: series.startDate } }, { startDate: series.startDate, createdAt: { lt: series.createdAt } }],
-      },
-      orderBy: [{ startDate: "desc" }, { createdAt: "desc" }],
-      select: { id: true },
-    }),
-    findSeriesReviews({ actor, seriesId }),
-  ]);
+  const summary = summarize(loaded, now);
   const userIds = [...new Set(loaded.flags.flatMap((f) => [f.acknowledgedById, f.raisedById]).filter((x): x is string => !!x))];
-  const [previous, users] = await Promise.all([
+  const [previous, reviews, users] = await Promise.all([
     previousSeries ? previousOf(actor, previousSeries.id, summary, now) : Promise.resolve(null),
+    findSeriesReviews({ actor, seriesId }),
     db.user.findMany({ where: { id: { in: userIds }, clinicId: actor.clinicId }, select: { id: true, name: true } }),
   ]);
   const names = Object.fromEntries(users.map((u) => [u.id, u.name]));
