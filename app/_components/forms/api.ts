@@ -22,7 +22,13 @@ export async function postJson<T>(url: string, body: unknown, opts: { idempotenc
   return { ok: true, data: json };
 }
 
-/** A fresh key per user action, so a double-click or a retry after a timeout stores once. */
-export function newIdempotencyKey(prefix: string) {
-  return `${prefix}-${crypto.randomUUID()}`;
+/**
+ * A fresh key per user action, so a double-click or a retry after a timeout stores once.
+ * crypto.randomUUID needs a secure context, which a tablet on the clinic LAN over http is
+ * not, hence the fallback (the key only has to be unique per user, not secret).
+ */
+export function newIdempotencyKey(prefix = "k"): string {
+  const c = globalThis.crypto as Crypto | undefined;
+  if (c && typeof c.randomUUID === "function" && globalThis.isSecureContext) return `${prefix}-${c.randomUUID()}`;
+  return `${prefix}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 12)}`;
 }

@@ -10,15 +10,8 @@ export interface ApiError {
 
 export type ApiResult<T> = { ok: true; data: T } | { ok: false; error: ApiError };
 
-/**
- * A key for the API's Idempotency-Key header. crypto.randomUUID needs a secure context, which
- * a tablet on the clinic LAN over http is not, hence the fallback.
- */
-export function newIdempotencyKey(): string {
-  const c = globalThis.crypto as Crypto | undefined;
-  if (c && typeof c.randomUUID === "function" && globalThis.isSecureContext) return c.randomUUID();
-  return `k-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 12)}`;
-}
+// One key generator for every form (it copes with tablets on plain-http clinic LANs).
+export { newIdempotencyKey } from "@/app/_components/forms/api";
 
 /**
  * POSTs `body`. Network failures and 5xx keep the idempotency key meaningful: the caller
