@@ -4,9 +4,12 @@
  * at 1, 8 and 32 concurrent clients, beside a raw `pg` single-row INSERT loop into the same
  * table in the same run. Target: full path >= 0.3 x raw throughput at 32 clients, p99 < 100 ms.
  *
- * Needs the app served at BENCH_BASE_URL on BENCH_DATABASE_URL (bench/run.sh does both).
+ * Needs the app served at BENCH_BASE_URL on BENCH_DATABASE_URL (bench/run.sh does both) and
+ * wrk (Debian package `wrk`) as the HTTP load generator: Node's fetch costs ~1 ms of CPU per
+ * request on these 2-core machines and took half the CPU from the server it measured.
  */
 import { randomUUID } from "node:crypto";
+import { execFileSync } from "node:child_process";
 import { writeFileSync, mkdirSync } from "node:fs";
 import pg from "pg";
 import { BASE, login, machine, percentile, post, round } from "./lib";
@@ -40,29 +43,35 @@ function vitalsBody(i: number) {
   return { at: new Date().toISOString(), systolicMmHg: 118 + (i % 10), diastolicMmHg: 76, heartRatePerMin: 72, spo2Pct: 98, respRatePerMin: 14 };
 }
 
+/** Runs wrk (a C load generator, so the client does not take the server's CPU) for one level. */
+function wrk(clients: number, sessionIds: string[], cookie: string): { requests: number; durationUs: number; non2xx: number; socketErrors: number; p50Us: number; p99Us: number; maxUs: number } {
+  const out = execFileSync("wrk", ["-t1", `-c${clients}`, `-d${DURATION_MS / 1000}s`, "--latency", "-s", "bench/vitals-wrk.lua", BASE], {
+    env: { ...process.env, BENCH_SESSIONS: sessionIds.join(","), BENCH_COOKIE: cookie },
+    encoding: "utf8",
+  });
+  const line = out.trim().split("\n").at(-1)!;
+  return JSON.parse(line);
+}
+
 async function runFullPath(clients: number, sessionIds: string[], cookie: string): Promise<Level> {
-  const latencies: number[] = [];
-  let errors = 0;
-  const deadline = performance.now() + DURATION_MS;
-  const started = performance.now();
-  await Promise.all(
-    Array.from({ length: clients }, async (_, c) => {
-      const sessionId = sessionIds[c % sessionIds.length]!;
-      let i = 0;
-      while (performance.now() < deadline) {
-        const t0 = performance.now();
-        const res = await fetch(`${BASE}/api/sessions/${sessionId}/vitals`, {
-          method: "POST", headers: { cookie, "content-type": "application/json" }, body: JSON.stringify(vitalsBody(i++)),
-        });
-        await res.arrayBuffer();
-        latencies.push(performance.now() - t0);
-        if (res.status !== 201) errors++;
-      }
-    }),
-  );
-  const elapsedS = (performance.now() - started) / 1000;
-  latencies.sort((a, b) => a - b);
-  return { clients, requests: latencies.length, errors, throughputPerS: round(latencies.length / elapsedS), p50Ms: round(percentile(latencies, 50), 2), p99Ms: round(percentile(latencies, 99), 2) };
+  const r = wrk(clients, sessionIds, cookie);
+  return {
+    clients, requests: r.requests, errors: r.non2xx + r.socketErrors,
+    throughputPerS: round(r.requests / (r.durationUs / 1e6)), p50Ms: round(r.p50Us / 1000, 2), p99Ms: round(r.p99Us / 1000, 2),
+  };
+}
+
+/**
+ * The floor under the full path, same route and load: a request without a session cookie is
+ * answered 401 by the route before any database work. What Next's own request handling
+ * costs on this machine; the full path can never be faster than this.
+ */
+async function runRouteFloor(clients: number, sessionIds: string[]): Promise<Level> {
+  const r = wrk(clients, sessionIds, "");
+  return {
+    clients, requests: r.requests, errors: r.socketErrors,
+    throughputPerS: round(r.requests / (r.durationUs / 1e6)), p50Ms: round(r.p50Us / 1000, 2), p99Ms: round(r.p99Us / 1000, 2),
+  };
 }
 
 async function runRawInsert(clients: number, sessionIds: string[], enteredById: string): Promise<Level> {
@@ -94,6 +103,8 @@ async function runRawInsert(clients: number, sessionIds: string[], enteredById: 
 
 async function main() {
   const sessionIds = await prepareSessions(32);
+  // wrk's Lua stamps whole seconds: wait so no vitals time falls before a session opened
+  await new Promise((r) => setTimeout(r, 1100));
   const cookie = await login("nurse@demo.clinic");
   const c = new pg.Client({ connectionString: dbUrl });
   await c.connect();
@@ -101,12 +112,18 @@ async function main() {
   await c.end();
   // warm-up: JIT, connection pools, route compilation
   await runFullPath(4, sessionIds, cookie);
-  const results: { full: Level; raw: Level; ratio: number }[] = [];
+  const check = await post<unknown>(cookie, `/api/sessions/${sessionIds[0]}/vitals`, vitalsBody(0));
+  if (check.status !== 201) throw new Error(`a vitals POST answered ${check.status}: ${JSON.stringify(check.body)}`);
+  const results: { full: Level; raw: Level; floor: Level; ratio: number; floorRatio: number }[] = [];
   for (const clients of LEVELS) {
     const full = await runFullPath(clients, sessionIds, cookie);
     const raw = await runRawInsert(clients, sessionIds, nurseId);
-    results.push({ full, raw, ratio: round(full.throughputPerS / raw.throughputPerS, 3) });
-    console.log(`${clients} clients: full ${full.throughputPerS}/s p50 ${full.p50Ms} ms p99 ${full.p99Ms} ms (errors ${full.errors}) | raw ${raw.throughputPerS}/s p50 ${raw.p50Ms} ms p99 ${raw.p99Ms} ms | ratio ${results.at(-1)!.ratio}`);
+    const floor = await runRouteFloor(clients, sessionIds);
+    results.push({ full, raw, floor, ratio: round(full.throughputPerS / raw.throughputPerS, 3), floorRatio: round(floor.throughputPerS / raw.throughputPerS, 3) });
+    console.log(
+      `${clients} clients: full ${full.throughputPerS}/s p50 ${full.p50Ms} ms p99 ${full.p99Ms} ms (errors ${full.errors}) | raw ${raw.throughputPerS}/s p50 ${raw.p50Ms} ms p99 ${raw.p99Ms} ms | ratio ${results.at(-1)!.ratio}` +
+        ` | route floor (401, no DB) ${floor.throughputPerS}/s p99 ${floor.p99Ms} ms, floor ÷ raw ${results.at(-1)!.floorRatio}`,
+    );
   }
   mkdirSync("bench/out", { recursive: true });
   writeFileSync("bench/out/vitals-throughput.json", JSON.stringify({ machine: machine(), durationS: DURATION_MS / 1000, results }, null, 2));

@@ -2,6 +2,8 @@
 // factories, and chartVitals as the work (decision 0004 "Idempotency").
 import { beforeAll, describe, expect, it } from "vitest";
 import { runIdempotent } from "@/lib/server/http";
+import { writeAudit } from "@/lib/server/audit";
+import { verifyAuditChain } from "@/lib/server/audit-verify";
 import { chartDoseEvent, chartVitals } from "@/lib/server/sessions";
 import type { Actor } from "@/lib/server/actor";
 import { DoseEventSchema, VitalsSchema } from "@/lib/validation/session";
@@ -116,5 +118,52 @@ describe("runIdempotent", () => {
     await expectAppError(post(), "HARD_LIMIT");
     await expectAppError(post(), "HARD_LIMIT"); // not a replay of a stored answer
     expect(await db.idempotencyRecord.count({ where: { userId: c.actors.nurse.userId, key } })).toBe(0);
+  });
+
+  it("audit rows are written at the end of the transaction, in order, chained, with the write", async () => {
+    const { session } = await openSession(c, IV);
+    const since = new Date();
+    // Diastolic 105 (>= 100) raises DBP_HIGH: a vitals audit row, then a flag with its own.
+    const res = await postVitals(c.actors.nurse, session.id, newKey(), body({ diastolicMmHg: 105, reason: "patient anxious, repeat in 5 min" }));
+    expect(res.status).toBe(201);
+    const { vitals, flags } = await res.json();
+    expect(flags.map((f: { code: string }) => f.code)).toContain("DBP_HIGH");
+    const rows = await db.auditEvent.findMany({
+      where: { clinicId: c.clinicId, at: { gte: new Date(since.getTime() - 1000) }, entityId: { in: [vitals.id, ...flags.map((f: { id: string }) => f.id)] } },
+      orderBy: { seq: "asc" },
+    });
+    // the vitals row first, then one per flag, consecutive in the clinic's chain
+    expect(rows.map((r) => r.action)).toEqual(["vitals.chart", ...flags.map(() => "flag.raise")]);
+    expect(rows.map((r) => Number(r.seq))).toEqual(rows.map((_, i) => Number(rows[0]!.seq) + i));
+    for (let i = 1; i < rows.length; i++) expect(rows[i]!.prevHash).toBe(rows[i - 1]!.hash);
+    expect((await verifyAuditChain(db, c.clinicId)).broken).toEqual([]);
+  });
+
+  it("a write that fails after queuing its audit row leaves neither the write nor the audit row", async () => {
+    const { session } = await openSession(c, IV);
+    const before = await tableCounts();
+    await expect(
+      runIdempotent(request(session.id, newKey()), c.actors.nurse, body(), async (tx) => {
+        await chartVitals(tx, { actor: c.actors.nurse, sessionId: session.id, input: VitalsSchema.parse(body()), now: at(2) });
+        throw new Error("fails after the audit row was queued");
+      }),
+    ).rejects.toThrow("fails after");
+    expect(await tableCounts()).toEqual(before);
+  });
+
+  it("if the audit INSERT itself fails, the clinical write is rolled back with it", async () => {
+    const { session } = await openSession(c, IV);
+    const before = await tableCounts();
+    // an audit row naming a clinic that does not exist breaks the foreign key at the very
+    // end (the queued rows are inserted last), after the vitals row was inserted
+    const ghost = { ...c.actors.nurse, clinicId: "no-such-clinic" };
+    await expect(
+      runIdempotent(request(session.id, newKey()), ghost, body(), async (tx) => {
+        await chartVitals(tx, { actor: c.actors.nurse, sessionId: session.id, input: VitalsSchema.parse(body()), now: at(2) });
+        await writeAudit(tx, { clinicId: "no-such-clinic", actorId: ghost.userId, action: "test.ghost", entityType: "Test", entityId: "x" });
+        return { status: 201, body: {} };
+      }),
+    ).rejects.toThrow();
+    expect(await tableCounts()).toEqual(before);
   });
 });

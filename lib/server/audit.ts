@@ -1,4 +1,5 @@
 import "server-only";
+import { Prisma } from "@/lib/generated/prisma/client";
 import type { Tx } from "./db";
 import type { Actor } from "./actor";
 
@@ -11,10 +12,19 @@ export function snapshot(value: unknown): Json {
   ) as Json;
 }
 
+type AuditRow = {
+  clinicId: string | null; actorId: string | null; action: string; entityType: string; entityId: string;
+  at: string; before: string | null; after: string | null;
+};
+
+/** Transactions whose audit rows are queued and written together just before commit. */
+const deferred = new WeakMap<object, AuditRow[]>();
+
 /**
  * Appends one audit event inside the caller's transaction, so the clinical write and its
  * audit row commit or fail together. Sequence and hash chain are set by the database
- * trigger (prisma/migrations/*_audit_chain).
+ * trigger (prisma/migrations/*_audit_chain). Inside `withDeferredAudit` the row is queued
+ * (its snapshot and time taken now) and written by that wrapper before the commit.
  */
 export async function writeAudit(
   tx: Tx,
@@ -28,15 +38,50 @@ export async function writeAudit(
     after?: unknown;
   },
 ): Promise<void> {
-  // Plain SQL: this runs on every clinical write, and the row needs no mapping back. The
-  // trigger sets seq, prevHash and hash. `at` is written as UTC wall time, the way Prisma
-  // stores DateTime in a timestamp column (a column default would use the server's zone).
-  const before = e.before === undefined ? null : JSON.stringify(snapshot(e.before));
-  const after = e.after === undefined ? null : JSON.stringify(snapshot(e.after));
+  const row: AuditRow = {
+    clinicId: e.clinicId, actorId: e.actorId, action: e.action, entityType: e.entityType, entityId: e.entityId,
+    // `at` is written as UTC wall time, the way Prisma stores DateTime in a timestamp column
+    // (a column default would use the server's zone).
+    at: new Date().toISOString(),
+    before: e.before === undefined ? null : JSON.stringify(snapshot(e.before)),
+    after: e.after === undefined ? null : JSON.stringify(snapshot(e.after)),
+  };
+  const queue = deferred.get(tx);
+  if (queue) queue.push(row);
+  else await insertAuditRows(tx, [row]);
+}
+
+/**
+ * Runs `work` with its audit rows queued, then writes them in one INSERT as the last
+ * statement before the caller commits. Why: the audit trigger takes the clinic's chain lock
+ * (pg_advisory_xact_lock) and holds it until commit, so every clinical write of a clinic
+ * queues behind it; taken at the very end, it is held for one statement and the commit
+ * instead of the whole transaction (docs/decisions/0007-bedside-write-path.md). If the
+ * INSERT fails the transaction fails with it: no write without its audit rows.
+ */
+export async function withDeferredAudit<T>(tx: Tx, work: () => Promise<T>): Promise<T> {
+  if (deferred.has(tx)) return work();
+  const queue: AuditRow[] = [];
+  deferred.set(tx, queue);
+  try {
+    const result = await work();
+    deferred.delete(tx);
+    if (queue.length > 0) await insertAuditRows(tx, queue);
+    return result;
+  } finally {
+    deferred.delete(tx);
+  }
+}
+
+async function insertAuditRows(tx: Tx, rows: AuditRow[]): Promise<void> {
+  // Plain SQL: this runs on every clinical write, and the rows need no mapping back. The
+  // trigger sets seq, prevHash and hash, row by row in the order of the VALUES list.
+  const values = Prisma.join(
+    rows.map((r) => Prisma.sql`(${r.clinicId}, ${r.actorId}, ${r.action}, ${r.entityType}, ${r.entityId}, ${r.at}::timestamp(3), ${r.before}::jsonb, ${r.after}::jsonb)`),
+  );
   await tx.$executeRaw`
     INSERT INTO "AuditEvent" ("clinicId", "actorId", "action", "entityType", "entityId", "at", "before", "after")
-    VALUES (${e.clinicId}, ${e.actorId}, ${e.action}, ${e.entityType}, ${e.entityId}, ${new Date().toISOString()}::timestamp(3),
-            ${before}::jsonb, ${after}::jsonb)`;
+    VALUES ${values}`;
 }
 
 /** Audit helper bound to an actor. */

@@ -6,6 +6,7 @@ import { AppError } from "@/lib/errors";
 import { fieldMessages } from "@/lib/validation/common";
 import type { Permission } from "@/lib/permissions";
 import { requireApiActor, requirePermission, type Actor } from "./actor";
+import { withDeferredAudit } from "./audit";
 import { db, type Tx } from "./db";
 
 /** Largest JSON body any route accepts; bedside payloads are a few hundred bytes. */
@@ -104,7 +105,7 @@ export async function runIdempotent(
 ): Promise<Response> {
   const key = req.headers.get("idempotency-key");
   if (key === null) {
-    const result = await db.$transaction(work);
+    const result = await db.$transaction((tx) => withDeferredAudit(tx, () => work(tx)));
     return json(result.body, result.status);
   }
   if (!IDEMPOTENCY_KEY.test(key))
@@ -125,13 +126,15 @@ export async function runIdempotent(
   const earlier = await replay();
   if (earlier) return earlier;
   try {
-    const result = await db.$transaction(async (tx) => {
-      const r = await work(tx);
-      await tx.idempotencyRecord.create({
-        data: { userId: actor.userId, key, requestHash, status: r.status, responseBody: JSON.parse(JSON.stringify(r.body)) },
-      });
-      return r;
-    });
+    const result = await db.$transaction((tx) =>
+      withDeferredAudit(tx, async () => {
+        const r = await work(tx);
+        await tx.$executeRaw`
+          INSERT INTO "IdempotencyRecord" ("userId", "key", "requestHash", "status", "responseBody", "createdAt")
+          VALUES (${actor.userId}, ${key}, ${requestHash}, ${r.status}, ${JSON.stringify(r.body)}::jsonb, ${new Date().toISOString()}::timestamp(3))`;
+        return r;
+      }),
+    );
     return json(result.body, result.status);
   } catch (err) {
     // A concurrent retry with the same key won the race: answer what it stored.
@@ -143,6 +146,9 @@ export async function runIdempotent(
   }
 }
 
+/** A unique constraint refused the write: P2002 from a model query, P2010 from raw SQL. */
 export function isUniqueViolation(err: unknown): boolean {
-  return typeof err === "object" && err !== null && (err as { code?: string }).code === "P2002";
+  if (typeof err !== "object" || err === null) return false;
+  const e = err as { code?: string; meta?: { driverAdapterError?: { cause?: { kind?: string } } } };
+  return e.code === "P2002" || (e.code === "P2010" && e.meta?.driverAdapterError?.cause?.kind === "UniqueConstraintViolation");
 }

@@ -1,0 +1,26 @@
+-- wrk script for bench/vitals-throughput.ts: POSTs a plausible vitals set to the sessions
+-- listed in BENCH_SESSIONS (comma-separated), round-robin, with the nurse's session cookie
+-- from BENCH_COOKIE. Each request carries the current time, as a bedside device would.
+-- done() prints one JSON line with the figures the benchmark records.
+local sessions = {}
+for id in string.gmatch(os.getenv("BENCH_SESSIONS") or "", "[^,]+") do sessions[#sessions + 1] = id end
+local cookie = os.getenv("BENCH_COOKIE") or ""
+local n = 0
+
+function request()
+  n = n + 1
+  local id = sessions[(n % #sessions) + 1]
+  local body = string.format(
+    '{"at":"%s","systolicMmHg":%d,"diastolicMmHg":76,"heartRatePerMin":72,"spo2Pct":98,"respRatePerMin":14}',
+    os.date("!%Y-%m-%dT%H:%M:%S.000Z"), 118 + (n % 10))
+  return wrk.format("POST", "/api/sessions/" .. id .. "/vitals",
+    { ["content-type"] = "application/json", ["cookie"] = cookie }, body)
+end
+
+function done(summary, latency, requests)
+  local errors = summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout
+  io.write(string.format(
+    '{"requests":%d,"durationUs":%d,"non2xx":%d,"socketErrors":%d,"p50Us":%d,"p99Us":%d,"maxUs":%d}\n',
+    summary.requests, summary.duration, summary.errors.status, errors,
+    latency:percentile(50), latency:percentile(99), latency.max))
+end
