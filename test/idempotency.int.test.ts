@@ -129,14 +129,14 @@ describe("runIdempotent", () => {
     const { vitals, flags } = await res.json();
     expect(flags.map((f: { code: string }) => f.code)).toContain("DBP_HIGH");
     const rows = await db.auditEvent.findMany({
-      where: { clinicId: c.clinicId, at: { gte: new Date(since.getTime() - 1000) }, entityId: { in: [vitals.id, ...flags.map((f: { id: string }) => f.id)] } },
+      where: { clinicId: c.clinic.id, at: { gte: new Date(since.getTime() - 1000) }, entityId: { in: [vitals.id, ...flags.map((f: { id: string }) => f.id)] } },
       orderBy: { seq: "asc" },
     });
     // the vitals row first, then one per flag, consecutive in the clinic's chain
     expect(rows.map((r) => r.action)).toEqual(["vitals.chart", ...flags.map(() => "flag.raise")]);
     expect(rows.map((r) => Number(r.seq))).toEqual(rows.map((_, i) => Number(rows[0]!.seq) + i));
     for (let i = 1; i < rows.length; i++) expect(rows[i]!.prevHash).toBe(rows[i - 1]!.hash);
-    expect((await verifyAuditChain(db, c.clinicId)).broken).toEqual([]);
+    expect((await verifyAuditChain(db, c.clinic.id)).broken).toEqual([]);
   });
 
   it("a write that fails after queuing its audit row leaves neither the write nor the audit row", async () => {
