@@ -3,6 +3,8 @@
  * validation, clinic scope + share lock, flag rules, audit row with its hash chain, commit)
  * at 1, 8 and 32 concurrent clients, beside a raw `pg` single-row INSERT loop into the same
  * table in the same run. Target: full path >= 0.3 x raw throughput at 32 clients, p99 < 100 ms.
+ * Two floors are measured beside them, to show where the time goes: the route answering
+ * 401 (Next's own request handling) and the full path's SQL sent by `pg` without HTTP.
  *
  * Needs the app served at BENCH_BASE_URL on BENCH_DATABASE_URL (bench/run.sh does both) and
  * wrk (Debian package `wrk`) as the HTTP load generator: Node's fetch costs ~1 ms of CPU per
@@ -74,7 +76,8 @@ async function runRouteFloor(clients: number, sessionIds: string[]): Promise<Lev
   };
 }
 
-async function runRawInsert(clients: number, sessionIds: string[], enteredById: string): Promise<Level> {
+/** `clients` loops, each on its own connection, each running `step` until the deadline. */
+async function runPgLoop(clients: number, sessionIds: string[], step: (db: pg.PoolClient, sessionId: string, i: number) => Promise<unknown>): Promise<Level> {
   const pool = new pg.Pool({ connectionString: dbUrl, max: clients });
   const latencies: number[] = [];
   const deadline = performance.now() + DURATION_MS;
@@ -82,17 +85,14 @@ async function runRawInsert(clients: number, sessionIds: string[], enteredById: 
   await Promise.all(
     Array.from({ length: clients }, async (_, c) => {
       const sessionId = sessionIds[c % sessionIds.length]!;
+      const conn = await pool.connect();
       let i = 0;
       while (performance.now() < deadline) {
-        const v = vitalsBody(i++);
         const t0 = performance.now();
-        await pool.query(
-          `INSERT INTO "VitalSigns" (id, "sessionId", at, "systolicMmHg", "diastolicMmHg", "heartRatePerMin", "spo2Pct", "respRatePerMin", "enteredById")
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
-          [randomUUID(), sessionId, new Date(), v.systolicMmHg, v.diastolicMmHg, v.heartRatePerMin, v.spo2Pct, v.respRatePerMin, enteredById],
-        );
+        await step(conn, sessionId, i++);
         latencies.push(performance.now() - t0);
       }
+      conn.release();
     }),
   );
   const elapsedS = (performance.now() - started) / 1000;
@@ -101,29 +101,74 @@ async function runRawInsert(clients: number, sessionIds: string[], enteredById: 
   return { clients, requests: latencies.length, errors: 0, throughputPerS: round(latencies.length / elapsedS), p50Ms: round(percentile(latencies, 50), 2), p99Ms: round(percentile(latencies, 99), 2) };
 }
 
+const INSERT_VITALS = `INSERT INTO "VitalSigns" (id, "sessionId", at, "systolicMmHg", "diastolicMmHg", "heartRatePerMin", "spo2Pct", "respRatePerMin", "enteredById")
+  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`;
+
+/** The baseline the issue names: a raw `pg` loop of single-row INSERTs into the same table. */
+function runRawInsert(clients: number, sessionIds: string[], enteredById: string): Promise<Level> {
+  return runPgLoop(clients, sessionIds, (db, sessionId, i) => {
+    const v = vitalsBody(i);
+    return db.query(INSERT_VITALS, [randomUUID(), sessionId, new Date(), v.systolicMmHg, v.diastolicMmHg, v.heartRatePerMin, v.spo2Pct, v.respRatePerMin, enteredById]);
+  });
+}
+
+/**
+ * The database's share of the full path, without HTTP, Next or Prisma: the statements one
+ * charted vitals set sends (actor re-check, transaction, clinic-scoped share lock with the
+ * protocol limits, the session's light vitals columns, the INSERT, the audit row with its
+ * hash-chain trigger, commit), issued by `pg` directly. No server above the database can
+ * chart faster than this on the same machine.
+ */
+function runSqlFloor(clients: number, sessionIds: string[], user: { id: string; clinicId: string }): Promise<Level> {
+  return runPgLoop(clients, sessionIds, async (db, sessionId, i) => {
+    const v = vitalsBody(i);
+    await db.query(`SELECT u.id, u."clinicId", u.role::text AS role, u.active, c.timezone, c."idleSignOutMin" FROM "User" u JOIN "Clinic" c ON c.id = u."clinicId" WHERE u.id = $1`, [user.id]);
+    await db.query("BEGIN");
+    await db.query(
+      `SELECT s.id, s.status::text, s."openedAt", to_jsonb(pv) AS pv FROM "InfusionSession" s JOIN "Series" se ON se.id = s."seriesId"
+         JOIN "ProtocolVersion" pv ON pv.id = se."protocolVersionId" WHERE s.id = $1 AND s."clinicId" = $2 FOR SHARE OF s`,
+      [sessionId, user.clinicId],
+    );
+    await db.query(`SELECT id, at, "correctsId", "isRetraction", "isBaseline", "systolicMmHg", "diastolicMmHg" FROM "VitalSigns" WHERE "sessionId" = $1 ORDER BY at`, [sessionId]);
+    const id = randomUUID().replaceAll("-", "");
+    await db.query(INSERT_VITALS, [id, sessionId, new Date(), v.systolicMmHg, v.diastolicMmHg, v.heartRatePerMin, v.spo2Pct, v.respRatePerMin, user.id]);
+    await db.query(
+      `INSERT INTO "AuditEvent" ("clinicId", "actorId", action, "entityType", "entityId", at, after) VALUES ($1, $2, 'bench.vitals', 'VitalSigns', $3, now(), $4::jsonb)`,
+      [user.clinicId, user.id, id, JSON.stringify({ id, sessionId, ...v })],
+    );
+    await db.query("COMMIT");
+  });
+}
+
 async function main() {
+  // Separate sessions for each loop: the raw INSERT loop adds thousands of rows a second, and
+  // a charting write reads its session's vitals, so sharing sessions would slow the full
+  // path with rows no real session has (a 5-day session holds ~500 sets).
   const sessionIds = await prepareSessions(32);
+  const rawSessionIds = await prepareSessions(32);
+  const sqlSessionIds = await prepareSessions(32);
   // wrk's Lua stamps whole seconds: wait so no vitals time falls before a session opened
   await new Promise((r) => setTimeout(r, 1100));
   const cookie = await login("nurse@demo.clinic");
   const c = new pg.Client({ connectionString: dbUrl });
   await c.connect();
-  const nurseId = (await c.query(`SELECT id FROM "User" WHERE email = 'nurse@demo.clinic'`)).rows[0].id as string;
+  const nurse = (await c.query(`SELECT id, "clinicId" FROM "User" WHERE email = 'nurse@demo.clinic'`)).rows[0] as { id: string; clinicId: string };
   await c.end();
   // warm-up: JIT, connection pools, route compilation
-  await runFullPath(4, sessionIds, cookie);
   const check = await post<unknown>(cookie, `/api/sessions/${sessionIds[0]}/vitals`, vitalsBody(0));
   if (check.status !== 201) throw new Error(`a vitals POST answered ${check.status}: ${JSON.stringify(check.body)}`);
-  const results: { full: Level; raw: Level; floor: Level; ratio: number; floorRatio: number }[] = [];
+  await runFullPath(4, sessionIds, cookie);
+  const results: { full: Level; raw: Level; routeFloor: Level; sqlFloor: Level; ratio: number; routeFloorRatio: number; sqlFloorRatio: number }[] = [];
   for (const clients of LEVELS) {
     const full = await runFullPath(clients, sessionIds, cookie);
-    const raw = await runRawInsert(clients, sessionIds, nurseId);
-    const floor = await runRouteFloor(clients, sessionIds);
-    results.push({ full, raw, floor, ratio: round(full.throughputPerS / raw.throughputPerS, 3), floorRatio: round(floor.throughputPerS / raw.throughputPerS, 3) });
-    console.log(
-      `${clients} clients: full ${full.throughputPerS}/s p50 ${full.p50Ms} ms p99 ${full.p99Ms} ms (errors ${full.errors}) | raw ${raw.throughputPerS}/s p50 ${raw.p50Ms} ms p99 ${raw.p99Ms} ms | ratio ${results.at(-1)!.ratio}` +
-        ` | route floor (401, no DB) ${floor.throughputPerS}/s p99 ${floor.p99Ms} ms, floor ÷ raw ${results.at(-1)!.floorRatio}`,
-    );
+    const raw = await runRawInsert(clients, rawSessionIds, nurse.id);
+    const routeFloor = await runRouteFloor(clients, sessionIds);
+    const sqlFloor = await runSqlFloor(clients, sqlSessionIds, nurse);
+    const r = (x: Level) => round(x.throughputPerS / raw.throughputPerS, 3);
+    results.push({ full, raw, routeFloor, sqlFloor, ratio: r(full), routeFloorRatio: r(routeFloor), sqlFloorRatio: r(sqlFloor) });
+    const fmt = (x: Level) => `${x.throughputPerS}/s p50 ${x.p50Ms} ms p99 ${x.p99Ms} ms`;
+    console.log(`${clients} clients | full ${fmt(full)} (errors ${full.errors}) ÷ raw ${r(full)} | raw ${fmt(raw)}`);
+    console.log(`${" ".repeat(String(clients).length)}         | route floor (401, no DB) ${fmt(routeFloor)} ÷ raw ${r(routeFloor)} | SQL floor (pg, no HTTP) ${fmt(sqlFloor)} ÷ raw ${r(sqlFloor)}`);
   }
   mkdirSync("bench/out", { recursive: true });
   writeFileSync("bench/out/vitals-throughput.json", JSON.stringify({ machine: machine(), durationS: DURATION_MS / 1000, results }, null, 2));
