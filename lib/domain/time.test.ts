@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { formatDateTime, isoWithOffset, startOfDayInZone, zoneOffsetMin } from "./time";
+import { formatDateTime, fromLocalInputValue, isoWithOffset, startOfDayInZone, toLocalInputValue, zoneOffsetMin } from "./time";
 
 describe("clinic-zone time", () => {
   it.each([
@@ -27,5 +27,49 @@ describe("clinic-zone time", () => {
 
   it("shows date and time in 24 h clinic time", () => {
     expect(formatDateTime("2026-11-02T14:05:00Z", "America/New_York")).toBe("2026-11-02 09:05");
+  });
+
+  describe("typed clinic-local times (the session forms' 24-hour time fields)", () => {
+    it("round-trips an instant through the clinic-local text", () => {
+      // 14:05 UTC on 2 Nov 2026 is 09:05 EST (UTC-5)
+      expect(toLocalInputValue(Date.parse("2026-11-02T14:05:00Z"), "America/New_York")).toBe("2026-11-02T09:05");
+      expect(fromLocalInputValue("2026-11-02T09:05", "America/New_York")).toBe(Date.parse("2026-11-02T14:05:00Z"));
+      // past midnight in the clinic while still the previous day in UTC: 00:30 IST = 19:00 UTC the day before
+      expect(toLocalInputValue(Date.parse("2026-07-14T19:00:00Z"), "Asia/Kolkata")).toBe("2026-07-15T00:30");
+      expect(fromLocalInputValue("2026-07-15T00:30", "Asia/Kolkata")).toBe(Date.parse("2026-07-14T19:00:00Z"));
+    });
+
+    it("uses the 24-hour clock: 23:59 and 00:00, never 12 AM/PM", () => {
+      expect(toLocalInputValue(Date.parse("2026-01-01T04:59:00Z"), "America/New_York")).toBe("2025-12-31T23:59");
+      expect(toLocalInputValue(Date.parse("2026-01-01T05:00:00Z"), "America/New_York")).toBe("2026-01-01T00:00");
+      expect(toLocalInputValue(Date.parse("2026-01-01T17:00:00Z"), "America/New_York")).toBe("2026-01-01T12:00");
+    });
+
+    it.each([
+      "2026-11-02T24:00", // no hour 24
+      "2026-11-02T09:60",
+      "2026-02-31T09:00", // 31 February does not roll into March
+      "2026-04-31T09:00",
+      "2026-13-01T09:00",
+      "2026-00-10T09:00",
+      "2026-11-02T9:05", // the field pads hours
+      "2026-11-02 09:05",
+      "2026-11-02T09:05:30", // minute precision
+      "",
+    ])("refuses %j", (text) => {
+      expect(fromLocalInputValue(text, "America/New_York")).toBeNull();
+    });
+
+    it("takes 29 February in a leap year only", () => {
+      expect(fromLocalInputValue("2028-02-29T08:00", "UTC")).toBe(Date.parse("2028-02-29T08:00:00Z"));
+      expect(fromLocalInputValue("2026-02-29T08:00", "UTC")).toBeNull();
+    });
+
+    it("across DST: the repeated hour means its first instant; a skipped time moves forward", () => {
+      // 2026-11-01 01:30 happens twice in New York: first at EDT (UTC-4) = 05:30 UTC
+      expect(fromLocalInputValue("2026-11-01T01:30", "America/New_York")).toBe(Date.parse("2026-11-01T05:30:00Z"));
+      // 2026-03-08 02:30 does not exist (02:00 EST jumps to 03:00 EDT): read as 03:30 EDT = 07:30 UTC
+      expect(fromLocalInputValue("2026-03-08T02:30", "America/New_York")).toBe(Date.parse("2026-03-08T07:30:00Z"));
+    });
   });
 });

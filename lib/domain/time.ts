@@ -1,7 +1,8 @@
 /** Time display and day boundaries in the clinic's zone (all times are shown in it). */
 
 // Building an Intl.DateTimeFormat costs far more than using one (exports format tens of
-// thousands of instants), so each (kind, zone) formatter is built once.
+// thousands of instants), so each (kind, zone) formatter is built once. One kind, one set
+// of options: the key does not include them.
 const formatters = new Map<string, Intl.DateTimeFormat>();
 function formatter(kind: string, locale: string, timeZone: string, options: Intl.DateTimeFormatOptions): Intl.DateTimeFormat {
   const key = `${kind}|${timeZone}`;
@@ -55,4 +56,43 @@ export function isoWithOffset(at: Date, timeZone: string): string {
   const sign = off < 0 ? "-" : "+";
   const abs = Math.abs(off);
   return `${local}${sign}${String(Math.floor(abs / 60)).padStart(2, "0")}:${String(abs % 60).padStart(2, "0")}`;
+}
+
+const LOCAL_INPUT = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})$/;
+
+/** An instant as a clinic-local "YYYY-MM-DDTHH:MM" (24-hour clock), the time fields' value. */
+export function toLocalInputValue(ms: number, timeZone: string): string {
+  const parts = Object.fromEntries(
+    formatter("input-parts", "en-US", timeZone, {
+      hourCycle: "h23", year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit",
+    }).formatToParts(new Date(ms)).map((p) => [p.type, p.value]),
+  );
+  return `${parts.year}-${parts.month}-${parts.day}T${parts.hour}:${parts.minute}`;
+}
+
+/**
+ * The instant a clinic-local "YYYY-MM-DDTHH:MM" (24-hour clock) names, or null when it is
+ * not a real date and time: "24:00", minute 60 or 31 February are refused rather than rolled
+ * over into another day (a nurse who types 25:10 made a typo, not a next-day entry). In the
+ * repeated hour of a DST change the first (earlier) instant is taken; a time skipped by the
+ * change moves forward by the gap.
+ */
+export function fromLocalInputValue(value: string, timeZone: string): number | null {
+  const m = LOCAL_INPUT.exec(value);
+  if (!m) return null;
+  const [year, month, day, hour, minute] = m.slice(1).map(Number) as [number, number, number, number, number];
+  if (month < 1 || month > 12 || day < 1 || hour > 23 || minute > 59) return null;
+  const asUtc = Date.UTC(year, month - 1, day, hour, minute);
+  if (new Date(asUtc).getUTCDate() !== day) return null; // 31 February, 31 April
+  // The zone's offsets a day either side bracket any DST change; an instant is valid for an
+  // offset when the zone really has that offset then.
+  const DAY = 86_400_000;
+  const before = zoneOffsetMin(new Date(asUtc - DAY), timeZone);
+  const after = zoneOffsetMin(new Date(asUtc + DAY), timeZone);
+  const valid = [before, after]
+    .map((offsetMin) => ({ offsetMin, ms: asUtc - offsetMin * 60_000 }))
+    .filter((c) => zoneOffsetMin(new Date(c.ms), timeZone) === c.offsetMin)
+    .map((c) => c.ms);
+  if (valid.length > 0) return Math.min(...valid);
+  return asUtc - before * 60_000; // in the gap: the wall time read with the offset before the change
 }

@@ -1,6 +1,5 @@
 // Times in the clinic's zone for client components: the bedside tablet may be set to any
 // zone, but every time is shown and typed in the clinic's (lib/time.ts).
-import { zoneOffsetMin } from "@/lib/time";
 
 const pad = (n: number) => String(n).padStart(2, "0");
 
@@ -23,27 +22,8 @@ function partsInZone(ms: number, timeZone: string) {
   return parts as Record<"year" | "month" | "day" | "hour" | "minute" | "second", string>;
 }
 
-/** An instant as the value of an <input type="datetime-local"> in the clinic zone: "2026-11-21T09:15". */
-export function toLocalInputValue(ms: number, timeZone: string): string {
-  const p = partsInZone(ms, timeZone);
-  return `${p.year}-${p.month}-${p.day}T${p.hour}:${p.minute}`;
-}
-
-const LOCAL_INPUT = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2}))?$/;
-
-/**
- * The instant a clinic-local "YYYY-MM-DDTHH:MM" names, or null when it is not a complete
- * date-time. In the repeated hour of a DST change the first (earlier) instant is taken.
- */
-export function fromLocalInputValue(value: string, timeZone: string): number | null {
-  const m = LOCAL_INPUT.exec(value);
-  if (!m) return null;
-  const asUtc = Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]), Number(m[4]), Number(m[5]), Number(m[6] ?? 0));
-  if (!Number.isFinite(asUtc)) return null;
-  const firstGuess = asUtc - zoneOffsetMin(new Date(asUtc), timeZone) * 60_000;
-  const offsetThen = zoneOffsetMin(new Date(firstGuess), timeZone);
-  return asUtc - offsetThen * 60_000;
-}
+// Parsing and formatting the typed clinic-local time is pure and tested in lib/domain/time.ts.
+export { fromLocalInputValue, toLocalInputValue } from "@/lib/time";
 
 /** "09:15:30" in the clinic zone. */
 export function formatClock(ms: number, timeZone: string): string {

@@ -26,30 +26,49 @@ export function TimeField({
   const id = useId();
   const nowMs = useNow(15_000);
   const shown = value ?? toLocalInputValue(nowMs, timeZone);
+  const [datePart = "", timePart = ""] = shown.split("T");
   return (
     <div className="space-y-2">
-      <div>
-        <label htmlFor={id} className="field-label">Time</label>
-        <div className="flex items-center gap-2">
-          <input
-            id={id}
-            type="datetime-local"
-            step={60}
-            value={shown}
-            onChange={(e) => onChange(e.target.value)}
-            aria-invalid={error ? true : undefined}
-            aria-describedby={`${id}-hint ${id}-err`}
-            className="field-input"
-          />
-          <button type="button" className="btn-secondary mt-1 shrink-0" onClick={() => onChange(null)} disabled={value === null}>
+      <fieldset aria-describedby={`${id}-hint ${id}-err`}>
+        <legend className="field-label">When</legend>
+        <div className="flex flex-wrap items-end gap-2">
+          <div>
+            <label htmlFor={`${id}-date`} className="text-xs text-slate-600">Date</label>
+            <input
+              id={`${id}-date`}
+              type="date"
+              value={datePart}
+              onChange={(e) => onChange(`${e.target.value}T${timePart}`)}
+              aria-invalid={error ? true : undefined}
+              className="field-input"
+            />
+          </div>
+          <div>
+            {/* A text field, not type="time": the browser would show a 12-hour clock on many
+                tablets, and an AM/PM slip charts a dose twelve hours off. */}
+            <label htmlFor={`${id}-time`} className="text-xs text-slate-600">Time (24 h)</label>
+            <input
+              id={`${id}-time`}
+              type="text"
+              inputMode="numeric"
+              autoComplete="off"
+              placeholder="HH:MM"
+              maxLength={5}
+              value={timePart}
+              onChange={(e) => onChange(`${datePart}T${normalizeTyped(e.target.value)}`)}
+              aria-invalid={error ? true : undefined}
+              className="field-input w-24 font-mono"
+            />
+          </div>
+          <button type="button" className="btn-secondary shrink-0" onClick={() => onChange(null)} disabled={value === null}>
             Now
           </button>
         </div>
         <p id={`${id}-hint`} className="mt-1 text-xs text-slate-600">
-          {value === null ? "Now: stamped when saved." : "Fixed time"} · clinic time ({timeZone})
+          {value === null ? "Now: stamped when saved." : "Fixed time"} · clinic time ({timeZone}), 24-hour clock
         </p>
         <FieldError id={`${id}-err`} message={error} />
-      </div>
+      </fieldset>
       {needsBackTimeReason && !hideBackTime && (
         <TextField
           label="Back-timing reason"
@@ -65,6 +84,12 @@ export function TimeField({
   );
 }
 
+/** "0930" → "09:30" as the nurse types four digits; anything else is kept as typed. */
+function normalizeTyped(text: string): string {
+  const digits = /^(\d{2})(\d{2})$/.exec(text.trim());
+  return digits ? `${digits[1]}:${digits[2]}` : text.trim();
+}
+
 export interface ResolvedTime {
   atMs: number | null;
   error?: string;
@@ -75,7 +100,7 @@ export interface ResolvedTime {
 export function resolveTime(value: string | null, nowMs: number, timeZone: string, openedAtMs: number, futureSkewMs: number): ResolvedTime {
   if (value === null) return { atMs: nowMs, isBackTimed: false };
   const atMs = fromLocalInputValue(value, timeZone);
-  if (atMs === null) return { atMs: null, error: "enter a date and time", isBackTimed: false };
+  if (atMs === null) return { atMs: null, error: "enter a date and a 24-hour time (HH:MM, 00:00-23:59)", isBackTimed: false };
   if (atMs > nowMs + futureSkewMs) return { atMs, error: "must not be in the future", isBackTimed: false };
   // The form has minute precision: the minute the session opened is allowed, and sent as the opening instant.
   if (atMs < openedAtMs - 59_999) return { atMs, error: `must be at or after the session opened (${formatHm(openedAtMs, timeZone)})`, isBackTimed: false };
