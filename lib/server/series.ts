@@ -1,7 +1,7 @@
 import "server-only";
 import { evaluateScreening } from "@/lib/domain/flags";
-import { AppError, notFound } from "@/lib/errors";
-import type { OrderSeriesInput } from "@/lib/validation/series";
+import { AppError, conflict, notFound } from "@/lib/errors";
+import type { CloseSeriesInput, OrderSeriesInput } from "@/lib/validation/series";
 import { requirePermission, type Actor } from "./actor";
 import { auditAs } from "./audit";
 import type { Tx } from "./db";
@@ -61,6 +61,41 @@ export async function orderSeries(tx: Tx, { actor, patientId, input }: { actor: 
       startDate: series.startDate.toISOString().slice(0, 10), status: series.status,
     },
     flags: flags.map(flagDtoLite),
+  };
+}
+
+/**
+ * A physician ends an active series: COMPLETED when the course is over, CANCELLED when it
+ * stops early (with a reason). No session may be in progress; an ended series takes no new
+ * sessions and is never reopened (a new course is a new series, which the review compares
+ * with this one). Follow-up pain scores are still accepted on its sessions.
+ */
+export async function closeSeries(tx: Tx, { actor, seriesId, input, now = new Date() }: { actor: Actor; seriesId: string; input: CloseSeriesInput; now?: Date }) {
+  requirePermission(actor, "series:order");
+  // Locked like startSession locks it, so a session cannot start as the series ends.
+  const rows = await tx.$queryRaw<{ id: string; status: string; inProgress: boolean }[]>`
+    SELECT s.id, s.status::text AS status,
+           EXISTS (SELECT 1 FROM "InfusionSession" i WHERE i."seriesId" = s.id AND i.status = 'IN_PROGRESS') AS "inProgress"
+      FROM "Series" s
+     WHERE s.id = ${seriesId} AND s."clinicId" = ${actor.clinicId}
+       FOR UPDATE OF s`;
+  const current = rows[0];
+  if (!current) throw notFound("Series");
+  if (current.status !== "ACTIVE") throw conflict(`This series is already ${current.status.toLowerCase()}.`);
+  if (current.inProgress) throw conflict("A session of this series is in progress: complete it before ending the series.");
+  const reason = input.reason?.trim() || null;
+  const updated = await tx.series.update({
+    where: { id: seriesId },
+    data: { status: input.outcome, closedAt: now, closedById: actor.userId, closeReason: reason },
+  });
+  await auditAs(tx, actor)("series.close", "Series", seriesId, {
+    before: { status: "ACTIVE" },
+    after: { status: updated.status, closedAt: now, closeReason: reason },
+  });
+  return {
+    series: {
+      id: updated.id, status: updated.status, closedAt: now.toISOString(), closedById: actor.userId, closeReason: reason,
+    },
   };
 }
 

@@ -142,6 +142,9 @@ export async function startSession(
   { actor, seriesId, input, now = new Date() }: { actor: Actor; seriesId: string; input: StartSessionInput; now?: Date },
 ) {
   requirePermission(actor, "session:start");
+  // The series row is locked first: a physician ending the series, or a second start on it,
+  // waits for this one (and then sees its session) instead of racing it.
+  await tx.$queryRaw`SELECT id FROM "Series" WHERE id = ${seriesId} AND "clinicId" = ${actor.clinicId} FOR UPDATE`;
   const series = await loadSeries(tx, actor, seriesId);
   if (series.status !== "ACTIVE") throw conflict(`This series is ${series.status.toLowerCase()}: no new sessions.`);
   if (!series.patient.consentOnFile) throw conflict("No consent on file for this patient: record consent before starting.");

@@ -10,3 +10,18 @@ export const OrderSeriesSchema = z.strictObject({
   screeningOverrideReason: clinicalText(1000).optional(),
 });
 export type OrderSeriesInput = z.infer<typeof OrderSeriesSchema>;
+
+/**
+ * A physician ends a series: COMPLETED (the course is over) or CANCELLED (stopped early).
+ * Cancelling says why; the reason is kept on the series and in the audit trail.
+ */
+export const CloseSeriesSchema = z
+  .strictObject({
+    outcome: z.enum(["COMPLETED", "CANCELLED"], { message: "must be COMPLETED or CANCELLED" }),
+    reason: clinicalText(1000).optional(),
+  })
+  .superRefine((v, ctx) => {
+    if (v.outcome === "CANCELLED" && (v.reason ?? "").length < 3)
+      ctx.addIssue({ code: "custom", path: ["reason"], message: "say why the series is cancelled (at least 3 characters)" });
+  });
+export type CloseSeriesInput = z.infer<typeof CloseSeriesSchema>;
