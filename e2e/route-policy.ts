@@ -75,6 +75,7 @@ export const API_POLICY: Record<string, ApiPolicy> = {
   "GET /api/protocols": { permission: "protocol:read", scoped: false, allowedProbe: "as-is" },
   "POST /api/protocols": { permission: "protocol:manage", scoped: false, allowedProbe: "invalid",
     body: () => ({ name: `Matrix ${Date.now()}`, indication: "test", route: "IV", doseBasis: "RATE_PER_KG", hardMaxRateMgPerKgPerH: 1, hardMaxBolusMgPerKg: 1, sourceDocument: "matrix", sourceWording: "matrix check" }) },
+  "POST /api/series/[id]/close": { permission: "series:order", scoped: true, allowedProbe: "invalid", body: () => ({ outcome: "CANCELLED", reason: "Matrix: must never land" }) },
   "GET /api/series/[id]/reviews": { permission: "patient:read", scoped: true, allowedProbe: "as-is" },
   "POST /api/series/[id]/reviews": { permission: "review:sign", scoped: true, allowedProbe: "invalid", body: () => ({ note: "Matrix review note" }) },
   "POST /api/series/[id]/sessions": { permission: "session:start", scoped: true, allowedProbe: "invalid",

@@ -92,6 +92,7 @@ export async function getPatient({ actor, patientId }: { actor: Actor; patientId
       include: {
         protocolVersion: { include: { protocol: true } },
         orderingPhysician: { select: { name: true } },
+        closedBy: { select: { name: true } },
         _count: { select: { sessions: true } },
       },
     }),
@@ -110,6 +111,9 @@ export async function getPatient({ actor, patientId }: { actor: Actor; patientId
       sessionCount: s._count.sessions,
       startDate: s.startDate.toISOString().slice(0, 10),
       orderingPhysician: s.orderingPhysician.name,
+      closedAt: s.closedAt?.toISOString() ?? null,
+      closedBy: s.closedBy?.name ?? null,
+      closeReason: s.closeReason,
     })),
   };
 }

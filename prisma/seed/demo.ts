@@ -6,7 +6,7 @@
  */
 import type { PrismaClient } from "@/lib/generated/prisma/client";
 import type { Actor } from "@/lib/server/actor";
-import { orderSeries } from "@/lib/server/series";
+import { closeSeries, orderSeries } from "@/lib/server/series";
 import {
   acknowledgeFlags,
   chartDoseEvent,
@@ -168,6 +168,25 @@ export async function seedDemo(db: PrismaClient, now = new Date()) {
     weightKg: 68.4, allergies: "Penicillin (rash)", screeningNotes: "No psychiatric history. BP controlled without medication.",
   });
   const crps = find(/CRPS outpatient/i);
+  // Her first course on the same protocol, a year earlier: shorter relief, ended as
+  // completed, so the series review has a previous course to compare with.
+  const mariaFirst = await inTx(db, (tx) => orderSeries(tx, { actor: physician, patientId: maria.id, input: { protocolVersionId: crps.id, plannedSessions: 4, intervalDays: 7, startDate: morning(now, 400).toISOString().slice(0, 10) } }));
+  const mariaFirstPain = [[8, 6, 7], [8, 6, 7], [8, 5, 7], [7, 5, 6]] as const;
+  for (let i = 0; i < mariaFirstPain.length; i++) {
+    const [pre, post, follow] = mariaFirstPain[i]!;
+    await chartSession(db, nurse, mariaFirst.series.id, {
+      start: morning(now, 400 - i * 7), weightKg: 70.1, concentrationMgPerMl: 1,
+      steps: [{ atMin: 0, rateMgPerKgPerH: 0.35 }], durationMin: 240,
+      baseline: { sbp: 126, dbp: 80, hr: 74, spo2: 98, rr: 14 }, sbpRisePerH: 4,
+      painPre: pre, painPost: post, painIntra: Math.round((pre + post) / 2),
+      sideEffects: i === 0 ? [{ atMin: 50, kind: "DIZZINESS", severity: 1, intervention: "NONE" }] : [],
+      followUps: [{ afterDays: 2, nrs: follow }, { afterDays: 5, nrs: pre }],
+    });
+  }
+  await inTx(db, (tx) => closeSeries(tx, {
+    actor: physician, seriesId: mariaFirst.series.id, now: morning(now, 376),
+    input: { outcome: "COMPLETED", reason: "Course of 4 done; relief lasted 2-3 days. Re-refer if pain returns." },
+  }));
   const mariaSeries = await inTx(db, (tx) => orderSeries(tx, { actor: physician, patientId: maria.id, input: { protocolVersionId: crps.id, plannedSessions: 6, intervalDays: 7, startDate: morning(now, 42).toISOString().slice(0, 10) } }));
   const mariaPain = [[8, 5, 6], [8, 4, 6], [7, 3, 5], [7, 3, 4], [6, 2, 4]] as const;
   for (let i = 0; i < 5; i++) {

@@ -9,7 +9,8 @@ import { can } from "@/lib/permissions";
 import { requirePageActor } from "@/lib/server/actor";
 import { getPatient } from "@/lib/server/patients";
 import { findProtocols } from "@/lib/server/protocols";
-import { formatDate } from "@/lib/time";
+import { formatDate, formatDateTime } from "@/lib/time";
+import { EndSeriesForm } from "./end-series-form";
 import { OrderSeriesForm } from "./order-series-form";
 
 export const metadata: Metadata = { title: "Patient" };
@@ -96,10 +97,18 @@ export default async function PatientPage({ params }: { params: Promise<{ id: st
                   <td>{s.protocolName} <span className="text-slate-500">v{s.protocolVersion}</span></td>
                   <td className="tabular-nums">{s.sessionCount} of {s.plannedSessions}</td>
                   <td>{s.orderingPhysician}</td>
-                  <td>{s.status.toLowerCase()}</td>
-                  <td className="flex flex-wrap gap-2">
+                  <td>
+                    {s.status.toLowerCase()}
+                    {s.closedAt && (
+                      <span className="block text-xs text-slate-600">
+                        {formatDateTime(s.closedAt, actor.clinicTimezone)}{s.closedBy ? `, ${s.closedBy}` : ""}{s.closeReason ? `: ${s.closeReason}` : ""}
+                      </span>
+                    )}
+                  </td>
+                  <td className="flex flex-wrap items-start gap-2">
                     <Link className="btn-secondary" href={`/series/${s.id}`}>Review series</Link>
                     {s.status === "ACTIVE" && can(actor, "session:start") && <Link className="btn-secondary" href={`/series/${s.id}/start`}>Start session</Link>}
+                    {s.status === "ACTIVE" && can(actor, "series:order") && <EndSeriesForm seriesId={s.id} label={`${s.protocolName} v${s.protocolVersion}`} />}
                   </td>
                 </tr>
               ))}
