@@ -3,7 +3,7 @@ import { useRouter } from "next/navigation";
 import { fieldMessages } from "@/lib/validation/common";
 import { useMemo, useState } from "react";
 import { TitrationChart } from "@/app/_components/charts/titration-chart";
-import { newIdempotencyKey, postJson } from "@/app/_components/forms/api";
+import { newIdempotencyKey, postJson } from "@/app/_components/api";
 import { Field, numberOrUndefined } from "@/app/_components/forms/field";
 import { DOSE_BASES, type VitalsThresholds } from "@/lib/domain/protocol";
 import { formatMgPerKgPerH } from "@/lib/domain/units";
@@ -85,7 +85,7 @@ export function ProtocolEditor({
     }
     setPending(true);
     const url = mode === "protocol" ? "/api/protocols" : `/api/protocols/${protocolId}/versions`;
-    const res = await postJson<{ protocol?: { id: string }; protocolId?: string }>(url, raw, { idempotencyKey: key });
+    const res = await postJson<{ protocol?: { id: string }; protocolId?: string }>(url, raw, { idempotencyKey: key, signedOut: "redirect" });
     setPending(false);
     if (!res.ok) {
       setServerFields(res.error.fields ?? {});

@@ -1,6 +1,6 @@
 "use client";
 import { useRef, useState } from "react";
-import { isRetryable, newIdempotencyKey, postJson, type ApiError, type ApiResult } from "./api";
+import { isRetryable, newIdempotencyKey, postJson, type ApiError, type ApiResult } from "@/app/_components/api";
 
 /**
  * Submits one form: one request at a time, the server's message and field errors kept for
@@ -21,7 +21,7 @@ export function useSubmit() {
     const bodyText = JSON.stringify(body);
     const key = retry.current && retry.current.body === bodyText ? retry.current.key : newIdempotencyKey();
     try {
-      const result = await postJson<T>(url, body, key);
+      const result = await postJson<T>(url, body, { idempotencyKey: key });
       retry.current = !result.ok && isRetryable(result.error) ? { key, body: bodyText } : null;
       if (!result.ok) setError(result.error);
       return result;

@@ -1,6 +1,6 @@
 "use client";
 import { useState } from "react";
-import { postJson } from "@/app/_components/forms/api";
+import { postJson } from "@/app/_components/api";
 import { Field } from "@/app/_components/forms/field";
 import { checkPassword, MIN_PASSWORD_LENGTH, PASSWORD_PROBLEM_MESSAGES } from "@/lib/domain/password-policy";
 import { ChangeOwnPasswordSchema } from "@/lib/validation/staff";
@@ -25,7 +25,7 @@ export function ChangePasswordForm({ email }: { email: string }) {
       return;
     }
     setPending(true);
-    const res = await postJson("/api/account/password", raw);
+    const res = await postJson("/api/account/password", raw, { signedOut: "redirect" });
     setPending(false);
     if (!res.ok) {
       setFields(res.error.fields ?? {});

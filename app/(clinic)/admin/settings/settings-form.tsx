@@ -2,7 +2,7 @@
 import { useRouter } from "next/navigation";
 import { fieldMessages } from "@/lib/validation/common";
 import { useState } from "react";
-import { postJson } from "@/app/_components/forms/api";
+import { postJson } from "@/app/_components/api";
 import { Field, numberOrUndefined } from "@/app/_components/forms/field";
 import { ClinicSettingsSchema, IDLE_SIGN_OUT_MAX, IDLE_SIGN_OUT_MIN, type ClinicSettingsInput } from "@/lib/validation/clinic";
 
@@ -37,7 +37,7 @@ export function SettingsForm({ initial, zones }: { initial: ClinicSettingsInput;
       return;
     }
     setPending(true);
-    const res = await postJson("/api/admin/clinic", parsed.data);
+    const res = await postJson("/api/admin/clinic", parsed.data, { signedOut: "redirect" });
     setPending(false);
     if (!res.ok) {
       setFields(res.error.fields ?? {});

@@ -2,7 +2,7 @@
 import { useRouter } from "next/navigation";
 import { fieldMessages } from "@/lib/validation/common";
 import { useState } from "react";
-import { postJson } from "@/app/_components/forms/api";
+import { postJson } from "@/app/_components/api";
 import { Field } from "@/app/_components/forms/field";
 import { MIN_PASSWORD_LENGTH } from "@/lib/domain/password-policy";
 import { ROLE_LABELS, type Role } from "@/lib/permissions";
@@ -31,7 +31,7 @@ export function StaffManager({ staff, currentUserId }: { staff: StaffDto[]; curr
       return;
     }
     setPending(true);
-    const res = await postJson<{ user: StaffDto }>("/api/admin/users", parsed.data);
+    const res = await postJson<{ user: StaffDto }>("/api/admin/users", parsed.data, { signedOut: "redirect" });
     setPending(false);
     if (!res.ok) {
       setFields(res.error.fields ?? {});
@@ -48,7 +48,7 @@ export function StaffManager({ staff, currentUserId }: { staff: StaffDto[]; curr
   async function act(url: string, body: unknown, done: string) {
     setRowError(null);
     setNotice(null);
-    const res = await postJson<{ user?: StaffDto; temporaryPassword?: string }>(url, body);
+    const res = await postJson<{ user?: StaffDto; temporaryPassword?: string }>(url, body, { signedOut: "redirect" });
     if (!res.ok) return setRowError(res.error.message);
     if (res.data.temporaryPassword) setTemp({ name: res.data.user?.name ?? "", password: res.data.temporaryPassword });
     else setNotice(done);

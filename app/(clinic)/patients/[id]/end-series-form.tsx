@@ -1,7 +1,7 @@
 "use client";
 import { useRouter } from "next/navigation";
 import { useId, useState } from "react";
-import { newIdempotencyKey, postJson } from "@/app/_components/forms/api";
+import { newIdempotencyKey, postJson } from "@/app/_components/api";
 import { fieldMessages } from "@/lib/validation/common";
 import { CloseSeriesSchema } from "@/lib/validation/series";
 
@@ -36,7 +36,7 @@ export function EndSeriesForm({ seriesId, label }: { seriesId: string; label: st
       return;
     }
     setPending(true);
-    const res = await postJson<{ series: { status: string } }>(`/api/series/${seriesId}/close`, parsed.data, { idempotencyKey: key });
+    const res = await postJson<{ series: { status: string } }>(`/api/series/${seriesId}/close`, parsed.data, { idempotencyKey: key, signedOut: "redirect" });
     setPending(false);
     if (!res.ok) {
       setFields(res.error.fields ?? {});

@@ -2,7 +2,7 @@
 import { useRouter } from "next/navigation";
 import { fieldMessages } from "@/lib/validation/common";
 import { useState } from "react";
-import { newIdempotencyKey, postJson } from "@/app/_components/forms/api";
+import { newIdempotencyKey, postJson } from "@/app/_components/api";
 import { Field, numberOrUndefined } from "@/app/_components/forms/field";
 import { OrderSeriesSchema } from "@/lib/validation/series";
 
@@ -35,7 +35,7 @@ export function OrderSeriesForm({ patientId, screeningPositive, protocols, today
       return;
     }
     setPending(true);
-    const res = await postJson<{ series: { id: string } }>(`/api/patients/${patientId}/series`, parsed.data, { idempotencyKey: key });
+    const res = await postJson<{ series: { id: string } }>(`/api/patients/${patientId}/series`, parsed.data, { idempotencyKey: key, signedOut: "redirect" });
     setPending(false);
     if (!res.ok) {
       setFields(res.error.fields ?? {});

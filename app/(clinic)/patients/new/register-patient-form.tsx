@@ -3,7 +3,7 @@ import { useRouter } from "next/navigation";
 import { fieldMessages } from "@/lib/validation/common";
 import { useState } from "react";
 import { Field, numberOrUndefined } from "@/app/_components/forms/field";
-import { newIdempotencyKey, postJson } from "@/app/_components/forms/api";
+import { newIdempotencyKey, postJson } from "@/app/_components/api";
 import { SCREENING_LABELS } from "@/lib/domain/flags";
 import { RegisterPatientSchema } from "@/lib/validation/patient";
 
@@ -40,7 +40,7 @@ export function RegisterPatientForm() {
       return;
     }
     setPending(true);
-    const res = await postJson<{ patient: { id: string } }>("/api/patients", parsed.data, { idempotencyKey: key });
+    const res = await postJson<{ patient: { id: string } }>("/api/patients", parsed.data, { idempotencyKey: key, signedOut: "redirect" });
     setPending(false);
     if (!res.ok) {
       setFields(res.error.fields ?? {});

@@ -1,7 +1,7 @@
 "use client";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
-import { postJson } from "@/app/_components/forms/api";
+import { postJson } from "@/app/_components/api";
 
 export function RetireProtocolButton({ protocolId, name }: { protocolId: string; name: string }) {
   const router = useRouter();
@@ -10,7 +10,7 @@ export function RetireProtocolButton({ protocolId, name }: { protocolId: string;
   async function retire() {
     if (!window.confirm(`Retire ${name}? No new series can be ordered on it; existing series continue on their version.`)) return;
     setPending(true);
-    const res = await postJson(`/api/protocols/${protocolId}/retire`, {});
+    const res = await postJson(`/api/protocols/${protocolId}/retire`, {}, { signedOut: "redirect" });
     setPending(false);
     if (!res.ok) return setError(res.error.message);
     router.refresh();

@@ -1,7 +1,7 @@
 "use client";
 import { useRouter } from "next/navigation";
 import { useId, useState } from "react";
-import { newIdempotencyKey, postJson } from "@/app/_components/forms/api";
+import { newIdempotencyKey, postJson } from "@/app/_components/api";
 
 export interface ReviewFlag {
   id: string;
@@ -43,8 +43,8 @@ export function FlagAcknowledgements({ flags, canAcknowledge, when }: { flags: R
     setBusy(true);
     setError(null);
     const res = flagIds.length === 1
-      ? await postJson(`/api/flags/${flagIds[0]}/acknowledge`, { reason }, { idempotencyKey: newIdempotencyKey("ack") })
-      : await postJson(`/api/flags/acknowledge`, { flagIds, reason }, { idempotencyKey: newIdempotencyKey("ack") });
+      ? await postJson(`/api/flags/${flagIds[0]}/acknowledge`, { reason }, { idempotencyKey: newIdempotencyKey("ack"), signedOut: "redirect" })
+      : await postJson(`/api/flags/acknowledge`, { flagIds, reason }, { idempotencyKey: newIdempotencyKey("ack"), signedOut: "redirect" });
     setBusy(false);
     if (!res.ok) {
       setError({ id: errorKey, message: res.error.message });

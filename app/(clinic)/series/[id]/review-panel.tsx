@@ -1,7 +1,7 @@
 "use client";
 import { useRouter } from "next/navigation";
 import { useId, useState } from "react";
-import { newIdempotencyKey, postJson } from "@/app/_components/forms/api";
+import { newIdempotencyKey, postJson } from "@/app/_components/api";
 
 export interface ReviewEntry {
   id: string;
@@ -44,7 +44,7 @@ export function ReviewPanel({
     setBusy(true);
     setError(null);
     const body = isAddendum ? { note, addendumToId: target!.id } : scope === "series" ? { note } : { note, sessionId: scope.slice(8) };
-    const res = await postJson(`/api/series/${seriesId}/reviews`, body, { idempotencyKey: newIdempotencyKey("review") });
+    const res = await postJson(`/api/series/${seriesId}/reviews`, body, { idempotencyKey: newIdempotencyKey("review"), signedOut: "redirect" });
     setBusy(false);
     if (!res.ok) { setError(res.error.message); return; }
     setNote("");
