@@ -102,15 +102,25 @@ export async function findSeriesReviews({ actor, seriesId }: { actor: Actor; ser
   return readReviews(actor, seriesId);
 }
 
-/** The reviews of a series of the actor's clinic (none for another clinic's), without the 404 check. */
+/**
+ * The reviews of a series of the actor's clinic (none for another clinic's), without the 404
+ * check. One raw query: the Prisma model query with its two relations cost ~3 ms of server CPU
+ * even for no rows, a tenth of the review page's own budget (bench/RESULTS.md, issue 4).
+ */
 async function readReviews(actor: Actor, seriesId: string) {
-  const rows = await db.review.findMany({
-    where: { seriesId, series: { clinicId: actor.clinicId } },
-    include: { author: { select: { name: true } }, session: { select: { sequence: true } } },
-    orderBy: { createdAt: "asc" },
-  });
+  const rows = await db.$queryRaw<{
+    id: string; note: string; sessionId: string | null; sessionSequence: number | null; author: string;
+    signedAt: Date | null; addendumToId: string | null; createdAt: Date;
+  }[]>`
+    SELECT r.id, r.note, r."sessionId", i.sequence AS "sessionSequence", u.name AS author, r."signedAt", r."addendumToId", r."createdAt"
+      FROM "Review" r
+      JOIN "Series" s ON s.id = r."seriesId" AND s."clinicId" = ${actor.clinicId}
+      JOIN "User" u ON u.id = r."authorId"
+      LEFT JOIN "InfusionSession" i ON i.id = r."sessionId"
+     WHERE r."seriesId" = ${seriesId}
+     ORDER BY r."createdAt", r.id`;
   return rows.map((r) => ({
-    id: r.id, note: r.note, sessionId: r.sessionId, sessionSequence: r.session?.sequence ?? null, author: r.author.name,
+    id: r.id, note: r.note, sessionId: r.sessionId, sessionSequence: r.sessionSequence, author: r.author,
     signedAt: r.signedAt?.toISOString() ?? null, addendumToId: r.addendumToId, createdAt: r.createdAt.toISOString(),
   }));
 }

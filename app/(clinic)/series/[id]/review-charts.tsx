@@ -3,6 +3,7 @@
 // (nothing to draw on the server), and skipping their server render keeps the review
 // page's server time close to an empty page's (bench/review-page.ts).
 import dynamic from "next/dynamic";
+import { useMemo } from "react";
 import type { DocumentedBand } from "@/lib/domain/protocol";
 import type { SeriesChartRow } from "@/app/_components/charts/series-charts";
 
@@ -22,9 +23,16 @@ const SideEffectsChart = dynamic(() => charts().then((m) => m.SeriesSideEffectsC
 const FlagsChart = dynamic(() => charts().then((m) => m.SeriesFlagsChart), { ssr: false, loading: () => <Placeholder title="Flags per session: open vs acknowledged" height={200} /> });
 const ScheduleChart = dynamic(() => charts().then((m) => m.SeriesScheduleChart), { ssr: false, loading: () => <Placeholder title="Schedule: planned vs actual dates" height={150} /> });
 
-export function ReviewCharts({ rows, band, maxCumulativeUgPerKg, nextDueDate, timeZone }: {
-  rows: SeriesChartRow[]; band: DocumentedBand; maxCumulativeUgPerKg: number | null; nextDueDate: string | null; timeZone: string;
+/**
+ * `rowsJson` is the JSON of the SeriesChartRow[] the charts draw. It crosses from the server
+ * as one string: React's server payload otherwise encodes (and the server-side render decodes)
+ * each of the ~3,000 values of two years of weekly sessions one by one, which was a third of
+ * the page's render time (bench/RESULTS.md, issue 4); JSON.stringify/parse do it natively.
+ */
+export function ReviewCharts({ rowsJson, band, maxCumulativeUgPerKg, nextDueDate, timeZone }: {
+  rowsJson: string; band: DocumentedBand; maxCumulativeUgPerKg: number | null; nextDueDate: string | null; timeZone: string;
 }) {
+  const rows = useMemo(() => JSON.parse(rowsJson) as SeriesChartRow[], [rowsJson]);
   return (
     <div className="grid gap-4 lg:grid-cols-2">
       <PainChart rows={rows} timeZone={timeZone} />
