@@ -337,7 +337,7 @@ export interface PainChartPoint {
  * keeping each bucket's highest and lowest so a return to baseline stays visible.
  */
 export function painChartPoints(
-  rows: Pick<SessionSummaryRow, "atMs" | "preNrs" | "postNrs" | "sequence" | "followUps">[],
+  rows: (Pick<SessionSummaryRow, "atMs" | "preNrs" | "postNrs" | "sequence"> & { followUps: Pick<SessionSummaryRow["followUps"][number], "atMs" | "nrs">[] })[],
   maxPoints = MAX_CHART_POINTS,
 ): PainChartPoint[] {
   const points: PainChartPoint[] = [];

@@ -2,7 +2,7 @@
 // (locked once signed, addenda after), and the permission rules with an unchanged database.
 import { beforeAll, describe, expect, it } from "vitest";
 import { findPhysicianWorklist } from "@/lib/server/dashboard";
-import { getSeriesSummary, signReview } from "@/lib/server/reviews";
+import { findSeriesReviews, getSeriesSummary, signReview } from "@/lib/server/reviews";
 import { acknowledgeFlags, completeSession } from "@/lib/server/sessions";
 import { orderSeries } from "@/lib/server/series";
 import { SignReviewSchema } from "@/lib/validation/review";
@@ -140,8 +140,16 @@ describe("signReview", () => {
   });
 
   it("per-session reviews are their own scope, once each", async () => {
-    await sign(a.actors.physician, seriesId, { note: "Session 2 reviewed: rate above range acknowledged.", sessionId: sessionIds[1] });
+    const { review } = await sign(a.actors.physician, seriesId, { note: "Session 2 reviewed: rate above range acknowledged.", sessionId: sessionIds[1] }, at(12 * DAY_MIN));
     await refused(() => sign(a.actors.physician, seriesId, { note: "again", sessionId: sessionIds[1] }), "CONFLICT");
+    // listed with its session's number, author and signature time, for the clinic only
+    const listed = (await getSeriesSummary({ actor: a.actors.physician, seriesId })).reviews.find((r) => r.id === review.id);
+    expect(listed).toEqual({
+      id: review.id, note: "Session 2 reviewed: rate above range acknowledged.", sessionId: sessionIds[1], sessionSequence: 2,
+      author: a.physician.name, signedAt: at(12 * DAY_MIN).toISOString(), addendumToId: null, createdAt: at(12 * DAY_MIN).toISOString(),
+    });
+    expect(await findSeriesReviews({ actor: a.actors.nurse, seriesId })).toContainEqual(listed);
+    await expectAppError(findSeriesReviews({ actor: b.actors.physician, seriesId }), "NOT_FOUND");
   });
 
   it("refuses an addendum to a review of another series and a session of another series", async () => {

@@ -16,8 +16,8 @@ import { ChartFrame, LegendSwatch } from "./chart-frame";
 const C = { pre: "#b91c1c", post: "#15803d", follow: "#0369a1", relief: "#0f5c73", band: "#15803d", hard: "#b91c1c", soft: "#b45309", total: "#7c3aed", peak: "#0f5c73", acked: "#64748b", mild: "#f59e0b" };
 const DAY = 86_400_000;
 
+/** One session as the charts draw it: only the fields they read (the page sends these rows). */
 export interface SeriesChartRow {
-  sessionId: string;
   sequence: number;
   date: string;
   atMs: number;
@@ -35,8 +35,8 @@ export interface SeriesChartRow {
   sideEffects: Record<string, number>;
   openFlags: number;
   ackedFlags: number;
-  openHardFlags: number;
-  followUps: { atMs: number; nrs: number; scale: "NRS" | "VAS"; score: number }[];
+  /** follow-up scores on the 0-10 grid */
+  followUps: { atMs: number; nrs: number }[];
 }
 
 /** Calendar-day ticks (clinic-local midnights), about `maxTicks` of them. */
