@@ -10,6 +10,7 @@ import { summarizeSeries, type SummarySessionInput } from "@/lib/domain/series-s
 import type { Actor } from "@/lib/server/actor";
 import { limitsOf } from "@/lib/server/protocols";
 import { orderSeries } from "@/lib/server/series";
+import { preparedStatementName } from "@/lib/server/db";
 import { readSeriesForReview } from "@/lib/server/series-review-reader";
 import { acknowledgeFlags, completeSession, recordSideEffect, retractEntry } from "@/lib/server/sessions";
 import { formatDate } from "@/lib/time";
@@ -177,5 +178,14 @@ describe("readSeriesForReview", () => {
     expect((await readSeriesForReview(physician, stranger.series.id))!.previous).toBeNull();
     // the previous series comes with its own inputs, as the reference reads them
     expect((await readSeriesForReview(physician, later.series.id))!.previous!.inputs).toEqual(await referenceInputs(physician, seriesId));
+  });
+
+  it("is prepared once per connection (its SQL opens with the marker db.ts looks for); nothing else is", async () => {
+    expect(preparedStatementName({ sql: "/* prepared: series-review */\n  WITH target AS (SELECT 1)" })).toBe("series-review");
+    expect(preparedStatementName({ sql: 'SELECT "id" FROM "Series" WHERE "id" = $1' })).toBeUndefined();
+    expect(preparedStatementName({ sql: "SELECT 1 /* prepared: series-review */" })).toBeUndefined();
+    // twice on every pooled connection: the prepared statement answers the same as the first call
+    const reads = await Promise.all(Array.from({ length: 12 }, () => readSeriesForReview(a.actors.physician, seriesId)));
+    for (const r of reads) expect(r).toEqual(reads[0]);
   });
 });

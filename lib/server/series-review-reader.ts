@@ -98,8 +98,8 @@ export async function readSeriesForReview(actor: Actor, seriesId: string): Promi
   // Every subquery is scoped through the series row `w`, itself found by id AND clinic: a
   // series of another clinic yields no row, so none of its charted rows can be read.
   // (extract(epoch FROM t) * 1000)::bigint is the epoch ms of a timestamp column (stored as
-  // UTC without a zone, so this is its UTC instant).
-  const rows = await db.$queryRaw<Row[]>`
+  // UTC without a zone, so this is its UTC instant). Prepared once per connection (db.ts).
+  const rows = await db.$queryRaw<Row[]>`/* prepared: series-review */
   WITH target AS (
     SELECT s.id, s."clinicId", s."patientId", s."protocolVersionId", s."startDate", s."createdAt"
       FROM "Series" s
