@@ -30,14 +30,25 @@ export function formatDate(iso: string | Date, timeZone: string): string {
   return formatter("date", "en-CA", timeZone, { year: "numeric", month: "2-digit", day: "2-digit" }).format(d);
 }
 
+const PARTS_OPTIONS: Intl.DateTimeFormatOptions = {
+  hourCycle: "h23", year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit", second: "2-digit",
+};
+// What the "parts" formatter prints, e.g. "11/21/2026, 18:42:59". Reading format()'s text costs
+// a third of formatToParts (which builds an object per part), and an export converts tens of
+// thousands of instants. Any other shape (another ICU's punctuation) takes formatToParts.
+const EN_US_DATE_TIME = /^(\d{1,2})\/(\d{1,2})\/(\d+), (\d{2}):(\d{2}):(\d{2})$/;
+
 /** Offset of `timeZone` from UTC at `at`, in minutes (e.g. -300 for New York in winter). */
 export function zoneOffsetMin(at: Date, timeZone: string): number {
-  const parts = Object.fromEntries(
-    formatter("parts", "en-US", timeZone, {
-      hourCycle: "h23", year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit", second: "2-digit",
-    }).formatToParts(at).map((p) => [p.type, p.value]),
-  );
-  const asUtc = Date.UTC(Number(parts.year), Number(parts.month) - 1, Number(parts.day), Number(parts.hour), Number(parts.minute), Number(parts.second));
+  const f = formatter("parts", "en-US", timeZone, PARTS_OPTIONS);
+  const m = EN_US_DATE_TIME.exec(f.format(at));
+  let asUtc: number;
+  if (m) {
+    asUtc = Date.UTC(Number(m[3]), Number(m[1]) - 1, Number(m[2]), Number(m[4]), Number(m[5]), Number(m[6]));
+  } else {
+    const parts = Object.fromEntries(f.formatToParts(at).map((p) => [p.type, p.value]));
+    asUtc = Date.UTC(Number(parts.year), Number(parts.month) - 1, Number(parts.day), Number(parts.hour), Number(parts.minute), Number(parts.second));
+  }
   return Math.round((asUtc - Math.floor(at.getTime() / 1000) * 1000) / 60_000);
 }
 
