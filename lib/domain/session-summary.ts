@@ -102,7 +102,7 @@ export function buildSessionSummary(s: SummaryInput, nowMs: number): SessionSumm
   }
   let acknowledged = 0;
   for (const f of s.flags) if (f.acknowledged) acknowledged += 1;
-  const start = isoWithOffset(new Date(startMs), s.timeZone);
+  const start = isoWithOffset(startMs, s.timeZone);
   return {
     clinic: s.clinicName,
     mrn: s.mrn,
@@ -113,7 +113,7 @@ export function buildSessionSummary(s: SummaryInput, nowMs: number): SessionSumm
     protocolVersion: s.protocolVersion,
     status: s.status,
     start,
-    end: endMs === null ? null : isoWithOffset(new Date(endMs), s.timeZone),
+    end: endMs === null ? null : isoWithOffset(endMs, s.timeZone),
     durationMin: endMs === null || dose.firstStartMs === null ? null : Math.round((endMs - startMs) / 60_000),
     weightKg: formatKg(s.weightG),
     totalMg: formatMg(dose.totalUg),
@@ -136,7 +136,7 @@ export function buildSessionSummary(s: SummaryInput, nowMs: number): SessionSumm
     nurse: s.nurseName,
     physician: s.physicianName,
     signedBy: s.signedByName,
-    signedAt: s.signedAtMs === null ? null : isoWithOffset(new Date(s.signedAtMs), s.timeZone),
+    signedAt: s.signedAtMs === null ? null : isoWithOffset(s.signedAtMs, s.timeZone),
   };
 }
 

@@ -38,18 +38,34 @@ const PARTS_OPTIONS: Intl.DateTimeFormatOptions = {
 // thousands of instants. Any other shape (another ICU's punctuation) takes formatToParts.
 const EN_US_DATE_TIME = /^(\d{1,2})\/(\d{1,2})\/(\d+), (\d{2}):(\d{2}):(\d{2})$/;
 
-/** Offset of `timeZone` from UTC at `at`, in minutes (e.g. -300 for New York in winter). */
-export function zoneOffsetMin(at: Date, timeZone: string): number {
+interface WallClock {
+  /** the zone's wall-clock fields at the instant (whole seconds) read as if they were UTC, epoch ms */
+  asUtcMs: number;
+  /** the same fields as YYYY-MM-DDTHH:mm:ss, when format()'s text was read and the year has 4 digits */
+  text: string | null;
+}
+
+function wallClock(atMs: number, timeZone: string): WallClock {
   const f = formatter("parts", "en-US", timeZone, PARTS_OPTIONS);
-  const m = EN_US_DATE_TIME.exec(f.format(at));
-  let asUtc: number;
+  const m = EN_US_DATE_TIME.exec(f.format(atMs));
   if (m) {
-    asUtc = Date.UTC(Number(m[3]), Number(m[1]) - 1, Number(m[2]), Number(m[4]), Number(m[5]), Number(m[6]));
-  } else {
-    const parts = Object.fromEntries(f.formatToParts(at).map((p) => [p.type, p.value]));
-    asUtc = Date.UTC(Number(parts.year), Number(parts.month) - 1, Number(parts.day), Number(parts.hour), Number(parts.minute), Number(parts.second));
+    const [, month, day, year, hour, minute, second] = m as unknown as [string, string, string, string, string, string, string];
+    return {
+      asUtcMs: Date.UTC(Number(year), Number(month) - 1, Number(day), Number(hour), Number(minute), Number(second)),
+      text: year.length === 4 ? `${year}-${month.padStart(2, "0")}-${day.padStart(2, "0")}T${hour}:${minute}:${second}` : null,
+    };
   }
-  return Math.round((asUtc - Math.floor(at.getTime() / 1000) * 1000) / 60_000);
+  const parts = Object.fromEntries(f.formatToParts(atMs).map((p) => [p.type, p.value]));
+  return {
+    asUtcMs: Date.UTC(Number(parts.year), Number(parts.month) - 1, Number(parts.day), Number(parts.hour), Number(parts.minute), Number(parts.second)),
+    text: null,
+  };
+}
+
+/** Offset of `timeZone` from UTC at `at` (a Date or epoch ms), in minutes (e.g. -300 for New York in winter). */
+export function zoneOffsetMin(at: Date | number, timeZone: string): number {
+  const atMs = typeof at === "number" ? at : at.getTime();
+  return Math.round((wallClock(atMs, timeZone).asUtcMs - Math.floor(atMs / 1000) * 1000) / 60_000);
 }
 
 /** The UTC instant at which the clinic's calendar day containing `at` began. */
@@ -59,10 +75,16 @@ export function startOfDayInZone(at: Date, timeZone: string): Date {
   return new Date(guess.getTime() - zoneOffsetMin(guess, timeZone) * 60_000);
 }
 
-/** An ISO 8601 string with the zone's offset, e.g. 2026-11-21T09:15:00-05:00 (for exports). */
-export function isoWithOffset(at: Date, timeZone: string): string {
-  const off = zoneOffsetMin(at, timeZone);
-  const local = new Date(at.getTime() + off * 60_000).toISOString().slice(0, 19);
+/** An ISO 8601 string with the zone's offset, e.g. 2026-11-21T09:15:00-05:00 (for exports); `at` is a Date or epoch ms. */
+export function isoWithOffset(at: Date | number, timeZone: string): string {
+  const atMs = typeof at === "number" ? at : at.getTime();
+  const wall = wallClock(atMs, timeZone);
+  const offsetMs = wall.asUtcMs - Math.floor(atMs / 1000) * 1000;
+  const off = Math.round(offsetMs / 60_000);
+  // With a whole-minute offset (every zone since the 1970s) the wall clock's text is exactly the
+  // instant shifted by the offset; otherwise (a historical offset in seconds) the instant is
+  // shifted by the rounded offset, so the text and the printed offset agree.
+  const local = wall.text !== null && offsetMs % 60_000 === 0 ? wall.text : new Date(atMs + off * 60_000).toISOString().slice(0, 19);
   const sign = off < 0 ? "-" : "+";
   const abs = Math.abs(off);
   return `${local}${sign}${String(Math.floor(abs / 60)).padStart(2, "0")}:${String(abs % 60).padStart(2, "0")}`;

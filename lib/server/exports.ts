@@ -193,18 +193,33 @@ function decodeExportRow(values: unknown[]): ExportRow {
 }
 
 /**
- * Reads sessions `ids` of clinic `clinicId` with all their charted rows in ONE query (one
- * round trip and one JSON value per session, instead of a query per relation and an object
- * per column). Returned in the order of `ids`; an id of another clinic is simply absent.
+ * Reads sessions `ids` of clinic `clinicId` with all their charted rows in ONE query: one
+ * round trip instead of a query per relation and an object per column. The batch arrives as
+ * ONE JSON text and stays a string until it is written (parseExportBatch): a single large
+ * string costs the garbage collector nothing while it waits in the read-ahead, where
+ * thousands of parsed objects would be copied by every young-generation collection.
  */
-export async function readExportRows(clinicId: string, ids: readonly string[]): Promise<ExportRow[]> {
-  if (ids.length === 0) return [];
-  const rows = await db.$queryRaw<{ row: unknown[] }[]>`${EXPORT_ROWS_SELECT} WHERE s."clinicId" = ${clinicId} AND s.id = ANY(${ids as string[]}::text[])`;
-  const byId = new Map(rows.map(({ row }) => {
-    const decoded = decodeExportRow(row);
-    return [decoded.id, decoded];
-  }));
+async function readExportBatchText(clinicId: string, ids: readonly string[]): Promise<string> {
+  if (ids.length === 0) return "[]";
+  const [{ rows }] = await db.$queryRaw<[{ rows: string }]>`
+    SELECT coalesce(json_agg(x.row), '[]')::text AS rows
+    FROM (${EXPORT_ROWS_SELECT} WHERE s."clinicId" = ${clinicId} AND s.id = ANY(${ids as string[]}::text[])) x`;
+  return rows;
+}
+
+/** The rows of a batch read by readExportBatchText, in the order of `ids` (an id of another clinic is absent). */
+function parseExportBatch(json: string, ids: readonly string[]): ExportRow[] {
+  const byId = new Map<string, ExportRow>();
+  for (const values of JSON.parse(json) as unknown[][]) {
+    const row = decodeExportRow(values);
+    byId.set(row.id, row);
+  }
   return ids.flatMap((id) => byId.get(id) ?? []);
+}
+
+/** Sessions `ids` of clinic `clinicId` with all their charted rows (one query), in the order of `ids`. */
+export async function readExportRows(clinicId: string, ids: readonly string[]): Promise<ExportRow[]> {
+  return parseExportBatch(await readExportBatchText(clinicId, ids), ids);
 }
 
 /** One exported session: the summary row and the charted detail the FHIR and PDF writers need. */
@@ -291,8 +306,15 @@ async function exportContext(actor: Actor, nowMs: number): Promise<ExportContext
   return { clinicName: clinic.name, timeZone: clinic.timezone, userNames: new Map(users.map((u) => [u.id, u.name])), protocolVersions: new Map(), nowMs };
 }
 
-/** The ids of the sessions of `where`, in pages of `batchSize` ordered by (openedAt, id) (keyset pagination). */
-async function* sessionIdPages(where: Prisma.InfusionSessionWhereInput, batchSize: number): AsyncGenerator<string[]> {
+/**
+ * Session ids read per round trip, a few batches' worth: a keyset page through Prisma costs
+ * milliseconds of CPU whatever its size, and ids are small (1,000 are ~30 KB).
+ */
+const ID_PAGE_SIZE = 1000;
+
+/** The ids of the sessions of `where` ordered by (openedAt, id), in chunks of `batchSize` (keyset pagination). */
+async function* sessionIdBatches(where: Prisma.InfusionSessionWhereInput, batchSize: number): AsyncGenerator<string[]> {
+  const pageSize = Math.max(batchSize, ID_PAGE_SIZE);
   let cursor: { openedAt: Date; id: string } | null = null;
   for (;;) {
     const page: { id: string; openedAt: Date }[] = await db.infusionSession.findMany({
@@ -300,11 +322,11 @@ async function* sessionIdPages(where: Prisma.InfusionSessionWhereInput, batchSiz
         ? { AND: [where, { OR: [{ openedAt: { gt: cursor.openedAt } }, { openedAt: cursor.openedAt, id: { gt: cursor.id } }] }] }
         : where,
       orderBy: [{ openedAt: "asc" }, { id: "asc" }],
-      take: batchSize,
+      take: pageSize,
       select: { id: true, openedAt: true },
     });
-    if (page.length) yield page.map((s) => s.id);
-    if (page.length < batchSize) return;
+    for (let i = 0; i < page.length; i += batchSize) yield page.slice(i, i + batchSize).map((s) => s.id);
+    if (page.length < pageSize) return;
     cursor = page[page.length - 1]!;
   }
 }
@@ -316,29 +338,24 @@ async function* sessionIdPages(where: Prisma.InfusionSessionWhereInput, batchSiz
 export const EXPORT_READ_AHEAD = 2;
 
 /**
- * Reads the sessions of `where` in batches ordered by (openedAt, id). The page of ids comes
- * through Prisma with the export's filter (the one definition of which sessions an export
- * holds, shared with the count); each batch's rows then come from readExportRows. Up to
+ * Reads the sessions of `where` in batches ordered by (openedAt, id). The ids come through
+ * Prisma with the export's filter (the one definition of which sessions an export holds,
+ * shared with the count); each batch's rows then come from readExportRows. Up to
  * EXPORT_READ_AHEAD batches are read while the current one is built and written, so memory
  * holds at most 1 + EXPORT_READ_AHEAD batches, whatever the export's size.
  */
 export async function* exportBatches(actor: Actor, where: Prisma.InfusionSessionWhereInput, nowMs: number, batchSize = EXPORT_BATCH_SIZE) {
   const ctx = await exportContext(actor, nowMs);
-  const readBatch = async (ids: string[]) => {
-    const rows = await readExportRows(actor.clinicId, ids);
-    const missing = [...new Set(rows.map((r) => r.protocolVersionId))].filter((id) => !ctx.protocolVersions.has(id));
-    if (missing.length) for (const v of await db.protocolVersion.findMany({ where: { id: { in: missing } } })) ctx.protocolVersions.set(v.id, v);
-    return rows;
-  };
-  const pages = sessionIdPages(where, batchSize);
-  const reads: Promise<ExportRow[]>[] = [];
+  const pages = sessionIdBatches(where, batchSize);
+  const reads: Promise<{ ids: string[]; json: string }>[] = [];
   let morePages = true;
   const readAhead = async () => {
     while (morePages && reads.length < EXPORT_READ_AHEAD) {
       const page = await pages.next();
       if (page.done) morePages = false;
       else {
-        const read = readBatch(page.value);
+        const ids = page.value;
+        const read = readExportBatchText(actor.clinicId, ids).then((json) => ({ ids, json }));
         // Awaited in turn below; until then (or if the export is cancelled first) a failure
         // must not surface as an unhandled rejection.
         read.catch(() => {});
@@ -349,9 +366,12 @@ export async function* exportBatches(actor: Actor, where: Prisma.InfusionSession
   try {
     await readAhead();
     while (reads.length) {
-      const rows = await reads.shift()!;
+      const { ids, json } = await reads.shift()!;
       const refill = readAhead();
       refill.catch(() => {}); // awaited below, after this batch is handed on
+      const rows = parseExportBatch(json, ids);
+      const missing = [...new Set(rows.map((r) => r.protocolVersionId))].filter((id) => !ctx.protocolVersions.has(id));
+      if (missing.length) for (const v of await db.protocolVersion.findMany({ where: { id: { in: missing } } })) ctx.protocolVersions.set(v.id, v);
       yield rows.map((s) => toExportedSession(s, ctx));
       await refill;
     }
