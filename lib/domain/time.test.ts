@@ -68,6 +68,12 @@ describe("zoneOffsetMin's fast path", () => {
     expect(text).toBe("11/21/2026, 18:42:59");
   });
 
+  it("a year outside 1000-9999 (another text shape) takes formatToParts and still agrees", () => {
+    for (const t of [Date.UTC(999, 0, 1, 12), Date.UTC(11999, 5, 1, 12), Date.UTC(1000, 0, 1, 12)]) {
+      expect(zoneOffsetMin(t, "America/New_York")).toBe(reference(new Date(t), "America/New_York"));
+    }
+  });
+
   it("a historical offset in seconds keeps the shifted-instant text (Monrovia was UTC-0:44:30 until 1972)", () => {
     const t = Date.UTC(1960, 5, 1, 12, 0, 0);
     const off = zoneOffsetMin(t, "Africa/Monrovia");

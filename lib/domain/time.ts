@@ -33,27 +33,34 @@ export function formatDate(iso: string | Date, timeZone: string): string {
 const PARTS_OPTIONS: Intl.DateTimeFormatOptions = {
   hourCycle: "h23", year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit", second: "2-digit",
 };
-// What the "parts" formatter prints, e.g. "11/21/2026, 18:42:59". Reading format()'s text costs
-// a third of formatToParts (which builds an object per part), and an export converts tens of
-// thousands of instants. Any other shape (another ICU's punctuation) takes formatToParts.
-const EN_US_DATE_TIME = /^(\d{1,2})\/(\d{1,2})\/(\d+), (\d{2}):(\d{2}):(\d{2})$/;
 
 interface WallClock {
   /** the zone's wall-clock fields at the instant (whole seconds) read as if they were UTC, epoch ms */
   asUtcMs: number;
-  /** the same fields as YYYY-MM-DDTHH:mm:ss, when format()'s text was read and the year has 4 digits */
+  /** the formatter's text "MM/DD/YYYY, HH:mm:ss" when it had that shape (a 4-digit year), else null */
   text: string | null;
 }
 
+/** Two decimal digits of `t` at `i`, or NaN. */
+function twoDigits(t: string, i: number): number {
+  const a = t.charCodeAt(i) - 48;
+  const b = t.charCodeAt(i + 1) - 48;
+  return a >= 0 && a <= 9 && b >= 0 && b <= 9 ? a * 10 + b : Number.NaN;
+}
+
+// The "parts" formatter prints "11/21/2026, 18:42:59" for a 4-digit year. Reading that text digit
+// by digit costs a third of formatToParts (an object per part) and allocates nothing; an export
+// converts tens of thousands of instants. Any other text (a year outside 1000-9999, another
+// ICU's punctuation) takes formatToParts.
 function wallClock(atMs: number, timeZone: string): WallClock {
   const f = formatter("parts", "en-US", timeZone, PARTS_OPTIONS);
-  const m = EN_US_DATE_TIME.exec(f.format(atMs));
-  if (m) {
-    const [, month, day, year, hour, minute, second] = m as unknown as [string, string, string, string, string, string, string];
-    return {
-      asUtcMs: Date.UTC(Number(year), Number(month) - 1, Number(day), Number(hour), Number(minute), Number(second)),
-      text: year.length === 4 ? `${year}-${month.padStart(2, "0")}-${day.padStart(2, "0")}T${hour}:${minute}:${second}` : null,
-    };
+  const t = f.format(atMs);
+  if (t.length === 20 && t[2] === "/" && t[5] === "/" && t[10] === "," && t[11] === " " && t[14] === ":" && t[17] === ":") {
+    const month = twoDigits(t, 0);
+    const day = twoDigits(t, 3);
+    const year = twoDigits(t, 6) * 100 + twoDigits(t, 8);
+    const asUtcMs = Date.UTC(year, month - 1, day, twoDigits(t, 12), twoDigits(t, 15), twoDigits(t, 18));
+    if (!Number.isNaN(asUtcMs)) return { asUtcMs, text: t };
   }
   const parts = Object.fromEntries(f.formatToParts(atMs).map((p) => [p.type, p.value]));
   return {
@@ -84,7 +91,10 @@ export function isoWithOffset(at: Date | number, timeZone: string): string {
   // With a whole-minute offset (every zone since the 1970s) the wall clock's text is exactly the
   // instant shifted by the offset; otherwise (a historical offset in seconds) the instant is
   // shifted by the rounded offset, so the text and the printed offset agree.
-  const local = wall.text !== null && offsetMs % 60_000 === 0 ? wall.text : new Date(atMs + off * 60_000).toISOString().slice(0, 19);
+  const t = wall.text;
+  const local = t !== null && offsetMs % 60_000 === 0
+    ? `${t.slice(6, 10)}-${t.slice(0, 2)}-${t.slice(3, 5)}T${t.slice(12, 20)}`
+    : new Date(atMs + off * 60_000).toISOString().slice(0, 19);
   const sign = off < 0 ? "-" : "+";
   const abs = Math.abs(off);
   return `${local}${sign}${String(Math.floor(abs / 60)).padStart(2, "0")}:${String(abs % 60).padStart(2, "0")}`;
