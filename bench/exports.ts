@@ -117,8 +117,13 @@ async function main() {
     results.push(r);
     console.log(`${format}: ${r.sessions} sessions, ${round(r.bytes / 2 ** 20, 1)} MiB in ${r.seconds} s = ${r.rowsPerS} sessions/s (${r.mibPerS} MiB/s); server RSS ${r.rssBeforeMiB} -> peak ${r.rssPeakMiB} -> after ${r.rssAfterMiB} MiB (growth ${r.growthMiB} MiB)`);
   }
-  const csv = results.filter((r) => r.format === "csv").at(-1)!;
-  console.log(`CSV target >= 5000 rows/s: ${csv.rowsPerS >= 5000 ? "met" : "MISSED"}; memory growth < 150 MB: ${Math.max(...results.filter((r) => r.format === "csv").map((r) => r.growthMiB)) * 1.048576 < 150 ? "met" : "MISSED"}`);
+  const csvRuns = results.filter((r) => r.format === "csv");
+  if (csvRuns.length) {
+    // every CSV run must meet the target, not only the warmest one
+    const slowest = Math.min(...csvRuns.map((r) => r.rowsPerS));
+    const growthMB = Math.max(...csvRuns.map((r) => r.growthMiB)) * 1.048576;
+    console.log(`CSV target >= 5000 rows/s: ${slowest >= 5000 ? "met" : "MISSED"} (slowest run ${slowest}); memory growth < 150 MB: ${growthMB < 150 ? "met" : "MISSED"} (largest ${round(growthMB)} MB)`);
+  }
   mkdirSync("bench/out", { recursive: true });
   writeFileSync("bench/out/exports.json", JSON.stringify({ machine: machine(), sessions: SESSIONS, insertS, results }, null, 2));
 }

@@ -18,6 +18,8 @@ export interface Correctable {
  * it replaces; a retraction withdraws one ("entered in error").
  */
 export function effectiveRows<T extends Correctable>(rows: readonly T[]): T[] {
-  const replaced = new Set(rows.map((r) => r.correctsId).filter((id): id is string => id !== null));
-  return rows.filter((r) => !replaced.has(r.id) && !r.isRetraction);
+  // Most sessions have no correction at all: no set is built for them (exports run this per row kind and session).
+  let replaced: Set<string> | null = null;
+  for (const r of rows) if (r.correctsId !== null) (replaced ??= new Set()).add(r.correctsId);
+  return rows.filter((r) => !r.isRetraction && !replaced?.has(r.id));
 }

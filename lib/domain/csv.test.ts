@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { csvField, csvRow } from "./csv";
+import { csvField, csvRecord, csvRow } from "./csv";
 
 describe("csvField", () => {
   it.each<[string | number | null | undefined, string]>([
@@ -30,5 +30,13 @@ describe("csvField", () => {
 describe("csvRow", () => {
   it("joins with commas and ends with CRLF", () => {
     expect(csvRow(["a", 1, null, "b,c"])).toBe('a,1,,"b,c"\r\n');
+  });
+
+  it("a record read field by field is the same row", () => {
+    const summary = { name: "=1+1", n: -2, none: null, text: 'a "b"' };
+    const fields = ["name", "n", "none", "text"] as const;
+    expect(csvRecord(fields, (f) => summary[f])).toBe(csvRow(fields.map((f) => summary[f])));
+    expect(csvRecord(fields, (f) => summary[f])).toBe(`'=1+1,-2,,"a ""b"""\r\n`);
+    expect(csvRecord([], () => "x")).toBe("\r\n");
   });
 });

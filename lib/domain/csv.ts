@@ -17,8 +17,18 @@ export function csvField(value: string | number | null | undefined): string {
 }
 
 /** One CSV record, terminated by CRLF. */
-export function csvRow(values: (string | number | null | undefined)[]): string {
-  return `${values.map(csvField).join(",")}\r\n`;
+export function csvRow(values: readonly (string | number | null | undefined)[]): string {
+  return csvRecord(values, (v) => v);
+}
+
+/**
+ * One CSV record of the value of each of `fields`, terminated by CRLF, with no intermediate
+ * array (an export writes one per session: e.g. `csvRecord(SUMMARY_COLUMNS, (c) => summary[c.key])`).
+ */
+export function csvRecord<F>(fields: readonly F[], valueOf: (field: F) => string | number | null | undefined): string {
+  let record = "";
+  for (let i = 0; i < fields.length; i++) record += (i === 0 ? "" : ",") + csvField(valueOf(fields[i]!));
+  return `${record}\r\n`;
 }
 
 /** UTF-8 byte order mark: lets spreadsheets detect UTF-8 (names like "Zoë Ngô"). */

@@ -127,7 +127,7 @@ export function buildPatient(p: FhirPatientInput, uuidOf: UuidOf): FhirResource 
  */
 export function buildSessionEntries(input: FhirSessionInput, uuidOf: UuidOf): BundleEntry[] {
   const { session: s, timeZone } = input;
-  const at = (ms: number) => isoWithOffset(new Date(ms), timeZone);
+  const at = (ms: number) => isoWithOffset(ms, timeZone);
   const patient = ref(uuidOf("Patient", input.patient.id));
   const encounterId = uuidOf("Encounter", s.id);
   const encounter = ref(encounterId);

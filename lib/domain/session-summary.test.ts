@@ -70,6 +70,30 @@ describe("buildSessionSummary", () => {
     expect(s.sideEffects).toBe("");
   });
 
+  it("pre is the last PRE score in time, post the first POST score in time, whatever the input order; a tie keeps the later (pre) or earlier (post) entry", () => {
+    const pain: SummaryInput["pain"] = [
+      { atMs: T0 + 260 * MIN, score: 1, scale: "NRS", phase: "POST" },
+      { atMs: T0 + 1 * MIN, score: 9, scale: "NRS", phase: "PRE" },
+      { atMs: T0 + 250 * MIN, score: 4, scale: "NRS", phase: "POST" },
+      { atMs: T0 + 3 * MIN, score: 7, scale: "NRS", phase: "PRE" },
+      { atMs: T0 + 100 * MIN, score: 5, scale: "NRS", phase: "INTRA" },
+      { atMs: T0 + 3 * MIN, score: 6, scale: "NRS", phase: "PRE" }, // same time as the 7, entered later: it is the last
+      { atMs: T0 + 250 * MIN, score: 2, scale: "NRS", phase: "POST" }, // same time as the 4, entered later: the 4 stays first
+    ];
+    const s = buildSessionSummary(input({ pain }), T0);
+    expect([s.preScore, s.postScore, s.reliefPct]).toEqual([6, 4, 33.3]);
+  });
+
+  it("worst vitals are the extremes over every reading, in any order", () => {
+    const vitals = [
+      { systolicMmHg: 130, diastolicMmHg: 101, heartRatePerMin: 60, spo2Pct: 99 },
+      { systolicMmHg: 171, diastolicMmHg: 70, heartRatePerMin: 121, spo2Pct: 91 },
+      { systolicMmHg: 99, diastolicMmHg: 60, heartRatePerMin: 58, spo2Pct: 100 },
+    ];
+    const s = buildSessionSummary(input({ vitals }), T0);
+    expect([s.worstSystolicMmHg, s.worstDiastolicMmHg, s.worstHeartRatePerMin, s.lowestSpo2Pct]).toEqual([171, 101, 121, 91]);
+  });
+
   it("keeps the VAS scale with its scores", () => {
     const s = buildSessionSummary(input({ pain: [{ atMs: T0, score: 80, scale: "VAS", phase: "PRE" }, { atMs: T0 + 250 * MIN, score: 20, scale: "VAS", phase: "POST" }] }), T0);
     expect([s.painScale, s.preScore, s.postScore, s.reliefPct]).toEqual(["VAS", 80, 20, 75]);

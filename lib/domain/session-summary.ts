@@ -75,25 +75,45 @@ export function buildSessionSummary(s: SummaryInput, nowMs: number): SessionSumm
   const dose = integrateDose(s.doseEvents, s.weightG, untilMs);
   const startMs = dose.firstStartMs ?? s.openedAtMs;
   const endMs = dose.stopMs ?? s.completedAtMs;
-  // Pre = the last PRE score, post = the first POST score (the one right after the infusion).
-  const pre = [...s.pain].filter((p) => p.phase === "PRE").sort((a, b) => a.atMs - b.atMs).at(-1) ?? null;
-  const post = [...s.pain].filter((p) => p.phase === "POST").sort((a, b) => a.atMs - b.atMs)[0] ?? null;
+  // Pre = the last PRE score, post = the first POST score (the one right after the infusion);
+  // at the same time the later-entered PRE and the earlier-entered POST (input order) win.
+  // One pass, no copies: an export builds this for every session.
+  let pre: SummaryInput["pain"][number] | null = null;
+  let post: SummaryInput["pain"][number] | null = null;
+  for (const p of s.pain) {
+    if (p.phase === "PRE" && (pre === null || p.atMs >= pre.atMs)) pre = p;
+    else if (p.phase === "POST" && (post === null || p.atMs < post.atMs)) post = p;
+  }
   const maxBy = new Map<string, number>();
-  for (const e of s.sideEffects) maxBy.set(e.kind, Math.max(maxBy.get(e.kind) ?? 0, e.severity));
-  const maxOf = (xs: number[]) => (xs.length ? Math.max(...xs) : null);
-  const minOf = (xs: number[]) => (xs.length ? Math.min(...xs) : null);
-  const acknowledged = s.flags.filter((f) => f.acknowledged).length;
+  let maxSeverity: number | null = null;
+  for (const e of s.sideEffects) {
+    maxBy.set(e.kind, Math.max(maxBy.get(e.kind) ?? 0, e.severity));
+    maxSeverity = Math.max(maxSeverity ?? e.severity, e.severity);
+  }
+  let worstSystolicMmHg: number | null = null;
+  let worstDiastolicMmHg: number | null = null;
+  let worstHeartRatePerMin: number | null = null;
+  let lowestSpo2Pct: number | null = null;
+  for (const v of s.vitals) {
+    worstSystolicMmHg = Math.max(worstSystolicMmHg ?? v.systolicMmHg, v.systolicMmHg);
+    worstDiastolicMmHg = Math.max(worstDiastolicMmHg ?? v.diastolicMmHg, v.diastolicMmHg);
+    worstHeartRatePerMin = Math.max(worstHeartRatePerMin ?? v.heartRatePerMin, v.heartRatePerMin);
+    lowestSpo2Pct = Math.min(lowestSpo2Pct ?? v.spo2Pct, v.spo2Pct);
+  }
+  let acknowledged = 0;
+  for (const f of s.flags) if (f.acknowledged) acknowledged += 1;
+  const start = isoWithOffset(startMs, s.timeZone);
   return {
     clinic: s.clinicName,
     mrn: s.mrn,
     patientName: s.patientName,
     birthDate: s.birthDate,
-    sessionDate: isoWithOffset(new Date(startMs), s.timeZone).slice(0, 10),
+    sessionDate: start.slice(0, 10),
     protocol: s.protocolName,
     protocolVersion: s.protocolVersion,
     status: s.status,
-    start: isoWithOffset(new Date(startMs), s.timeZone),
-    end: endMs === null ? null : isoWithOffset(new Date(endMs), s.timeZone),
+    start,
+    end: endMs === null ? null : isoWithOffset(endMs, s.timeZone),
     durationMin: endMs === null || dose.firstStartMs === null ? null : Math.round((endMs - startMs) / 60_000),
     weightKg: formatKg(s.weightG),
     totalMg: formatMg(dose.totalUg),
@@ -104,19 +124,19 @@ export function buildSessionSummary(s: SummaryInput, nowMs: number): SessionSumm
     preScore: pre?.score ?? null,
     postScore: post?.score ?? null,
     reliefPct: reliefPct(pre, post),
-    worstSystolicMmHg: maxOf(s.vitals.map((v) => v.systolicMmHg)),
-    worstDiastolicMmHg: maxOf(s.vitals.map((v) => v.diastolicMmHg)),
-    worstHeartRatePerMin: maxOf(s.vitals.map((v) => v.heartRatePerMin)),
-    lowestSpo2Pct: minOf(s.vitals.map((v) => v.spo2Pct)),
+    worstSystolicMmHg,
+    worstDiastolicMmHg,
+    worstHeartRatePerMin,
+    lowestSpo2Pct,
     sideEffects: [...maxBy].map(([k, v]) => `${k}:${v}`).join("; "),
-    maxSideEffectSeverity: maxOf(s.sideEffects.map((e) => e.severity)),
+    maxSideEffectSeverity: maxSeverity,
     flagCount: s.flags.length,
     openFlags: s.flags.length - acknowledged,
     acknowledgedFlags: acknowledged,
     nurse: s.nurseName,
     physician: s.physicianName,
     signedBy: s.signedByName,
-    signedAt: s.signedAtMs === null ? null : isoWithOffset(new Date(s.signedAtMs), s.timeZone),
+    signedAt: s.signedAtMs === null ? null : isoWithOffset(s.signedAtMs, s.timeZone),
   };
 }
 

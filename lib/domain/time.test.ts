@@ -73,3 +73,60 @@ describe("clinic-zone time", () => {
     });
   });
 });
+
+describe("zoneOffsetMin's fast path", () => {
+  // The definition it replaced: the zone's wall clock from formatToParts, minus the instant.
+  const options = { hourCycle: "h23", year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit", second: "2-digit" } as const;
+  const referenceFormats = new Map<string, Intl.DateTimeFormat>();
+  const reference = (at: Date, timeZone: string) => {
+    if (!referenceFormats.has(timeZone)) referenceFormats.set(timeZone, new Intl.DateTimeFormat("en-US", { timeZone, ...options }));
+    const parts = Object.fromEntries(referenceFormats.get(timeZone)!.formatToParts(at).map((p) => [p.type, p.value]));
+    const asUtc = Date.UTC(Number(parts.year), Number(parts.month) - 1, Number(parts.day), Number(parts.hour), Number(parts.minute), Number(parts.second));
+    return Math.round((asUtc - Math.floor(at.getTime() / 1000) * 1000) / 60_000);
+  };
+
+  it.each(["America/New_York", "Australia/Lord_Howe", "Asia/Kathmandu", "America/St_Johns", "Pacific/Apia", "Europe/London", "UTC"])(
+    "agrees with formatToParts in %s, every 4 hours over 2025-2027 and around each DST switch",
+    (tz) => {
+      const instants: number[] = [];
+      for (let t = Date.UTC(2025, 0, 1); t < Date.UTC(2028, 0, 1); t += 4 * 3_600_000 + 1_234) instants.push(t);
+      // one second either side of midnight and of every quarter hour on the 2026 switch days of the northern and southern hemispheres
+      for (const day of [Date.UTC(2026, 2, 8), Date.UTC(2026, 10, 1), Date.UTC(2026, 3, 5), Date.UTC(2026, 9, 4), Date.UTC(2026, 2, 29), Date.UTC(2026, 9, 25)]) {
+        for (let q = 0; q < 96; q++) instants.push(day + q * 900_000 - 1000, day + q * 900_000, day + q * 900_000 + 999);
+      }
+      const mismatches = instants.filter((t) => zoneOffsetMin(new Date(t), tz) !== reference(new Date(t), tz) || zoneOffsetMin(t, tz) !== reference(new Date(t), tz));
+      expect(mismatches).toEqual([]);
+      // isoWithOffset as it was defined: the instant shifted by the offset, printed as UTC
+      const referenceIso = (t: number) => {
+        const off = reference(new Date(t), tz);
+        const abs = Math.abs(off);
+        return `${new Date(t + off * 60_000).toISOString().slice(0, 19)}${off < 0 ? "-" : "+"}${String(Math.floor(abs / 60)).padStart(2, "0")}:${String(abs % 60).padStart(2, "0")}`;
+      };
+      expect(instants.filter((t) => isoWithOffset(t, tz) !== referenceIso(t) || isoWithOffset(new Date(t), tz) !== referenceIso(t))).toEqual([]);
+      expect(instants.length).toBeGreaterThan(8_000);
+    },
+  );
+
+  it("this runtime's ICU prints the shape the fast path reads (else every call would take formatToParts)", () => {
+    const text = new Intl.DateTimeFormat("en-US", { timeZone: "America/New_York", ...options }).format(new Date("2026-11-21T23:42:59Z"));
+    expect(text).toBe("11/21/2026, 18:42:59");
+  });
+
+  it("a year outside 1000-9999 (another text shape) takes formatToParts and still agrees", () => {
+    for (const t of [Date.UTC(999, 0, 1, 12), Date.UTC(11999, 5, 1, 12), Date.UTC(1000, 0, 1, 12)]) {
+      expect(zoneOffsetMin(t, "America/New_York")).toBe(reference(new Date(t), "America/New_York"));
+    }
+  });
+
+  it("a historical offset in seconds keeps the shifted-instant text (Monrovia was UTC-0:44:30 until 1972)", () => {
+    const t = Date.UTC(1960, 5, 1, 12, 0, 0);
+    const off = zoneOffsetMin(t, "Africa/Monrovia");
+    expect(off === -44 || off === -45).toBe(true);
+    expect(isoWithOffset(t, "Africa/Monrovia")).toBe(`${new Date(t + off * 60_000).toISOString().slice(0, 19)}-00:${String(-off)}`);
+  });
+
+  it("the midnight hour prints as 00, not 24 (hourCycle h23), so a day boundary keeps its offset", () => {
+    expect(zoneOffsetMin(new Date("2026-11-21T05:00:00Z"), "America/New_York")).toBe(-300);
+    expect(isoWithOffset(new Date("2026-11-21T05:00:00Z"), "America/New_York")).toBe("2026-11-21T00:00:00-05:00");
+  });
+});

@@ -31,15 +31,49 @@ export function formatDate(iso: string | Date, timeZone: string): string {
   return formatter("date", "en-CA", timeZone, { year: "numeric", month: "2-digit", day: "2-digit" }).format(d);
 }
 
-/** Offset of `timeZone` from UTC at `at`, in minutes (e.g. -300 for New York in winter). */
-export function zoneOffsetMin(at: Date, timeZone: string): number {
-  const parts = Object.fromEntries(
-    formatter("parts", "en-US", timeZone, {
-      hourCycle: "h23", year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit", second: "2-digit",
-    }).formatToParts(at).map((p) => [p.type, p.value]),
-  );
-  const asUtc = Date.UTC(Number(parts.year), Number(parts.month) - 1, Number(parts.day), Number(parts.hour), Number(parts.minute), Number(parts.second));
-  return Math.round((asUtc - Math.floor(at.getTime() / 1000) * 1000) / 60_000);
+const PARTS_OPTIONS: Intl.DateTimeFormatOptions = {
+  hourCycle: "h23", year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit", second: "2-digit",
+};
+
+interface WallClock {
+  /** the zone's wall-clock fields at the instant (whole seconds) read as if they were UTC, epoch ms */
+  asUtcMs: number;
+  /** the formatter's text "MM/DD/YYYY, HH:mm:ss" when it had that shape (a 4-digit year), else null */
+  text: string | null;
+}
+
+/** Two decimal digits of `t` at `i`, or NaN. */
+function twoDigits(t: string, i: number): number {
+  const a = t.charCodeAt(i) - 48;
+  const b = t.charCodeAt(i + 1) - 48;
+  return a >= 0 && a <= 9 && b >= 0 && b <= 9 ? a * 10 + b : Number.NaN;
+}
+
+// The "parts" formatter prints "11/21/2026, 18:42:59" for a 4-digit year. Reading that text digit
+// by digit costs a third of formatToParts (an object per part) and allocates nothing; an export
+// converts tens of thousands of instants. Any other text (a year outside 1000-9999, another
+// ICU's punctuation) takes formatToParts.
+function wallClock(atMs: number, timeZone: string): WallClock {
+  const f = formatter("parts", "en-US", timeZone, PARTS_OPTIONS);
+  const t = f.format(atMs);
+  if (t.length === 20 && t[2] === "/" && t[5] === "/" && t[10] === "," && t[11] === " " && t[14] === ":" && t[17] === ":") {
+    const month = twoDigits(t, 0);
+    const day = twoDigits(t, 3);
+    const year = twoDigits(t, 6) * 100 + twoDigits(t, 8);
+    const asUtcMs = Date.UTC(year, month - 1, day, twoDigits(t, 12), twoDigits(t, 15), twoDigits(t, 18));
+    if (!Number.isNaN(asUtcMs)) return { asUtcMs, text: t };
+  }
+  const parts = Object.fromEntries(f.formatToParts(atMs).map((p) => [p.type, p.value]));
+  return {
+    asUtcMs: Date.UTC(Number(parts.year), Number(parts.month) - 1, Number(parts.day), Number(parts.hour), Number(parts.minute), Number(parts.second)),
+    text: null,
+  };
+}
+
+/** Offset of `timeZone` from UTC at `at` (a Date or epoch ms), in minutes (e.g. -300 for New York in winter). */
+export function zoneOffsetMin(at: Date | number, timeZone: string): number {
+  const atMs = typeof at === "number" ? at : at.getTime();
+  return Math.round((wallClock(atMs, timeZone).asUtcMs - Math.floor(atMs / 1000) * 1000) / 60_000);
 }
 
 /** The UTC instant at which the clinic's calendar day containing `at` began. */
@@ -49,10 +83,19 @@ export function startOfDayInZone(at: Date, timeZone: string): Date {
   return new Date(guess.getTime() - zoneOffsetMin(guess, timeZone) * 60_000);
 }
 
-/** An ISO 8601 string with the zone's offset, e.g. 2026-11-21T09:15:00-05:00 (for exports). */
-export function isoWithOffset(at: Date, timeZone: string): string {
-  const off = zoneOffsetMin(at, timeZone);
-  const local = new Date(at.getTime() + off * 60_000).toISOString().slice(0, 19);
+/** An ISO 8601 string with the zone's offset, e.g. 2026-11-21T09:15:00-05:00 (for exports); `at` is a Date or epoch ms. */
+export function isoWithOffset(at: Date | number, timeZone: string): string {
+  const atMs = typeof at === "number" ? at : at.getTime();
+  const wall = wallClock(atMs, timeZone);
+  const offsetMs = wall.asUtcMs - Math.floor(atMs / 1000) * 1000;
+  const off = Math.round(offsetMs / 60_000);
+  // With a whole-minute offset (every zone since the 1970s) the wall clock's text is exactly the
+  // instant shifted by the offset; otherwise (a historical offset in seconds) the instant is
+  // shifted by the rounded offset, so the text and the printed offset agree.
+  const t = wall.text;
+  const local = t !== null && offsetMs % 60_000 === 0
+    ? `${t.slice(6, 10)}-${t.slice(0, 2)}-${t.slice(3, 5)}T${t.slice(12, 20)}`
+    : new Date(atMs + off * 60_000).toISOString().slice(0, 19);
   const sign = off < 0 ? "-" : "+";
   const abs = Math.abs(off);
   return `${local}${sign}${String(Math.floor(abs / 60)).padStart(2, "0")}:${String(abs % 60).padStart(2, "0")}`;

@@ -20,8 +20,9 @@ const PREPARED = /^\s*\/\* prepared: ([a-z][a-z0-9-]*) \*\//;
  * A raw query whose SQL opens with `/* prepared: <name> *\/` is prepared once per pooled
  * connection and reused, so PostgreSQL parses and plans it once instead of on every call:
  * for the series review's large query that is ~2.5 ms of database CPU per page
- * (bench/RESULTS.md, issue 4). Every other statement stays unnamed, as Prisma issues it.
- * The name must stay unique to one SQL text.
+ * (bench/RESULTS.md, issue 4), and a quarter of an export batch's run time (issue 5).
+ * Every other statement stays unnamed, as Prisma issues it. A name must stay unique to one
+ * SQL text.
  */
 export function preparedStatementName(query: { sql: string }): string {
   // The adapter passes the name on to pg, where undefined means an unnamed statement.

@@ -252,20 +252,23 @@ export function drawSessionPage(doc: Doc, p: PdfSession, generatedAtMs: number) 
 }
 
 /**
- * The batch PDF writer: one page per session, drawn as each batch arrives; pdfkit writes a
- * page's objects out when the next page starts, so only the current page is held.
+ * The batch PDF writer: one page per session, drawn as each batch arrives. pdfkit writes a
+ * page's objects out when the next page starts (bufferPages stays off) and keeps per page only
+ * what the file's end needs: the page's entry in the page tree and its objects' xref offsets,
+ * about 1 KB a page (bench/pdf-memory.ts). Everything else of a page is released once written.
  */
 export function createPdfWriter(generatedAtMs = Date.now()) {
-  const doc = new PDFDocument({ size: "LETTER", margin: PAGE.m, autoFirstPage: false, info: { Title: "Titrate session summaries", Creator: "Titrate" } });
+  const doc = new PDFDocument({ size: "LETTER", margin: PAGE.m, autoFirstPage: false, bufferPages: false, info: { Title: "Titrate session summaries", Creator: "Titrate" } });
   let chunks: Uint8Array[] = [];
-  doc.on("data", (c: Buffer) => chunks.push(new Uint8Array(c.buffer, c.byteOffset, c.byteLength)));
+  doc.on("data", (c: Uint8Array) => chunks.push(c));
   const ended = new Promise<void>((resolve) => doc.on("end", () => resolve()));
   const drain = async () => {
     // pdfkit emits its data asynchronously: let it flush before handing the bytes on
     await new Promise((r) => setImmediate(r));
     const out = chunks;
     chunks = [];
-    return out;
+    // pdfkit writes a dozen tiny pieces per object; the response gets one piece per batch
+    return out.length ? [Buffer.concat(out)] : [];
   };
   let pages = 0;
   return {
