@@ -15,7 +15,7 @@ import { limitsOf } from "./protocols";
 // in ONE query. The charted rows travel as compact JSON arrays built by PostgreSQL and are
 // parsed once: materialising two years of weekly sessions (~1,000 dose events, ~400 pain
 // scores) through Prisma model queries cost ~20 ms of server CPU per page, this ~3 ms, plus
-// ~5 ms in PostgreSQL (bench/RESULTS.md, issue 4). Splitting it into parallel queries was
+// ~7 ms in PostgreSQL (bench/RESULTS.md, issue 4). Splitting it into parallel queries was
 // tried: no faster, and ~2.5 ms more PostgreSQL CPU per page on a shared machine. SQL only
 // selects and scopes rows; which rows are in force (corrections, retractions) and every
 // clinical figure stay in lib/domain, computed here and in the domain functions as before.
