@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { PAIN_BOUNDS, classifyResponse, durabilityDays, reliefPct } from "./pain";
+import { PAIN_BOUNDS, classifyResponse, durabilityDays, reliefPct, sessionPrePost } from "./pain";
 
 const DAY = 86_400_000;
 
@@ -60,5 +60,26 @@ describe("durabilityDays", () => {
     [[{ atMs: end + DAY / 20, nrs: 7 }], 0.1], // 0.05 day -> 0.1 (half up)
   ])("%j", (followUps, expected) => {
     expect(durabilityDays({ sessionEndMs: end, baselineNrs: 7, followUps })).toBe(expected);
+  });
+});
+
+describe("sessionPrePost: one definition of a session's pre and post scores", () => {
+  const score = (atMs: number, phase: string, id: string) => ({ atMs, phase, id });
+  it("pre is the last PRE, post the first POST; INTRA and FOLLOW_UP are neither", () => {
+    const r = sessionPrePost([
+      score(10, "PRE", "pre-early"), score(20, "PRE", "pre-late"), score(30, "INTRA", "intra"),
+      score(50, "POST", "post-late"), score(40, "POST", "post-early"), score(90, "FOLLOW_UP", "fu"),
+    ]);
+    expect(r.pre?.id).toBe("pre-late");
+    expect(r.post?.id).toBe("post-early");
+  });
+  it("at the same time the later-entered PRE and the earlier-entered POST win", () => {
+    const r = sessionPrePost([score(20, "PRE", "pre-1"), score(20, "PRE", "pre-2"), score(40, "POST", "post-1"), score(40, "POST", "post-2")]);
+    expect(r.pre?.id).toBe("pre-2");
+    expect(r.post?.id).toBe("post-1");
+  });
+  it("missing scores are null", () => {
+    expect(sessionPrePost([score(5, "INTRA", "i")])).toEqual({ pre: null, post: null });
+    expect(sessionPrePost([])).toEqual({ pre: null, post: null });
   });
 });

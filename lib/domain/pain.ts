@@ -20,6 +20,23 @@ export interface PainReading {
   scale: PainScale;
 }
 
+/**
+ * The session's pre and post scores, one definition for the review and the exports:
+ * pre = the last PRE score (the one closest to the infusion), post = the first POST score
+ * (the one right after it). At the same time the later-entered PRE and the earlier-entered
+ * POST win (input order, which callers give as entry order). `scores` are rows in force.
+ * One pass, no copies: an export runs this for every session.
+ */
+export function sessionPrePost<T extends { atMs: number; phase: string }>(scores: readonly T[]): { pre: T | null; post: T | null } {
+  let pre: T | null = null;
+  let post: T | null = null;
+  for (const p of scores) {
+    if (p.phase === "PRE" && (pre === null || p.atMs >= pre.atMs)) pre = p;
+    else if (p.phase === "POST" && (post === null || p.atMs < post.atMs)) post = p;
+  }
+  return { pre, post };
+}
+
 /** A score on the 0-100 VAS grid (NRS × 10), so NRS and VAS compare by ratio in integers. */
 function toVasUnits(reading: PainReading): number {
   return reading.scale === "VAS" ? reading.score : reading.score * 10;

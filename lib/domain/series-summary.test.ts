@@ -93,10 +93,11 @@ describe("summarizeSeries: per-session rows", () => {
     expect(s.response).toMatchObject({ responder: "SUBSTANTIAL", meanReliefPct: 50, sessionsWithScores: 1 });
   });
 
-  it("takes the first PRE and the last POST score", () => {
-    const base = session(1, 0);
+  it("takes the last PRE (closest to the infusion) and the first POST (right after it), as the exports do", () => {
+    const base = session(1, 0); // PRE 8 at opening, POST 4 a quarter hour after the stop
     base.pain.push({ atMs: base.openedAtMs + 60_000, score: 9, scale: "NRS", phase: "PRE" }, { atMs: base.openedAtMs + 6 * H, score: 2, scale: "NRS", phase: "POST" });
-    expect(summarize([base]).rows[0]).toMatchObject({ preNrs: 8, postNrs: 2, reliefPct: 75 });
+    // pre 9 (a minute after opening), post 4: (9 - 4) / 9 = 55.56% -> 55.6
+    expect(summarize([base]).rows[0]).toMatchObject({ preNrs: 9, postNrs: 4, reliefPct: 55.6 });
   });
 
   it("side effects by kind with their maximum severity; flags open vs acknowledged", () => {

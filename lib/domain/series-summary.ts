@@ -7,7 +7,7 @@
 import { integrateDose, type DoseEventPoint } from "./dose";
 import { classify, type LimitZone } from "./limits";
 import { downsampleSeries } from "./downsample";
-import { classifyResponse, durabilityDays, MEANINGFUL_RELIEF_PCT, reliefPct, SUBSTANTIAL_RELIEF_PCT, type PainReading, type ResponderClass } from "./pain";
+import { classifyResponse, durabilityDays, MEANINGFUL_RELIEF_PCT, reliefPct, sessionPrePost, SUBSTANTIAL_RELIEF_PCT, type PainReading, type ResponderClass } from "./pain";
 import type { ProtocolLimits } from "./protocol";
 import { MS_PER_DAY, roundDivBig } from "./units";
 
@@ -167,7 +167,7 @@ export function nextSessionDueDate(input: {
 
 /**
  * Builds the per-session rows and the series summary.
- * - pre = the first PRE score, post = the last POST score (rows in force only);
+ * - pre and post as `sessionPrePost` (pain.ts) defines them, as the exports do (rows in force);
  * - dose from the integration of the session's events (µg/kg, µg/kg/h), the peak rate
  *   classified against the documented band exactly like the flag engine (inclusive soft
  *   bounds, hard at or above), the total against maxCumulativeUgPerKg;
@@ -190,9 +190,8 @@ export function summarizeSeries(input: {
     const next = sessions[i + 1];
     const untilMs = s.status === "IN_PROGRESS" ? input.nowMs : (s.completedAtMs ?? input.nowMs);
     const dose = integrateDose(s.doseEvents, s.weightG, untilMs);
+    const { pre: preScore, post: postScore } = sessionPrePost(s.pain);
     const byTime = [...s.pain].sort((a, b) => a.atMs - b.atMs);
-    const preScore = byTime.find((p) => p.phase === "PRE") ?? null;
-    const postScore = byTime.filter((p) => p.phase === "POST").at(-1) ?? null;
     const pre = preScore ? { score: preScore.score, scale: preScore.scale } : null;
     const post = postScore ? { score: postScore.score, scale: postScore.scale } : null;
     const endMs = dose.stopMs ?? s.completedAtMs ?? postScore?.atMs ?? s.openedAtMs;

@@ -3,7 +3,7 @@
 // and FHIR exports and the review screens, so they cannot disagree.
 
 import { integrateDose, type DoseEventPoint } from "./dose";
-import { reliefPct, type PainScale } from "./pain";
+import { reliefPct, sessionPrePost, type PainScale } from "./pain";
 import { isoWithOffset } from "./time";
 import { formatKg, formatMg, formatMgPerKg, formatMgPerKgPerH } from "./units";
 
@@ -75,15 +75,7 @@ export function buildSessionSummary(s: SummaryInput, nowMs: number): SessionSumm
   const dose = integrateDose(s.doseEvents, s.weightG, untilMs);
   const startMs = dose.firstStartMs ?? s.openedAtMs;
   const endMs = dose.stopMs ?? s.completedAtMs;
-  // Pre = the last PRE score, post = the first POST score (the one right after the infusion);
-  // at the same time the later-entered PRE and the earlier-entered POST (input order) win.
-  // One pass, no copies: an export builds this for every session.
-  let pre: SummaryInput["pain"][number] | null = null;
-  let post: SummaryInput["pain"][number] | null = null;
-  for (const p of s.pain) {
-    if (p.phase === "PRE" && (pre === null || p.atMs >= pre.atMs)) pre = p;
-    else if (p.phase === "POST" && (post === null || p.atMs < post.atMs)) post = p;
-  }
+  const { pre, post } = sessionPrePost(s.pain);
   const maxBy = new Map<string, number>();
   let maxSeverity: number | null = null;
   for (const e of s.sideEffects) {
