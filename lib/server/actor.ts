@@ -1,4 +1,5 @@
 import "server-only";
+import { cache } from "react";
 import { ABSOLUTE_SESSION_HOURS } from "@/auth";
 import { AppError } from "@/lib/errors";
 import { can, type Permission, type Role } from "@/lib/permissions";
@@ -49,6 +50,13 @@ export async function currentActor(now = Date.now()): Promise<Actor | null> {
   };
 }
 
+/**
+ * The layout and the page of one render both ask who is signed in: React's per-request
+ * cache answers the second from the first (one cookie decryption and one query per page, not
+ * two). Only pages use it; route handlers run outside a render and call currentActor.
+ */
+const currentPageActor = cache(() => currentActor());
+
 /** The page where a user with mustChangePassword is sent, and the only one they may use. */
 export const PASSWORD_CHANGE_PATH = "/account/password";
 
@@ -78,7 +86,7 @@ export function requirePermission(actor: Actor, permission: Permission): void {
  * while the user must set a new password (nothing else is shown until they do).
  */
 export async function requirePageActor(): Promise<Actor> {
-  const actor = await currentActor();
+  const actor = await currentPageActor();
   if (!actor || actor.mustChangePassword) {
     const { redirect } = await import("next/navigation");
     redirect(actor ? PASSWORD_CHANGE_PATH : "/login");
