@@ -10,8 +10,14 @@ import { PrismaClient } from "@/lib/generated/prisma/client";
 function makeClient() {
   const connectionString = process.env.DATABASE_URL;
   if (!connectionString) throw new Error("DATABASE_URL is not set");
-  const max = process.env.TITRATE_EMBEDDED_DB === "1" ? 1 : Number(process.env.DB_POOL_MAX ?? 10);
-  return new PrismaClient({ adapter: new PrismaPg({ connectionString, max }, { statementNameGenerator: preparedStatementName }) });
+  const embedded = process.env.TITRATE_EMBEDDED_DB === "1";
+  const max = embedded ? 1 : Number(process.env.DB_POOL_MAX ?? 10);
+  // PGlite is one database session behind its socket: a statement prepared by a connection
+  // outlives it there, and the next connection's `pg` client, which believes nothing is
+  // prepared, gets 42P05 "prepared statement already exists". Unprepared on the demo.
+  return new PrismaClient({
+    adapter: new PrismaPg({ connectionString, max }, embedded ? {} : { statementNameGenerator: preparedStatementName }),
+  });
 }
 
 const PREPARED = /^\s*\/\* prepared: ([a-z][a-z0-9-]*) \*\//;
