@@ -12,7 +12,8 @@ import net from "node:net";
 import path from "node:path";
 
 const root = path.resolve(__dirname, "..");
-const dataDir = path.join(root, ".data");
+// TITRATE_DATA_DIR lets the test suite run the demo on a throwaway embedded database.
+const dataDir = process.env.TITRATE_DATA_DIR ? path.resolve(process.env.TITRATE_DATA_DIR) : path.join(root, ".data");
 const PORT = Number(process.env.PORT ?? 3000);
 const EMBEDDED_PORT = Number(process.env.EMBEDDED_DB_PORT ?? 5433);
 const children: ChildProcess[] = [];

@@ -68,3 +68,6 @@ step "No lost writes: SIGKILL during concurrent charting (own server and databas
 # stop the e2e server first: two servers on 2 cores would slow both
 if [ -n "$SERVER_PID" ]; then pkill -P "$SERVER_PID" 2>/dev/null || true; kill "$SERVER_PID" 2>/dev/null || true; SERVER_PID=""; fi
 TEST_PG_URL="$PG_SERVER_URL" npx tsx scripts/crash-test.ts
+
+step "The demo command on the embedded database (PGlite)"
+npx tsx scripts/demo-smoke.ts
