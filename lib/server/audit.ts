@@ -65,7 +65,6 @@ export async function withDeferredAudit<T>(tx: Tx, work: () => Promise<T>): Prom
   deferred.set(tx, queue);
   try {
     const result = await work();
-    deferred.delete(tx);
     if (queue.length > 0) await insertAuditRows(tx, queue);
     return result;
   } finally {
