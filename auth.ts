@@ -1,14 +1,9 @@
 import type { NextAuthOptions } from "next-auth";
 import CredentialsProvider from "next-auth/providers/credentials";
 import { authenticate } from "@/lib/server/login";
+import { JWT_MAX_AGE_S } from "@/lib/session-policy";
 
-/** Absolute session lifetime: a shift. After it, sign in again whatever the activity. */
-export const ABSOLUTE_SESSION_HOURS = 12;
-/**
- * The JWT's own expiry. Idle sign-out (clinic setting, 15 min by default) is enforced by
- * requireActor from `lastSeenAt`, which the browser refreshes on user activity.
- */
-const JWT_MAX_AGE_S = 60 * 60;
+export { ABSOLUTE_SESSION_HOURS } from "@/lib/session-policy";
 
 export const authOptions: NextAuthOptions = {
   secret: process.env.NEXTAUTH_SECRET,

@@ -81,6 +81,34 @@ export const DEFAULT_VITALS_THRESHOLDS: Readonly<VitalsThresholds> = Object.free
   rrHighPerMin: 24,
 });
 
+/**
+ * What a new protocol's form starts from: clinic defaults, not limits from any source
+ * document. No documented range, titration step, cumulative or duration limit until the
+ * protocol's author enters them from its source; hard limits at the edge of the anesthetic
+ * range, the highest a protocol may set (docs/clinical-brief.md "Safety guards in the style
+ * of smart-pump drug libraries"); vitals thresholds from "What is monitored", which the
+ * clinic's own settings replace where it has set them.
+ */
+export const NEW_PROTOCOL_DEFAULT_LIMITS: Readonly<ProtocolLimits> = Object.freeze({
+  doseBasis: "RATE_PER_KG",
+  softMinRateUgPerKgPerH: null,
+  softMaxRateUgPerKgPerH: null,
+  startMinRateUgPerKgPerH: null,
+  startMaxRateUgPerKgPerH: null,
+  hardMaxRateUgPerKgPerH: ANESTHETIC_RATE_UG_PER_KG_PER_H,
+  softMaxBolusUgPerKg: null,
+  hardMaxBolusUgPerKg: ANESTHETIC_BOLUS_UG_PER_KG,
+  maxStepUgPerKgPerH: null,
+  maxCumulativeUgPerKg: null,
+  maxCumulativeUg: null,
+  minDurationMin: null,
+  maxDurationMin: null,
+  defaultPlannedSessions: null,
+  minIntervalHours: null,
+  maxSessionsPer7Days: null,
+  ...DEFAULT_VITALS_THRESHOLDS,
+});
+
 type NullableIntField = {
   [K in keyof ProtocolLimits]: ProtocolLimits[K] extends number | null ? K : never;
 }[keyof ProtocolLimits];

@@ -1,23 +1,13 @@
 import "server-only";
 import { cache } from "react";
-import { ABSOLUTE_SESSION_HOURS } from "@/auth";
+import { ABSOLUTE_SESSION_HOURS } from "@/lib/session-policy";
 import { AppError } from "@/lib/errors";
 import { can, type Permission, type Role } from "@/lib/permissions";
+import type { Actor } from "./actor-type";
 import { db } from "./db";
 import { readSessionClaims } from "./session-claims";
 
-/** Who is acting: resolved from the session on every request, then re-checked in the DB. */
-export interface Actor {
-  userId: string;
-  clinicId: string;
-  role: Role;
-  name: string;
-  email: string;
-  clinicTimezone: string;
-  /** set after an administrator created the account or reset its password: only the
-   *  password change is allowed until the user chooses their own (issue 6) */
-  mustChangePassword?: boolean;
-}
+export type { Actor };
 
 /**
  * The signed-in user, or null when there is no valid session: no cookie, the account was

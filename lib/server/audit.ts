@@ -1,7 +1,7 @@
 import "server-only";
 import { Prisma } from "@/lib/generated/prisma/client";
 import type { Tx } from "./db";
-import type { Actor } from "./actor";
+import type { Actor } from "./actor-type";
 
 type Json = string | number | boolean | null | Json[] | { [key: string]: Json };
 

@@ -27,9 +27,13 @@ export async function getClinicSettings({ actor }: { actor: Actor }) {
   return settingsDto(await db.clinic.findUniqueOrThrow({ where: { id: actor.clinicId }, select: SETTINGS_SELECT }));
 }
 
-/** The clinic's default vitals thresholds, copied into a new protocol where the form leaves them out. */
-export async function clinicVitalsDefaults(tx: Tx | typeof db, clinicId: string): Promise<VitalsThresholds> {
-  const c = await tx.clinic.findUniqueOrThrow({ where: { id: clinicId }, select: SETTINGS_SELECT });
+/**
+ * The actor's clinic's default vitals thresholds, copied into a new protocol where the form
+ * leaves them out. Read by whoever writes protocols; `tx` when the caller is inside one.
+ */
+export async function clinicVitalsDefaults({ actor, tx = db }: { actor: Actor; tx?: Tx | typeof db }): Promise<VitalsThresholds> {
+  requirePermission(actor, "protocol:manage");
+  const c = await tx.clinic.findUniqueOrThrow({ where: { id: actor.clinicId }, select: SETTINGS_SELECT });
   const { vitalsIntervalMin, sbpHighMmHg, dbpHighMmHg, bpRisePct, hrHighPerMin, hrLowPerMin, spo2LowPct, rrLowPerMin, rrHighPerMin } = settingsDto(c);
   return { vitalsIntervalMin, sbpHighMmHg, dbpHighMmHg, bpRisePct, hrHighPerMin, hrLowPerMin, spo2LowPct, rrLowPerMin, rrHighPerMin };
 }
@@ -50,4 +54,10 @@ export async function updateClinicSettings(tx: Tx, { actor, input }: { actor: Ac
   });
   await auditAs(tx, actor)("clinic.settings.update", "Clinic", actor.clinicId, { before: settingsDto(before), after: settingsDto(after) });
   return settingsDto(after);
+}
+
+/** For the route handler: the permission first, then the update and its audit row in one transaction. */
+export async function saveClinicSettings(opts: { actor: Actor; input: ClinicSettingsInput }) {
+  requirePermission(opts.actor, "clinic:settings");
+  return db.$transaction((tx) => updateClinicSettings(tx, opts));
 }

@@ -13,7 +13,7 @@ import { limitsOf, protocolVersionDto } from "./protocols";
 
 /** Converts and validates limits on the server (the form's check is not trusted). */
 async function checkedLimits(tx: Tx, actor: Actor, input: NewProtocolVersionInput): Promise<ProtocolLimits> {
-  const limits = limitsFromInput(input, await clinicVitalsDefaults(tx, actor.clinicId));
+  const limits = limitsFromInput(input, await clinicVitalsDefaults({ actor, tx }));
   const fields = protocolLimitErrors(limits);
   const first = Object.entries(fields)[0];
   if (first) throw new AppError("BAD_INPUT", { userMessage: `The limits are not consistent: ${first[0]} ${first[1]}.`, fields });
@@ -83,6 +83,12 @@ export async function retireProtocol(tx: Tx, { actor, protocolId, now = new Date
   const after = await tx.protocol.update({ where: { id: p.id }, data: { retiredAt: now } });
   await auditAs(tx, actor)("protocol.retire", "Protocol", p.id, { before: { retiredAt: null }, after: { retiredAt: after.retiredAt } });
   return { id: p.id, retiredAt: after.retiredAt!.toISOString() };
+}
+
+/** For the route handler: the permission first, then the retirement and its audit row in one transaction. */
+export async function retireClinicProtocol(opts: { actor: Actor; protocolId: string }) {
+  requirePermission(opts.actor, "protocol:manage");
+  return db.$transaction((tx) => retireProtocol(tx, opts));
 }
 
 /** One protocol with every version (newest first) and how many series each was ordered on. */

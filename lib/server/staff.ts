@@ -139,3 +139,40 @@ export async function changeOwnPassword(tx: Tx, { actor, input }: { actor: Actor
   await auditAs(tx, actor)("user.password.change", "User", user.id, { before: { mustChangePassword: user.mustChangePassword }, after: { mustChangePassword: false } });
   return { ok: true as const };
 }
+
+/*
+ * Entry points for route handlers: each checks the permission before it opens a transaction,
+ * then runs the step above in a transaction of its own, so the change and its audit row
+ * commit together. The steps keep their `tx` parameter so a caller that already holds a
+ * transaction can compose them.
+ */
+
+export async function addStaffMember(opts: { actor: Actor; input: CreateStaffInput }) {
+  requirePermission(opts.actor, "staff:manage");
+  return db.$transaction((tx) => createStaff(tx, opts));
+}
+
+export async function assignStaffRole(opts: { actor: Actor; userId: string; input: ChangeRoleInput }) {
+  requirePermission(opts.actor, "staff:manage");
+  return db.$transaction((tx) => changeStaffRole(tx, opts));
+}
+
+export async function deactivateStaffMember(opts: { actor: Actor; userId: string }) {
+  requirePermission(opts.actor, "staff:manage");
+  return db.$transaction((tx) => deactivateStaff(tx, opts));
+}
+
+export async function reactivateStaffMember(opts: { actor: Actor; userId: string }) {
+  requirePermission(opts.actor, "staff:manage");
+  return db.$transaction((tx) => reactivateStaff(tx, opts));
+}
+
+export async function issueTemporaryPassword(opts: { actor: Actor; userId: string }) {
+  requirePermission(opts.actor, "staff:manage");
+  return db.$transaction((tx) => resetStaffPassword(tx, opts));
+}
+
+/** No permission to check: every signed-in user may change their own password. */
+export async function setOwnPassword(opts: { actor: Actor; input: ChangeOwnPasswordInput }) {
+  return db.$transaction((tx) => changeOwnPassword(tx, opts));
+}

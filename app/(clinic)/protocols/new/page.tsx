@@ -1,8 +1,7 @@
 import type { Metadata } from "next";
-import { DEFAULT_VITALS_THRESHOLDS } from "@/lib/domain/protocol";
+import { NEW_PROTOCOL_DEFAULT_LIMITS } from "@/lib/domain/protocol";
 import { requirePageActor, requirePermission } from "@/lib/server/actor";
 import { clinicVitalsDefaults } from "@/lib/server/clinic-settings";
-import { db } from "@/lib/server/db";
 import { inputFromLimits } from "@/lib/validation/protocol";
 import { ProtocolEditor } from "../protocol-editor";
 import { NotAllowed } from "../not-allowed";
@@ -14,14 +13,9 @@ export default async function NewProtocolPage() {
   const actor = await requirePageActor();
   if (!can(actor, "protocol:manage")) return <NotAllowed />;
   requirePermission(actor, "protocol:manage");
-  const vitals = await clinicVitalsDefaults(db, actor.clinicId);
+  const vitals = await clinicVitalsDefaults({ actor });
   const initial = {
-    ...inputFromLimits({
-      doseBasis: "RATE_PER_KG", softMinRateUgPerKgPerH: null, softMaxRateUgPerKgPerH: null, startMinRateUgPerKgPerH: null, startMaxRateUgPerKgPerH: null,
-      hardMaxRateUgPerKgPerH: 1000, softMaxBolusUgPerKg: null, hardMaxBolusUgPerKg: 1000, maxStepUgPerKgPerH: null, maxCumulativeUgPerKg: null,
-      maxCumulativeUg: null, minDurationMin: null, maxDurationMin: null, defaultPlannedSessions: null, minIntervalHours: null, maxSessionsPer7Days: null,
-      ...DEFAULT_VITALS_THRESHOLDS, ...vitals,
-    }),
+    ...inputFromLimits({ ...NEW_PROTOCOL_DEFAULT_LIMITS, ...vitals }),
     route: "IV",
   };
   return (

@@ -1,6 +1,5 @@
 import { apiRoute, json, parseWith, readJson } from "@/lib/server/http";
-import { db } from "@/lib/server/db";
-import { createStaff, findClinicStaff } from "@/lib/server/staff";
+import { addStaffMember, findClinicStaff } from "@/lib/server/staff";
 import { CreateStaffSchema } from "@/lib/validation/staff";
 
 export const GET = apiRoute(async ({ actor }) => json({ users: await findClinicStaff({ actor }) }), { permission: "staff:manage" });
@@ -11,5 +10,5 @@ export const GET = apiRoute(async ({ actor }) => json({ users: await findClinicS
  */
 export const POST = apiRoute(async ({ req, actor }) => {
   const input = parseWith(CreateStaffSchema, await readJson(req));
-  return json({ user: await db.$transaction((tx) => createStaff(tx, { actor, input })) }, 201);
+  return json({ user: await addStaffMember({ actor, input }) }, 201);
 }, { permission: "staff:manage" });

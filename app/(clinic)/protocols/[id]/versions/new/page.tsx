@@ -5,7 +5,6 @@ import Link from "next/link";
 import { can } from "@/lib/permissions";
 import { requirePageActor } from "@/lib/server/actor";
 import { clinicVitalsDefaults } from "@/lib/server/clinic-settings";
-import { db } from "@/lib/server/db";
 import { getProtocol } from "@/lib/server/protocol-admin";
 import { inputFromLimits } from "@/lib/validation/protocol";
 import { NotAllowed } from "../../../not-allowed";
@@ -23,7 +22,7 @@ export default async function NewVersionPage({ params }: { params: Promise<{ id:
     throw err;
   });
   const latest = p.versions[0]!;
-  const vitals = await clinicVitalsDefaults(db, actor.clinicId);
+  const vitals = await clinicVitalsDefaults({ actor });
   const initial = {
     ...inputFromLimits(latest.limits),
     sourceDocument: latest.sourceDocument, sourceWording: latest.sourceWording, limitRationale: latest.limitRationale,

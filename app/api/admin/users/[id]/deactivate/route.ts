@@ -1,6 +1,5 @@
 import { apiRoute, json } from "@/lib/server/http";
-import { db } from "@/lib/server/db";
-import { deactivateStaff } from "@/lib/server/staff";
+import { deactivateStaffMember } from "@/lib/server/staff";
 
 export const POST = apiRoute<{ id: string }>(async ({ actor, params }) =>
-  json({ user: await db.$transaction((tx) => deactivateStaff(tx, { actor, userId: params.id })) }), { permission: "staff:manage" });
+  json({ user: await deactivateStaffMember({ actor, userId: params.id }) }), { permission: "staff:manage" });
