@@ -28,6 +28,9 @@ step() { printf '\n\033[1m== %s ==\033[0m\n' "$*"; }
 step "Type check"
 npx tsc --noEmit -p .
 
+step "Lint (layer boundaries, import cycles, React hooks)"
+npm run lint
+
 step "Unit tests (lib/domain)"
 npx vitest run --project unit
 

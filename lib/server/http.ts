@@ -82,7 +82,7 @@ export function apiRoute<P = Record<string, never>>(
       // The role check comes before the body is read: a nurse's acknowledgement is a 403
       // whatever its body says. Services check again (defence in depth).
       if (opts.permission) requirePermission(actor, opts.permission);
-      const params = ctx?.params ? await ctx.params : ({} as P);
+      const params = ctx?.params === undefined ? ({} as P) : await ctx.params;
       return await handler({ req, actor, params });
     } catch (err) {
       return errorResponse(err);
