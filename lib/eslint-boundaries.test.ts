@@ -130,6 +130,16 @@ describe("lib/server does not import auth.ts or app/", () => {
 });
 
 describe("no import cycles", () => {
+  // The snippets below run with this test's own import/no-cycle settings (see the top): check
+  // that the real config turns the rule on, everywhere, as an error.
+  it.each(["lib/permissions.ts", "app/(clinic)/layout.tsx", "lib/domain/units.ts", "scripts/demo.ts"])("is an error in the real config for %s", async (file) => {
+    const real = new ESLint({ cwd: root, overrideConfigFile: path.join(root, "eslint.config.mjs") });
+    const config = (await real.calculateConfigForFile(path.join(root, file))) as Linter.Config;
+    const [severity, options] = config.rules?.["import/no-cycle"] as [number, { disableScc?: boolean }];
+    expect(severity).toBe(2);
+    expect(options.disableScc).toBeFalsy();
+  });
+
   // lib/server/actor.ts imports lib/permissions.ts; a permissions module importing it back closes a loop.
   it("refuses lib/permissions.ts importing lib/server/actor", async () => {
     const messages = await lint("lib/permissions.ts", importing("@/lib/server/actor"));
