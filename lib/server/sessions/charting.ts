@@ -17,7 +17,6 @@ import { assertAllowed, assertCorrectable, loadSessionForWrite, resolveChartTime
 // Charting writes: dose events, vitals, pain scores, side effects, and their corrections and
 // retractions. Every one is a new row (docs/decisions/0004-flags-and-charting.md).
 
-
 export async function chartDoseEvent(
   tx: Tx,
   { actor, sessionId, input, now = new Date() }: { actor: Actor; sessionId: string; input: DoseEventInput; now?: Date },
