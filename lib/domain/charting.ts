@@ -1,10 +1,12 @@
 // Rules of charting shared by the bedside screen (live) and the server (on submit), so the
-// two can never disagree about which rows are in force or when a time needs a reason.
-
-/** Charting more than this long after the fact needs a back-timing reason. */
-export const BACK_TIME_GRACE_MS = 10 * 60_000;
-/** Clock skew tolerated between a bedside device and the server for a time in the future. */
-export const FUTURE_SKEW_MS = 2 * 60_000;
+// two can never disagree about which rows are in force, what an entry needs, and what may be
+// done to a session in its status. One module split by concern:
+//   charting-entry.ts     reasons, chart times, hard-limit overrides, per-session flags
+//   charting-lifecycle.ts the session state machine, completion and signing preconditions
+//   charting-totals.ts    the session's computed totals
+export * from "./charting-entry";
+export * from "./charting-lifecycle";
+export * from "./charting-totals";
 
 export interface Correctable {
   id: string;
@@ -14,7 +16,7 @@ export interface Correctable {
 
 /**
  * Rows in force: not replaced by a later correction and not retractions themselves. Charted
- * rows are never edited (docs/decisions/0004): a correction is a new row pointing at the one
+ * rows are never edited (docs/decisions/0004-flags-and-charting.md): a correction is a new row pointing at the one
  * it replaces; a retraction withdraws one ("entered in error").
  */
 export function effectiveRows<T extends Correctable>(rows: readonly T[]): T[] {

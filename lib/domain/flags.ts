@@ -584,3 +584,16 @@ export function evaluateScreening(s: ScreeningAnswers): FlagDraft[] {
     ),
   ];
 }
+
+/**
+ * The zone of one bolus against its protocol, as the flag engine raises it (the titration
+ * chart draws its markers from this): AT_OR_ABOVE_HARD at the protocol's hard limit or the
+ * anesthetic edge, whichever is lower; ABOVE_SOFT above the documented range. Compared without
+ * division, like bolusFlags(): bolusUg × 1000 vs limit µg/kg × weightG.
+ */
+export function classifyBolus(limits: ProtocolLimits, weightG: number, bolusUg: number): ReturnType<typeof classify> {
+  return classify(bolusUg * 1000, {
+    softMax: limits.softMaxBolusUgPerKg === null ? null : limits.softMaxBolusUgPerKg * weightG,
+    hardMax: Math.min(limits.hardMaxBolusUgPerKg, ANESTHETIC_BOLUS_UG_PER_KG) * weightG,
+  });
+}

@@ -1,4 +1,5 @@
 import "server-only";
+import { hasReason } from "@/lib/domain/charting";
 import { evaluateScreening } from "@/lib/domain/flags";
 import { AppError, conflict, notFound } from "@/lib/errors";
 import type { CloseSeriesInput, OrderSeriesInput } from "@/lib/validation/series";
@@ -22,7 +23,7 @@ export async function orderSeries(tx: Tx, { actor, patientId, input }: { actor: 
   if (version.protocol.retiredAt) throw new AppError("CONFLICT", { userMessage: `Protocol "${version.protocol.name}" is retired: no new series.` });
   const screeningFlags = evaluateScreening(screeningOf(patient));
   const overrideReason = input.screeningOverrideReason?.trim();
-  if (screeningFlags.length > 0 && (!overrideReason || overrideReason.length < 3))
+  if (screeningFlags.length > 0 && !hasReason(overrideReason))
     throw new AppError("BAD_INPUT", {
       userMessage: "The patient's screening is positive: give a reason to order this series.",
       fields: { screeningOverrideReason: "required when screening is positive" },

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { REASON_LENGTH_HINT, REASON_MIN_CHARS } from "@/lib/domain/charting";
 import { parseDecimalToScaledInt } from "@/lib/domain/units";
 
 /** An instant with an explicit offset, e.g. 2026-11-21T09:15:00-05:00 or ...Z. */
@@ -17,7 +18,8 @@ export const clinicalText = (max: number) =>
     .max(max, `must be at most ${max} characters`)
     .refine((s) => !/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/.test(s), "contains control characters");
 
-export const requiredReason = clinicalText(1000).pipe(z.string().min(3, "give a reason (at least 3 characters)"));
+/** A reason (back-timing, correction, retraction, acknowledgement): the one length rule of lib/domain/charting. */
+export const requiredReason = clinicalText(1000).pipe(z.string().min(REASON_MIN_CHARS, `give a reason (${REASON_LENGTH_HINT})`));
 
 /**
  * A positive decimal with at most `decimals` fractional digits, within [min, max]. Numbers

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { REASON_LENGTH_HINT, REASON_MIN_CHARS } from "@/lib/domain/charting";
 import { clinicalText, cuidLike } from "./common";
 
 /**
@@ -6,7 +7,7 @@ import { clinicalText, cuidLike } from "./common";
  * review is locked: later thoughts are addenda (addendumToId = the signed review).
  */
 export const SignReviewSchema = z.strictObject({
-  note: clinicalText(5000).pipe(z.string().min(3, "write the review (at least 3 characters)")),
+  note: clinicalText(5000).pipe(z.string().min(REASON_MIN_CHARS, `write the review (${REASON_LENGTH_HINT})`)),
   sessionId: cuidLike.optional(),
   addendumToId: cuidLike.optional(),
 });

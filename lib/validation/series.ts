@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { hasReason, REASON_LENGTH_HINT } from "@/lib/domain/charting";
 import { calendarDate, clinicalText, cuidLike, wholeNumber } from "./common";
 
 export const OrderSeriesSchema = z.strictObject({
@@ -21,7 +22,7 @@ export const CloseSeriesSchema = z
     reason: clinicalText(1000).optional(),
   })
   .superRefine((v, ctx) => {
-    if (v.outcome === "CANCELLED" && (v.reason ?? "").length < 3)
-      ctx.addIssue({ code: "custom", path: ["reason"], message: "say why the series is cancelled (at least 3 characters)" });
+    if (v.outcome === "CANCELLED" && !hasReason(v.reason))
+      ctx.addIssue({ code: "custom", path: ["reason"], message: `say why the series is cancelled (${REASON_LENGTH_HINT})` });
   });
 export type CloseSeriesInput = z.infer<typeof CloseSeriesSchema>;

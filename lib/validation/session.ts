@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { hasReason } from "@/lib/domain/charting";
 import { SIDE_EFFECT_KINDS, INTERVENTIONS } from "@/lib/domain/side-effects";
 import { VITALS_BOUNDS } from "@/lib/domain/vitals";
 import { PAIN_BOUNDS } from "@/lib/domain/pain";
@@ -10,7 +11,7 @@ const correctionFields = {
   correctionReason: clinicalText(1000).optional(),
 };
 function correctionNeedsReason(v: { correctsId?: string; correctionReason?: string }, ctx: z.RefinementCtx) {
-  if (v.correctsId && (!v.correctionReason || v.correctionReason.length < 3))
+  if (v.correctsId && !hasReason(v.correctionReason))
     ctx.addIssue({ code: "custom", path: ["correctionReason"], message: "give a reason for the correction" });
   if (!v.correctsId && v.correctionReason)
     ctx.addIssue({ code: "custom", path: ["correctsId"], message: "is required with a correction reason" });

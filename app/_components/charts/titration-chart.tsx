@@ -2,8 +2,9 @@
 import { CartesianGrid, ComposedChart, Line, ReferenceArea, ReferenceLine, ResponsiveContainer, Scatter, Tooltip, XAxis, YAxis } from "recharts";
 import { integrateDose, type DoseEventPoint } from "@/lib/domain/dose";
 import { downsampleSeries } from "@/lib/domain/downsample";
+import { classifyBolus } from "@/lib/domain/flags";
 import { classify, type LimitZone } from "@/lib/domain/limits";
-import { ANESTHETIC_BOLUS_UG_PER_KG, documentedBand, type ProtocolLimits } from "@/lib/domain/protocol";
+import { documentedBand, type ProtocolLimits } from "@/lib/domain/protocol";
 import { formatMg, formatMgPerKgPerH } from "@/lib/domain/units";
 import { ChartFrame, LegendSwatch } from "./chart-frame";
 import { clockTickFormatter, clockTicks, sessionDomain } from "./time-axis";
@@ -47,11 +48,8 @@ export function titrationSeries(points: DoseEventPoint[], limits: ProtocolLimits
       });
       markers.push({ t: p.atMs, rateMgPerKgPerH: p.rateUgPerKgPerH / 1000, kind: "RATE", zone, text: `${p.type === "START" ? "Start" : "Rate"} ${formatMgPerKgPerH(p.rateUgPerKgPerH)} mg/kg/h` });
     } else if (p.type === "BOLUS" && typeof p.bolusUg === "number") {
-      // per kg without division, as the flag engine compares: bolus µg × 1000 vs limit µg/kg × weight g
-      const zone = classify(p.bolusUg * 1000, {
-        softMax: limits.softMaxBolusUgPerKg === null ? null : limits.softMaxBolusUgPerKg * weightG,
-        hardMax: Math.min(limits.hardMaxBolusUgPerKg, ANESTHETIC_BOLUS_UG_PER_KG) * weightG,
-      });
+      // the flag engine's own classification, so a marker is coloured exactly as its flag
+      const zone = classifyBolus(limits, weightG, p.bolusUg);
       markers.push({ t: p.atMs, rateMgPerKgPerH: rateAt(p.atMs) / 1000, kind: "BOLUS", zone, text: `Bolus ${formatMg(p.bolusUg)} mg` });
     }
   }

@@ -1,4 +1,5 @@
 "use client";
+import { hasReason, REASON_LENGTH_HINT } from "@/lib/domain/charting";
 import { Fragment, useState } from "react";
 import { interventionLabel, SEVERITY_LABELS, sideEffectLabel } from "@/lib/domain/side-effects";
 import { formatC, formatMg, formatMgPerKgPerH, formatMlPerH, pumpRateMlPerH, rateUgPerHFromPerKg } from "@/lib/domain/units";
@@ -133,11 +134,11 @@ function RetractForm({ kind, entryId, what, onClose }: { kind: EntryKind; entryI
   const [reason, setReason] = useState("");
   const [submitted, setSubmitted] = useState(false);
   const { submit, pending, formError, fieldErrors } = useSubmit();
-  const error = fieldErrors.correctionReason ?? (submitted && reason.trim().length < 3 ? "give a reason (at least 3 characters)" : undefined);
+  const error = fieldErrors.correctionReason ?? (submitted && !hasReason(reason) ? `give a reason (${REASON_LENGTH_HINT})` : undefined);
   async function onSubmit(e: React.FormEvent) {
     e.preventDefault();
     setSubmitted(true);
-    if (reason.trim().length < 3) return;
+    if (!hasReason(reason)) return;
     const result = await submit(`/api/sessions/${chart.id}/${kind}/${entryId}/retract`, { correctionReason: reason.trim() });
     if (!result?.ok) return;
     onSaved(`Marked entered in error: ${what}.`);

@@ -1,4 +1,5 @@
 "use client";
+import { hardLimitOverride, hasReason, isBackTimed, PER_SESSION_CODES, REASON_LENGTH_HINT } from "@/lib/domain/charting";
 import { useId, useRef, useState } from "react";
 import { integrateDose, validateDoseSequence, type DoseEventPoint, type DoseEventType } from "@/lib/domain/dose";
 import { evaluateDoseEvent, type FlagDraft } from "@/lib/domain/flags";
@@ -26,8 +27,6 @@ import { bandText } from "./protocol-text";
 import { useSubmit } from "./use-submit";
 
 type RateMode = "MG_PER_KG_PER_H" | "ML_PER_H";
-
-const PER_SESSION_CODES = new Set<string>(["CUMULATIVE_DOSE_ABOVE_RANGE", "DURATION_OUT_OF_RANGE"]);
 
 const needsRate = (t: DoseEventType) => t === "START" || t === "RATE_CHANGE";
 
@@ -72,7 +71,7 @@ function DoseEventFormInner({ correcting, onDone }: { correcting: DoseRow | null
 
   // time: a correction keeps the original instant (seconds included) unless the nurse changes it
   const pinnedMs = correcting && atText === initialAt ? Date.parse(correcting.at) : null;
-  const time = pinnedMs !== null ? { atMs: pinnedMs, isBackTimed: nowMs - pinnedMs > 10 * 60_000, error: undefined } : resolveTime(atText, nowMs, timeZone, openedAtMs, FUTURE_SKEW_MS);
+  const time = pinnedMs !== null ? { atMs: pinnedMs, isBackTimed: isBackTimed(nowMs, pinnedMs), error: undefined } : resolveTime(atText, nowMs, timeZone, openedAtMs, FUTURE_SKEW_MS);
 
   // rate: typed in mg/kg/h, or read off the pump in mL/h and converted with the session's weight and concentration
   let rateNumber: number | undefined;
@@ -98,7 +97,7 @@ function DoseEventFormInner({ correcting, onDone }: { correcting: DoseRow | null
 
   const hardFlagsFor = (flags: FlagDraft[]) => flags.filter((f) => f.severity === "HARD");
   const buildBody = (atMs: number, flags: FlagDraft[]) => {
-    const backTimed = nowMs - atMs > 10 * 60_000 || !!serverErrors.backTimeReason;
+    const backTimed = isBackTimed(nowMs, atMs) || !!serverErrors.backTimeReason;
     return {
       type,
       at: new Date(atMs).toISOString(),
@@ -132,12 +131,12 @@ function DoseEventFormInner({ correcting, onDone }: { correcting: DoseRow | null
   if (mlError) errors.rateMgPerKgPerH = mlError;
   if (time.error) errors.at = time.error;
   if (sequenceError) errors.type = sequenceError;
-  if (time.isBackTimed && !correcting && backTimeReason.trim().length < 3) errors.backTimeReason = "give a reason for charting this late (at least 3 characters)";
+  if (time.isBackTimed && !correcting && !hasReason(backTimeReason)) errors.backTimeReason = `give a reason for charting this late (${REASON_LENGTH_HINT})`;
   // with a hard limit the override reason is stored on every flag of the entry (lib/server chartDoseEvent)
   const needsReason = softFlags.length > 0 && hardFlags.length === 0;
-  if (needsReason && reason.trim().length < 3) errors.reason = "a reason is required: this entry is outside the documented range";
-  if (hardFlags.length && overrideReason.trim().length < 3) errors.overrideReason = "a hard limit needs a physician's override reason";
-  if (correcting && correctionReason.trim().length < 3) errors.correctionReason = "give a reason for the correction (at least 3 characters)";
+  if (needsReason && !hasReason(reason)) errors.reason = "a reason is required: this entry is outside the documented range";
+  if (hardLimitOverride(hardFlags, overrideReason).isMissing) errors.overrideReason = "a hard limit needs a physician's override reason";
+  if (correcting && !hasReason(correctionReason)) errors.correctionReason = `give a reason for the correction (${REASON_LENGTH_HINT})`;
 
   const shown = (field: string) => serverErrors[field] ?? (submitted || touched[field] ? errors[field] : undefined);
 

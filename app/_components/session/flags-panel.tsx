@@ -1,4 +1,6 @@
 "use client";
+import { hasReason, REASON_LENGTH_HINT } from "@/lib/domain/charting";
+import { can } from "@/lib/permissions";
 import { useId, useState } from "react";
 import { formatDateHm } from "./clinic-time";
 import { FormAlert, SeverityBadge, TextField, flagLabel } from "./fields";
@@ -20,7 +22,7 @@ const SOURCE_TEXT: Record<string, string> = {
  */
 export function FlagsPanel() {
   const { chart, role, timeZone } = useSession();
-  const isPhysician = role === "PHYSICIAN";
+  const canAcknowledge = can({ role }, "flag:acknowledge");
   const [selected, setSelected] = useState<Set<string>>(new Set());
   const order = (f: FlagRow) => (f.acknowledgedAt ? 2 : f.severity === "HARD" ? 0 : 1);
   const flags = [...chart.flags].sort((a, b) => order(a) - order(b) || a.raisedAt.localeCompare(b.raisedAt));
@@ -39,7 +41,7 @@ export function FlagsPanel() {
         </span>
       </h2>
       {flags.length === 0 && <p className="text-sm text-slate-600">No flags raised in this session.</p>}
-      {isPhysician && open.length >= 2 && (
+      {canAcknowledge && open.length >= 2 && (
         <BulkAcknowledge
           openIds={open.map((f) => f.id)} selectedIds={selectedOpen.map((f) => f.id)}
           onSelectAll={(on) => setSelected(on ? new Set(open.map((f) => f.id)) : new Set())}
@@ -50,7 +52,7 @@ export function FlagsPanel() {
         {flags.map((f) => (
           <li key={f.id} className={f.acknowledgedAt ? "rounded-md border border-slate-200 p-3" : f.severity === "HARD" ? "flag-box-hard" : "flag-box-soft"} data-flag-code={f.code} data-state={f.acknowledgedAt ? "acknowledged" : "open"}>
             <div className="flex flex-wrap items-center gap-2">
-              {isPhysician && !f.acknowledgedAt && open.length >= 2 && (
+              {canAcknowledge && !f.acknowledgedAt && open.length >= 2 && (
                 <input
                   type="checkbox" className="h-6 w-6 accent-[#0f5c73]" checked={selected.has(f.id)} onChange={(e) => toggle(f.id, e.target.checked)}
                   aria-label="Select for bulk acknowledgement" aria-describedby={`flag-${f.id}-title`}
@@ -72,7 +74,7 @@ export function FlagsPanel() {
               <p className="mt-1 text-xs font-semibold">
                 Acknowledged by {f.acknowledgedBy ?? "—"} at {when(f.acknowledgedAt)}: <q>{f.ackReason}</q>
               </p>
-            ) : isPhysician ? (
+            ) : canAcknowledge ? (
               <AcknowledgeOne flagId={f.id} label={flagLabel(f.code)} />
             ) : (
               <p className="mt-1 text-xs">Awaiting a physician&apos;s acknowledgement.</p>
@@ -89,11 +91,11 @@ function AcknowledgeOne({ flagId, label }: { flagId: string; label: string }) {
   const [reason, setReason] = useState("");
   const [submitted, setSubmitted] = useState(false);
   const { submit, pending, formError, fieldErrors } = useSubmit();
-  const error = fieldErrors.reason ?? (submitted && reason.trim().length < 3 ? "give a reason (at least 3 characters)" : undefined);
+  const error = fieldErrors.reason ?? (submitted && !hasReason(reason) ? `give a reason (${REASON_LENGTH_HINT})` : undefined);
   async function onSubmit(e: React.FormEvent) {
     e.preventDefault();
     setSubmitted(true);
-    if (reason.trim().length < 3) return;
+    if (!hasReason(reason)) return;
     const result = await submit(`/api/flags/${flagId}/acknowledge`, { reason: reason.trim() });
     if (result?.ok) onSaved(`Flag acknowledged: ${label}.`);
   }
@@ -112,12 +114,12 @@ function BulkAcknowledge({ openIds, selectedIds, onSelectAll, onDone }: { openId
   const [reason, setReason] = useState("");
   const [submitted, setSubmitted] = useState(false);
   const { submit, pending, formError, fieldErrors } = useSubmit();
-  const error = fieldErrors.reason ?? (submitted && reason.trim().length < 3 ? "give a reason (at least 3 characters)" : undefined);
+  const error = fieldErrors.reason ?? (submitted && !hasReason(reason) ? `give a reason (${REASON_LENGTH_HINT})` : undefined);
   const allSelected = selectedIds.length === openIds.length;
   async function onSubmit(e: React.FormEvent) {
     e.preventDefault();
     setSubmitted(true);
-    if (reason.trim().length < 3 || selectedIds.length === 0) return;
+    if (!hasReason(reason) || selectedIds.length === 0) return;
     const result = await submit(`/api/flags/acknowledge`, { flagIds: selectedIds, reason: reason.trim() });
     if (result?.ok) {
       onSaved(`${selectedIds.length} flag${selectedIds.length > 1 ? "s" : ""} acknowledged.`);

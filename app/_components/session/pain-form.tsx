@@ -1,4 +1,5 @@
 "use client";
+import { hasReason, isBackTimed, REASON_LENGTH_HINT } from "@/lib/domain/charting";
 import { useId, useRef, useState } from "react";
 import { integrateDose } from "@/lib/domain/dose";
 import { PAIN_BOUNDS, type PainScale } from "@/lib/domain/pain";
@@ -48,12 +49,12 @@ function PainFormInner({ correcting, onDone }: { correcting: PainRow | null; onD
 
   const openedAtMs = Date.parse(chart.openedAt);
   const pinnedMs = correcting && atText === initialAt ? Date.parse(correcting.at) : null;
-  const time = pinnedMs !== null ? { atMs: pinnedMs, isBackTimed: nowMs - pinnedMs > 10 * 60_000, error: undefined } : resolveTime(atText, nowMs, timeZone, openedAtMs, FUTURE_SKEW_MS);
+  const time = pinnedMs !== null ? { atMs: pinnedMs, isBackTimed: isBackTimed(nowMs, pinnedMs), error: undefined } : resolveTime(atText, nowMs, timeZone, openedAtMs, FUTURE_SKEW_MS);
   const atMs = time.atMs ?? nowMs;
   const score = readNumber(scoreText);
 
   const buildBody = (stampMs: number) => {
-    const backTimed = !isFollowUp && (nowMs - stampMs > 10 * 60_000 || !!serverErrors.backTimeReason);
+    const backTimed = !isFollowUp && (isBackTimed(nowMs, stampMs) || !!serverErrors.backTimeReason);
     return {
       at: new Date(stampMs).toISOString(),
       ...(score !== undefined ? { score } : {}),
@@ -68,8 +69,8 @@ function PainFormInner({ correcting, onDone }: { correcting: PainRow | null; onD
   if (score === undefined) errors.score = `choose a score ${PAIN_BOUNDS[scale].min}-${PAIN_BOUNDS[scale].max}`;
   if (time.error) errors.at = time.error;
   // follow-up scores are recorded days later by design: no back-timing reason
-  if (time.isBackTimed && !isFollowUp && !correcting && backTimeReason.trim().length < 3) errors.backTimeReason = "give a reason for charting this late (at least 3 characters)";
-  if (correcting && correctionReason.trim().length < 3) errors.correctionReason = "give a reason for the correction (at least 3 characters)";
+  if (time.isBackTimed && !isFollowUp && !correcting && !hasReason(backTimeReason)) errors.backTimeReason = `give a reason for charting this late (${REASON_LENGTH_HINT})`;
+  if (correcting && !hasReason(correctionReason)) errors.correctionReason = `give a reason for the correction (${REASON_LENGTH_HINT})`;
   const shown = (f: string) => serverErrors[f] ?? (submitted || (f === "score" && touched) ? errors[f] : undefined);
 
   async function onSubmit(e: React.FormEvent) {

@@ -4,6 +4,8 @@ import { useCallback, useEffect, useRef, useState, useTransition } from "react";
 import { PainChart } from "@/app/_components/charts/pain-chart";
 import { TitrationChart } from "@/app/_components/charts/titration-chart";
 import { VitalsChart } from "@/app/_components/charts/vitals-chart";
+import { SESSION_ACTION_PERMISSION, sessionAllows, type SessionAction } from "@/lib/domain/charting";
+import { can } from "@/lib/permissions";
 import { ChartLogs } from "./chart-logs";
 import { ClockProvider, useNow } from "./clock";
 import { formatDateHm } from "./clinic-time";
@@ -50,9 +52,12 @@ function SessionScreenBody({ chart, timeZone, role }: { chart: Chart; timeZone: 
     startCorrection: setCorrection,
     cancelCorrection: () => setCorrection(null),
   };
-  const canChart = role === "NURSE" || role === "PHYSICIAN";
-  const canChartDose = canChart && chart.status === "IN_PROGRESS";
-  const canChartObservations = canChart && chart.status !== "SIGNED";
+  // The same rules the server applies (lib/domain/charting.ts): the role's permission and
+  // what the session's status allows. Hiding a control is cosmetic; the server decides.
+  const may = (action: SessionAction) => can({ role }, SESSION_ACTION_PERMISSION[action]) && sessionAllows(chart.status, action).allowed;
+  const canChartDose = may("chart-dose");
+  const canChartObservations = may("chart-observation");
+  const doseDecision = sessionAllows(chart.status, "chart-dose");
 
   return (
     <SessionContext.Provider value={ctx}>
@@ -68,18 +73,18 @@ function SessionScreenBody({ chart, timeZone, role }: { chart: Chart; timeZone: 
         </div>
         <div className="grid gap-4 lg:grid-cols-[minmax(0,5fr)_minmax(0,7fr)] print:block">
           <div className="no-print space-y-4">
-            {chart.status === "SIGNED" ? (
+            {sessionAllows(chart.status, "addendum").allowed ? (
               <AddendaPanel />
             ) : (
               <>
-                {canChartDose ? <DoseEventForm /> : chart.status === "COMPLETED" && (
-                  <p className="card text-sm">This session is completed: dose events can no longer be charted. Vitals, pain scores and side effects can still be recorded until it is signed.</p>
+                {canChartDose ? <DoseEventForm /> : !doseDecision.allowed && (
+                  <p className="card text-sm">{doseDecision.reason} Vitals, pain scores and side effects can still be recorded until it is signed.</p>
                 )}
                 {canChartObservations && <VitalsForm />}
                 {canChartObservations && <PainForm />}
                 {canChartObservations && <SideEffectForm />}
-                {chart.status === "IN_PROGRESS" && canChart && <CompletePanel />}
-                {chart.status === "COMPLETED" && canChart && <SignPanel />}
+                {may("complete") && <CompletePanel />}
+                {may("sign") && <SignPanel />}
               </>
             )}
           </div>

@@ -1,4 +1,5 @@
 "use client";
+import { hasReason, isBackTimed, REASON_LENGTH_HINT } from "@/lib/domain/charting";
 import { useId, useRef, useState } from "react";
 import { evaluateSideEffect } from "@/lib/domain/flags";
 import { BENZODIAZEPINE_INTERVENTIONS, INTERVENTIONS, SEVERITY_LABELS, SIDE_EFFECT_KINDS, sideEffectLabel, type Intervention } from "@/lib/domain/side-effects";
@@ -55,11 +56,11 @@ function SideEffectFormInner({ correcting, onDone }: { correcting: SideEffectRow
 
   const openedAtMs = Date.parse(chart.openedAt);
   const pinnedMs = correcting && atText === initialAt ? Date.parse(correcting.at) : null;
-  const time = pinnedMs !== null ? { atMs: pinnedMs, isBackTimed: nowMs - pinnedMs > 10 * 60_000, error: undefined } : resolveTime(atText, nowMs, timeZone, openedAtMs, FUTURE_SKEW_MS);
+  const time = pinnedMs !== null ? { atMs: pinnedMs, isBackTimed: isBackTimed(nowMs, pinnedMs), error: undefined } : resolveTime(atText, nowMs, timeZone, openedAtMs, FUTURE_SKEW_MS);
   const atMs = time.atMs ?? nowMs;
 
   const buildBody = (stampMs: number) => {
-    const backTimed = nowMs - stampMs > 10 * 60_000 || !!serverErrors.backTimeReason;
+    const backTimed = isBackTimed(nowMs, stampMs) || !!serverErrors.backTimeReason;
     return {
       at: new Date(stampMs).toISOString(),
       ...(kind ? { kind } : {}),
@@ -75,8 +76,8 @@ function SideEffectFormInner({ correcting, onDone }: { correcting: SideEffectRow
   if (!kind) errors.kind = "choose the side effect";
   if (severity === "") errors.severity = "choose a severity";
   if (time.error) errors.at = time.error;
-  if (time.isBackTimed && !correcting && backTimeReason.trim().length < 3) errors.backTimeReason = "give a reason for charting this late (at least 3 characters)";
-  if (correcting && correctionReason.trim().length < 3) errors.correctionReason = "give a reason for the correction (at least 3 characters)";
+  if (time.isBackTimed && !correcting && !hasReason(backTimeReason)) errors.backTimeReason = `give a reason for charting this late (${REASON_LENGTH_HINT})`;
+  if (correcting && !hasReason(correctionReason)) errors.correctionReason = `give a reason for the correction (${REASON_LENGTH_HINT})`;
   const shown = (f: string) => serverErrors[f] ?? (submitted ? errors[f] : undefined);
   const flags = kind && severity !== "" ? evaluateSideEffect({ kind, severity: Number(severity) }) : [];
   const isBenzo = (BENZODIAZEPINE_INTERVENTIONS as readonly string[]).includes(intervention as Intervention);

@@ -1,6 +1,8 @@
 "use client";
 import { useId, useState } from "react";
+import { completionBlockers, SESSION_ACTION_PERMISSION, signBlocker } from "@/lib/domain/charting";
 import { integrateDose } from "@/lib/domain/dose";
+import { can } from "@/lib/permissions";
 import { useNow } from "./clock";
 import { formatDateHm } from "./clinic-time";
 import { CheckboxField, FormAlert, TextField } from "./fields";
@@ -18,12 +20,9 @@ export function CompletePanel() {
   const [submitted, setSubmitted] = useState(false);
   const { submit, pending, formError, fieldErrors } = useSubmit();
   const state = integrateDose(effectiveRows(chart.doseEvents).map(doseRowToPoint), chart.weightG, evaluationNow(chart, nowMs)).state;
-  const stillRunning = state === "RUNNING" || state === "PAUSED";
-  const hasPostPain = effectiveRows(chart.painScores).some((p) => p.phase === "POST");
-  const blockers = [
-    ...(stillRunning ? [`The infusion is still ${state === "PAUSED" ? "paused" : "running"}: chart STOP first.`] : []),
-    ...(hasPostPain ? [] : ["No post-infusion (POST) pain score yet: record it first."]),
-  ];
+  const hasPostPainScore = effectiveRows(chart.painScores).some((p) => p.phase === "POST");
+  // the server's preconditions, worded for the bedside
+  const blockers = completionBlockers({ infusionState: state, hasPostPainScore }).map((b) => b.bedsideText);
   const checkError = fieldErrors.dischargeReady ?? (submitted && !dischargeReady ? "confirm the discharge check" : undefined);
 
   async function onSubmit(e: React.FormEvent) {
@@ -69,6 +68,7 @@ export function SignPanel() {
   const { submit, pending, formError } = useSubmit();
   const openHard = chart.flags.filter((f) => f.severity === "HARD" && !f.acknowledgedAt).length;
   const openSoft = chart.flags.filter((f) => f.severity === "SOFT" && !f.acknowledgedAt).length;
+  const signBlockedBy = signBlocker(openHard);
   async function onSign() {
     const result = await submit(`/api/sessions/${chart.id}/sign`, { rowVersion: chart.rowVersion });
     if (result?.ok) onSaved("Session signed.");
@@ -77,18 +77,18 @@ export function SignPanel() {
     <section aria-labelledby={`${id}-h`} className="card space-y-3">
       <h2 id={`${id}-h`} className="text-lg font-semibold">Sign session</h2>
       <p className="text-sm">After signing, entries can no longer be charted or corrected; addenda can still be added.</p>
-      {openHard > 0 && (
+      {signBlockedBy && (
         <p id={`${id}-why`} className="flag-box-hard font-semibold">
-          {openHard} hard-limit flag{openHard > 1 ? "s" : ""} must be acknowledged by a physician before signing.
+          {signBlockedBy}
         </p>
       )}
-      {openHard === 0 && openSoft > 0 && (
+      {!signBlockedBy && openSoft > 0 && (
         <p className="text-sm text-slate-700">{openSoft} soft flag{openSoft > 1 ? "s" : ""} still open: a physician can acknowledge them after signing.</p>
       )}
       <FormAlert message={formError} />
       <button
-        type="button" className="btn-primary min-h-12 px-6 text-base" onClick={onSign} disabled={pending || isRefreshing || openHard > 0}
-        aria-describedby={openHard > 0 ? `${id}-why` : undefined}
+        type="button" className="btn-primary min-h-12 px-6 text-base" onClick={onSign} disabled={pending || isRefreshing || signBlockedBy !== null}
+        aria-describedby={signBlockedBy ? `${id}-why` : undefined}
       >
         {pending ? "Signing…" : "Sign session"}
       </button>
@@ -104,7 +104,7 @@ export function AddendaPanel() {
   const [submitted, setSubmitted] = useState(false);
   const { submit, pending, formError, fieldErrors } = useSubmit();
   const error = fieldErrors.text ?? (submitted && text.trim().length === 0 ? "write the addendum" : undefined);
-  const canWrite = role === "NURSE" || role === "PHYSICIAN";
+  const canWrite = can({ role }, SESSION_ACTION_PERMISSION.addendum);
   async function onSubmit(e: React.FormEvent) {
     e.preventDefault();
     setSubmitted(true);

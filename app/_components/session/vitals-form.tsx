@@ -1,4 +1,5 @@
 "use client";
+import { hasReason, isBackTimed, REASON_LENGTH_HINT } from "@/lib/domain/charting";
 import { useEffect, useId, useRef, useState } from "react";
 import { evaluateVitals, evaluateVitalsOverdue } from "@/lib/domain/flags";
 import { formatC } from "@/lib/domain/units";
@@ -60,7 +61,7 @@ function VitalsFormInner({ correcting, focusOnMount, onDone }: { correcting: Vit
 
   const openedAtMs = Date.parse(chart.openedAt);
   const pinnedMs = correcting && atText === initialAt ? Date.parse(correcting.at) : null;
-  const time = pinnedMs !== null ? { atMs: pinnedMs, isBackTimed: nowMs - pinnedMs > 10 * 60_000, error: undefined } : resolveTime(atText, nowMs, timeZone, openedAtMs, FUTURE_SKEW_MS);
+  const time = pinnedMs !== null ? { atMs: pinnedMs, isBackTimed: isBackTimed(nowMs, pinnedMs), error: undefined } : resolveTime(atText, nowMs, timeZone, openedAtMs, FUTURE_SKEW_MS);
   const atMs = time.atMs ?? nowMs;
 
   const values = {
@@ -73,7 +74,7 @@ function VitalsFormInner({ correcting, focusOnMount, onDone }: { correcting: Vit
     sedationRass: readNumber(rass),
   };
   const buildBody = (stampMs: number) => {
-    const backTimed = nowMs - stampMs > 10 * 60_000 || !!serverErrors.backTimeReason;
+    const backTimed = isBackTimed(nowMs, stampMs) || !!serverErrors.backTimeReason;
     return {
       at: new Date(stampMs).toISOString(),
       ...Object.fromEntries(Object.entries(values).filter(([, v]) => v !== undefined)),
@@ -85,8 +86,8 @@ function VitalsFormInner({ correcting, focusOnMount, onDone }: { correcting: Vit
   const parsed = VitalsSchema.safeParse(buildBody(atMs));
   const errors: Record<string, string> = parsed.success ? {} : fieldErrorsOf(parsed.error.issues);
   if (time.error) errors.at = time.error;
-  if (time.isBackTimed && !correcting && backTimeReason.trim().length < 3) errors.backTimeReason = "give a reason for charting this late (at least 3 characters)";
-  if (correcting && correctionReason.trim().length < 3) errors.correctionReason = "give a reason for the correction (at least 3 characters)";
+  if (time.isBackTimed && !correcting && !hasReason(backTimeReason)) errors.backTimeReason = `give a reason for charting this late (${REASON_LENGTH_HINT})`;
+  if (correcting && !hasReason(correctionReason)) errors.correctionReason = `give a reason for the correction (${REASON_LENGTH_HINT})`;
 
   // the same baseline and previous reading the server uses
   const effective = effectiveRows(chart.vitals).filter((r) => r.id !== correcting?.id);

@@ -2,6 +2,7 @@
 import { useRouter } from "next/navigation";
 import { useId, useState } from "react";
 import { newIdempotencyKey, postJson } from "@/app/_components/api";
+import { hasReason, REASON_LENGTH_HINT } from "@/lib/domain/charting";
 
 export interface ReviewFlag {
   id: string;
@@ -36,8 +37,8 @@ export function FlagAcknowledgements({ flags, canAcknowledge, when }: { flags: R
   const bulkId = useId();
 
   async function acknowledge(flagIds: string[], reason: string, errorKey: string) {
-    if (reason.trim().length < 3) {
-      setError({ id: errorKey, message: "Give a reason (at least 3 characters)." });
+    if (!hasReason(reason)) {
+      setError({ id: errorKey, message: `Give a reason (${REASON_LENGTH_HINT}).` });
       return;
     }
     setBusy(true);

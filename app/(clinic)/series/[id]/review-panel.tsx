@@ -2,6 +2,7 @@
 import { useRouter } from "next/navigation";
 import { useId, useState } from "react";
 import { newIdempotencyKey, postJson } from "@/app/_components/api";
+import { hasReason, REASON_LENGTH_HINT } from "@/lib/domain/charting";
 
 export interface ReviewEntry {
   id: string;
@@ -40,7 +41,7 @@ export function ReviewPanel({
 
   async function submit(e: React.FormEvent) {
     e.preventDefault();
-    if (note.trim().length < 3) { setError("Write the review (at least 3 characters)."); return; }
+    if (!hasReason(note)) { setError(`Write the review (${REASON_LENGTH_HINT}).`); return; }
     setBusy(true);
     setError(null);
     const body = isAddendum ? { note, addendumToId: target!.id } : scope === "series" ? { note } : { note, sessionId: scope.slice(8) };

@@ -1,0 +1,107 @@
+import { describe, expect, it } from "vitest";
+import {
+  AFTER_END_WINDOW_MS, BACK_TIME_GRACE_MS, checkChartTime, FUTURE_SKEW_MS, hardLimitOverride, hasReason, isBackTimed,
+  PER_SESSION_CODES, REASON_LENGTH_HINT, REASON_MIN_CHARS, withoutRaisedPerSessionFlags,
+} from "./charting";
+import type { FlagCode, FlagDraft } from "./flags";
+
+const MIN = 60_000;
+
+describe("reasons", () => {
+  it("are at least 3 characters", () => {
+    expect(REASON_MIN_CHARS).toBe(3);
+    expect(REASON_LENGTH_HINT).toBe("at least 3 characters");
+  });
+  it.each([
+    ["ab", false],
+    ["abc", true],
+    ["  ab  ", false], // 2 characters once trimmed
+    [" abc ", true],
+    ["   ", false], // whitespace only
+    ["\t\n ", false],
+    ["", false],
+    [null, false],
+    [undefined, false],
+  ])("%j -> %s", (text, expected) => {
+    expect(hasReason(text)).toBe(expected);
+  });
+});
+
+describe("isBackTimed", () => {
+  const now = 100 * MIN;
+  it("the grace is 10 minutes", () => expect(BACK_TIME_GRACE_MS).toBe(10 * MIN));
+  it("exactly 10 min ago is within the grace", () => expect(isBackTimed(now, now - 10 * MIN)).toBe(false));
+  it("10 min + 1 ms ago is back-timed", () => expect(isBackTimed(now, now - 10 * MIN - 1)).toBe(true));
+  it("now is not back-timed", () => expect(isBackTimed(now, now)).toBe(false));
+});
+
+describe("checkChartTime", () => {
+  const openedAtMs = 1_000 * MIN;
+  const nowMs = openedAtMs + 60 * MIN;
+  const base = { nowMs, openedAtMs, completedAtMs: null, isInProgress: true };
+  const BEFORE_OPEN = { message: "The time is before this session opened.", field: "at", fieldMessage: `must be at or after ${new Date(openedAtMs).toISOString()}` };
+  const FUTURE = { message: "The time is in the future.", field: "at", fieldMessage: "must not be in the future" };
+  const AFTER_END = { message: "The time is after this session ended.", field: "at", fieldMessage: "must be within the session" };
+  const BACK_TIMED = { message: "This entry is back-timed: give a reason.", field: "backTimeReason", fieldMessage: "required for entries more than 10 minutes in the past" };
+
+  it("exactly at the opening is accepted (with a reason: it is 60 min ago)", () =>
+    expect(checkChartTime({ ...base, atMs: openedAtMs, backTimeReason: "late" })).toBeNull());
+  it("1 ms before the opening is refused", () => expect(checkChartTime({ ...base, atMs: openedAtMs - 1 })).toEqual(BEFORE_OPEN));
+  it("a follow-up is still bound by the opening", () =>
+    expect(checkChartTime({ ...base, atMs: openedAtMs - 1, isFollowUp: true })).toEqual(BEFORE_OPEN));
+
+  it("the future skew is 2 minutes", () => expect(FUTURE_SKEW_MS).toBe(2 * MIN));
+  it("exactly at now + skew is accepted", () => expect(checkChartTime({ ...base, atMs: nowMs + FUTURE_SKEW_MS })).toBeNull());
+  it("1 ms over now + skew is refused", () => expect(checkChartTime({ ...base, atMs: nowMs + FUTURE_SKEW_MS + 1 })).toEqual(FUTURE));
+  it("a follow-up is still bound by the future", () =>
+    expect(checkChartTime({ ...base, atMs: nowMs + FUTURE_SKEW_MS + 1, isFollowUp: true })).toEqual(FUTURE));
+
+  it("exactly 10 min ago needs no reason", () => expect(checkChartTime({ ...base, atMs: nowMs - BACK_TIME_GRACE_MS })).toBeNull());
+  it("10 min + 1 ms ago without a reason is refused", () =>
+    expect(checkChartTime({ ...base, atMs: nowMs - BACK_TIME_GRACE_MS - 1 })).toEqual(BACK_TIMED));
+  it.each([["ab", BACK_TIMED], ["   ", BACK_TIMED], ["abc", null]])("back-timed with reason %j", (backTimeReason, expected) =>
+    expect(checkChartTime({ ...base, atMs: nowMs - BACK_TIME_GRACE_MS - 1, backTimeReason })).toEqual(expected));
+  it("a correction keeps its original's time: no back-time reason", () =>
+    expect(checkChartTime({ ...base, atMs: nowMs - 30 * MIN, isCorrection: true })).toBeNull());
+  it("a follow-up needs no back-time reason", () =>
+    expect(checkChartTime({ ...base, atMs: nowMs - 30 * MIN, isFollowUp: true })).toBeNull());
+
+  describe("after a completed session ended", () => {
+    const completedAtMs = openedAtMs + 10 * MIN;
+    const late = { nowMs: completedAtMs + 48 * 60 * MIN, openedAtMs, completedAtMs, isInProgress: false, backTimeReason: "charted late" };
+    it("the window is a day", () => expect(AFTER_END_WINDOW_MS).toBe(24 * 60 * MIN));
+    it("exactly a day after the end is accepted", () => expect(checkChartTime({ ...late, atMs: completedAtMs + AFTER_END_WINDOW_MS })).toBeNull());
+    it("1 ms more is refused", () => expect(checkChartTime({ ...late, atMs: completedAtMs + AFTER_END_WINDOW_MS + 1 })).toEqual(AFTER_END));
+    it("a follow-up is not bound by the end", () =>
+      expect(checkChartTime({ ...late, atMs: completedAtMs + AFTER_END_WINDOW_MS + 1, isFollowUp: true })).toBeNull());
+    it("a session still in progress is not bound by a completion time", () =>
+      expect(checkChartTime({ ...late, isInProgress: true, atMs: completedAtMs + AFTER_END_WINDOW_MS + 1 })).toBeNull());
+  });
+});
+
+const flag = (code: FlagCode, severity: "SOFT" | "HARD"): FlagDraft => ({ code, severity, valueText: "v", limitText: "l", message: `${code}.` });
+
+describe("hardLimitOverride", () => {
+  const soft = flag("RATE_ABOVE_RANGE", "SOFT");
+  const hard = flag("RATE_ABOVE_HARD_LIMIT", "HARD");
+  it("no hard flag: nothing is missing and no override is stored, even if one was typed", () =>
+    expect(hardLimitOverride([soft], "because")).toEqual({ hard: [], overrideReason: null, isMissing: false }));
+  it("a hard flag without a reason is refused", () =>
+    expect(hardLimitOverride([soft, hard], undefined)).toEqual({ hard: [hard], overrideReason: null, isMissing: true }));
+  it("a hard flag with 2 characters is refused", () =>
+    expect(hardLimitOverride([hard], "ok")).toMatchObject({ overrideReason: "ok", isMissing: true }));
+  it("a hard flag with whitespace only is refused", () =>
+    expect(hardLimitOverride([hard], "   ")).toMatchObject({ overrideReason: null, isMissing: true }));
+  it("a hard flag with 3 characters passes, trimmed", () =>
+    expect(hardLimitOverride([hard], " abc ")).toEqual({ hard: [hard], overrideReason: "abc", isMissing: false }));
+});
+
+describe("per-session flags", () => {
+  it("are the session total and the duration", () =>
+    expect([...PER_SESSION_CODES]).toEqual(["CUMULATIVE_DOSE_ABOVE_RANGE", "DURATION_OUT_OF_RANGE"]));
+  it("drops a per-session flag already raised, keeps one not raised and every per-event flag", () => {
+    const drafts = [flag("CUMULATIVE_DOSE_ABOVE_RANGE", "SOFT"), flag("DURATION_OUT_OF_RANGE", "SOFT"), flag("RATE_ABOVE_RANGE", "SOFT")];
+    const raised = new Set(["CUMULATIVE_DOSE_ABOVE_RANGE", "RATE_ABOVE_RANGE"]);
+    expect(withoutRaisedPerSessionFlags(drafts, raised).map((d) => d.code)).toEqual(["DURATION_OUT_OF_RANGE", "RATE_ABOVE_RANGE"]);
+  });
+});

@@ -1,0 +1,97 @@
+// What a charted entry needs before it is accepted: a reason where one is due, a time inside
+// the session, an override for a hard limit. The bedside forms run these as the nurse types;
+// the server runs them again on submit (docs/decisions/0004-flags-and-charting.md).
+import type { FlagCode, FlagDraft } from "./flags";
+
+/**
+ * The fewest characters (after trimming) that count as a reason: back-timing, correction,
+ * retraction, acknowledgement, override. Two letters ("ok", "na") say nothing a reviewer
+ * can use (docs/clinical-brief.md "Safety guards in the style of smart-pump drug libraries").
+ */
+export const REASON_MIN_CHARS = 3;
+
+/** The hint every reason field shows when the reason is too short. */
+export const REASON_LENGTH_HINT = `at least ${REASON_MIN_CHARS} characters`;
+
+/** True when `text`, trimmed, is long enough to be a reason. */
+export function hasReason(text: string | null | undefined): boolean {
+  return (text ?? "").trim().length >= REASON_MIN_CHARS;
+}
+
+/** Charting more than this long after the fact needs a back-timing reason. */
+export const BACK_TIME_GRACE_MS = 10 * 60_000;
+/** Clock skew tolerated between a bedside device and the server for a time in the future. */
+export const FUTURE_SKEW_MS = 2 * 60_000;
+/**
+ * How long after a completed session ended an entry may still be timed. Observations (vitals
+ * after the STOP, a late side effect) are charted on a completed session until it is signed
+ * (docs/decisions/0004-flags-and-charting.md); a time beyond a day is a mistyped date.
+ */
+export const AFTER_END_WINDOW_MS = 24 * 3_600_000;
+
+/** True when an entry at `atMs` is charted later than the grace period allows (strictly more than 10 min). */
+export function isBackTimed(nowMs: number, atMs: number): boolean {
+  return nowMs - atMs > BACK_TIME_GRACE_MS;
+}
+
+/** A refused chart time: the message for the whole form and one for its field. */
+export interface ChartTimeError {
+  message: string;
+  field: "at" | "backTimeReason";
+  fieldMessage: string;
+}
+
+/**
+ * Checks the time of a charted entry, all instants in ms since the epoch. It must fall within
+ * the session (not before it opened, not beyond the future skew, not more than a day after a
+ * finished session ended) and, when back-timed beyond the grace period, carry a reason.
+ * A follow-up pain score (days later, by phone: docs/clinical-brief.md "Patient-reported
+ * follow-up") is bound only by the first two; a correction keeps the original's time and its
+ * correction reason already says why it is late.
+ */
+export function checkChartTime(input: {
+  atMs: number;
+  nowMs: number;
+  openedAtMs: number;
+  completedAtMs: number | null;
+  isInProgress: boolean;
+  backTimeReason?: string | null;
+  isFollowUp?: boolean;
+  isCorrection?: boolean;
+}): ChartTimeError | null {
+  const { atMs, nowMs, openedAtMs, completedAtMs } = input;
+  if (atMs < openedAtMs)
+    return { message: "The time is before this session opened.", field: "at", fieldMessage: `must be at or after ${new Date(openedAtMs).toISOString()}` };
+  if (atMs > nowMs + FUTURE_SKEW_MS) return { message: "The time is in the future.", field: "at", fieldMessage: "must not be in the future" };
+  if (!input.isFollowUp && completedAtMs !== null && !input.isInProgress && atMs > completedAtMs + AFTER_END_WINDOW_MS)
+    return { message: "The time is after this session ended.", field: "at", fieldMessage: "must be within the session" };
+  if (!input.isFollowUp && !input.isCorrection && isBackTimed(nowMs, atMs) && !hasReason(input.backTimeReason))
+    return {
+      message: "This entry is back-timed: give a reason.",
+      field: "backTimeReason",
+      fieldMessage: `required for entries more than ${BACK_TIME_GRACE_MS / 60_000} minutes in the past`,
+    };
+  return null;
+}
+
+/**
+ * HARD flags need a physician's override reason (docs/clinical-brief.md "Safety guards in the
+ * style of smart-pump drug libraries"). Returns the hard flags, the trimmed override reason to
+ * store (null when none is needed or given) and whether the entry must be refused for want of one.
+ */
+export function hardLimitOverride(drafts: readonly FlagDraft[], overrideReason: string | null | undefined) {
+  const hard = drafts.filter((d) => d.severity === "HARD");
+  const reason = overrideReason?.trim() || null;
+  return { hard, overrideReason: hard.length > 0 ? reason : null, isMissing: hard.length > 0 && !hasReason(reason) };
+}
+
+/**
+ * Flags about the session as a whole (its total dose, its duration): raised once per session,
+ * not again by every later event while they hold (docs/decisions/0004-flags-and-charting.md).
+ */
+export const PER_SESSION_CODES: ReadonlySet<FlagCode> = new Set<FlagCode>(["CUMULATIVE_DOSE_ABOVE_RANGE", "DURATION_OUT_OF_RANGE"]);
+
+/** Drops per-session flags the session already carries (`raisedCodes`); every other draft stays. */
+export function withoutRaisedPerSessionFlags<T extends { code: string }>(drafts: readonly T[], raisedCodes: ReadonlySet<string>): T[] {
+  return drafts.filter((d) => !(PER_SESSION_CODES.has(d.code as FlagCode) && raisedCodes.has(d.code)));
+}

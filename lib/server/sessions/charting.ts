@@ -1,0 +1,216 @@
+import "server-only";
+import {
+  effectiveRows, hardLimitOverride, PER_SESSION_CODES, SESSION_ACTION_PERMISSION, withoutRaisedPerSessionFlags, type Correctable,
+} from "@/lib/domain/charting";
+import { validateDoseSequence, type DoseEventPoint } from "@/lib/domain/dose";
+import { evaluateDoseEvent, evaluateSideEffect, evaluateVitals, evaluateVitalsOverdue, type FlagDraft } from "@/lib/domain/flags";
+import { deciCFromC, rateUgPerKgPerHFromMgPerKgPerH, ugFromMg } from "@/lib/domain/units";
+import { AppError, badInput, conflict, notFound } from "@/lib/errors";
+import type { DoseEventInput, PainInput, SideEffectInput, VitalsInput } from "@/lib/validation/session";
+import { requirePermission, type Actor } from "../actor";
+import { auditAs } from "../audit";
+import type { Tx } from "../db";
+import { doseEventDto, painDto, sideEffectDto, toPoint, vitalsDto } from "./dto";
+import { insertVitals, selectVitalsForCharting } from "./queries";
+import { assertAllowed, assertCorrectable, loadSessionForWrite, resolveChartTime, storeFlags } from "./write-context";
+
+// Charting writes: dose events, vitals, pain scores, side effects, and their corrections and
+// retractions. Every one is a new row (docs/decisions/0004-flags-and-charting.md).
+
+export async function chartDoseEvent(
+  tx: Tx,
+  { actor, sessionId, input, now = new Date() }: { actor: Actor; sessionId: string; input: DoseEventInput; now?: Date },
+) {
+  requirePermission(actor, SESSION_ACTION_PERMISSION["chart-dose"]);
+  const s = await loadSessionForWrite(tx, actor, sessionId);
+  assertAllowed(s, "chart-dose");
+  const at = resolveChartTime(s, input.at, input.backTimeReason, now, { correction: !!input.correctsId });
+  const rateUgPerKgPerH = input.rateMgPerKgPerH === undefined ? null : rateUgPerKgPerHFromMgPerKgPerH(input.rateMgPerKgPerH);
+  const bolusUg = input.bolusMg === undefined ? null : ugFromMg(input.bolusMg);
+  const rows = await tx.doseEvent.findMany({ where: { sessionId }, orderBy: [{ at: "asc" }, { enteredAt: "asc" }] });
+  assertCorrectable(rows, input.correctsId);
+  const prior = effectiveRows(rows).filter((r) => r.id !== input.correctsId).map(toPoint);
+  const event: DoseEventPoint = { type: input.type, atMs: at.getTime(), rateUgPerKgPerH, bolusUg };
+  const sequenceError = validateDoseSequence(prior, event);
+  if (sequenceError) throw badInput(sequenceError, { type: sequenceError });
+  const sessionCodes = new Set((await tx.flag.findMany({ where: { sessionId, code: { in: [...PER_SESSION_CODES] } }, select: { code: true } })).map((f) => f.code));
+  // a per-session limit (the session total) is raised once, not again on every later event
+  const drafts = withoutRaisedPerSessionFlags(evaluateDoseEvent({ limits: s.limits, weightG: s.weightG, prior, event }), sessionCodes);
+  const { hard, overrideReason, isMissing } = hardLimitOverride(drafts, input.overrideReason);
+  if (isMissing)
+    throw new AppError("HARD_LIMIT", {
+      userMessage: `Hard limit: ${hard.map((d) => d.message).join(" ")} A physician's override reason is required.`,
+      fields: { overrideReason: "required to pass a hard limit" },
+      detail: { flags: drafts },
+    });
+  const row = await tx.doseEvent.create({
+    data: {
+      sessionId, type: input.type, at, rateUgPerKgPerH, bolusUg,
+      reason: input.reason?.trim() || input.backTimeReason?.trim() || null,
+      overrideReason,
+      enteredById: actor.userId, enteredAt: now,
+      correctsId: input.correctsId ?? null, correctionReason: input.correctionReason ?? null,
+    },
+  });
+  await auditAs(tx, actor)(input.correctsId ? "dose.correct" : "dose.chart", "DoseEvent", row.id, {
+    before: input.correctsId ? rows.find((r) => r.id === input.correctsId) : undefined,
+    after: row,
+  });
+  const flags = await storeFlags(tx, actor, s, drafts, { type: "DoseEvent", id: row.id },
+    overrideReason ?? input.reason?.trim() ?? null, now);
+  return { doseEvent: doseEventDto(row), flags };
+}
+
+// ---------------------------------------------------------------- vitals
+
+export async function chartVitals(
+  tx: Tx,
+  { actor, sessionId, input, now = new Date() }: { actor: Actor; sessionId: string; input: VitalsInput; now?: Date },
+) {
+  requirePermission(actor, SESSION_ACTION_PERMISSION["chart-observation"]);
+  const s = await loadSessionForWrite(tx, actor, sessionId);
+  assertAllowed(s, "chart-observation");
+  const at = resolveChartTime(s, input.at, input.backTimeReason, now, { correction: !!input.correctsId });
+  const temperatureDeciC = input.temperatureC === undefined ? null : deciCFromC(input.temperatureC);
+  // Light columns only: a multi-day session holds hundreds of sets. Plain SQL on this path
+  // (the bedside's most frequent write): a Prisma model query costs several times the CPU.
+  const rows = await selectVitalsForCharting(tx, sessionId);
+  assertCorrectable(rows, input.correctsId);
+  const effective = effectiveRows(rows).filter((r) => r.id !== input.correctsId);
+  const baseline = effective.find((r) => r.isBaseline) ?? effective[0] ?? null;
+  const previous = effective.filter((r) => r.at.getTime() <= at.getTime()).at(-1) ?? null;
+  const drafts: FlagDraft[] = [
+    ...evaluateVitals({ limits: s.limits, vitals: input, baseline: input.isBaseline ? null : baseline }),
+    ...(input.correctsId
+      ? []
+      : evaluateVitalsOverdue({ limits: s.limits, previousAtMs: previous?.at.getTime() ?? null, atMs: at.getTime() })),
+  ];
+  // a correction of the baseline set stays the baseline
+  const isBaseline = input.isBaseline ?? (input.correctsId ? rows.find((r) => r.id === input.correctsId)?.isBaseline ?? false : baseline === null);
+  const row = await insertVitals(tx, { sessionId, at, input, temperatureDeciC, isBaseline, enteredById: actor.userId, now });
+  await auditAs(tx, actor)(input.correctsId ? "vitals.correct" : "vitals.chart", "VitalSigns", row.id, {
+    before: input.correctsId ? rows.find((r) => r.id === input.correctsId) : undefined,
+    after: row,
+  });
+  const flags = await storeFlags(tx, actor, s, drafts, { type: "VitalSigns", id: row.id }, input.reason?.trim() || null, now);
+  return { vitals: vitalsDto(row), flags };
+}
+
+// ---------------------------------------------------------------- pain
+
+export async function recordPain(
+  tx: Tx,
+  { actor, sessionId, input, now = new Date() }: { actor: Actor; sessionId: string; input: PainInput; now?: Date },
+) {
+  requirePermission(actor, SESSION_ACTION_PERMISSION[input.phase === "FOLLOW_UP" ? "chart-follow-up" : "chart-observation"]);
+  const s = await loadSessionForWrite(tx, actor, sessionId);
+  // Follow-up scores (days after the infusion, often by phone) belong to the session they
+  // follow and are accepted after it is signed: they do not change what was charted.
+  assertAllowed(s, input.phase === "FOLLOW_UP" ? "chart-follow-up" : "chart-observation");
+  const at = resolveChartTime(s, input.at, input.backTimeReason, now, { followUp: input.phase === "FOLLOW_UP", correction: !!input.correctsId });
+  const rows = await tx.painScore.findMany({ where: { sessionId }, orderBy: { at: "asc" } });
+  assertCorrectable(rows, input.correctsId);
+  const row = await tx.painScore.create({
+    data: {
+      seriesId: s.seriesId, sessionId, at, score: input.score, scale: input.scale, phase: input.phase,
+      enteredById: actor.userId, enteredAt: now,
+      correctsId: input.correctsId ?? null, correctionReason: input.correctionReason ?? null,
+    },
+  });
+  await auditAs(tx, actor)(input.correctsId ? "pain.correct" : "pain.record", "PainScore", row.id, {
+    before: input.correctsId ? rows.find((r) => r.id === input.correctsId) : undefined,
+    after: row,
+  });
+  return { painScore: painDto(row), flags: [] };
+}
+
+// ---------------------------------------------------------------- side effects
+
+export async function recordSideEffect(
+  tx: Tx,
+  { actor, sessionId, input, now = new Date() }: { actor: Actor; sessionId: string; input: SideEffectInput; now?: Date },
+) {
+  requirePermission(actor, SESSION_ACTION_PERMISSION["chart-observation"]);
+  const s = await loadSessionForWrite(tx, actor, sessionId);
+  assertAllowed(s, "chart-observation");
+  const at = resolveChartTime(s, input.at, input.backTimeReason, now, { correction: !!input.correctsId });
+  const rows = await tx.sideEffect.findMany({ where: { sessionId }, orderBy: { at: "asc" } });
+  assertCorrectable(rows, input.correctsId);
+  const row = await tx.sideEffect.create({
+    data: {
+      sessionId, at, kind: input.kind, severity: input.severity, intervention: input.intervention ?? null,
+      note: input.note?.trim() || null, enteredById: actor.userId, enteredAt: now,
+      correctsId: input.correctsId ?? null, correctionReason: input.correctionReason ?? null,
+    },
+  });
+  await auditAs(tx, actor)(input.correctsId ? "side-effect.correct" : "side-effect.record", "SideEffect", row.id, {
+    before: input.correctsId ? rows.find((r) => r.id === input.correctsId) : undefined,
+    after: row,
+  });
+  const drafts = evaluateSideEffect({ kind: input.kind, severity: input.severity });
+  const flags = await storeFlags(tx, actor, s, drafts, { type: "SideEffect", id: row.id }, input.note?.trim() || null, now);
+  return { sideEffect: sideEffectDto(row), flags };
+}
+
+// ---------------------------------------------------------------- retraction (entered in error)
+
+const RETRACTABLE = {
+  "dose-events": "doseEvent",
+  vitals: "vitalSigns",
+  pain: "painScore",
+  "side-effects": "sideEffect",
+} as const;
+export type RetractableKind = keyof typeof RETRACTABLE;
+/** Audit rows name the model, like every other action. */
+const RETRACTABLE_ENTITY: Record<RetractableKind, string> = {
+  "dose-events": "DoseEvent",
+  vitals: "VitalSigns",
+  pain: "PainScore",
+  "side-effects": "SideEffect",
+};
+
+/** The columns a retraction sets itself; every other column is copied from the entry it withdraws. */
+const RETRACTION_OWN_COLUMNS = new Set(["id", "enteredAt", "correctsId", "correctionReason", "isRetraction"]);
+
+/**
+ * Withdraws a charted entry entered in error: a new retraction row pointing at it, with a
+ * reason. The original stays in the chart, struck through.
+ */
+export async function retractEntry(
+  tx: Tx,
+  { actor, sessionId, kind, entryId, correctionReason, now = new Date() }: {
+    actor: Actor; sessionId: string; kind: RetractableKind; entryId: string; correctionReason: string; now?: Date;
+  },
+) {
+  // a retraction is charting: it follows the rule of the entry it withdraws
+  const action = kind === "dose-events" ? "chart-dose" : "chart-observation";
+  requirePermission(actor, SESSION_ACTION_PERMISSION[action]);
+  const s = await loadSessionForWrite(tx, actor, sessionId);
+  assertAllowed(s, action);
+  // The four charted tables share the correction columns; each keeps its own type.
+  const model = tx[RETRACTABLE[kind]] as unknown as {
+    findMany(a: { where: { sessionId: string } }): Promise<(Correctable & Record<string, unknown>)[]>;
+    create(a: { data: Record<string, unknown> }): Promise<{ id: string }>;
+  };
+  const rows = await model.findMany({ where: { sessionId } });
+  const target = rows.find((r) => r.id === entryId);
+  if (!target) throw notFound("Entry");
+  assertCorrectable(rows, entryId);
+  if (kind === "dose-events") {
+    const remaining = effectiveRows(rows as never as (Correctable & { type: DoseEventPoint["type"]; at: Date; rateUgPerKgPerH: number | null; bolusUg: number | null })[])
+      .filter((r) => r.id !== entryId)
+      .map(toPoint)
+      .sort((a, b) => a.atMs - b.atMs);
+    // Withdrawing an entry must leave a timeline that still makes sense (e.g. not a RESUME without its PAUSE).
+    for (let i = 0; i < remaining.length; i++) {
+      const err = validateDoseSequence(remaining.slice(0, i), remaining[i]!);
+      if (err) throw conflict(`Withdrawing this entry would leave an impossible timeline: ${err}`);
+    }
+  }
+  const copy = Object.fromEntries(Object.entries(target).filter(([column]) => !RETRACTION_OWN_COLUMNS.has(column)));
+  const row = await model.create({
+    data: { ...copy, enteredById: actor.userId, enteredAt: now, correctsId: entryId, correctionReason, isRetraction: true },
+  });
+  await auditAs(tx, actor)("entry.retract", RETRACTABLE_ENTITY[kind], row.id, { before: target, after: { retracts: entryId, correctionReason } });
+  return { retraction: { id: row.id, correctsId: entryId, correctionReason } };
+}

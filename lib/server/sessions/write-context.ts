@@ -1,0 +1,86 @@
+import "server-only";
+import { checkChartTime, sessionAllows, type Correctable, type SessionAction } from "@/lib/domain/charting";
+import type { FlagDraft } from "@/lib/domain/flags";
+import { badInput, conflict, notFound } from "@/lib/errors";
+import type { Actor } from "../actor";
+import { auditAs } from "../audit";
+import type { Tx } from "../db";
+import { limitsOf } from "../protocols";
+import { flagDto } from "./dto";
+import { selectSessionForWrite } from "./queries";
+
+// What every write to a session shares: loading it under a lock, asking the domain's rules
+// (lib/domain/charting.ts) and turning their refusals into the API's errors, storing flags.
+
+export type SessionForWrite = Awaited<ReturnType<typeof loadSessionForWrite>>;
+
+/**
+ * Loads a session of the actor's clinic for a write, holding a share lock on its row until
+ * the transaction ends: concurrent charting proceeds, but completing or signing (which update
+ * the row, and take it with `lock: "update"`) waits, so nothing is charted onto a session as
+ * it is signed.
+ */
+export async function loadSessionForWrite(tx: Tx, actor: Actor, sessionId: string, lock: "share" | "update" = "share") {
+  const row = (await selectSessionForWrite(tx, actor.clinicId, sessionId, lock))[0];
+  if (!row) throw notFound("Session");
+  const { pv, ...session } = row;
+  return { ...session, limits: limitsOf(pv) };
+}
+
+/** The state machine's refusal as a 409, in its words. */
+export function assertAllowed(s: { status: SessionForWrite["status"] }, action: SessionAction): void {
+  const decision = sessionAllows(s.status, action);
+  if (!decision.allowed) throw conflict(decision.reason);
+}
+
+/** The charted time, or a 400 naming the field when the domain refuses it. */
+export function resolveChartTime(
+  s: SessionForWrite,
+  atIso: string,
+  backTimeReason: string | undefined,
+  now: Date,
+  opts: { followUp?: boolean; correction?: boolean } = {},
+): Date {
+  const at = new Date(atIso);
+  const error = checkChartTime({
+    atMs: at.getTime(), nowMs: now.getTime(), openedAtMs: s.openedAt.getTime(), completedAtMs: s.completedAt?.getTime() ?? null,
+    isInProgress: s.status === "IN_PROGRESS", backTimeReason, isFollowUp: opts.followUp, isCorrection: opts.correction,
+  });
+  if (error) throw badInput(error.message, { [error.field]: error.fieldMessage });
+  return at;
+}
+
+/** A correction must target a row of this session that nobody has corrected or retracted yet. */
+export function assertCorrectable(rows: Correctable[], correctsId: string | undefined): void {
+  if (!correctsId) return;
+  const target = rows.find((r) => r.id === correctsId);
+  if (!target) throw badInput("The entry to correct is not part of this session.", { correctsId: "not found in this session" });
+  if (target.isRetraction || rows.some((r) => r.correctsId === correctsId))
+    throw conflict("That entry was already corrected: correct the newest version instead.");
+}
+
+/** Stores the flags the server computed (never the client's), each with its audit row. */
+export async function storeFlags(
+  tx: Tx,
+  actor: Actor,
+  s: { id: string; seriesId: string },
+  drafts: FlagDraft[],
+  source: { type: string; id: string },
+  reason: string | null,
+  raisedAt: Date,
+) {
+  const audit = auditAs(tx, actor);
+  const stored = [];
+  for (const d of drafts) {
+    const flag = await tx.flag.create({
+      data: {
+        clinicId: actor.clinicId, seriesId: s.seriesId, sessionId: s.id, code: d.code, severity: d.severity,
+        valueText: d.valueText, limitText: d.limitText, message: d.message,
+        sourceType: source.type, sourceId: source.id, reason, raisedById: actor.userId, raisedAt,
+      },
+    });
+    await audit("flag.raise", "Flag", flag.id, { after: flag });
+    stored.push(flagDto(flag, null));
+  }
+  return stored;
+}
