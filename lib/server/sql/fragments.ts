@@ -17,9 +17,10 @@ export function epochMs(column: string): string {
 /**
  * Chart order of charted rows (dose events, vitals, pain scores, side effects), as the session
  * screen lists them: clinical time, then charting time, then id (which only breaks exact ties).
- * Two readings at the same minute keep the order in which they were charted, so "the first
- * PRE score" and "the last POST score" (docs/decisions/0005-physician-review.md) are the same
- * rows in the review, the exports and on the bedside chart.
+ * Two readings at the same minute keep the order in which they were charted, which is how
+ * lib/domain/pain.ts sessionPrePost breaks a tie between two PRE or two POST scores: so a
+ * session's pre and post scores, and its relief %, are the same rows in the review, the
+ * exports and on the bedside chart.
  */
 export function chartOrder(alias: string): string {
   return `${alias}.at, ${alias}."enteredAt", ${alias}.id`;
