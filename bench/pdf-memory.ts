@@ -12,7 +12,7 @@ import { runInNewContext } from "node:vm";
 import { mkdirSync, writeFileSync } from "node:fs";
 import type { FhirSessionInput } from "@/lib/domain/fhir";
 import { buildSessionSummary } from "@/lib/domain/session-summary";
-import { createPdfWriter } from "@/lib/server/export-pdf";
+import { createPdfWriter } from "@/lib/server/exports/pdf-writer";
 import { machine, round } from "./lib";
 
 setFlagsFromString("--expose-gc");

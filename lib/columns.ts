@@ -1,6 +1,6 @@
 // Rows of one shape sent as one array per field, and back. The review page hands the
 // browser's charts two years of weekly sessions as JSON: as an array of rows, the field names
-// repeated on every row are two thirds of the bytes (bench/RESULTS.md, issue 4).
+// repeated on every row are two thirds of the bytes (bench/RESULTS.md "physician review page").
 
 /** One array per field of T, all of the same length. */
 export type Columns<T> = { [K in keyof T]: T[K][] };

@@ -1,6 +1,7 @@
 import "server-only";
 import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaClient } from "@/lib/generated/prisma/client";
+import { preparedStatementName } from "./sql/prepared";
 
 /**
  * The one Prisma client. Only lib/server imports it.
@@ -16,24 +17,15 @@ function makeClient() {
   // outlives it there, and the next connection's `pg` client, which believes nothing is
   // prepared, gets 42P05 "prepared statement already exists". Unprepared on the demo.
   return new PrismaClient({
-    adapter: new PrismaPg({ connectionString, max }, embedded ? {} : { statementNameGenerator: preparedStatementName }),
+    adapter: new PrismaPg({ connectionString, max }, embedded ? {} : { statementNameGenerator: preparedStatementNameForPg }),
   });
 }
 
-const PREPARED = /^\s*\/\* prepared: ([a-z][a-z0-9-]*) \*\//;
-
-/**
- * A raw query whose SQL opens with `/* prepared: <name> *\/` is prepared once per pooled
- * connection and reused, so PostgreSQL parses and plans it once instead of on every call:
- * for the series review's large query that is ~2.5 ms of database CPU per page
- * (bench/RESULTS.md, issue 4), and a quarter of an export batch's run time (issue 5).
- * Every other statement stays unnamed, as Prisma issues it. A name must stay unique to one
- * SQL text.
- */
-export function preparedStatementName(query: { sql: string }): string {
-  // The adapter passes the name on to pg, where undefined means an unnamed statement.
-  return PREPARED.exec(query.sql)?.[1] as string;
-}
+// A raw query of lib/server/sql whose SQL opens with `/* prepared: <name> */` gets that name:
+// it is prepared once per pooled connection (lib/server/sql/prepared.ts says why). The adapter
+// passes the name on to pg, where undefined means an unnamed statement, as Prisma issues it.
+const preparedStatementNameForPg = preparedStatementName as (query: { sql: string }) => string;
+export { preparedStatementName };
 
 const globalForPrisma = globalThis as unknown as { titratePrisma?: PrismaClient };
 

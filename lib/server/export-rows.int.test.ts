@@ -1,5 +1,5 @@
-// Issue 5: the export's batch query (one SQL query per batch, charted rows as JSON) against the
-// Prisma include it replaced, on the edge cases that matter: nothing charted, corrections and
+// The export's batch query (lib/server/sql/export-batch.ts: one SQL query per batch, charted rows
+// as JSON) against the Prisma include it replaced, on the edge cases that matter: nothing charted, corrections and
 // retractions, a paused infusion, flags open and acknowledged, two readings at the same time,
 // another clinic's session; then an export larger than a page of ids with tied opening times,
 // and a PDF of more than one batch.
@@ -10,6 +10,8 @@ import { csvField } from "@/lib/domain/csv";
 import { SUMMARY_COLUMNS } from "@/lib/domain/session-summary";
 import { acknowledgeFlags, completeSession, recordSideEffect, retractEntry } from "@/lib/server/sessions";
 import { EXPORT_BATCH_SIZE, openSessionExport, readExportRows, toExportedSession, type ExportRow } from "@/lib/server/exports";
+import { EXPORT_BATCH_STATEMENT, exportBatchSql } from "@/lib/server/sql/export-batch";
+import { preparedStatementName } from "@/lib/server/db";
 import { ExportQuerySchema } from "@/lib/validation/export";
 import { CompleteSessionSchema, SideEffectSchema } from "@/lib/validation/session";
 import { at, dose, openSession, pain, vitals, type Clinic } from "@/test/charting";
@@ -129,6 +131,14 @@ describe("export batch query", () => {
     expect(rows[4]!.flags.map((f) => f.acknowledgedAtMs === null)).toContain(false);
     expect(rows[0]!.vitals.map((x) => x.heartRatePerMin)).toEqual([91, 92]);
     expect(rows[1]).toMatchObject({ doseEvents: [], vitals: [], painScores: [], sideEffects: [], flags: [], completedAtMs: null, signedByName: null });
+  });
+
+  it("is prepared once per connection under its own name; every pooled connection answers the same", async () => {
+    expect(preparedStatementName({ sql: exportBatchSql(c.clinic.id, [ids.empty]).text })).toBe(EXPORT_BATCH_STATEMENT);
+    const wanted = [ids.corrected, ids.flagged, ids.tied];
+    const reads = await Promise.all(Array.from({ length: 12 }, () => readExportRows(c.clinic.id, wanted)));
+    for (const r of reads) expect(r).toEqual(reads[0]);
+    expect(reads[0]).toEqual(await readWithPrismaInclude(wanted));
   });
 
   it("another clinic's session is never read, even when its id is asked for", async () => {

@@ -1,5 +1,6 @@
-// The series review reader (issue 4 speed): one SQL query returns the charted rows as JSON
-// instead of materialising them through Prisma model queries. These tests chart through the
+// The series review reader and its query (lib/server/sql/series-review.ts): one SQL query
+// returns the charted rows as JSON instead of materialising them through Prisma model queries
+// (docs/decisions/0005-physician-review.md "How the review reads and ships its data"). These tests chart through the
 // real services (corrections via correctsId, retractions, a pause, a missing score, a running
 // session, acknowledged flags) and check that the reader hands lib/domain exactly what the
 // straightforward Prisma reading does, that the figures come out as computed by hand, and that
@@ -12,6 +13,7 @@ import { limitsOf } from "@/lib/server/protocols";
 import { orderSeries } from "@/lib/server/series";
 import { preparedStatementName } from "@/lib/server/db";
 import { readSeriesForReview } from "@/lib/server/series-review-reader";
+import { readSeriesReviewRows, SERIES_REVIEW_STATEMENT, seriesReviewSql } from "@/lib/server/sql/series-review";
 import { acknowledgeFlags, completeSession, recordSideEffect, retractEntry } from "@/lib/server/sessions";
 import { formatDate } from "@/lib/time";
 import { CompleteSessionSchema, SideEffectSchema } from "@/lib/validation/session";
@@ -41,15 +43,16 @@ function retract(actor: Actor, sessionId: string, kind: "dose-events" | "side-ef
 
 /**
  * The reference: the series' charted rows read with plain Prisma model queries (clinic-scoped),
- * rows in force by effectiveRows, grouped by session: how the review read them before.
+ * in chart order (time, then charting time, then id), rows in force by effectiveRows, grouped
+ * by session: how the review read them before.
  */
 async function referenceInputs(actor: Actor, id: string): Promise<SummarySessionInput[]> {
   const inSeries = { session: { seriesId: id, clinicId: actor.clinicId } };
   const [sessions, doseEvents, painScores, sideEffects, flags] = await Promise.all([
     db.infusionSession.findMany({ where: { seriesId: id, clinicId: actor.clinicId }, orderBy: { sequence: "asc" } }),
     db.doseEvent.findMany({ where: inSeries, orderBy: [{ at: "asc" }, { enteredAt: "asc" }, { id: "asc" }] }),
-    db.painScore.findMany({ where: { seriesId: id, series: { clinicId: actor.clinicId } }, orderBy: [{ at: "asc" }, { id: "asc" }] }),
-    db.sideEffect.findMany({ where: inSeries, orderBy: [{ at: "asc" }, { id: "asc" }] }),
+    db.painScore.findMany({ where: { seriesId: id, series: { clinicId: actor.clinicId } }, orderBy: [{ at: "asc" }, { enteredAt: "asc" }, { id: "asc" }] }),
+    db.sideEffect.findMany({ where: inSeries, orderBy: [{ at: "asc" }, { enteredAt: "asc" }, { id: "asc" }] }),
     db.flag.findMany({ where: { seriesId: id, clinicId: actor.clinicId }, orderBy: [{ raisedAt: "asc" }, { id: "asc" }] }),
   ]);
   const of = <T extends { sessionId: string | null }>(rows: T[], sessionId: string) => rows.filter((r) => r.sessionId === sessionId);
@@ -105,6 +108,59 @@ beforeAll(async () => {
   // Session 3: running, no scores yet.
   const s3 = (await start(nurse, seriesId, week(2))).session.id;
   await dose(nurse, s3, at(3, week(2)), { type: "START", rateMgPerKgPerH: 0.2, reason: "as ordered" });
+});
+
+describe("the series review query's decoded rows", () => {
+  it("are the series, patient, protocol and version as Prisma reads them: the version's createdAt a Date, its limits numbers", async () => {
+    const rows = await readSeriesReviewRows(a.clinic.id, seriesId);
+    expect(rows).toHaveLength(1);
+    const [row] = rows;
+    const series = await db.series.findUniqueOrThrow({
+      where: { id: seriesId },
+      include: { patient: true, orderingPhysician: { select: { name: true } }, protocolVersion: { include: { protocol: true } } },
+    });
+    const { protocol, ...version } = series.protocolVersion;
+    expect(row!.protocolVersion).toEqual(version);
+    expect(row!.protocolVersion.createdAt).toBeInstanceOf(Date);
+    expect(row).toMatchObject({
+      id: series.id, isTarget: true, status: series.status, plannedSessions: series.plannedSessions, intervalDays: series.intervalDays,
+      startDate: series.startDate.toISOString().slice(0, 10), screeningOverrideReason: series.screeningOverrideReason,
+      orderingPhysician: series.orderingPhysician.name,
+      patient: {
+        id: series.patient.id, mrn: series.patient.mrn, givenName: series.patient.givenName, familyName: series.patient.familyName,
+        birthDate: series.patient.birthDate.toISOString().slice(0, 10), sex: series.patient.sex, allergies: series.patient.allergies,
+      },
+      protocol: { id: protocol.id, name: protocol.name, route: protocol.route, indication: protocol.indication },
+    });
+  });
+
+  it("hold every charted row, corrections and retractions included, in chart order, with epochs as the Prisma Dates' milliseconds", async () => {
+    const [row] = await readSeriesReviewRows(a.clinic.id, seriesId);
+    const chartOrder = [{ at: "asc" }, { enteredAt: "asc" }, { id: "asc" }] as const;
+    const inClinic = { session: { seriesId, clinicId: a.clinic.id } };
+    const [sessions, doseEvents, painScores, sideEffects] = await Promise.all([
+      db.infusionSession.findMany({ where: { seriesId, clinicId: a.clinic.id }, orderBy: { sequence: "asc" } }),
+      db.doseEvent.findMany({ where: inClinic, orderBy: [...chartOrder] }),
+      db.painScore.findMany({ where: { seriesId }, orderBy: [...chartOrder] }),
+      db.sideEffect.findMany({ where: inClinic, orderBy: [...chartOrder] }),
+    ]);
+    const correction = (r: { id: string; sessionId: string | null; correctsId: string | null; isRetraction: boolean }) =>
+      ({ id: r.id, sessionId: r.sessionId, correctsId: r.correctsId, isRetraction: r.isRetraction });
+    expect(row!.sessions).toEqual(sessions.map((s) => ({
+      id: s.id, sequence: s.sequence, status: s.status, openedAtMs: s.openedAt.getTime(), completedAtMs: s.completedAt?.getTime() ?? null, weightG: s.weightG,
+    })));
+    expect(row!.doseEvents).toEqual(doseEvents.map((e) => ({ ...correction(e), value: { type: e.type, atMs: e.at.getTime(), rateUgPerKgPerH: e.rateUgPerKgPerH, bolusUg: e.bolusUg } })));
+    expect(row!.pain).toEqual(painScores.map((p) => ({ ...correction(p), value: { atMs: p.at.getTime(), score: p.score, scale: p.scale, phase: p.phase } })));
+    expect(row!.sideEffects).toEqual(sideEffects.map((e) => ({ ...correction(e), value: { kind: e.kind, severity: e.severity } })));
+    // not vacuous: the withdrawn and replaced rows are there
+    expect(row!.doseEvents.filter((e) => e.isRetraction || e.correctsId !== null).length).toBeGreaterThanOrEqual(2);
+    expect(row!.pain.filter((p) => p.correctsId !== null)).toHaveLength(1);
+    expect(row!.sideEffects.filter((e) => e.isRetraction)).toHaveLength(1);
+  });
+
+  it("are none for another clinic", async () => {
+    expect(await readSeriesReviewRows(b.clinic.id, seriesId)).toEqual([]);
+  });
 });
 
 describe("readSeriesForReview", () => {
@@ -180,10 +236,8 @@ describe("readSeriesForReview", () => {
     expect((await readSeriesForReview(physician, later.series.id))!.previous!.inputs).toEqual(await referenceInputs(physician, seriesId));
   });
 
-  it("is prepared once per connection (its SQL opens with the marker db.ts looks for); nothing else is", async () => {
-    expect(preparedStatementName({ sql: "/* prepared: series-review */\n  WITH target AS (SELECT 1)" })).toBe("series-review");
-    expect(preparedStatementName({ sql: 'SELECT "id" FROM "Series" WHERE "id" = $1' })).toBeUndefined();
-    expect(preparedStatementName({ sql: "SELECT 1 /* prepared: series-review */" })).toBeUndefined();
+  it("is prepared once per connection under its own name (lib/server/sql/prepared.ts)", async () => {
+    expect(preparedStatementName({ sql: seriesReviewSql(a.clinic.id, seriesId).text })).toBe(SERIES_REVIEW_STATEMENT);
     // twice on every pooled connection: the prepared statement answers the same as the first call
     const reads = await Promise.all(Array.from({ length: 12 }, () => readSeriesForReview(a.actors.physician, seriesId)));
     for (const r of reads) expect(r).toEqual(reads[0]);
