@@ -9,6 +9,8 @@ import { request, type ApiRequest } from "./send";
 export interface SubmitOptions {
   /** the shared schema of lib/validation: checked first, nothing is sent when it refuses */
   schema?: ZodType;
+  /** rules beyond the schema that the server also applies (the password policy): field -> message */
+  check?: (body: unknown) => Record<string, string>;
   /**
    * What the user typed, when it differs from the body: a bedside form stamps "now" into the
    * body at each press, but pressing again after a lost connection is the same intent.
@@ -32,13 +34,13 @@ export function useMutation() {
 
   async function submit<T>(url: string, body: unknown, options: SubmitOptions = {}): Promise<ApiResult<T> | null> {
     if (inFlight.current) return null; // a double press while saving is the same intent
-    if (options.schema) {
-      const parsed = options.schema.safeParse(body);
-      if (!parsed.success) {
-        const failed: ApiResult<T> = { ok: false, error: invalidInputError(fieldMessages(parsed.error.issues)) };
-        setError(failed.error);
-        return failed;
-      }
+    const parsed = options.schema?.safeParse(body);
+    const invalid: Record<string, string> = parsed && !parsed.success ? fieldMessages(parsed.error.issues) : {};
+    for (const [field, message] of Object.entries(options.check?.(body) ?? {})) invalid[field] ??= message;
+    if (Object.keys(invalid).length > 0) {
+      const failed: ApiResult<T> = { ok: false, error: invalidInputError(invalid) };
+      setError(failed.error);
+      return failed;
     }
     const intent = intentFor<ApiRequest>(pendingIntent.current, { url, input: options.intent ?? body }, { method: "POST", url, body }, () => newIdempotencyKey());
     inFlight.current = true;
