@@ -1,6 +1,7 @@
 "use client";
 import { signOut } from "next-auth/react";
 import { useEffect, useRef, useState } from "react";
+import { read } from "./data/use-read";
 
 const PING_EVERY_MS = 60_000;
 
@@ -20,7 +21,8 @@ export function IdleSignOut({ idleMinutes }: { idleMinutes: number }) {
       setWarning(false);
       if (Date.now() - lastPing.current > PING_EVERY_MS) {
         lastPing.current = Date.now();
-        void fetch("/api/auth/session", { cache: "no-store" });
+        // refreshes the session cookie; a failed ping changes nothing (the next activity retries)
+        void read("/api/auth/session");
       }
     };
     const events = ["keydown", "pointerdown", "touchstart", "wheel"] as const;

@@ -1,6 +1,7 @@
 "use client";
 import { signIn } from "next-auth/react";
 import { useState } from "react";
+import { safeReturnPath } from "@/lib/client/intent";
 
 /** One generic failure message whatever went wrong: no hint whether the email exists. */
 export const LOGIN_FAILED_MESSAGE =
@@ -25,7 +26,8 @@ export function LoginForm() {
       setPending(false);
       return;
     }
-    window.location.assign("/");
+    // back to the page the sign-in ended on (the data layer and proxy.ts pass it), same-origin only
+    window.location.assign(safeReturnPath(new URLSearchParams(window.location.search).get("callbackUrl")));
   }
 
   return (

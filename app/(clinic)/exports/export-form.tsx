@@ -1,6 +1,9 @@
 "use client";
 
 import { useEffect, useId, useRef, useState } from "react";
+import { requestStream } from "@/app/_components/data/send";
+import { read } from "@/app/_components/data/use-read";
+import { fieldMessages } from "@/lib/validation/common";
 import { EXPORT_FORMATS, ExportFilterSchema, type ExportFormat } from "@/lib/validation/export";
 
 type Option = { id: string; name?: string; label?: string };
@@ -57,30 +60,28 @@ export function ExportForm({ protocols, patients, defaults }: { protocols: Optio
   useEffect(() => {
     const parsed = ExportFilterSchema.safeParse(filter);
     if (!parsed.success) {
-      const errs: Record<string, string> = {};
-      for (const issue of parsed.error.issues) errs[issue.path.join(".") || "_"] ??= issue.message;
-      setFieldErrors(errs);
+      setFieldErrors(fieldMessages(parsed.error.issues));
       setCount(null);
       return;
     }
     setFieldErrors({});
     const ctrl = new AbortController();
-    const t = setTimeout(async () => {
-      try {
-        const res = await fetch(`/api/exports/sessions/count?${params(filter)}`, { signal: ctrl.signal });
-        const body = await res.json();
-        if (!res.ok) {
-          setFieldErrors(body.error?.fields ?? {});
-          setFormError(body.error?.message ?? "The count failed.");
-          setCount(null);
-          return;
-        }
+    const countNow = async () => {
+      const res = await read<{ count: number }>(`/api/exports/sessions/count?${params(filter)}`, { signal: ctrl.signal });
+      if (res.ok) {
         setFormError(null);
-        setCount(body.count);
-      } catch (err) {
-        if ((err as Error).name !== "AbortError") setFormError("Could not reach the server to count the sessions.");
+        setCount(res.data.count);
+      } else if (res.error.code === "ABORTED") {
+        // a newer filter replaced this count
+      } else if (res.error.kind === "network") {
+        setFormError("Could not reach the server to count the sessions.");
+      } else {
+        setFieldErrors(res.error.fields);
+        setFormError(res.error.message);
+        setCount(null);
       }
-    }, 250);
+    };
+    const t = setTimeout(() => void countNow(), 250);
     return () => {
       clearTimeout(t);
       ctrl.abort();
@@ -97,13 +98,16 @@ export function ExportForm({ protocols, patients, defaults }: { protocols: Optio
     abortRef.current = ctrl;
     setRunning(true);
     try {
-      const res = await fetch(`/api/exports/sessions?${params(filter, format)}`, { signal: ctrl.signal });
-      if (!res.ok || !res.body) {
-        const body = await res.json().catch(() => null);
-        setFieldErrors(body?.error?.fields ?? {});
-        setFormError(body?.error?.message ?? `The export failed (HTTP ${res.status}).`);
+      const answer = await requestStream({ method: "GET", url: `/api/exports/sessions?${params(filter, format)}`, signal: ctrl.signal });
+      if (!answer.ok) {
+        if (answer.error.code === "ABORTED") throw new DOMException("cancelled", "AbortError");
+        if (answer.error.kind === "network") throw new Error(answer.error.message);
+        setFieldErrors(answer.error.fields);
+        setFormError(answer.error.message);
         return;
       }
+      const res = answer.response;
+      if (!res.body) return; // requestStream answers ok only with a body
       const total = Number(res.headers.get("x-total-count") ?? count ?? 0);
       const name = fileNameOf(res, `titrate-sessions.${format === "fhir" ? "fhir.json" : format}`);
       const reader = res.body.getReader();
@@ -149,7 +153,7 @@ export function ExportForm({ protocols, patients, defaults }: { protocols: Optio
   const described = (k: string) => (fieldErrors[k] ? { "aria-describedby": `${id}-${k}-error`, "aria-invalid": true as const } : {});
 
   return (
-    <form onSubmit={runExport} noValidate className="card max-w-4xl space-y-4" aria-label="Export sessions">
+    <form onSubmit={(e) => void runExport(e)} noValidate className="card max-w-4xl space-y-4" aria-label="Export sessions">
       <fieldset className="grid gap-4 sm:grid-cols-2 lg:grid-cols-3">
         <legend className="mb-2 text-sm font-semibold uppercase tracking-wide text-slate-500">Which sessions</legend>
         <div>

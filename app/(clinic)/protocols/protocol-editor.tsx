@@ -1,10 +1,11 @@
 "use client";
 import { useRouter } from "next/navigation";
-import { fieldMessages } from "@/lib/validation/common";
 import { useMemo, useState } from "react";
 import { TitrationChart } from "@/app/_components/charts/titration-chart";
-import { newIdempotencyKey, postJson } from "@/app/_components/api";
-import { Field, numberOrUndefined } from "@/app/_components/forms/field";
+import { useMutation } from "@/app/_components/data/use-mutation";
+import { Field } from "@/app/_components/forms/fields";
+import { fieldMessages } from "@/lib/validation/common";
+import { parseNumberInput } from "@/lib/validation/number-input";
 import { DOSE_BASES, type VitalsThresholds } from "@/lib/domain/protocol";
 import { formatMgPerKgPerH } from "@/lib/domain/units";
 import {
@@ -42,16 +43,15 @@ export function ProtocolEditor({
 }) {
   const router = useRouter();
   const [values, setValues] = useState<Record<string, string>>(initial);
-  const [serverFields, setServerFields] = useState<Record<string, string>>({});
-  const [formError, setFormError] = useState<string | null>(null);
+  const { submit, pending, fieldErrors: serverFields, formError } = useMutation();
   const [touched, setTouched] = useState(false);
-  const [pending, setPending] = useState(false);
-  const [key, setKey] = useState(() => newIdempotencyKey("protocol"));
+  // a field the user edits after the server refused it shows the live check again
+  const [editedSince, setEditedSince] = useState<Set<string>>(new Set());
 
   const raw = useMemo(() => {
     const body: Record<string, unknown> = { doseBasis: values.doseBasis };
     for (const f of LIMIT_FIELDS) {
-      const n = numberOrUndefined(values[f.key] ?? "");
+      const n = parseNumberInput(values[f.key] ?? "");
       if (n !== undefined) body[f.key] = n;
     }
     for (const k of ["sourceDocument", "sourceWording", "limitRationale"]) if ((values[k] ?? "").trim()) body[k] = values[k]!.trim();
@@ -70,29 +70,23 @@ export function ProtocolEditor({
     return { errors, limits, previewable };
   }, [raw, mode, vitalsDefaults]);
 
-  const errorFor = (k: string) => serverFields[k] ?? (touched || (values[k] ?? "") !== (initial[k] ?? "") ? check.errors[k] : undefined);
+  const errorFor = (k: string) => (editedSince.has(k) ? undefined : serverFields[k]) ?? (touched || (values[k] ?? "") !== (initial[k] ?? "") ? check.errors[k] : undefined);
   const set = (k: string) => (e: React.ChangeEvent<HTMLInputElement | HTMLSelectElement | HTMLTextAreaElement>) => {
     setValues((v) => ({ ...v, [k]: e.target.value }));
-    setServerFields((s) => { const { [k]: _drop, ...rest } = s; return rest; });
+    setEditedSince((s) => (s.has(k) ? s : new Set(s).add(k)));
   };
 
   async function onSubmit(e: React.FormEvent) {
     e.preventDefault();
     setTouched(true);
-    if (Object.keys(check.errors).length) {
-      setFormError("Check the highlighted fields. Nothing was saved.");
-      return;
-    }
-    setPending(true);
+    setEditedSince(new Set());
     const url = mode === "protocol" ? "/api/protocols" : `/api/protocols/${protocolId}/versions`;
-    const res = await postJson<{ protocol?: { id: string }; protocolId?: string }>(url, raw, { idempotencyKey: key, signedOut: "redirect" });
-    setPending(false);
-    if (!res.ok) {
-      setServerFields(res.error.fields ?? {});
-      setFormError(`${res.error.message} Nothing was saved.`);
-      return;
-    }
-    setKey(newIdempotencyKey("protocol"));
+    // the schema and the limit rules, as the server runs them
+    const res = await submit<{ protocol?: { id: string }; protocolId?: string }>(url, raw, {
+      schema: mode === "protocol" ? CreateProtocolSchema : NewProtocolVersionSchema,
+      check: () => check.errors,
+    });
+    if (!res?.ok) return;
     router.push(`/protocols/${res.data.protocol?.id ?? res.data.protocolId}`);
     router.refresh();
   }

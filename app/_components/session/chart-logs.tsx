@@ -4,10 +4,11 @@ import { Fragment, useState } from "react";
 import { interventionLabel, SEVERITY_LABELS, sideEffectLabel } from "@/lib/domain/side-effects";
 import { formatC, formatMg, formatMgPerKgPerH, formatMlPerH, pumpRateMlPerH, rateUgPerHFromPerKg } from "@/lib/domain/units";
 import { formatDateHm, formatHm } from "./clinic-time";
-import { FormAlert, TextField } from "./fields";
+import { FormAlert, TextField } from "@/app/_components/forms/fields";
+import { RetractSchema } from "@/lib/validation/session";
 import { DOSE_TYPE_LABELS, PAIN_PHASE_LABELS, replacementOf, type Chart, type Correction, type EntryKind } from "./rows";
 import { useSession } from "./session-context";
-import { useSubmit } from "./use-submit";
+import { useMutation } from "@/app/_components/data/use-mutation";
 
 type Row = { id: string; at: string; enteredAt: string; enteredBy: string | null; correctsId: string | null; correctionReason: string | null; isRetraction: boolean };
 
@@ -133,13 +134,13 @@ function RetractForm({ kind, entryId, what, onClose }: { kind: EntryKind; entryI
   const { chart, onSaved } = useSession();
   const [reason, setReason] = useState("");
   const [submitted, setSubmitted] = useState(false);
-  const { submit, pending, formError, fieldErrors } = useSubmit();
+  const { submit, pending, formError, fieldErrors, error: submitError } = useMutation();
   const error = fieldErrors.correctionReason ?? (submitted && !hasReason(reason) ? `give a reason (${REASON_LENGTH_HINT})` : undefined);
   async function onSubmit(e: React.FormEvent) {
     e.preventDefault();
     setSubmitted(true);
     if (!hasReason(reason)) return;
-    const result = await submit(`/api/sessions/${chart.id}/${kind}/${entryId}/retract`, { correctionReason: reason.trim() });
+    const result = await submit(`/api/sessions/${chart.id}/${kind}/${entryId}/retract`, { correctionReason: reason.trim() }, { schema: RetractSchema });
     if (!result?.ok) return;
     onSaved(`Marked entered in error: ${what}.`);
     onClose();
@@ -148,7 +149,7 @@ function RetractForm({ kind, entryId, what, onClose }: { kind: EntryKind; entryI
     <form onSubmit={onSubmit} noValidate className="space-y-2 rounded-md border-2 border-slate-300 bg-slate-50 p-3">
       <p className="text-sm">The entry stays in the chart, struck through, and no longer counts (totals, charts, flags).</p>
       <TextField label="Correction reason" value={reason} onChange={setReason} error={error} required autoComplete="off" />
-      <FormAlert message={formError} />
+      <FormAlert message={formError} error={submitError} />
       <div className="flex gap-2">
         <button type="submit" className="btn-danger" disabled={pending}>{pending ? "Saving…" : "Confirm entered in error"}</button>
         <button type="button" className="btn-secondary" onClick={onClose}>Cancel</button>

@@ -1,6 +1,6 @@
 "use client";
 import { useEffect } from "react";
-import { TextField } from "./fields";
+import { TextField } from "@/app/_components/forms/fields";
 
 /** Shown at the top of a form that is correcting an earlier entry. */
 export function CorrectionBanner({

@@ -18,13 +18,14 @@ import {
 import { DOSE_EVENT_TYPES, DoseEventSchema } from "@/lib/validation/session";
 import { useNow, useNowReader } from "./clock";
 import { formatHm, toLocalInputValue } from "./clinic-time";
-import { flagLabel, FormAlert, LiveFlags, TextField } from "./fields";
+import { FormAlert, TextField } from "@/app/_components/forms/fields";
+import { flagLabel, LiveFlags } from "./flag-display";
 import { CorrectionBanner } from "./correction-banner";
 import { DOSE_TYPE_LABELS, doseRowToPoint, effectiveRows, evaluationNow, fieldErrorsOf, FUTURE_SKEW_MS, readNumber, type DoseRow } from "./rows";
 import { useSession } from "./session-context";
 import { resolveTime, TimeField } from "./time-field";
 import { bandText } from "./protocol-text";
-import { useSubmit } from "./use-submit";
+import { useMutation } from "@/app/_components/data/use-mutation";
 
 type RateMode = "MG_PER_KG_PER_H" | "ML_PER_H";
 
@@ -43,7 +44,7 @@ function DoseEventFormInner({ correcting, onDone }: { correcting: DoseRow | null
   const formId = useId();
   const nowMs = useNow(5_000);
   const readNow = useNowReader();
-  const { submit, pending, fieldErrors: serverErrors, formError } = useSubmit();
+  const { submit, pending, fieldErrors: serverErrors, formError, error: submitError } = useMutation();
   const firstFieldRef = useRef<HTMLInputElement & HTMLTextAreaElement>(null);
 
   const initialAt = correcting ? toLocalInputValue(Date.parse(correcting.at), timeZone) : null;
@@ -144,11 +145,14 @@ function DoseEventFormInner({ correcting, onDone }: { correcting: DoseRow | null
     e.preventDefault();
     setSubmitted(true);
     if (Object.keys(errors).length > 0) return;
-    const stampMs = atText === null && !correcting ? readNow() : atMs;
-    const body = buildBody(stampMs, flags);
-    const result = await submit<{ flags: { code: string; severity: string }[] }>(`/api/sessions/${chart.id}/dose-events`, body);
+    const stampedNow = atText === null && !correcting;
+    const body = buildBody(stampedNow ? readNow() : atMs, flags);
+    // pressing save again after a lost connection resends the first body, its time included
+    const result = await submit<{ doseEvent: { at: string }; flags: { code: string; severity: string }[] }>(
+      `/api/sessions/${chart.id}/dose-events`, body, { schema: DoseEventSchema, intent: stampedNow ? { ...body, at: "now" } : body },
+    );
     if (!result?.ok) return;
-    onSaved(`${correcting ? "Correction saved" : "Dose event saved"}: ${DOSE_TYPE_LABELS[type]} at ${formatHm(stampMs, timeZone)}.`, result.data.flags);
+    onSaved(`${correcting ? "Correction saved" : "Dose event saved"}: ${DOSE_TYPE_LABELS[type]} at ${formatHm(Date.parse(result.data.doseEvent.at), timeZone)}.`, result.data.flags);
     if (correcting) cancelCorrection();
     onDone();
   }
@@ -260,7 +264,7 @@ function DoseEventFormInner({ correcting, onDone }: { correcting: DoseRow | null
         />
       )}
 
-      <FormAlert message={formError} />
+      <FormAlert message={formError} error={submitError} />
       <div className="flex flex-wrap gap-2">
         {/* waits for the reloaded chart after a save: the live flags must be computed on the rows the server has */}
         <button type="submit" className={hardFlags.length ? "btn-danger min-h-12 px-6 text-base" : "btn-primary min-h-12 px-6 text-base"} disabled={pending || isRefreshing}>

@@ -3,10 +3,12 @@ import { hasReason, REASON_LENGTH_HINT } from "@/lib/domain/charting";
 import { can } from "@/lib/permissions";
 import { useId, useState } from "react";
 import { formatDateHm } from "./clinic-time";
-import { FormAlert, SeverityBadge, TextField, flagLabel } from "./fields";
+import { FormAlert, TextField } from "@/app/_components/forms/fields";
+import { AcknowledgeFlagSchema, AcknowledgeFlagsSchema } from "@/lib/validation/session";
+import { SeverityBadge, flagLabel } from "./flag-display";
 import type { FlagRow } from "./rows";
 import { useSession } from "./session-context";
-import { useSubmit } from "./use-submit";
+import { useMutation } from "@/app/_components/data/use-mutation";
 
 const SOURCE_TEXT: Record<string, string> = {
   DoseEvent: "dose event",
@@ -90,20 +92,20 @@ function AcknowledgeOne({ flagId, label }: { flagId: string; label: string }) {
   const { onSaved } = useSession();
   const [reason, setReason] = useState("");
   const [submitted, setSubmitted] = useState(false);
-  const { submit, pending, formError, fieldErrors } = useSubmit();
+  const { submit, pending, formError, fieldErrors, error: submitError } = useMutation();
   const error = fieldErrors.reason ?? (submitted && !hasReason(reason) ? `give a reason (${REASON_LENGTH_HINT})` : undefined);
   async function onSubmit(e: React.FormEvent) {
     e.preventDefault();
     setSubmitted(true);
     if (!hasReason(reason)) return;
-    const result = await submit(`/api/flags/${flagId}/acknowledge`, { reason: reason.trim() });
+    const result = await submit(`/api/flags/${flagId}/acknowledge`, { reason: reason.trim() }, { schema: AcknowledgeFlagSchema });
     if (result?.ok) onSaved(`Flag acknowledged: ${label}.`);
   }
   return (
     <form onSubmit={onSubmit} noValidate className="no-print mt-2 flex flex-wrap items-end gap-2">
       <TextField className="min-w-48 flex-1" label="Acknowledgement reason" value={reason} onChange={setReason} error={error} required />
       <button type="submit" className="btn-primary mb-[2px]" disabled={pending}>{pending ? "Saving…" : "Acknowledge"}</button>
-      <div className="w-full"><FormAlert message={formError} /></div>
+      <div className="w-full"><FormAlert message={formError} error={submitError} /></div>
     </form>
   );
 }
@@ -113,14 +115,14 @@ function BulkAcknowledge({ openIds, selectedIds, onSelectAll, onDone }: { openId
   const id = useId();
   const [reason, setReason] = useState("");
   const [submitted, setSubmitted] = useState(false);
-  const { submit, pending, formError, fieldErrors } = useSubmit();
+  const { submit, pending, formError, fieldErrors, error: submitError } = useMutation();
   const error = fieldErrors.reason ?? (submitted && !hasReason(reason) ? `give a reason (${REASON_LENGTH_HINT})` : undefined);
   const allSelected = selectedIds.length === openIds.length;
   async function onSubmit(e: React.FormEvent) {
     e.preventDefault();
     setSubmitted(true);
     if (!hasReason(reason) || selectedIds.length === 0) return;
-    const result = await submit(`/api/flags/acknowledge`, { flagIds: selectedIds, reason: reason.trim() });
+    const result = await submit(`/api/flags/acknowledge`, { flagIds: selectedIds, reason: reason.trim() }, { schema: AcknowledgeFlagsSchema });
     if (result?.ok) {
       onSaved(`${selectedIds.length} flag${selectedIds.length > 1 ? "s" : ""} acknowledged.`);
       onDone();
@@ -138,7 +140,7 @@ function BulkAcknowledge({ openIds, selectedIds, onSelectAll, onDone }: { openId
           <button type="submit" className="btn-primary mb-[2px]" disabled={pending}>{pending ? "Saving…" : `Acknowledge selected (${selectedIds.length})`}</button>
         </div>
       )}
-      <FormAlert message={formError} />
+      <FormAlert message={formError} error={submitError} />
     </form>
   );
 }

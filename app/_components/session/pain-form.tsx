@@ -7,11 +7,11 @@ import { PainSchema } from "@/lib/validation/session";
 import { useNow, useNowReader } from "./clock";
 import { formatHm, toLocalInputValue } from "./clinic-time";
 import { CorrectionBanner } from "./correction-banner";
-import { FormAlert, TextField } from "./fields";
+import { FormAlert, TextField } from "@/app/_components/forms/fields";
 import { doseRowToPoint, effectiveRows, evaluationNow, fieldErrorsOf, FUTURE_SKEW_MS, PAIN_PHASE_LABELS, readNumber, type PainRow } from "./rows";
 import { useSession } from "./session-context";
 import { resolveTime, TimeField } from "./time-field";
-import { useSubmit } from "./use-submit";
+import { useMutation } from "@/app/_components/data/use-mutation";
 
 type Phase = PainRow["phase"];
 const PHASES: Phase[] = ["PRE", "INTRA", "POST", "FOLLOW_UP"];
@@ -28,7 +28,7 @@ function PainFormInner({ correcting, onDone }: { correcting: PainRow | null; onD
   const formId = useId();
   const nowMs = useNow(15_000);
   const readNow = useNowReader();
-  const { submit, pending, fieldErrors: serverErrors, formError } = useSubmit();
+  const { submit, pending, fieldErrors: serverErrors, formError, error: submitError } = useMutation();
   const correctionRef = useRef<HTMLInputElement & HTMLTextAreaElement>(null);
 
   // the phase follows the infusion: before the start PRE, while it runs INTRA, after the stop POST
@@ -77,8 +77,11 @@ function PainFormInner({ correcting, onDone }: { correcting: PainRow | null; onD
     e.preventDefault();
     setSubmitted(true);
     if (Object.keys(errors).length > 0) return;
-    const stampMs = atText === null && !correcting ? readNow() : atMs;
-    const result = await submit<{ flags: { code: string; severity: string }[] }>(`/api/sessions/${chart.id}/pain`, buildBody(stampMs));
+    const stampedNow = atText === null && !correcting;
+    const body = buildBody(stampedNow ? readNow() : atMs);
+    const result = await submit<{ flags: { code: string; severity: string }[] }>(
+      `/api/sessions/${chart.id}/pain`, body, { schema: PainSchema, intent: stampedNow ? { ...body, at: "now" } : body },
+    );
     if (!result?.ok) return;
     onSaved(`${correcting ? "Pain score correction saved" : "Pain score saved"}: ${score}/${scale === "NRS" ? "10 NRS" : "100 mm VAS"}, ${PAIN_PHASE_LABELS[phase]}.`, result.data.flags);
     if (correcting) cancelCorrection();
@@ -141,7 +144,7 @@ function PainFormInner({ correcting, onDone }: { correcting: PainRow | null; onD
         backTimeReason={backTimeReason} onBackTimeReason={setBackTimeReason} backTimeError={shown("backTimeReason")}
         needsBackTimeReason={(time.isBackTimed || !!serverErrors.backTimeReason) && !isFollowUp} hideBackTime={!!correcting}
       />
-      <FormAlert message={formError} />
+      <FormAlert message={formError} error={submitError} />
       <button type="submit" className="btn-primary min-h-12 px-6 text-base" disabled={pending || isRefreshing}>{pending ? "Saving…" : "Save pain score"}</button>
     </form>
   );

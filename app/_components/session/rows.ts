@@ -48,16 +48,8 @@ export const PAIN_PHASE_LABELS: Record<PainRow["phase"], string> = {
 /** Field errors from a zod result: the first message per top-level field. */
 export { fieldMessages as fieldErrorsOf } from "@/lib/validation/common";
 
-/**
- * Reads a typed number: "" is absent (an empty field must never become 0), "1,5" is 1.5,
- * anything else that is not a plain decimal is NaN, which the schema reports as not a number.
- */
-export function readNumber(text: string): number | undefined {
-  const t = text.trim().replace(",", ".");
-  if (t === "") return undefined;
-  if (!/^[+-]?(\d+\.?\d*|\.\d+)$/.test(t)) return Number.NaN;
-  return Number(t);
-}
+/** The one typed-number reader (lib/validation/number-input.ts): "" is absent, never 0. */
+export { parseNumberInput as readNumber } from "@/lib/validation/number-input";
 
 /**
  * The instant to evaluate "now" at: the ticking clock, but never before the server's time

@@ -10,7 +10,7 @@ import { ChartLogs } from "./chart-logs";
 import { ClockProvider, useNow } from "./clock";
 import { formatDateHm } from "./clinic-time";
 import { DoseEventForm } from "./dose-event-form";
-import { flagLabel } from "./fields";
+import { flagLabel } from "./flag-display";
 import { FlagsPanel } from "./flags-panel";
 import { LiveHeader, VitalsCountdown } from "./live-header";
 import { PainForm } from "./pain-form";

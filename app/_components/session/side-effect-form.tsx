@@ -7,11 +7,12 @@ import { SideEffectSchema } from "@/lib/validation/session";
 import { useNow, useNowReader } from "./clock";
 import { formatHm, toLocalInputValue } from "./clinic-time";
 import { CorrectionBanner } from "./correction-banner";
-import { FieldError, FormAlert, LiveFlags, TextField } from "./fields";
+import { FormAlert, SelectField, TextField } from "@/app/_components/forms/fields";
+import { LiveFlags } from "./flag-display";
 import { fieldErrorsOf, FUTURE_SKEW_MS, type SideEffectRow } from "./rows";
 import { useSession } from "./session-context";
 import { resolveTime, TimeField } from "./time-field";
-import { useSubmit } from "./use-submit";
+import { useMutation } from "@/app/_components/data/use-mutation";
 
 export function SideEffectForm() {
   const { correction } = useSession();
@@ -20,28 +21,12 @@ export function SideEffectForm() {
   return <SideEffectFormInner key={`${correcting?.id ?? "new"}-${generation}`} correcting={correcting} onDone={() => setGeneration((g) => g + 1)} />;
 }
 
-function SelectField({ id, label, value, onChange, error, children, hint }: { id: string; label: string; value: string; onChange: (v: string) => void; error?: string; children: React.ReactNode; hint?: React.ReactNode }) {
-  return (
-    <div>
-      <label htmlFor={id} className="field-label">{label}</label>
-      <select
-        id={id} value={value} onChange={(e) => onChange(e.target.value)} className="field-input"
-        aria-invalid={error ? true : undefined} aria-describedby={`${id}-err${hint ? ` ${id}-hint` : ""}`}
-      >
-        {children}
-      </select>
-      {hint && <p id={`${id}-hint`} className="mt-1 text-xs text-slate-600">{hint}</p>}
-      <FieldError id={`${id}-err`} message={error} />
-    </div>
-  );
-}
-
 function SideEffectFormInner({ correcting, onDone }: { correcting: SideEffectRow | null; onDone: () => void }) {
   const { chart, timeZone, onSaved, cancelCorrection } = useSession();
   const formId = useId();
   const nowMs = useNow(15_000);
   const readNow = useNowReader();
-  const { submit, pending, fieldErrors: serverErrors, formError } = useSubmit();
+  const { submit, pending, fieldErrors: serverErrors, formError, error: submitError } = useMutation();
   const correctionRef = useRef<HTMLInputElement & HTMLTextAreaElement>(null);
 
   const initialAt = correcting ? toLocalInputValue(Date.parse(correcting.at), timeZone) : null;
@@ -86,8 +71,11 @@ function SideEffectFormInner({ correcting, onDone }: { correcting: SideEffectRow
     e.preventDefault();
     setSubmitted(true);
     if (Object.keys(errors).length > 0) return;
-    const stampMs = atText === null && !correcting ? readNow() : atMs;
-    const result = await submit<{ flags: { code: string; severity: string }[] }>(`/api/sessions/${chart.id}/side-effects`, buildBody(stampMs));
+    const stampedNow = atText === null && !correcting;
+    const body = buildBody(stampedNow ? readNow() : atMs);
+    const result = await submit<{ flags: { code: string; severity: string }[] }>(
+      `/api/sessions/${chart.id}/side-effects`, body, { schema: SideEffectSchema, intent: stampedNow ? { ...body, at: "now" } : body },
+    );
     if (!result?.ok) return;
     onSaved(`${correcting ? "Side effect correction saved" : "Side effect saved"}: ${sideEffectLabel(kind)}, ${SEVERITY_LABELS[Number(severity)] ?? severity}.`, result.data.flags);
     if (correcting) cancelCorrection();
@@ -127,7 +115,7 @@ function SideEffectFormInner({ correcting, onDone }: { correcting: SideEffectRow
         needsBackTimeReason={time.isBackTimed || !!serverErrors.backTimeReason} hideBackTime={!!correcting}
       />
       <LiveFlags flags={flags} />
-      <FormAlert message={formError} />
+      <FormAlert message={formError} error={submitError} />
       <button type="submit" className="btn-primary min-h-12 px-6 text-base" disabled={pending}>{pending ? "Saving…" : "Save side effect"}</button>
     </form>
   );

@@ -5,10 +5,11 @@ import { integrateDose } from "@/lib/domain/dose";
 import { can } from "@/lib/permissions";
 import { useNow } from "./clock";
 import { formatDateHm } from "./clinic-time";
-import { CheckboxField, FormAlert, TextField } from "./fields";
+import { CheckboxField, FormAlert, TextField } from "@/app/_components/forms/fields";
+import { AddendumSchema, CompleteSessionSchema, SignSessionSchema } from "@/lib/validation/session";
 import { doseRowToPoint, effectiveRows, evaluationNow } from "./rows";
 import { useSession } from "./session-context";
-import { useSubmit } from "./use-submit";
+import { useMutation } from "@/app/_components/data/use-mutation";
 
 /** Completion: the discharge check, after the STOP and the post-infusion pain score. */
 export function CompletePanel() {
@@ -18,7 +19,7 @@ export function CompletePanel() {
   const [dischargeReady, setDischargeReady] = useState(false);
   const [note, setNote] = useState("");
   const [submitted, setSubmitted] = useState(false);
-  const { submit, pending, formError, fieldErrors } = useSubmit();
+  const { submit, pending, formError, fieldErrors, error: submitError } = useMutation();
   const state = integrateDose(effectiveRows(chart.doseEvents).map(doseRowToPoint), chart.weightG, evaluationNow(chart, nowMs)).state;
   const hasPostPainScore = effectiveRows(chart.painScores).some((p) => p.phase === "POST");
   // the server's preconditions, worded for the bedside
@@ -33,7 +34,7 @@ export function CompletePanel() {
       dischargeReady: true,
       ...(note.trim() ? { dischargeNote: note.trim() } : {}),
       rowVersion: chart.rowVersion,
-    });
+    }, { schema: CompleteSessionSchema });
     if (result?.ok) onSaved("Session completed.", result.data.flags);
   }
 
@@ -50,7 +51,7 @@ export function CompletePanel() {
         hint="Alert and oriented, vitals near baseline, escort present, instructions given."
       />
       <TextField label="Discharge comments" value={note} onChange={setNote} multiline error={fieldErrors.dischargeNote} />
-      <FormAlert message={formError} />
+      <FormAlert message={formError} error={submitError} />
       <button
         type="submit" className="btn-primary min-h-12 px-6 text-base" disabled={pending || isRefreshing || blockers.length > 0}
         aria-describedby={blockers.length ? `${id}-blockers` : undefined}
@@ -65,12 +66,12 @@ export function CompletePanel() {
 export function SignPanel() {
   const { chart, onSaved, isRefreshing } = useSession();
   const id = useId();
-  const { submit, pending, formError } = useSubmit();
+  const { submit, pending, formError, error: submitError } = useMutation();
   const openHard = chart.flags.filter((f) => f.severity === "HARD" && !f.acknowledgedAt).length;
   const openSoft = chart.flags.filter((f) => f.severity === "SOFT" && !f.acknowledgedAt).length;
   const signBlockedBy = signBlocker(openHard);
   async function onSign() {
-    const result = await submit(`/api/sessions/${chart.id}/sign`, { rowVersion: chart.rowVersion });
+    const result = await submit(`/api/sessions/${chart.id}/sign`, { rowVersion: chart.rowVersion }, { schema: SignSessionSchema });
     if (result?.ok) onSaved("Session signed.");
   }
   return (
@@ -85,7 +86,7 @@ export function SignPanel() {
       {!signBlockedBy && openSoft > 0 && (
         <p className="text-sm text-slate-700">{openSoft} soft flag{openSoft > 1 ? "s" : ""} still open: a physician can acknowledge them after signing.</p>
       )}
-      <FormAlert message={formError} />
+      <FormAlert message={formError} error={submitError} />
       <button
         type="button" className="btn-primary min-h-12 px-6 text-base" onClick={onSign} disabled={pending || isRefreshing || signBlockedBy !== null}
         aria-describedby={signBlockedBy ? `${id}-why` : undefined}
@@ -102,14 +103,14 @@ export function AddendaPanel() {
   const id = useId();
   const [text, setText] = useState("");
   const [submitted, setSubmitted] = useState(false);
-  const { submit, pending, formError, fieldErrors } = useSubmit();
+  const { submit, pending, formError, fieldErrors, error: submitError } = useMutation();
   const error = fieldErrors.text ?? (submitted && text.trim().length === 0 ? "write the addendum" : undefined);
   const canWrite = can({ role }, SESSION_ACTION_PERMISSION.addendum);
   async function onSubmit(e: React.FormEvent) {
     e.preventDefault();
     setSubmitted(true);
     if (text.trim().length === 0) return;
-    const result = await submit(`/api/sessions/${chart.id}/addenda`, { text: text.trim() });
+    const result = await submit(`/api/sessions/${chart.id}/addenda`, { text: text.trim() }, { schema: AddendumSchema });
     if (result?.ok) {
       onSaved("Addendum added.");
       setText("");
@@ -137,7 +138,7 @@ export function AddendaPanel() {
       {canWrite && (
         <form onSubmit={onSubmit} noValidate className="no-print space-y-2">
           <TextField label="Addendum" value={text} onChange={setText} multiline error={error} required />
-          <FormAlert message={formError} />
+          <FormAlert message={formError} error={submitError} />
           <button type="submit" className="btn-primary min-h-12 px-6" disabled={pending}>{pending ? "Saving…" : "Add addendum"}</button>
         </form>
       )}

@@ -2,7 +2,7 @@
 import { useId } from "react";
 import { useNow } from "./clock";
 import { formatHm, fromLocalInputValue, toLocalInputValue } from "./clinic-time";
-import { FieldError, TextField } from "./fields";
+import { FieldError, TextField } from "@/app/_components/forms/fields";
 import { BACK_TIME_GRACE_MS } from "./rows";
 
 /**

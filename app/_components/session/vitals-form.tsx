@@ -7,11 +7,12 @@ import { VitalsSchema } from "@/lib/validation/session";
 import { useNow, useNowReader } from "./clock";
 import { formatHm, toLocalInputValue } from "./clinic-time";
 import { CorrectionBanner } from "./correction-banner";
-import { FormAlert, LiveFlags, TextField } from "./fields";
+import { FormAlert, TextField } from "@/app/_components/forms/fields";
+import { LiveFlags } from "./flag-display";
 import { effectiveRows, fieldErrorsOf, FUTURE_SKEW_MS, readNumber, type VitalsRow } from "./rows";
 import { useSession } from "./session-context";
 import { resolveTime, TimeField } from "./time-field";
-import { useSubmit } from "./use-submit";
+import { useMutation } from "@/app/_components/data/use-mutation";
 
 type Input = HTMLInputElement & HTMLTextAreaElement;
 
@@ -35,7 +36,7 @@ function VitalsFormInner({ correcting, focusOnMount, onDone }: { correcting: Vit
   const formId = useId();
   const nowMs = useNow(15_000);
   const readNow = useNowReader();
-  const { submit, pending, fieldErrors: serverErrors, formError } = useSubmit();
+  const { submit, pending, fieldErrors: serverErrors, formError, error: submitError } = useMutation();
   const systolicRef = useRef<Input>(null);
   const correctionRef = useRef<Input>(null);
   useEffect(() => {
@@ -112,10 +113,14 @@ function VitalsFormInner({ correcting, focusOnMount, onDone }: { correcting: Vit
       if (firstBad) document.getElementById(`${formId}-${firstBad}`)?.focus();
       return;
     }
-    const stampMs = atText === null && !correcting ? readNow() : atMs;
-    const result = await submit<{ flags: { code: string; severity: string }[] }>(`/api/sessions/${chart.id}/vitals`, buildBody(stampMs));
+    const stampedNow = atText === null && !correcting;
+    const body = buildBody(stampedNow ? readNow() : atMs);
+    // pressing save again after a lost connection resends the first body, its time included
+    const result = await submit<{ vitals: { at: string }; flags: { code: string; severity: string }[] }>(
+      `/api/sessions/${chart.id}/vitals`, body, { schema: VitalsSchema, intent: stampedNow ? { ...body, at: "now" } : body },
+    );
     if (!result?.ok) return;
-    onSaved(`${correcting ? "Vitals correction saved" : "Vitals saved"} at ${formatHm(stampMs, timeZone)}.`, result.data.flags);
+    onSaved(`${correcting ? "Vitals correction saved" : "Vitals saved"} at ${formatHm(Date.parse(result.data.vitals.at), timeZone)}.`, result.data.flags);
     if (correcting) cancelCorrection();
     onDone();
   }
@@ -163,7 +168,7 @@ function VitalsFormInner({ correcting, focusOnMount, onDone }: { correcting: Vit
       {flags.length > 0 && (
         <TextField label="Action taken" value={reason} onChange={setReason} error={shown("reason")} hint="Optional: what was done (e.g. rate slowed, physician informed)." />
       )}
-      <FormAlert message={formError} />
+      <FormAlert message={formError} error={submitError} />
       <button type="submit" className="btn-primary min-h-12 px-6 text-base" disabled={pending}>{pending ? "Saving…" : "Save vitals"}</button>
     </form>
   );

@@ -1,38 +1,25 @@
 "use client";
-import { useState } from "react";
-import { postJson } from "@/app/_components/api";
-import { Field } from "@/app/_components/forms/field";
+import { useMutation } from "@/app/_components/data/use-mutation";
+import { Field } from "@/app/_components/forms/fields";
 import { checkPassword, MIN_PASSWORD_LENGTH, PASSWORD_PROBLEM_MESSAGES } from "@/lib/domain/password-policy";
 import { ChangeOwnPasswordSchema } from "@/lib/validation/staff";
 
 export function ChangePasswordForm({ email }: { email: string }) {
-  const [fields, setFields] = useState<Record<string, string>>({});
-  const [formError, setFormError] = useState<string | null>(null);
-  const [pending, setPending] = useState(false);
+  const { submit, pending, fieldErrors: fields, formError } = useMutation();
 
   async function onSubmit(e: React.FormEvent<HTMLFormElement>) {
     e.preventDefault();
     const f = new FormData(e.currentTarget);
     const raw = { currentPassword: String(f.get("currentPassword") ?? ""), newPassword: String(f.get("newPassword") ?? ""), confirmPassword: String(f.get("confirmPassword") ?? "") };
-    const errs: Record<string, string> = {};
-    const parsed = ChangeOwnPasswordSchema.safeParse(raw);
-    if (!parsed.success) for (const i of parsed.error.issues) errs[i.path.join(".")] ??= i.message;
-    const problem = checkPassword(raw.newPassword, email);
-    if (problem) errs.newPassword ??= PASSWORD_PROBLEM_MESSAGES[problem];
-    if (Object.keys(errs).length) {
-      setFields(errs);
-      setFormError("Check the highlighted fields.");
-      return;
-    }
-    setPending(true);
-    const res = await postJson("/api/account/password", raw, { signedOut: "redirect" });
-    setPending(false);
-    if (!res.ok) {
-      setFields(res.error.fields ?? {});
-      setFormError(res.error.message);
-      return;
-    }
-    window.location.assign("/");
+    const res = await submit("/api/account/password", raw, {
+      schema: ChangeOwnPasswordSchema,
+      // the password policy the server applies too (not the email, not a common password)
+      check: (): Record<string, string> => {
+        const problem = checkPassword(raw.newPassword, email);
+        return problem ? { newPassword: PASSWORD_PROBLEM_MESSAGES[problem] } : {};
+      },
+    });
+    if (res?.ok) window.location.assign("/");
   }
 
   return (

@@ -1,9 +1,9 @@
 "use client";
 import { useRouter } from "next/navigation";
-import { fieldMessages } from "@/lib/validation/common";
 import { useState } from "react";
-import { postJson } from "@/app/_components/api";
-import { Field, numberOrUndefined } from "@/app/_components/forms/field";
+import { useMutation } from "@/app/_components/data/use-mutation";
+import { Field } from "@/app/_components/forms/fields";
+import { parseNumberInput } from "@/lib/validation/number-input";
 import { ClinicSettingsSchema, IDLE_SIGN_OUT_MAX, IDLE_SIGN_OUT_MIN, type ClinicSettingsInput } from "@/lib/validation/clinic";
 
 const VITALS: [keyof ClinicSettingsInput, string][] = [
@@ -20,32 +20,18 @@ const VITALS: [keyof ClinicSettingsInput, string][] = [
 
 export function SettingsForm({ initial, zones }: { initial: ClinicSettingsInput; zones: string[] }) {
   const router = useRouter();
-  const [fields, setFields] = useState<Record<string, string>>({});
-  const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
-  const [pending, setPending] = useState(false);
+  const { submit, pending, fieldErrors: fields, formError } = useMutation();
+  const [saved, setSaved] = useState(false);
 
   async function onSubmit(e: React.FormEvent<HTMLFormElement>) {
     e.preventDefault();
     const f = new FormData(e.currentTarget);
-    const raw: Record<string, unknown> = { name: String(f.get("name") ?? ""), timezone: String(f.get("timezone") ?? ""), idleSignOutMin: numberOrUndefined(f.get("idleSignOutMin")) };
-    for (const [k] of VITALS) raw[k] = numberOrUndefined(f.get(k));
-    const parsed = ClinicSettingsSchema.safeParse(raw);
-    if (!parsed.success) {
-      const errs: Record<string, string> = fieldMessages(parsed.error.issues);
-      setFields(errs);
-      setMessage({ ok: false, text: "Check the highlighted fields. Nothing was saved." });
-      return;
-    }
-    setPending(true);
-    const res = await postJson("/api/admin/clinic", parsed.data, { signedOut: "redirect" });
-    setPending(false);
-    if (!res.ok) {
-      setFields(res.error.fields ?? {});
-      setMessage({ ok: false, text: res.error.message });
-      return;
-    }
-    setFields({});
-    setMessage({ ok: true, text: "Saved." });
+    const raw: Record<string, unknown> = { name: String(f.get("name") ?? ""), timezone: String(f.get("timezone") ?? ""), idleSignOutMin: parseNumberInput(f.get("idleSignOutMin")) };
+    for (const [k] of VITALS) raw[k] = parseNumberInput(f.get(k));
+    setSaved(false);
+    const res = await submit("/api/admin/clinic", raw, { schema: ClinicSettingsSchema });
+    if (!res?.ok) return;
+    setSaved(true);
     router.refresh();
   }
 
@@ -71,7 +57,8 @@ export function SettingsForm({ initial, zones }: { initial: ClinicSettingsInput;
           ))}
         </div>
       </fieldset>
-      {message && <p role={message.ok ? "status" : "alert"} className={message.ok ? "text-sm font-medium text-calm" : "field-error"}>{message.text}</p>}
+      {formError && <p role="alert" className="field-error">{formError}</p>}
+      {saved && <p role="status" className="text-sm font-medium text-calm">Saved.</p>}
       <button type="submit" className="btn-primary" disabled={pending}>{pending ? "Saving…" : "Save settings"}</button>
     </form>
   );

@@ -1,55 +1,38 @@
 "use client";
 import { useRouter } from "next/navigation";
-import { fieldMessages } from "@/lib/validation/common";
 import { useState } from "react";
-import { postJson } from "@/app/_components/api";
-import { Field } from "@/app/_components/forms/field";
+import type { ZodType } from "zod";
+import { useMutation } from "@/app/_components/data/use-mutation";
+import { Field } from "@/app/_components/forms/fields";
 import { MIN_PASSWORD_LENGTH } from "@/lib/domain/password-policy";
 import { ROLE_LABELS, type Role } from "@/lib/permissions";
 import type { StaffDto } from "@/lib/server/staff";
-import { CreateStaffSchema, ROLES } from "@/lib/validation/staff";
+import { ChangeRoleSchema, CreateStaffSchema, ROLES } from "@/lib/validation/staff";
 
 export function StaffManager({ staff, currentUserId }: { staff: StaffDto[]; currentUserId: string }) {
   const router = useRouter();
-  const [fields, setFields] = useState<Record<string, string>>({});
-  const [formError, setFormError] = useState<string | null>(null);
+  const create = useMutation();
+  const rowAction = useMutation();
+  const fields = create.fieldErrors;
   const [notice, setNotice] = useState<string | null>(null);
-  const [rowError, setRowError] = useState<string | null>(null);
   const [temp, setTemp] = useState<{ name: string; password: string } | null>(null);
-  const [pending, setPending] = useState(false);
 
   async function onCreate(e: React.FormEvent<HTMLFormElement>) {
     e.preventDefault();
     const form = e.currentTarget;
     const f = new FormData(form);
     const raw = { name: String(f.get("name") ?? ""), email: String(f.get("email") ?? ""), role: String(f.get("role") ?? ""), password: String(f.get("password") ?? "") };
-    const parsed = CreateStaffSchema.safeParse(raw);
-    if (!parsed.success) {
-      const errs: Record<string, string> = fieldMessages(parsed.error.issues);
-      setFields(errs);
-      setFormError("Check the highlighted fields. Nothing was saved.");
-      return;
-    }
-    setPending(true);
-    const res = await postJson<{ user: StaffDto }>("/api/admin/users", parsed.data, { signedOut: "redirect" });
-    setPending(false);
-    if (!res.ok) {
-      setFields(res.error.fields ?? {});
-      setFormError(res.error.message);
-      return;
-    }
+    const res = await create.submit<{ user: StaffDto }>("/api/admin/users", raw, { schema: CreateStaffSchema });
+    if (!res?.ok) return;
     form.reset();
-    setFields({});
-    setFormError(null);
     setNotice(`${res.data.user.name} can now sign in with the password you set, and will be asked to choose a new one.`);
     router.refresh();
   }
 
-  async function act(url: string, body: unknown, done: string) {
-    setRowError(null);
+  async function act(url: string, body: unknown, done: string, schema?: ZodType) {
     setNotice(null);
-    const res = await postJson<{ user?: StaffDto; temporaryPassword?: string }>(url, body, { signedOut: "redirect" });
-    if (!res.ok) return setRowError(res.error.message);
+    const res = await rowAction.submit<{ user?: StaffDto; temporaryPassword?: string }>(url, body, { schema });
+    if (!res?.ok) return;
     if (res.data.temporaryPassword) setTemp({ name: res.data.user?.name ?? "", password: res.data.temporaryPassword });
     else setNotice(done);
     router.refresh();
@@ -59,7 +42,7 @@ export function StaffManager({ staff, currentUserId }: { staff: StaffDto[]; curr
     <div className="space-y-6">
       <section className="card overflow-x-auto" aria-labelledby="staff-h">
         <h2 id="staff-h" className="mb-2 text-lg font-semibold">Accounts</h2>
-        <p role="alert" className="field-error">{rowError}</p>
+        <p role="alert" className="field-error">{rowAction.formError}</p>
         {notice && <p role="status" className="mb-2 rounded-md bg-calm-50 p-2 text-sm">{notice}</p>}
         {temp && (
           <div role="status" className="mb-2 rounded-md border border-amber-300 bg-amber-50 p-3 text-sm">
@@ -79,7 +62,7 @@ export function StaffManager({ staff, currentUserId }: { staff: StaffDto[]; curr
                   <label className="sr-only" htmlFor={`role-${u.id}`}>Role of {u.name}</label>
                   <select
                     id={`role-${u.id}`} className="field-input mt-0 h-9" value={u.role} disabled={!u.active}
-                    onChange={(e) => act(`/api/admin/users/${u.id}/role`, { role: e.target.value }, `${u.name} is now ${ROLE_LABELS[e.target.value as Role].toLowerCase()}.`)}
+                    onChange={(e) => void act(`/api/admin/users/${u.id}/role`, { role: e.target.value }, `${u.name} is now ${ROLE_LABELS[e.target.value as Role].toLowerCase()}.`, ChangeRoleSchema)}
                   >
                     {ROLES.map((r) => <option key={r} value={r}>{ROLE_LABELS[r]}</option>)}
                   </select>
@@ -93,12 +76,12 @@ export function StaffManager({ staff, currentUserId }: { staff: StaffDto[]; curr
                   {u.active ? (
                     <>
                       <button type="button" className="btn-secondary" aria-label={`Reset password of ${u.name}`}
-                        onClick={() => window.confirm(`Reset the password of ${u.name}? Their current password stops working.`) && act(`/api/admin/users/${u.id}/reset-password`, {}, "")}>Reset password</button>
+                        onClick={() => window.confirm(`Reset the password of ${u.name}? Their current password stops working.`) && void act(`/api/admin/users/${u.id}/reset-password`, {}, "")}>Reset password</button>
                       <button type="button" className="btn-secondary" aria-label={`Deactivate ${u.name}`}
-                        onClick={() => window.confirm(`Deactivate ${u.name}? They can no longer sign in; what they charted and signed stays.`) && act(`/api/admin/users/${u.id}/deactivate`, {}, `${u.name} is deactivated.`)}>Deactivate</button>
+                        onClick={() => window.confirm(`Deactivate ${u.name}? They can no longer sign in; what they charted and signed stays.`) && void act(`/api/admin/users/${u.id}/deactivate`, {}, `${u.name} is deactivated.`)}>Deactivate</button>
                     </>
                   ) : (
-                    <button type="button" className="btn-secondary" aria-label={`Reactivate ${u.name}`} onClick={() => act(`/api/admin/users/${u.id}/reactivate`, {}, `${u.name} is active again.`)}>Reactivate</button>
+                    <button type="button" className="btn-secondary" aria-label={`Reactivate ${u.name}`} onClick={() => void act(`/api/admin/users/${u.id}/reactivate`, {}, `${u.name} is active again.`)}>Reactivate</button>
                   )}
                 </td>
               </tr>
@@ -119,8 +102,8 @@ export function StaffManager({ staff, currentUserId }: { staff: StaffDto[]; curr
           <Field id="password" label="Initial password" type="text" autoComplete="new-password" error={fields.password}
             hint={`At least ${MIN_PASSWORD_LENGTH} characters, not the email, not a common password. They replace it at first sign-in.`} />
           <div className="sm:col-span-2">
-            <p role="alert" className="field-error">{formError}</p>
-            <button type="submit" className="btn-primary" disabled={pending}>{pending ? "Adding…" : "Add staff member"}</button>
+            <p role="alert" className="field-error">{create.formError}</p>
+            <button type="submit" className="btn-primary" disabled={create.pending}>{create.pending ? "Adding…" : "Add staff member"}</button>
           </div>
         </form>
       </section>

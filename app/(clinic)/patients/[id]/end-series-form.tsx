@@ -1,8 +1,8 @@
 "use client";
 import { useRouter } from "next/navigation";
 import { useId, useState } from "react";
-import { newIdempotencyKey, postJson } from "@/app/_components/api";
-import { fieldMessages } from "@/lib/validation/common";
+import { useMutation } from "@/app/_components/data/use-mutation";
+import { FieldError } from "@/app/_components/forms/fields";
 import { CloseSeriesSchema } from "@/lib/validation/series";
 
 /**
@@ -15,10 +15,7 @@ export function EndSeriesForm({ seriesId, label }: { seriesId: string; label: st
   const [open, setOpen] = useState(false);
   const [outcome, setOutcome] = useState<"COMPLETED" | "CANCELLED">("COMPLETED");
   const [reason, setReason] = useState("");
-  const [fields, setFields] = useState<Record<string, string>>({});
-  const [formError, setFormError] = useState<string | null>(null);
-  const [pending, setPending] = useState(false);
-  const [key, setKey] = useState(() => newIdempotencyKey("close"));
+  const { submit, pending, fieldErrors: fields, formError, clearError } = useMutation();
 
   if (!open)
     return (
@@ -29,21 +26,8 @@ export function EndSeriesForm({ seriesId, label }: { seriesId: string; label: st
 
   async function onSubmit(e: React.FormEvent<HTMLFormElement>) {
     e.preventDefault();
-    const parsed = CloseSeriesSchema.safeParse({ outcome, reason: reason.trim() || undefined });
-    if (!parsed.success) {
-      setFields(fieldMessages(parsed.error.issues));
-      setFormError("Check the highlighted field.");
-      return;
-    }
-    setPending(true);
-    const res = await postJson<{ series: { status: string } }>(`/api/series/${seriesId}/close`, parsed.data, { idempotencyKey: key, signedOut: "redirect" });
-    setPending(false);
-    if (!res.ok) {
-      setFields(res.error.fields ?? {});
-      setFormError(res.error.message);
-      return;
-    }
-    setKey(newIdempotencyKey("close"));
+    const res = await submit<{ series: { status: string } }>(`/api/series/${seriesId}/close`, { outcome, reason: reason.trim() || undefined }, { schema: CloseSeriesSchema });
+    if (!res?.ok) return;
     setOpen(false);
     router.refresh();
   }
@@ -68,14 +52,14 @@ export function EndSeriesForm({ seriesId, label }: { seriesId: string; label: st
           value={reason}
           onChange={(e) => setReason(e.target.value)}
           aria-invalid={fields.reason ? true : undefined}
-          aria-describedby={`${id}-reason-error`}
+          aria-describedby={fields.reason ? `${id}-reason-error` : undefined}
         />
-        <p id={`${id}-reason-error`} aria-live="polite" className="field-error">{fields.reason}</p>
+        <FieldError id={`${id}-reason-error`} message={fields.reason} />
       </div>
       <p className="text-xs text-slate-600">An ended series takes no new sessions and cannot be reopened; a new course is a new series.</p>
       <div className="flex gap-2">
         <button type="submit" className="btn-primary" disabled={pending}>{pending ? "Saving…" : "End series"}</button>
-        <button type="button" className="btn-secondary" onClick={() => { setOpen(false); setFormError(null); setFields({}); }}>Keep it active</button>
+        <button type="button" className="btn-secondary" onClick={() => { setOpen(false); clearError(); }}>Keep it active</button>
       </div>
     </form>
   );

@@ -1,20 +1,17 @@
 "use client";
 import { useRouter } from "next/navigation";
-import { fieldMessages } from "@/lib/validation/common";
 import { useState } from "react";
-import { newIdempotencyKey, postJson } from "@/app/_components/api";
-import { Field, numberOrUndefined } from "@/app/_components/forms/field";
+import { useMutation } from "@/app/_components/data/use-mutation";
+import { Field } from "@/app/_components/forms/fields";
+import { parseNumberInput } from "@/lib/validation/number-input";
 import { OrderSeriesSchema } from "@/lib/validation/series";
 
 type ProtocolOption = { name: string; route: string; versions: { id: string; version: number; defaultPlannedSessions: number | null }[] };
 
 export function OrderSeriesForm({ patientId, screeningPositive, protocols, today }: { patientId: string; screeningPositive: boolean; protocols: ProtocolOption[]; today: string }) {
   const router = useRouter();
-  const [fields, setFields] = useState<Record<string, string>>({});
-  const [formError, setFormError] = useState<string | null>(null);
+  const { submit, pending, fieldErrors: fields, formError } = useMutation();
   const [versionId, setVersionId] = useState("");
-  const [pending, setPending] = useState(false);
-  const [key, setKey] = useState(() => newIdempotencyKey("series"));
   const chosen = protocols.flatMap((p) => p.versions.map((v) => ({ ...v, name: p.name }))).find((v) => v.id === versionId);
 
   async function onSubmit(e: React.FormEvent<HTMLFormElement>) {
@@ -22,27 +19,13 @@ export function OrderSeriesForm({ patientId, screeningPositive, protocols, today
     const f = new FormData(e.currentTarget);
     const raw = {
       protocolVersionId: versionId,
-      plannedSessions: numberOrUndefined(f.get("plannedSessions")),
-      intervalDays: numberOrUndefined(f.get("intervalDays")),
+      plannedSessions: parseNumberInput(f.get("plannedSessions")),
+      intervalDays: parseNumberInput(f.get("intervalDays")),
       startDate: String(f.get("startDate") ?? ""),
       screeningOverrideReason: String(f.get("screeningOverrideReason") ?? "").trim() || undefined,
     };
-    const parsed = OrderSeriesSchema.safeParse(raw);
-    if (!parsed.success) {
-      const errs: Record<string, string> = fieldMessages(parsed.error.issues);
-      setFields(errs);
-      setFormError("Check the highlighted fields.");
-      return;
-    }
-    setPending(true);
-    const res = await postJson<{ series: { id: string } }>(`/api/patients/${patientId}/series`, parsed.data, { idempotencyKey: key, signedOut: "redirect" });
-    setPending(false);
-    if (!res.ok) {
-      setFields(res.error.fields ?? {});
-      setFormError(res.error.message);
-      return;
-    }
-    setKey(newIdempotencyKey("series"));
+    const res = await submit<{ series: { id: string } }>(`/api/patients/${patientId}/series`, raw, { schema: OrderSeriesSchema });
+    if (!res?.ok) return;
     router.push(`/series/${res.data.series.id}`);
   }
 

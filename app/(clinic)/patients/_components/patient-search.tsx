@@ -1,6 +1,7 @@
 "use client";
 import Link from "next/link";
 import { useState, type FormEvent } from "react";
+import { useRead } from "@/app/_components/data/use-read";
 import { ageYears } from "@/lib/domain/patient";
 
 export type PatientRow = {
@@ -20,38 +21,24 @@ export type PatientRow = {
  */
 export function PatientSearch({ initial, today }: { initial: PatientRow[]; today: string }) {
   const [patients, setPatients] = useState(initial);
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { read, pending: busy, error } = useRead();
 
   async function onSubmit(e: FormEvent<HTMLFormElement>) {
     e.preventDefault();
     const q = String(new FormData(e.currentTarget).get("q") ?? "").slice(0, 100);
-    setBusy(true);
-    setError(null);
-    try {
-      const res = await fetch("/api/patients/search", {
-        method: "POST",
-        headers: { "Content-Type": "application/json" },
-        body: JSON.stringify({ q }),
-      });
-      const body = await res.json();
-      if (!res.ok) setError(body?.error?.message ?? "The search failed.");
-      else setPatients(body.patients);
-    } catch {
-      setError("The search failed: no connection to the server.");
-    } finally {
-      setBusy(false);
-    }
+    // a read sent as POST: the query stays out of the URL
+    const res = await read<{ patients: PatientRow[] }>("/api/patients/search", { body: { q } });
+    if (res.ok) setPatients(res.data.patients);
   }
 
   return (
     <>
-      <form className="flex gap-2" role="search" onSubmit={onSubmit}>
+      <form className="flex gap-2" role="search" onSubmit={(e) => void onSubmit(e)}>
         <label htmlFor="q" className="sr-only">Search by name or MRN</label>
         <input id="q" name="q" maxLength={100} placeholder="Search by name or MRN" className="field-input mt-0 max-w-md" />
         <button className="btn-secondary" type="submit" disabled={busy}>Search</button>
       </form>
-      {error && <p role="alert" className="text-hard">{error}</p>}
+      {error && <p role="alert" className="text-hard">{error.kind === "network" ? "The search failed: no connection to the server." : error.message}</p>}
       <div className="card overflow-x-auto" aria-live="polite" aria-busy={busy}>
         {patients.length === 0 ? <p className="text-slate-600">No patients found.</p> : (
           <table className="table-dense">

@@ -1,9 +1,8 @@
 "use client";
 import { useRouter } from "next/navigation";
-import { fieldMessages } from "@/lib/validation/common";
-import { useState } from "react";
-import { Field, numberOrUndefined } from "@/app/_components/forms/field";
-import { newIdempotencyKey, postJson } from "@/app/_components/api";
+import { useMutation } from "@/app/_components/data/use-mutation";
+import { Field } from "@/app/_components/forms/fields";
+import { parseNumberInput } from "@/lib/validation/number-input";
 import { SCREENING_LABELS } from "@/lib/domain/flags";
 import { RegisterPatientSchema } from "@/lib/validation/patient";
 
@@ -11,10 +10,7 @@ const SCREEN_KEYS = ["substanceMisuse", "psychosis", "cardiovascular", "hepatic"
 
 export function RegisterPatientForm() {
   const router = useRouter();
-  const [fields, setFields] = useState<Record<string, string>>({});
-  const [formError, setFormError] = useState<string | null>(null);
-  const [pending, setPending] = useState(false);
-  const [key] = useState(() => newIdempotencyKey("patient"));
+  const { submit, pending, fieldErrors: fields, formError } = useMutation();
 
   async function onSubmit(e: React.FormEvent<HTMLFormElement>) {
     e.preventDefault();
@@ -27,26 +23,13 @@ export function RegisterPatientForm() {
       birthDate: String(f.get("birthDate") ?? ""),
       sex: String(f.get("sex") ?? ""),
       allergies: String(f.get("allergies") ?? ""),
-      weightKg: numberOrUndefined(f.get("weightKg")),
+      weightKg: parseNumberInput(f.get("weightKg")),
       screening: { ...Object.fromEntries(SCREEN_KEYS.map((k) => [k, answer(`screen-${k}`)])), notes: String(f.get("screeningNotes") ?? "") },
       consentOnFile: f.get("consentOnFile") === "on",
       consentDate: String(f.get("consentDate") ?? "") || undefined,
     };
-    const parsed = RegisterPatientSchema.safeParse(raw);
-    if (!parsed.success) {
-      const errs: Record<string, string> = fieldMessages(parsed.error.issues);
-      setFields(errs);
-      setFormError("Check the highlighted fields.");
-      return;
-    }
-    setPending(true);
-    const res = await postJson<{ patient: { id: string } }>("/api/patients", parsed.data, { idempotencyKey: key, signedOut: "redirect" });
-    setPending(false);
-    if (!res.ok) {
-      setFields(res.error.fields ?? {});
-      setFormError(res.error.message);
-      return;
-    }
+    const res = await submit<{ patient: { id: string } }>("/api/patients", raw, { schema: RegisterPatientSchema });
+    if (!res?.ok) return;
     router.push(`/patients/${res.data.patient.id}`);
   }
 

@@ -1,24 +1,19 @@
 "use client";
 import { useRouter } from "next/navigation";
-import { useState } from "react";
-import { postJson } from "@/app/_components/api";
+import { useMutation } from "@/app/_components/data/use-mutation";
 
 export function RetireProtocolButton({ protocolId, name }: { protocolId: string; name: string }) {
   const router = useRouter();
-  const [error, setError] = useState<string | null>(null);
-  const [pending, setPending] = useState(false);
+  const { submit, pending, formError } = useMutation();
   async function retire() {
     if (!window.confirm(`Retire ${name}? No new series can be ordered on it; existing series continue on their version.`)) return;
-    setPending(true);
-    const res = await postJson(`/api/protocols/${protocolId}/retire`, {}, { signedOut: "redirect" });
-    setPending(false);
-    if (!res.ok) return setError(res.error.message);
-    router.refresh();
+    const res = await submit(`/api/protocols/${protocolId}/retire`, {});
+    if (res?.ok) router.refresh();
   }
   return (
     <span>
-      <button type="button" className="btn-secondary" onClick={retire} disabled={pending}>Retire protocol</button>
-      <span role="alert" className="field-error">{error}</span>
+      <button type="button" className="btn-secondary" onClick={() => void retire()} disabled={pending}>Retire protocol</button>
+      <span role="alert" className="field-error">{formError}</span>
     </span>
   );
 }

@@ -1,8 +1,9 @@
 "use client";
 import { useRouter } from "next/navigation";
 import { useId, useState } from "react";
-import { newIdempotencyKey, postJson } from "@/app/_components/api";
-import { hasReason, REASON_LENGTH_HINT } from "@/lib/domain/charting";
+import { useMutation } from "@/app/_components/data/use-mutation";
+import { FieldError } from "@/app/_components/forms/fields";
+import { AcknowledgeFlagSchema, AcknowledgeFlagsSchema } from "@/lib/validation/session";
 
 export interface ReviewFlag {
   id: string;
@@ -30,33 +31,21 @@ export function FlagAcknowledgements({ flags, canAcknowledge, when }: { flags: R
   const open = flags.filter((f) => !f.acknowledgedAt).sort((a, b) => (a.severity === b.severity ? a.raisedAt.localeCompare(b.raisedAt) : a.severity === "HARD" ? -1 : 1));
   const acked = flags.filter((f) => f.acknowledgedAt);
   const [selected, setSelected] = useState<Set<string>>(new Set());
-  const [reasons, setReasons] = useState<Record<string, string>>({});
   const [bulkReason, setBulkReason] = useState("");
-  const [error, setError] = useState<{ id: string; message: string } | null>(null);
-  const [busy, setBusy] = useState(false);
+  // one key per acknowledgement intent: a retry after a lost connection stores it once
+  const bulk = useMutation();
   const bulkId = useId();
 
-  async function acknowledge(flagIds: string[], reason: string, errorKey: string) {
-    if (!hasReason(reason)) {
-      setError({ id: errorKey, message: `Give a reason (${REASON_LENGTH_HINT}).` });
-      return;
-    }
-    setBusy(true);
-    setError(null);
-    const res = flagIds.length === 1
-      ? await postJson(`/api/flags/${flagIds[0]}/acknowledge`, { reason }, { idempotencyKey: newIdempotencyKey("ack"), signedOut: "redirect" })
-      : await postJson(`/api/flags/acknowledge`, { flagIds, reason }, { idempotencyKey: newIdempotencyKey("ack"), signedOut: "redirect" });
-    setBusy(false);
-    if (!res.ok) {
-      setError({ id: errorKey, message: res.error.message });
-      return;
-    }
+  async function acknowledgeSelected() {
+    const res = await bulk.submit("/api/flags/acknowledge", { flagIds: [...selected], reason: bulkReason }, { schema: AcknowledgeFlagsSchema });
+    if (!res?.ok) return;
     setSelected(new Set());
     setBulkReason("");
     router.refresh();
   }
 
   const toggle = (id: string) => setSelected((s) => { const n = new Set(s); if (n.has(id)) n.delete(id); else n.add(id); return n; });
+  const bulkError = bulk.fieldErrors.reason ?? bulk.fieldErrors.flagIds ?? bulk.formError;
   return (
     <div className="space-y-3">
       {open.length === 0 ? <p className="text-sm text-slate-600">No open flags.</p> : (
@@ -74,33 +63,24 @@ export function FlagAcknowledgements({ flags, canAcknowledge, when }: { flags: R
                   <p className="text-xs">Raised {when[f.id]}{f.raisedBy ? ` by ${f.raisedBy}` : ""}{f.reason ? ` · reason: ${f.reason}` : ""}</p>
                 </div>
               </div>
-              {canAcknowledge && (
-                <form className="mt-2 flex flex-wrap items-end gap-2" onSubmit={(e) => { e.preventDefault(); void acknowledge([f.id], reasons[f.id] ?? "", f.id); }}>
-                  <label className="min-w-0 flex-1">
-                    <span className="field-label">Reason</span>
-                    <input className="field-input h-10" value={reasons[f.id] ?? ""} onChange={(e) => setReasons((r) => ({ ...r, [f.id]: e.target.value }))}
-                      aria-describedby={error?.id === f.id ? `err-${f.id}` : undefined} aria-label={`Reason for acknowledging ${f.label}${f.sessionSequence ? ` (session ${f.sessionSequence})` : ""}`} />
-                  </label>
-                  <button type="submit" className="btn-secondary" disabled={busy}>Acknowledge</button>
-                  {error?.id === f.id && <p id={`err-${f.id}`} className="field-error w-full" aria-live="polite">{error.message}</p>}
-                </form>
-              )}
+              {canAcknowledge && <AcknowledgeOne flag={f} disabled={bulk.pending} onDone={() => router.refresh()} />}
             </li>
           ))}
         </ul>
       )}
       {canAcknowledge && open.length > 1 && (
-        <form className="card flex flex-wrap items-end gap-2" onSubmit={(e) => { e.preventDefault(); void acknowledge([...selected], bulkReason, "bulk"); }}>
+        <form className="card flex flex-wrap items-end gap-2" onSubmit={(e) => { e.preventDefault(); void acknowledgeSelected(); }}>
           <div className="flex w-full flex-wrap gap-2">
             <button type="button" className="btn-secondary" onClick={() => setSelected(new Set(open.map((f) => f.id)))}>Select all {open.length}</button>
             <button type="button" className="btn-secondary" onClick={() => setSelected(new Set())}>Clear</button>
           </div>
           <label className="min-w-0 flex-1" htmlFor={bulkId}>
             <span className="field-label">Reason for the {selected.size} selected</span>
-            <input id={bulkId} className="field-input h-10" value={bulkReason} onChange={(e) => setBulkReason(e.target.value)} />
+            <input id={bulkId} className="field-input h-10" value={bulkReason} onChange={(e) => setBulkReason(e.target.value)}
+              aria-invalid={bulkError ? true : undefined} aria-describedby={bulkError ? `${bulkId}-error` : undefined} />
           </label>
-          <button type="submit" className="btn-primary" disabled={busy || selected.size === 0}>Acknowledge selected ({selected.size})</button>
-          {error?.id === "bulk" && <p className="field-error w-full" aria-live="polite">{error.message}</p>}
+          <button type="submit" className="btn-primary" disabled={bulk.pending || selected.size === 0}>Acknowledge selected ({selected.size})</button>
+          <FieldError id={`${bulkId}-error`} className="w-full" message={bulkError ?? undefined} />
         </form>
       )}
       {acked.length > 0 && (
@@ -123,5 +103,30 @@ export function FlagAcknowledgements({ flags, canAcknowledge, when }: { flags: R
         </details>
       )}
     </div>
+  );
+}
+
+/** The reason form of one open flag, with its own intent (its own Idempotency-Key). */
+function AcknowledgeOne({ flag: f, disabled, onDone }: { flag: ReviewFlag; disabled: boolean; onDone: () => void }) {
+  const [reason, setReason] = useState("");
+  const { submit, pending, fieldErrors, formError } = useMutation();
+  const error = fieldErrors.reason ?? formError;
+  const errorId = `err-${f.id}`;
+  async function onSubmit(e: React.FormEvent) {
+    e.preventDefault();
+    const res = await submit(`/api/flags/${f.id}/acknowledge`, { reason }, { schema: AcknowledgeFlagSchema });
+    if (res?.ok) onDone();
+  }
+  return (
+    <form className="mt-2 flex flex-wrap items-end gap-2" onSubmit={(e) => void onSubmit(e)}>
+      <label className="min-w-0 flex-1">
+        <span className="field-label">Reason</span>
+        <input className="field-input h-10" value={reason} onChange={(e) => setReason(e.target.value)}
+          aria-invalid={error ? true : undefined}
+          aria-describedby={error ? errorId : undefined} aria-label={`Reason for acknowledging ${f.label}${f.sessionSequence ? ` (session ${f.sessionSequence})` : ""}`} />
+      </label>
+      <button type="submit" className="btn-secondary" disabled={pending || disabled}>Acknowledge</button>
+      <FieldError id={errorId} className="w-full" message={error ?? undefined} />
+    </form>
   );
 }

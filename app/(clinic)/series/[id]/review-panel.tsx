@@ -1,8 +1,9 @@
 "use client";
 import { useRouter } from "next/navigation";
 import { useId, useState } from "react";
-import { newIdempotencyKey, postJson } from "@/app/_components/api";
-import { hasReason, REASON_LENGTH_HINT } from "@/lib/domain/charting";
+import { useMutation } from "@/app/_components/data/use-mutation";
+import { FieldError, FormAlert } from "@/app/_components/forms/fields";
+import { SignReviewSchema } from "@/lib/validation/review";
 
 export interface ReviewEntry {
   id: string;
@@ -32,8 +33,7 @@ export function ReviewPanel({
   const scopeId = useId();
   const [note, setNote] = useState("");
   const [scope, setScope] = useState<string>("series");
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { submit: send, pending: busy, fieldErrors, formError, error } = useMutation();
   const roots = reviews.filter((r) => !r.addendumToId);
   const signedFor = (sessionId: string | null) => roots.find((r) => r.signedAt && r.sessionId === sessionId);
   const target = scope === "series" ? signedFor(null) : scope.startsWith("session:") ? signedFor(scope.slice(8)) : undefined;
@@ -41,13 +41,10 @@ export function ReviewPanel({
 
   async function submit(e: React.FormEvent) {
     e.preventDefault();
-    if (!hasReason(note)) { setError(`Write the review (${REASON_LENGTH_HINT}).`); return; }
-    setBusy(true);
-    setError(null);
-    const body = isAddendum ? { note, addendumToId: target!.id } : scope === "series" ? { note } : { note, sessionId: scope.slice(8) };
-    const res = await postJson(`/api/series/${seriesId}/reviews`, body, { idempotencyKey: newIdempotencyKey("review"), signedOut: "redirect" });
-    setBusy(false);
-    if (!res.ok) { setError(res.error.message); return; }
+    const body = target ? { note, addendumToId: target.id } : scope === "series" ? { note } : { note, sessionId: scope.slice(8) };
+    // one key per review: pressing sign again after a lost connection cannot store it twice
+    const res = await send(`/api/series/${seriesId}/reviews`, body, { schema: SignReviewSchema });
+    if (!res?.ok) return;
     setNote("");
     router.refresh();
   }
@@ -83,9 +80,10 @@ export function ReviewPanel({
           </select>
           <label htmlFor={noteId} className="field-label">{isAddendum ? "Addendum" : "Review note"}</label>
           <textarea id={noteId} className="field-input min-h-28 py-2" value={note} onChange={(e) => setNote(e.target.value)}
-            aria-describedby={error ? `${noteId}-err` : undefined}
+            aria-invalid={fieldErrors.note ? true : undefined} aria-describedby={fieldErrors.note ? `${noteId}-error` : undefined}
             placeholder={isAddendum ? "The signed review is locked: later thoughts go here." : "Response, dose, tolerability, schedule; plan."} />
-          {error && <p id={`${noteId}-err`} className="field-error" aria-live="polite">{error}</p>}
+          <FieldError id={`${noteId}-error`} message={fieldErrors.note} />
+          <FormAlert message={formError} error={error} />
           <button type="submit" className="btn-primary" disabled={busy}>{isAddendum ? "Sign addendum" : "Sign review"}</button>
           <p className="text-xs text-slate-600">Signing locks the note; it is audited with your name and the time.</p>
         </form>

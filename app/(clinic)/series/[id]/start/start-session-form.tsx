@@ -1,9 +1,10 @@
 "use client";
 import { useRouter } from "next/navigation";
 import { useEffect, useRef, useState } from "react";
-import { CheckboxField, FormAlert, LiveFlags, TextField } from "@/app/_components/session/fields";
+import { useMutation } from "@/app/_components/data/use-mutation";
+import { CheckboxField, FormAlert, TextField } from "@/app/_components/forms/fields";
+import { LiveFlags } from "@/app/_components/session/flag-display";
 import { fieldErrorsOf, readNumber } from "@/app/_components/session/rows";
-import { useSubmit } from "@/app/_components/session/use-submit";
 import type { FlagDraft } from "@/lib/domain/flags";
 import { formatKg, gFromLb, kgFromLb } from "@/lib/domain/units";
 import { StartSessionSchema } from "@/lib/validation/session";
@@ -21,7 +22,7 @@ export function StartSessionForm({ seriesId, lastWeight }: { seriesId: string; l
   const [screening, setScreening] = useState(false);
   const [submitted, setSubmitted] = useState(false);
   const [started, setStarted] = useState<Started | null>(null);
-  const { submit, pending, formError, fieldErrors: serverErrors } = useSubmit();
+  const { submit, pending, formError, fieldErrors: serverErrors, error: submitError } = useMutation();
   const continueRef = useRef<HTMLAnchorElement>(null);
   useEffect(() => { if (started) continueRef.current?.focus(); }, [started]);
 
@@ -48,7 +49,7 @@ export function StartSessionForm({ seriesId, lastWeight }: { seriesId: string; l
     e.preventDefault();
     setSubmitted(true);
     if (Object.keys(errors).length > 0) return;
-    const result = await submit<Started>(`/api/series/${seriesId}/sessions`, body);
+    const result = await submit<Started>(`/api/series/${seriesId}/sessions`, body, { schema: StartSessionSchema });
     if (!result?.ok) return;
     if (result.data.flags.length === 0) router.push(`/sessions/${result.data.session.id}`);
     else setStarted(result.data);
@@ -101,7 +102,7 @@ export function StartSessionForm({ seriesId, lastWeight }: { seriesId: string; l
           Baseline vitals and the baseline (before) pain score are charted as the first entries on the session screen, before the START.
         </p>
       </fieldset>
-      <FormAlert message={formError} />
+      <FormAlert message={formError} error={submitError} />
       <button type="submit" className="btn-primary min-h-12 px-6 text-base" disabled={pending}>{pending ? "Starting…" : "Start session"}</button>
     </form>
   );

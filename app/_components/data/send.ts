@@ -1,0 +1,90 @@
+/**
+ * The browser's one way to talk to the API. Every request of every page goes through here:
+ *
+ *   form / component
+ *     -> useMutation (writes: zod first, one Idempotency-Key per intent)   use-mutation.ts
+ *     -> useRead / read (GETs and the POST-as-read patient search)         use-read.ts
+ *        -> request / requestStream (answer -> ApiResult, 401 -> /login)   this file
+ *           -> send(request)  <- THE SEAM: the only place `fetch` is called
+ *
+ * The seam: `send` takes a plain, serialisable ApiRequest (method, url, JSON body,
+ * Idempotency-Key) and returns a Response, or throws like fetch when there is no network.
+ * An offline queue plugs in here and nowhere else: it can store a write (its key and body
+ * are already final, and a replay with the same key is stored once by the server), answer
+ * with a synthetic Response, and replay later through the same function. Nothing above it
+ * needs to change. See docs/decisions/0008-client-data-layer.md.
+ */
+import { abortedError, errorFromResponse, networkError, type ApiError, type ApiResult } from "@/lib/client/api-error";
+import { safeReturnPath } from "@/lib/client/intent";
+
+export interface ApiRequest {
+  method: "GET" | "POST";
+  url: string;
+  /** JSON-serialisable; absent for a GET */
+  body?: unknown;
+  idempotencyKey?: string;
+  signal?: AbortSignal;
+}
+
+/** THE seam: one request out, one Response back (or a thrown network/abort error). */
+export async function send(request: ApiRequest): Promise<Response> {
+  const headers: Record<string, string> = {};
+  if (request.body !== undefined) headers["Content-Type"] = "application/json";
+  if (request.idempotencyKey) headers["Idempotency-Key"] = request.idempotencyKey;
+  return fetch(request.url, {
+    method: request.method,
+    headers,
+    body: request.body === undefined ? undefined : JSON.stringify(request.body),
+    cache: "no-store",
+    signal: request.signal,
+  });
+}
+
+/**
+ * The sign-in has ended: go to /login and come back here afterwards. Typed input on the
+ * page is lost; the idle warning (idle-sign-out.tsx) comes a minute before this can happen.
+ */
+export function goToSignIn(): void {
+  const here = safeReturnPath(window.location.pathname + window.location.search);
+  window.location.assign(`/login?reason=idle&callbackUrl=${encodeURIComponent(here)}`);
+}
+
+function isAbort(err: unknown): boolean {
+  return err instanceof DOMException && err.name === "AbortError";
+}
+
+async function sendOrError(request: ApiRequest): Promise<Response | ApiError> {
+  try {
+    return await send(request);
+  } catch (err) {
+    return isAbort(err) || request.signal?.aborted ? abortedError() : networkError();
+  }
+}
+
+async function errorOf(res: Response): Promise<ApiError> {
+  const body: unknown = await res.json().catch(() => null);
+  const error = errorFromResponse(res.status, body);
+  if (error.kind === "signed-out") goToSignIn();
+  return error;
+}
+
+/** Sends and reads the JSON answer. Never throws: failures come back as `{ ok: false, error }`. */
+export async function request<T>(req: ApiRequest): Promise<ApiResult<T>> {
+  const res = await sendOrError(req);
+  if (!(res instanceof Response)) return { ok: false, error: res };
+  if (!res.ok) return { ok: false, error: await errorOf(res) };
+  try {
+    return { ok: true, data: (await res.json()) as T };
+  } catch (err) {
+    // a 2xx whose body did not arrive whole: it landed, but say so rather than guess
+    return { ok: false, error: isAbort(err) ? abortedError() : networkError() };
+  }
+}
+
+/** Like `request`, for an answer read as a stream (the export download). */
+export async function requestStream(req: ApiRequest): Promise<{ ok: true; response: Response } | { ok: false; error: ApiError }> {
+  const res = await sendOrError(req);
+  if (!(res instanceof Response)) return { ok: false, error: res };
+  if (!res.ok || !res.body) return { ok: false, error: await errorOf(res) };
+  return { ok: true, response: res };
+}
