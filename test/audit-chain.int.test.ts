@@ -9,7 +9,7 @@ import {
 import { RegisterPatientSchema } from "@/lib/validation/patient";
 import { OrderSeriesSchema } from "@/lib/validation/series";
 import { CompleteSessionSchema, SideEffectSchema, VitalsSchema } from "@/lib/validation/session";
-import { db, freshClinic, tableCounts } from "@/test/helpers";
+import { db, freshClinic, snapshotTables, tableCounts } from "@/test/helpers";
 import { verifyAuditChain } from "@/lib/server/audit-verify";
 import { at, dose, iso, nextMrn, normalVitals, openSession, pain, start, vitals, type Clinic } from "@/test/charting";
 
@@ -135,13 +135,13 @@ describe("each mutation writes its audit rows", () => {
   it("a write rolled back with its transaction leaves no audit row and no gap in seq", async () => {
     const { session } = await openSession(c, IV);
     const seq = await maxSeq(c.clinic.id);
-    const before = await tableCounts();
+    const before = await snapshotTables();
     const input = VitalsSchema.parse({ at: iso(1), ...normalVitals });
     await expect(db.$transaction(async (tx) => {
       await chartVitals(tx, { actor: c.actors.nurse, sessionId: session.id, input, now: at(1) });
       throw new Error("crash after the write");
     })).rejects.toThrow("crash after the write");
-    expect(await tableCounts()).toEqual(before);
+    expect(await snapshotTables()).toEqual(before);
     const v = await vitals(c.actors.nurse, session.id, at(1));
     const rows = await auditAfter(c.clinic.id, seq);
     expect(rows.map((r) => [r.seq, r.action, r.entityId])).toEqual([[seq + 1n, "vitals.chart", v.vitals.id]]);

@@ -14,7 +14,7 @@ import { ClinicSettingsSchema } from "@/lib/validation/clinic";
 import { CreateProtocolSchema, NewProtocolVersionSchema, type CreateProtocolInput, type NewProtocolVersionInput } from "@/lib/validation/protocol";
 import { OrderSeriesSchema } from "@/lib/validation/series";
 import { ChangeOwnPasswordSchema, CreateStaffSchema } from "@/lib/validation/staff";
-import { db, freshClinic, tableCounts } from "@/test/helpers";
+import { db, freshClinic, snapshotTables } from "@/test/helpers";
 import { expectAppError, patientWithSeries, type Clinic } from "@/test/charting";
 import type { AppErrorCode } from "@/lib/errors";
 
@@ -22,9 +22,9 @@ const IV = "IV infusion (routes table)";
 const tag = () => randomBytes(4).toString("hex");
 
 async function refused(p: () => Promise<unknown>, code: AppErrorCode) {
-  const before = await tableCounts();
+  const before = await snapshotTables();
   await expectAppError(p(), code);
-  expect(await tableCounts()).toEqual(before);
+  expect(await snapshotTables()).toEqual(before);
 }
 
 const versionInput = (raw: Record<string, unknown> = {}) =>
@@ -166,10 +166,10 @@ describe("protocol versions", () => {
       [{ hrLowPerMin: 130 }, "hrHighPerMin"],
     ];
     for (const [patch, field] of cases) {
-      const before = await tableCounts();
+      const before = await snapshotTables();
       const err = await expectAppError(db.$transaction((tx) => addProtocolVersion(tx, { actor: c.actors.admin, protocolId, input: versionInput(patch) })), "BAD_INPUT");
       expect(Object.keys(err.fields ?? {})).toContain(field);
-      expect(await tableCounts()).toEqual(before);
+      expect(await snapshotTables()).toEqual(before);
     }
     expect(NewProtocolVersionSchema.safeParse({ ...versionInput(), softMaxRateMgPerKgPerH: 0.3005 }).success).toBe(false);
     expect(NewProtocolVersionSchema.safeParse({ ...versionInput(), hardMaxRateMgPerKgPerH: -1 }).success).toBe(false);

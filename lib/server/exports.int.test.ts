@@ -14,7 +14,7 @@ import { ExportQuerySchema } from "@/lib/validation/export";
 import { CompleteSessionSchema, SideEffectSchema } from "@/lib/validation/session";
 import { at, dose, expectAppError, openSession, pain, vitals, type Clinic } from "@/test/charting";
 import { fhirErrors } from "@/test/fhir-validator";
-import { db, freshClinic, tableCounts } from "@/test/helpers";
+import { db, freshClinic, snapshotTables } from "@/test/helpers";
 
 const NEURO = "Chronic neuropathic pain 0.1-0.3 mg/kg/h";
 const D = (day: number, minutes = 0) => at(minutes, new Date(Date.UTC(2026, 2, day, 14)));
@@ -211,7 +211,7 @@ describe("session exports", () => {
   });
 
   it("bad filters are BAD_INPUT with the field, and nothing is audited", async () => {
-    const before = await tableCounts();
+    const before = await snapshotTables();
     const bad = async (raw: Record<string, string>, field: string) => {
       const parsed = ExportQuerySchema.safeParse(raw);
       if (!parsed.success) {
@@ -228,13 +228,13 @@ describe("session exports", () => {
     await bad({ format: "csv", status: "draft" }, "status");
     await bad({ format: "csv", protocolId: other.protocolByName(NEURO).protocol.id }, "protocolId");
     await bad({ format: "csv", patientId: "nosuchpatient" }, "patientId");
-    expect(await tableCounts()).toEqual(before);
+    expect(await snapshotTables()).toEqual(before);
   });
 
   it("a nurse may not export (FORBIDDEN), and nothing is audited", async () => {
-    const before = await tableCounts();
+    const before = await snapshotTables();
     await expectAppError(openSessionExport({ actor: c.actors.nurse, query: ExportQuerySchema.parse({ format: "csv" }) }), "FORBIDDEN");
     await expectAppError(countExportSessions({ actor: c.actors.nurse, filter: ExportQuerySchema.parse({ format: "csv" }) }), "FORBIDDEN");
-    expect(await tableCounts()).toEqual(before);
+    expect(await snapshotTables()).toEqual(before);
   });
 });
