@@ -1,4 +1,4 @@
-// Issue 5: streamed exports against real PostgreSQL. Sessions are charted through the real
+// Streamed exports (docs/decisions/0006-exports.md) against real PostgreSQL. Sessions are charted through the real
 // services; the CSV is parsed back with an independent parser, the FHIR bundle validated
 // with an independent validator, the PDF's text extracted.
 import { parse } from "csv-parse/sync";
