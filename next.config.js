@@ -11,6 +11,8 @@ const nextConfig = {
   poweredByHeader: false,
   typedRoutes: false,
   serverExternalPackages: ["@node-rs/argon2", "pg", "@prisma/adapter-pg", "pdfkit"],
+  // scripts/test-all.sh runs `tsc --noEmit` first and sets this; every other build type-checks
+  typescript: { ignoreBuildErrors: process.env.TITRATE_TYPECHECKED === "1" },
   async headers() {
     return [
       {

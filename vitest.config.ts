@@ -9,7 +9,12 @@ export default defineConfig({
     projects: [
       {
         resolve: { alias },
-        test: { name: "unit", include: ["lib/**/*.test.ts"], exclude: ["**/*.int.test.ts", "node_modules/**"], environment: "node" },
+        test: {
+          name: "unit", include: ["lib/**/*.test.ts"], exclude: ["**/*.int.test.ts", "node_modules/**"], environment: "node",
+          // the first FHIR test indexes the R4 StructureDefinitions (test/fhir-validator.ts): about
+          // 3 s alone, past the 5 s default on a 2-core machine shared by several runs
+          testTimeout: 20_000,
+        },
       },
       {
         resolve: { alias: { ...alias, "server-only": path.resolve(__dirname, "test/server-only-stub.ts") } },

@@ -9,7 +9,7 @@ import {
 import { RegisterPatientSchema } from "@/lib/validation/patient";
 import { OrderSeriesSchema } from "@/lib/validation/series";
 import { CompleteSessionSchema, SideEffectSchema, VitalsSchema } from "@/lib/validation/session";
-import { db, freshClinic, tableCounts } from "@/test/helpers";
+import { db, freshClinic, snapshotTables, tableCounts } from "@/test/helpers";
 import { verifyAuditChain } from "@/lib/server/audit-verify";
 import { at, dose, iso, nextMrn, normalVitals, openSession, pain, start, vitals, type Clinic } from "@/test/charting";
 
@@ -135,13 +135,13 @@ describe("each mutation writes its audit rows", () => {
   it("a write rolled back with its transaction leaves no audit row and no gap in seq", async () => {
     const { session } = await openSession(c, IV);
     const seq = await maxSeq(c.clinic.id);
-    const before = await tableCounts();
+    const before = await snapshotTables();
     const input = VitalsSchema.parse({ at: iso(1), ...normalVitals });
     await expect(db.$transaction(async (tx) => {
       await chartVitals(tx, { actor: c.actors.nurse, sessionId: session.id, input, now: at(1) });
       throw new Error("crash after the write");
     })).rejects.toThrow("crash after the write");
-    expect(await tableCounts()).toEqual(before);
+    expect(await snapshotTables()).toEqual(before);
     const v = await vitals(c.actors.nurse, session.id, at(1));
     const rows = await auditAfter(c.clinic.id, seq);
     expect(rows.map((r) => [r.seq, r.action, r.entityId])).toEqual([[seq + 1n, "vitals.chart", v.vitals.id]]);
@@ -150,17 +150,23 @@ describe("each mutation writes its audit rows", () => {
 
 describe("the hash chain", () => {
   it("per clinic: seq 1..n, prevHash links, hashes recompute in SQL", async () => {
-    const rows = await db.auditEvent.findMany({ where: { clinicId: c.clinic.id }, orderBy: { seq: "asc" } });
-    expect(rows.length).toBeGreaterThan(20);
+    // a clinic of its own, so the chain below is exactly what this test wrote (the factories
+    // write no audit rows): series.order, session.start, then two vitals.chart
+    const k = await freshClinic();
+    const { session } = await openSession(k, IV);
+    await vitals(k.actors.nurse, session.id, at(2));
+    await vitals(k.actors.nurse, session.id, at(4));
+    const rows = await db.auditEvent.findMany({ where: { clinicId: k.clinic.id }, orderBy: { seq: "asc" } });
+    expect(rows.map((r) => r.action)).toEqual(["series.order", "session.start", "vitals.chart", "vitals.chart"]);
     expect(rows.map((r) => Number(r.seq))).toEqual(rows.map((_, i) => i + 1));
     expect(rows[0]!.prevHash).toBe(ZERO_HASH);
     for (let i = 1; i < rows.length; i++) expect(rows[i]!.prevHash).toBe(rows[i - 1]!.hash);
     expect(rows.every((r) => /^[0-9a-f]{64}$/.test(r.hash))).toBe(true);
     const recomputed = await db.$queryRaw<{ n: bigint }[]>`
-      SELECT count(*) AS n FROM "AuditEvent" WHERE "clinicId" = ${c.clinic.id}
+      SELECT count(*) AS n FROM "AuditEvent" WHERE "clinicId" = ${k.clinic.id}
          AND audit_event_hash("seq","prevHash","clinicId","actorId","action","entityType","entityId","at","before","after") = "hash"`;
     expect(Number(recomputed[0]!.n)).toBe(rows.length);
-    expect(await verifyAuditChain(db, c.clinic.id)).toEqual({ checked: rows.length, broken: [] });
+    expect(await verifyAuditChain(db, k.clinic.id)).toEqual({ checked: rows.length, broken: [] });
     // every clinic of this run, and the clinic-less rows, verify too
     const all = await verifyAuditChain(db);
     expect(all.broken).toEqual([]);
@@ -177,6 +183,7 @@ describe("the hash chain", () => {
   });
 
   it("the trigger, not the caller, sets seq, prevHash and hash", async () => {
+    await openSession(c, IV); // at least one row of this clinic's chain to link to, whatever ran before
     const seq = await maxSeq(c.clinic.id);
     const last = await db.auditEvent.findFirstOrThrow({ where: { clinicId: c.clinic.id, seq } });
     const row = await db.auditEvent.create({
@@ -206,7 +213,8 @@ describe("append-only", () => {
   }
 
   it("UPDATE, DELETE and TRUNCATE on AuditEvent are refused by the database", async () => {
-    const before = await db.auditEvent.count({ where: { clinicId: c.clinic.id } });
+    await openSession(c, IV); // rows of this clinic for the row-level triggers to refuse, whatever ran before
+    const before = await snapshotTables(["AuditEvent"]);
     expect(await attempt(`UPDATE "AuditEvent" SET "action" = 'x' WHERE "clinicId" = $1`, c.clinic.id)).toMatch(/append-only \(UPDATE refused\)/);
     expect(await attempt(`DELETE FROM "AuditEvent" WHERE "clinicId" = $1`, c.clinic.id)).toMatch(/append-only \(DELETE refused\)/);
     expect(await attempt(`TRUNCATE "AuditEvent"`)).toMatch(/append-only \(TRUNCATE refused\)/);
@@ -214,7 +222,8 @@ describe("append-only", () => {
     const one = await db.auditEvent.findFirstOrThrow({ where: { clinicId: c.clinic.id } });
     await expect(db.auditEvent.update({ where: { id: one.id }, data: { action: "x" } })).rejects.toThrow(/append-only/);
     await expect(db.auditEvent.delete({ where: { id: one.id } })).rejects.toThrow(/append-only/);
-    expect(await db.auditEvent.count({ where: { clinicId: c.clinic.id } })).toBe(before);
+    // not one row inserted, changed or removed (a count could not see a changed "action")
+    expect(await snapshotTables(["AuditEvent"])).toEqual(before);
   });
 
   it("a superuser who disables the trigger and edits a row is caught by the recomputation", async () => {

@@ -7,7 +7,11 @@ export async function freshClinic() {
   return createTestClinic(db, randomBytes(4).toString("hex"));
 }
 
-/** Counts of every clinical table: a permission test asserts these did not change. */
+/**
+ * Row counts of the clinical tables, for tests that assert how many rows a write added. To
+ * assert that a refused write changed nothing, compare `snapshotTables()` instead: a count
+ * cannot see an UPDATE.
+ */
 export async function tableCounts() {
   const [patients, series, sessions, doseEvents, vitals, pain, sideEffects, flags, audit, reviews, users, protocols, versions] = await Promise.all([
     db.patient.count(), db.series.count(), db.infusionSession.count(), db.doseEvent.count(), db.vitalSigns.count(),
@@ -18,3 +22,4 @@ export async function tableCounts() {
 }
 
 export { db };
+export { changedTables, snapshotTables, type TableSnapshot } from "./db-snapshot";

@@ -7,7 +7,7 @@ import { verifyAuditChain } from "@/lib/server/audit-verify";
 import { chartDoseEvent, chartVitals } from "@/lib/server/sessions";
 import type { Actor } from "@/lib/server/actor";
 import { DoseEventSchema, VitalsSchema } from "@/lib/validation/session";
-import { db, freshClinic, tableCounts } from "@/test/helpers";
+import { db, freshClinic, snapshotTables } from "@/test/helpers";
 import { at, dose, expectAppError, iso, normalVitals, openSession, type Clinic } from "@/test/charting";
 
 const IV = "IV infusion (routes table)";
@@ -44,12 +44,12 @@ describe("runIdempotent", () => {
     const firstBody = await first.json();
     expect(firstBody.vitals).toMatchObject({ at: iso(1), systolicMmHg: 120 });
 
-    const before = await tableCounts();
+    const before = await snapshotTables();
     const second = await postVitals(c.actors.nurse, session.id, key, body());
     expect(second.status).toBe(201);
     expect(second.headers.get("Idempotent-Replay")).toBe("true");
     expect(await second.json()).toEqual(firstBody);
-    expect(await tableCounts()).toEqual(before); // nothing new: no vitals, no audit row
+    expect(await snapshotTables()).toEqual(before); // nothing new: no vitals, no audit row
     expect(await vitalsRows(session.id)).toBe(1);
     expect(await db.idempotencyRecord.count({ where: { userId: c.actors.nurse.userId, key } })).toBe(1);
   });
@@ -58,10 +58,10 @@ describe("runIdempotent", () => {
     const { session } = await openSession(c, IV);
     const key = newKey();
     await postVitals(c.actors.nurse, session.id, key, body());
-    const before = await tableCounts();
+    const before = await snapshotTables();
     await expectAppError(postVitals(c.actors.nurse, session.id, key, body({ systolicMmHg: 121 })), "CONFLICT");
     await expectAppError(postVitals(c.actors.nurse, session.id, key, body(), `/api/sessions/${session.id}/pain`), "CONFLICT");
-    expect(await tableCounts()).toEqual(before);
+    expect(await snapshotTables()).toEqual(before);
     expect(await vitalsRows(session.id)).toBe(1);
   });
 
@@ -101,10 +101,10 @@ describe("runIdempotent", () => {
     await postVitals(c.actors.nurse, session.id, null, body());
     await postVitals(c.actors.nurse, session.id, null, body());
     expect(await vitalsRows(session.id)).toBe(4);
-    const before = await tableCounts();
+    const before = await snapshotTables();
     await expectAppError(postVitals(c.actors.nurse, session.id, "short", body()), "BAD_INPUT"); // < 8 characters
     await expectAppError(postVitals(c.actors.nurse, session.id, "has spaces in it", body()), "BAD_INPUT");
-    expect(await tableCounts()).toEqual(before);
+    expect(await snapshotTables()).toEqual(before);
   });
 
   it("a refused write stores no answer: a retry with the same key runs again", async () => {
@@ -141,19 +141,19 @@ describe("runIdempotent", () => {
 
   it("a write that fails after queuing its audit row leaves neither the write nor the audit row", async () => {
     const { session } = await openSession(c, IV);
-    const before = await tableCounts();
+    const before = await snapshotTables();
     await expect(
       runIdempotent(request(session.id, newKey()), c.actors.nurse, body(), async (tx) => {
         await chartVitals(tx, { actor: c.actors.nurse, sessionId: session.id, input: VitalsSchema.parse(body()), now: at(2) });
         throw new Error("fails after the audit row was queued");
       }),
     ).rejects.toThrow("fails after");
-    expect(await tableCounts()).toEqual(before);
+    expect(await snapshotTables()).toEqual(before);
   });
 
   it("if the audit INSERT itself fails, the clinical write is rolled back with it", async () => {
     const { session } = await openSession(c, IV);
-    const before = await tableCounts();
+    const before = await snapshotTables();
     // an audit row naming a clinic that does not exist breaks the foreign key at the very
     // end (the queued rows are inserted last), after the vitals row was inserted
     const ghost = { ...c.actors.nurse, clinicId: "no-such-clinic" };
@@ -164,6 +164,6 @@ describe("runIdempotent", () => {
         return { status: 201, body: {} };
       }),
     ).rejects.toThrow();
-    expect(await tableCounts()).toEqual(before);
+    expect(await snapshotTables()).toEqual(before);
   });
 });

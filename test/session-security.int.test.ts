@@ -1,4 +1,4 @@
-// Issue 7, sessions and login: idle sign-out and the absolute lifetime decided by
+// Sessions and login (docs/SECURITY.md): idle sign-out and the absolute lifetime decided by
 // currentActor from the session's times (the session cookie's decoded claims are the only
 // thing mocked), a lockout lifted by an administrator's reset, secure cookies over HTTPS, and
 // `npm run audit:verify` as a process: exit 0 on an intact chain, 1 after an edited row.

@@ -14,7 +14,7 @@ import { ExportQuerySchema } from "@/lib/validation/export";
 import { CompleteSessionSchema, SideEffectSchema } from "@/lib/validation/session";
 import { at, dose, expectAppError, openSession, pain, vitals, type Clinic } from "@/test/charting";
 import { fhirErrors } from "@/test/fhir-validator";
-import { db, freshClinic, tableCounts } from "@/test/helpers";
+import { db, freshClinic, snapshotTables } from "@/test/helpers";
 
 const NEURO = "Chronic neuropathic pain 0.1-0.3 mg/kg/h";
 const D = (day: number, minutes = 0) => at(minutes, new Date(Date.UTC(2026, 2, day, 14)));
@@ -117,10 +117,14 @@ describe("session exports", () => {
 
   it("formula neutralisation reaches the file: a name beginning with = is written with an apostrophe", async () => {
     await db.patient.update({ where: { id: A.patient.id }, data: { familyName: "=cmd|' /C calc'!A0" } });
-    const { body } = await exportAs(c.actors.admin, { format: "csv" });
-    const rows: string[][] = parse(body.toString("utf8").slice(1));
-    expect(rows[1]![2]).toBe("'=cmd|' /C calc'!A0, =HYPERLINK(\"x\")");
-    await db.patient.update({ where: { id: A.patient.id }, data: { familyName: "Test" } });
+    try {
+      const { body } = await exportAs(c.actors.admin, { format: "csv" });
+      const rows: string[][] = parse(body.toString("utf8").slice(1));
+      expect(rows[1]![2]).toBe("'=cmd|' /C calc'!A0, =HYPERLINK(\"x\")");
+    } finally {
+      // the other tests of this file read patient A as charted, whatever this one found
+      await db.patient.update({ where: { id: A.patient.id }, data: { familyName: "Test" } });
+    }
   });
 
   it("filters: date range in the clinic's days, patient, protocol, status", async () => {
@@ -186,24 +190,26 @@ describe("session exports", () => {
   });
 
   it("an aborted export is audited with the partial count", async () => {
-    // more sessions than one batch, so the client can go away mid-stream
-    const series = await db.series.findFirstOrThrow({ where: { clinicId: c.clinic.id } });
+    // more sessions than one batch, so the client can go away mid-stream; in a clinic of their
+    // own, so the other tests' counts and files never see them
+    const k = await freshClinic();
+    const { series } = await openSession(k, NEURO, D(9));
     await db.infusionSession.createMany({
       data: Array.from({ length: EXPORT_BATCH_SIZE + 20 }, (_, i) => ({
-        clinicId: c.clinic.id, seriesId: series.id, sequence: 1000 + i, weightG: 70_000, concentrationUgPerMl: 1000, status: "SIGNED" as const,
-        consentConfirmed: true, screeningReviewed: true, openedAt: D(10, i), completedAt: D(10, i + 60), nurseId: c.nurse.id, signedAt: D(10, i + 61), signedById: c.nurse.id,
+        clinicId: k.clinic.id, seriesId: series.id, sequence: 1000 + i, weightG: 70_000, concentrationUgPerMl: 1000, status: "SIGNED" as const,
+        consentConfirmed: true, screeningReviewed: true, openedAt: D(10, i), completedAt: D(10, i + 60), nurseId: k.nurse.id, signedAt: D(10, i + 61), signedById: k.nurse.id,
       })),
     });
-    const exp = await openSessionExport({ actor: c.actors.admin, query: ExportQuerySchema.parse({ format: "csv", from: "2026-03-10", to: "2026-03-10" }) });
+    const exp = await openSessionExport({ actor: k.actors.admin, query: ExportQuerySchema.parse({ format: "csv", from: "2026-03-10", to: "2026-03-10" }) });
     expect(exp.total).toBe(EXPORT_BATCH_SIZE + 20);
     const reader = exp.stream.getReader();
     await reader.read(); // header
     await reader.read(); // first batch
     await reader.cancel();
     await exp.audited;
-    expect((await auditRows(c.clinic.id)).at(-1)!.after).toMatchObject({ outcome: "aborted", rowCount: EXPORT_BATCH_SIZE, expected: EXPORT_BATCH_SIZE + 20 });
+    expect((await auditRows(k.clinic.id)).at(-1)!.after).toMatchObject({ outcome: "aborted", rowCount: EXPORT_BATCH_SIZE, expected: EXPORT_BATCH_SIZE + 20 });
     // and a full read gets all of them, in order, across batches
-    const { body } = await exportAs(c.actors.admin, { format: "csv", from: "2026-03-10", to: "2026-03-10" });
+    const { body } = await exportAs(k.actors.admin, { format: "csv", from: "2026-03-10", to: "2026-03-10" });
     const rows: string[][] = parse(body.toString("utf8").slice(1));
     expect(rows).toHaveLength(EXPORT_BATCH_SIZE + 21);
     const starts = rows.slice(1).map((r) => r[8]!);
@@ -211,7 +217,7 @@ describe("session exports", () => {
   });
 
   it("bad filters are BAD_INPUT with the field, and nothing is audited", async () => {
-    const before = await tableCounts();
+    const before = await snapshotTables();
     const bad = async (raw: Record<string, string>, field: string) => {
       const parsed = ExportQuerySchema.safeParse(raw);
       if (!parsed.success) {
@@ -228,13 +234,13 @@ describe("session exports", () => {
     await bad({ format: "csv", status: "draft" }, "status");
     await bad({ format: "csv", protocolId: other.protocolByName(NEURO).protocol.id }, "protocolId");
     await bad({ format: "csv", patientId: "nosuchpatient" }, "patientId");
-    expect(await tableCounts()).toEqual(before);
+    expect(await snapshotTables()).toEqual(before);
   });
 
   it("a nurse may not export (FORBIDDEN), and nothing is audited", async () => {
-    const before = await tableCounts();
+    const before = await snapshotTables();
     await expectAppError(openSessionExport({ actor: c.actors.nurse, query: ExportQuerySchema.parse({ format: "csv" }) }), "FORBIDDEN");
     await expectAppError(countExportSessions({ actor: c.actors.nurse, filter: ExportQuerySchema.parse({ format: "csv" }) }), "FORBIDDEN");
-    expect(await tableCounts()).toEqual(before);
+    expect(await snapshotTables()).toEqual(before);
   });
 });

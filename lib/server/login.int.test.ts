@@ -1,5 +1,5 @@
 // authenticate(): credentials, deactivation and lockout against the real users table.
-// Timing is not measured here (issue 7 benchmarks it in bench/).
+// Timing is not measured here (benchmarks live in bench/, not in timed tests).
 import { randomBytes } from "node:crypto";
 import { beforeAll, describe, expect, it } from "vitest";
 import { createUser } from "@/prisma/seed/factories";

@@ -9,7 +9,7 @@ import {
 } from "@/lib/server/sessions";
 import { OrderSeriesSchema } from "@/lib/validation/series";
 import { CompleteSessionSchema, DoseEventSchema, PainSchema, StartSessionSchema, VitalsSchema } from "@/lib/validation/session";
-import { db, freshClinic, tableCounts } from "@/test/helpers";
+import { db, freshClinic, snapshotTables } from "@/test/helpers";
 import { at, expectAppError, iso, nextMrn, normalVitals, openSession, vitals, type Clinic } from "@/test/charting";
 
 const IV = "IV infusion (routes table)";
@@ -24,9 +24,9 @@ const startInput = () => StartSessionSchema.parse({ weightKg: 70.4, concentratio
 
 /** Runs `p`, expects `code`, and checks that no table changed. */
 async function refused(p: () => Promise<unknown>, code: "FORBIDDEN" | "NOT_FOUND" | "BAD_INPUT") {
-  const before = await tableCounts();
+  const before = await snapshotTables();
   await expectAppError(p(), code);
-  expect(await tableCounts()).toEqual(before);
+  expect(await snapshotTables()).toEqual(before);
 }
 
 beforeAll(async () => {

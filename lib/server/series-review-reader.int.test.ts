@@ -194,7 +194,9 @@ describe("readSeriesForReview", () => {
     expect(r1!.durabilityDays).toBe(3);
     // session 2: 0.6 mg/kg/h for the hour (the 0.4 was withdrawn), no before score
     expect(r2).toMatchObject({ peakRateUgPerKgPerH: 600, totalUgPerKg: 600, peakRateZone: "ABOVE_SOFT", preNrs: null, postNrs: 4, reliefPct: null, maxSideEffectSeverity: 3 });
-    expect(r2!.ackedFlags).toBeGreaterThanOrEqual(1);
+    // two flags: the START above 0.5 mg/kg/h (RATE_ABOVE_RANGE), acknowledged; the severity-3
+    // dissociation (SEVERE_SIDE_EFFECT, severity >= 3), still open
+    expect([r2!.openFlags, r2!.ackedFlags]).toEqual([1, 1]);
     expect(r2!.openFlags + r2!.ackedFlags).toBe(read.series.flags.filter((f) => f.sessionId === r2!.sessionId).length);
     // session 3: running 30 min at 0.2 -> 100 µg/kg so far
     expect(r3).toMatchObject({ status: "IN_PROGRESS", peakRateUgPerKgPerH: 200, totalUgPerKg: 100, preNrs: null, reliefPct: null });

@@ -6,7 +6,7 @@ import { completeSession } from "@/lib/server/sessions";
 import type { Actor } from "@/lib/server/actor";
 import { CloseSeriesSchema } from "@/lib/validation/series";
 import { CompleteSessionSchema } from "@/lib/validation/session";
-import { db, freshClinic, tableCounts } from "@/test/helpers";
+import { db, freshClinic, snapshotTables } from "@/test/helpers";
 import { at, expectAppError, openSession, pain, patientWithSeries, start, type Clinic } from "@/test/charting";
 
 const IV = "IV infusion (routes table)";
@@ -39,19 +39,19 @@ describe("closeSeries", () => {
   it("an ended series takes no new session, and cannot be ended twice (409, nothing changes)", async () => {
     const { series } = await patientWithSeries(c, IV);
     await close(c.actors.physician, series.id, { outcome: "CANCELLED", reason: "Patient moved away" });
-    const before = await tableCounts();
+    const before = await snapshotTables();
     await expectAppError(start(c.actors.nurse, series.id, at(700)), "CONFLICT");
     const again = await expectAppError(close(c.actors.physician, series.id, { outcome: "COMPLETED" }), "CONFLICT");
     expect(again.userMessage).toMatch(/already cancelled/);
-    expect(await tableCounts()).toEqual(before);
+    expect(await snapshotTables()).toEqual(before);
   });
 
   it("refused while a session is in progress; allowed once it is completed", async () => {
     const { series, session } = await openSession(c, IV);
-    const before = await tableCounts();
+    const before = await snapshotTables();
     const refused = await expectAppError(close(c.actors.physician, series.id, { outcome: "COMPLETED" }), "CONFLICT");
     expect(refused.userMessage).toMatch(/in progress/);
-    expect(await tableCounts()).toEqual(before);
+    expect(await snapshotTables()).toEqual(before);
     await pain(c.actors.nurse, session.id, at(55), { score: 3, phase: "POST" });
     await db.$transaction((tx) => completeSession(tx, { actor: c.actors.nurse, sessionId: session.id, now: at(60), input: CompleteSessionSchema.parse({ dischargeReady: true }) }));
     expect((await close(c.actors.physician, series.id, { outcome: "COMPLETED" })).series.status).toBe("COMPLETED");
@@ -59,11 +59,11 @@ describe("closeSeries", () => {
 
   it("nurses and administrators may not (403); another clinic's series is not found (404); nothing changes", async () => {
     const { series } = await patientWithSeries(c, IV);
-    const before = await tableCounts();
+    const before = await snapshotTables();
     await expectAppError(close(c.actors.nurse, series.id, { outcome: "COMPLETED" }), "FORBIDDEN");
     await expectAppError(close(c.actors.admin, series.id, { outcome: "COMPLETED" }), "FORBIDDEN");
     await expectAppError(close(other.actors.physician, series.id, { outcome: "COMPLETED" }), "NOT_FOUND");
-    expect(await tableCounts()).toEqual(before);
+    expect(await snapshotTables()).toEqual(before);
     expect((await db.series.findUniqueOrThrow({ where: { id: series.id } })).status).toBe("ACTIVE");
   });
 

@@ -21,6 +21,7 @@ import { db, freshClinic, tableCounts } from "@/test/helpers";
 import {
   T0, at, codes, dose, expectAppError, iso, nextMrn, openSession, pain, start, vitals, type Clinic,
 } from "@/test/charting";
+import { snapshotTables } from "@/test/db-snapshot";
 
 const IV = "IV infusion (routes table)"; // soft 0.100-0.500 mg/kg/h, hard 1.000, no duration/cumulative limits
 const NEURO = "Chronic neuropathic pain 0.1-0.3 mg/kg/h"; // minIntervalHours 20, 120-240 min, ≤ 1.2 mg/kg
@@ -66,9 +67,9 @@ describe("starting a session", () => {
 
   it("refuses a second session while one is in progress on the series (CONFLICT, nothing stored)", async () => {
     const { series } = await openSession(c, IV);
-    const before = await tableCounts();
+    const before = await snapshotTables();
     await expectAppError(start(nurse, series.id, at(5)), "CONFLICT");
-    expect(await tableCounts()).toEqual(before);
+    expect(await snapshotTables()).toEqual(before);
   });
 });
 
@@ -104,14 +105,14 @@ describe("dose events and rate limits", () => {
     const below = await dose(nurse, session.id, at(5), { type: "RATE_CHANGE", rateMgPerKgPerH: 0.999 });
     expect(codes(below.flags)).toEqual(["RATE_ABOVE_RANGE"]); // 999 < 1000: not anesthetic
 
-    const before = await tableCounts();
+    const before = await snapshotTables();
     const err = await expectAppError(dose(nurse, session.id, at(10), { type: "RATE_CHANGE", rateMgPerKgPerH: 1 }), "HARD_LIMIT");
     expect(err.fields).toEqual({ overrideReason: "required to pass a hard limit" });
-    expect(await tableCounts()).toEqual(before); // no dose row, no flag, no audit row
+    expect(await snapshotTables()).toEqual(before); // no dose row, no flag, no audit row
 
     // an override reason of fewer than 3 characters is no override
     await expectAppError(dose(nurse, session.id, at(10), { type: "RATE_CHANGE", rateMgPerKgPerH: 1, overrideReason: "ok" }), "HARD_LIMIT");
-    expect(await tableCounts()).toEqual(before);
+    expect(await snapshotTables()).toEqual(before);
   });
 
   it("1.000 mg/kg/h with an override stores the row and one HARD DOSE_ANESTHETIC_RANGE flag", async () => {
@@ -233,10 +234,10 @@ describe("corrections and retractions", () => {
     expect(chart.vitals).toHaveLength(2);
     expect(effectiveRows(chart.vitals).map((r) => r.id)).toEqual([v2.vitals.id]); // the original is superseded
 
-    const before = await tableCounts();
+    const before = await snapshotTables();
     const again = VitalsSchema.parse({ ...input, systolicMmHg: 122, correctionReason: "second try" });
     await expectAppError(db.$transaction((tx) => chartVitals(tx, { actor: nurse, sessionId: session.id, input: again, now: at(5) })), "CONFLICT");
-    expect(await tableCounts()).toEqual(before);
+    expect(await snapshotTables()).toEqual(before);
   });
 
   it("retractEntry leaves the original and adds a retraction row", async () => {
@@ -258,18 +259,18 @@ describe("corrections and retractions", () => {
     await dose(nurse, session.id, at(1), { type: "START", rateMgPerKgPerH: 0.2 });
     const paused = await dose(nurse, session.id, at(5), { type: "PAUSE" });
     await dose(nurse, session.id, at(10), { type: "RESUME" });
-    const before = await tableCounts();
+    const before = await snapshotTables();
     // without the PAUSE the RESUME resumes a running infusion
     await expectAppError(db.$transaction((tx) =>
       retractEntry(tx, { actor: nurse, sessionId: session.id, kind: "dose-events", entryId: paused.doseEvent.id, correctionReason: "not paused", now: at(11) })), "CONFLICT");
-    expect(await tableCounts()).toEqual(before);
+    expect(await snapshotTables()).toEqual(before);
   });
 });
 
 describe("charting times", () => {
   it("before the session opened or in the future is BAD_INPUT on `at`; back-timed > 10 min needs a reason", async () => {
     const { session } = await openSession(c, IV);
-    const before = await tableCounts();
+    const before = await snapshotTables();
     const early = await expectAppError(vitals(nurse, session.id, at(-1), {}, at(5)), "BAD_INPUT");
     expect(Object.keys(early.fields ?? {})).toEqual(["at"]);
     const earlyDose = await expectAppError(dose(nurse, session.id, at(-1), { type: "START", rateMgPerKgPerH: 0.2 }, at(5)), "BAD_INPUT");
@@ -280,7 +281,7 @@ describe("charting times", () => {
     // back-timed 11 min without a reason
     const late = await expectAppError(vitals(nurse, session.id, at(1), {}, at(12)), "BAD_INPUT");
     expect(Object.keys(late.fields ?? {})).toEqual(["backTimeReason"]);
-    expect(await tableCounts()).toEqual(before);
+    expect(await snapshotTables()).toEqual(before);
 
     // exactly 10 min back needs no reason; 11 min with a reason is accepted
     expect((await vitals(nurse, session.id, at(2), {}, at(12))).vitals.at).toBe(iso(2));
@@ -328,10 +329,10 @@ describe("complete and sign", () => {
     await pain(nurse, s, at(41), { score: 4, phase: "POST" });
     await complete(nurse, s, at(42));
 
-    let before = await tableCounts();
+    let before = await snapshotTables();
     const refused = await expectAppError(db.$transaction((tx) => signSession(tx, { actor: nurse, sessionId: s, now: at(43) })), "CONFLICT");
     expect(refused.userMessage).toBe("1 hard-limit flag must be acknowledged by a physician before signing.");
-    expect(await tableCounts()).toEqual(before);
+    expect(await snapshotTables()).toEqual(before);
 
     const ack = await db.$transaction((tx) =>
       acknowledgeFlags(tx, { actor: physician, flagIds: [hard.flags[0]!.id], reason: "reviewed, patient stable", now: at(50) }));
@@ -342,12 +343,12 @@ describe("complete and sign", () => {
     const signed = await db.$transaction((tx) => signSession(tx, { actor: nurse, sessionId: s, rowVersion: 1, now: at(52) }));
     expect(signed.session).toMatchObject({ status: "SIGNED", signedAt: iso(52), rowVersion: 2 });
 
-    before = await tableCounts();
+    before = await snapshotTables();
     await expectAppError(vitals(nurse, s, at(53)), "CONFLICT");
     await expectAppError(dose(nurse, s, at(53), { type: "BOLUS", bolusMg: 1 }), "CONFLICT");
     await expectAppError(pain(nurse, s, at(53), { score: 2, phase: "POST" }), "CONFLICT");
     await expectAppError(db.$transaction((tx) => signSession(tx, { actor: nurse, sessionId: s, now: at(54) })), "CONFLICT");
-    expect(await tableCounts()).toEqual(before);
+    expect(await snapshotTables()).toEqual(before);
 
     const add = await db.$transaction((tx) => addAddendum(tx, { actor: nurse, sessionId: s, text: "Patient called: mild nausea at home.", now: at(60) }));
     expect(add.addendum).toMatchObject({ text: "Patient called: mild nausea at home.", author: nurse.name });
@@ -368,10 +369,10 @@ describe("optimistic concurrency", () => {
     await dose(nurse, s, at(1), { type: "START", rateMgPerKgPerH: 0.2 });
     await dose(nurse, s, at(30), { type: "STOP" });
     await pain(nurse, s, at(31), { score: 2, phase: "POST" });
-    const before = await tableCounts();
+    const before = await snapshotTables();
     // the row is at version 0; a client that believes version 1 is stale
     await expectAppError(complete(nurse, s, at(32), { dischargeReady: true, rowVersion: 1 }), "CONFLICT");
-    expect(await tableCounts()).toEqual(before);
+    expect(await snapshotTables()).toEqual(before);
     expect((await complete(nurse, s, at(33), { dischargeReady: true, rowVersion: 0 })).session.rowVersion).toBe(1);
     await expectAppError(db.$transaction((tx) => signSession(tx, { actor: nurse, sessionId: s, rowVersion: 0, now: at(34) })), "CONFLICT");
     expect((await db.infusionSession.findUniqueOrThrow({ where: { id: s } })).status).toBe("COMPLETED");
@@ -429,11 +430,11 @@ describe("series schedule and screening", () => {
     });
     const version = c.protocolByName(IV).version;
     const raw = { protocolVersionId: version.id, plannedSessions: 4, startDate: "2026-03-01" };
-    const before = await tableCounts();
+    const before = await snapshotTables();
     const err = await expectAppError(
       db.$transaction((tx) => orderSeries(tx, { actor: physician, patientId: patient.id, input: OrderSeriesSchema.parse(raw) })), "BAD_INPUT");
     expect(Object.keys(err.fields ?? {})).toEqual(["screeningOverrideReason"]);
-    expect(await tableCounts()).toEqual(before);
+    expect(await snapshotTables()).toEqual(before);
 
     const ordered = await db.$transaction((tx) =>
       orderSeries(tx, { actor: physician, patientId: patient.id, input: OrderSeriesSchema.parse({ ...raw, screeningOverrideReason: "psychiatry cleared 2026-02" }) }));
