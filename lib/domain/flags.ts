@@ -351,13 +351,16 @@ export function evaluateDoseEvent(input: {
   weightG: number;
   prior: DoseEventPoint[];
   event: DoseEventPoint;
+  /** the anaesthetic edge applies to IV only; today's callers are IV (the default) */
+  route?: ProtocolRoute;
 }): FlagDraft[] {
   const { limits, weightG, prior, event } = input;
+  const route = input.route ?? "IV";
   requireWeight(weightG);
   const flags: FlagDraft[] = [];
   const rate = event.rateUgPerKgPerH;
   if ((event.type === "START" || event.type === "RATE_CHANGE") && typeof rate === "number" && Number.isSafeInteger(rate)) {
-    flags.push(...rateFlags(limits, event, rate));
+    flags.push(...rateFlags(limits, event, rate, route));
     const previousRate = event.type === "RATE_CHANGE" ? lastSetRateUgPerKgPerH(prior, event.atMs) : null;
     const maxStep = limits.maxStepUgPerKgPerH;
     const stepFlag = titrationStepFlag(limits, previousRate, rate);
@@ -365,7 +368,7 @@ export function evaluateDoseEvent(input: {
   }
   const bolus = event.bolusUg;
   if (event.type === "BOLUS" && typeof bolus === "number" && Number.isSafeInteger(bolus) && bolus > 0) {
-    flags.push(...bolusFlags(limits, weightG, bolus));
+    flags.push(...bolusFlags(limits, weightG, bolus, route));
   }
   if (Number.isFinite(event.atMs)) {
     const dose = integrateDose([...prior, event], weightG, event.atMs);

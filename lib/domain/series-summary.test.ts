@@ -67,7 +67,7 @@ describe("summarizeSeries: per-session rows", () => {
   it("computes relief, dose and zones per session (hand-computed)", () => {
     const s = summarize([
       session(1, 0, { pre: [8, "NRS"], post: [4, "NRS"] }), // 50%; 350 × 4 = 1400 µg/kg
-      session(2, 7, { pre: [7, "NRS"], post: [5, "NRS"], rate: 400 }), // 28.6%; 400 above 385; 1600 above 1540
+      session(2, 7, { pre: [7, "NRS"], post: [5, "NRS"], rate: 400 }), // 28.6%; 400 above 385; 1600 under the derived 1694 (385 × 264 / 60)
       session(3, 14, { pre: [80, "VAS"], post: [30, "VAS"] }), // 62.5%
     ]);
     expect(s.rows.map((r) => r.reliefPct)).toEqual([50, 28.6, 62.5]);
@@ -75,16 +75,16 @@ describe("summarizeSeries: per-session rows", () => {
     expect(s.rows.map((r) => r.totalMgPerKg)).toEqual([1.4, 1.6, 1.4]);
     expect(s.rows.map((r) => r.peakRateMgPerKgPerH)).toEqual([0.35, 0.4, 0.35]);
     expect(s.rows.map((r) => r.peakRateZone)).toEqual(["IN_RANGE", "ABOVE_SOFT", "IN_RANGE"]);
-    expect(s.rows.map((r) => r.totalZone)).toEqual(["IN_RANGE", "ABOVE_SOFT", "IN_RANGE"]);
+    expect(s.rows.map((r) => r.totalZone)).toEqual(["IN_RANGE", "IN_RANGE", "IN_RANGE"]);
     expect(s.rows.map((r) => [r.preNrs, r.postNrs])).toEqual([[8, 4], [7, 5], [8, 3]]);
     expect(s.dose).toEqual({ meanTotalMgPerKg: 1.467, maxPeakRateMgPerKgPerH: 0.4, sessionsOutsideBand: 1 }); // 4400/3 = 1466.7 -> 1467 µg/kg
   });
 
   it("classifies the peak at the band edges exactly (385 in, 386 above, 1000 hard)", () => {
-    const s = summarize([session(1, 0, { rate: 385 }), session(2, 7, { rate: 386 }), session(3, 14, { rate: 1000, durationH: 1 }), session(4, 21, { rate: 315 }), session(5, 28, { rate: 314 })]);
-    expect(s.rows.map((r) => r.peakRateZone)).toEqual(["IN_RANGE", "ABOVE_SOFT", "AT_OR_ABOVE_HARD", "IN_RANGE", "BELOW_SOFT"]);
-    // 385 × 4 = 1540 is exactly at the cumulative ceiling (inclusive), 386 × 4 = 1544 above
-    expect(s.rows.map((r) => r.totalZone)).toEqual(["IN_RANGE", "ABOVE_SOFT", "IN_RANGE", "IN_RANGE", "IN_RANGE"]);
+    const s = summarize([session(1, 0, { rate: 385 }), session(2, 7, { rate: 386 }), session(3, 14, { rate: 1000, durationH: 1 }), session(4, 21, { rate: 315 }), session(5, 28, { rate: 314 }), session(6, 35, { rate: 847, durationH: 2 }), session(7, 42, { rate: 848, durationH: 2 })]);
+    expect(s.rows.map((r) => r.peakRateZone)).toEqual(["IN_RANGE", "ABOVE_SOFT", "AT_OR_ABOVE_HARD", "IN_RANGE", "BELOW_SOFT", "ABOVE_SOFT", "ABOVE_SOFT"]);
+    // ceiling derived 385 × 264 / 60 = 1694 µg/kg (inclusive): 386 × 4 = 1544 in; 847 × 2 = 1694 exactly at; 848 × 2 = 1696 above
+    expect(s.rows.map((r) => r.totalZone)).toEqual(["IN_RANGE", "IN_RANGE", "IN_RANGE", "IN_RANGE", "IN_RANGE", "IN_RANGE", "ABOVE_SOFT"]);
   });
 
   it("leaves relief null when a score is missing and does not count it", () => {
