@@ -114,12 +114,15 @@ describe("summarizeSeries: per-session rows", () => {
 
 describe("summarizeSeries: durability from follow-up scores", () => {
   it.each<[string, [number, number, ("NRS" | "VAS")?][], number | null]>([
+    // baseline 8: relief below 30% once the score is above 0.7 × 8 = 5.6 (tenths: 70 × 80 < 100 × score tenths)
     ["back at baseline on day 5", [[2, 5], [5, 8]], 5],
-    ["above baseline counts as returned", [[3.5, 9]], 3.5],
-    ["still below baseline: ongoing (null)", [[2, 5], [6, 7]], null],
+    ["above baseline counts as faded", [[3.5, 9]], 3.5],
+    ["still 37.5% relief (8 -> 5): ongoing (null)", [[2, 5], [6, 5]], null],
+    ["fades to 12.5% (8 -> 7) without reaching baseline: over on day 6, not ongoing", [[2, 5], [6, 7]], 6],
     ["no follow-up: null", [], null],
     ["VAS follow-up 80 mm = NRS 8", [[4, 80, "VAS"]], 4],
-    ["VAS 75 mm = 7.5 stays below 8", [[4, 75, "VAS"]], null],
+    ["VAS 56 mm = 5.6: exactly 30% relief, still relief", [[4, 56, "VAS"]], null],
+    ["VAS 57 mm = 5.7: 28.75% relief, faded", [[4, 57, "VAS"]], 4],
   ])("%s", (_name, followUps, expected) => {
     expect(summarize([session(1, 0, { pre: [8, "NRS"], followUps })]).rows[0]!.durabilityDays).toBe(expected);
   });
@@ -127,7 +130,7 @@ describe("summarizeSeries: durability from follow-up scores", () => {
   it("ignores follow-ups after the next session started, and averages over sessions with a return", () => {
     const s = summarize([
       session(1, 0, { followUps: [[3, 8]] }), // 3 days
-      session(2, 7, { followUps: [[2, 5], [8, 9]] }), // the day-8 score is after session 3 (day 14 start): ignored -> ongoing
+      session(2, 7, { followUps: [[2, 5], [8, 9]] }), // 8 -> 5 is 37.5% relief; the day-8 score is after session 3 (day 14 start): ignored -> ongoing
       session(3, 14, { followUps: [[6, 8]] }), // 6 days
     ]);
     expect(s.rows.map((r) => r.durabilityDays)).toEqual([3, null, 6]);
