@@ -242,3 +242,24 @@ describe("chart point budgets", () => {
     expect(chartRows(s.rows.slice(0, 50), (r) => r.totalMgPerKg)).toHaveLength(50);
   });
 });
+
+describe("summarizeSeries: relief that is shown but not counted", () => {
+  it("leaves a low baseline and a mixed-scale pair out of the responder rule, and says so", () => {
+    const s = summarize([
+      session(1, 0, { pre: [8, "NRS"], post: [6, "NRS"] }), // (8 - 6) / 8 = 25%: counted
+      session(2, 7, { pre: [3, "NRS"], post: [0, "NRS"] }), // 100%, but 3 < 4/10: shown, not counted
+      session(3, 14, { pre: [8, "NRS"], post: [20, "VAS"] }), // different scales: no relief, converted 75% labelled
+    ]);
+    expect(s.rows.map((r) => r.reliefPct)).toEqual([25, 100, null]);
+    expect(s.rows.map((r) => r.reliefCountsForResponse)).toEqual([true, false, false]);
+    expect(s.rows[2]!.reliefText).toBe("NRS 8 → VAS 20 mm: different scales; 75% relief converted (VAS mm ÷ 10 = NRS), not counted as a response");
+    // only session 1 counts: mean 25% -> non-responder (with session 2 it would be 62.5%, substantial)
+    expect(s.response).toMatchObject({ responder: "NON_RESPONDER", meanReliefPct: 25, sessionsWithScores: 1, sessionsExcludedLowBaseline: 1 });
+    expect(s.response.responseNote).toBe("1 session with a pre-infusion score below 4/10: relief shown, not counted in the response.");
+  });
+
+  it("counts a baseline of exactly 4/10", () => {
+    const s = summarize([session(1, 0, { pre: [4, "NRS"], post: [2, "NRS"] })]); // 50%
+    expect(s.response).toMatchObject({ responder: "SUBSTANTIAL", sessionsExcludedLowBaseline: 0, responseNote: null });
+  });
+});
