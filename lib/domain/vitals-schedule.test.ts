@@ -82,9 +82,10 @@ describe("vitalsSchedule: the gap before STOP", () => {
     expect(s.overdueGaps).toHaveLength(count);
     if (count) expect(s.overdueGaps[0]).toMatchObject({ closedBy: "STOP", closedAtMs: T0 + offset });
   });
-  it("a set at the STOP's own minute closes the gap as a set", () => {
-    const s = schedule([start(), stop(T0 + 15 * MIN)], [set("v", T0 + 15 * MIN)], T0 + 60 * MIN);
-    expect(s.overdueGaps).toEqual([]);
+  it("a set at the STOP's own time closes the gap as a set (taken before the pump is stopped)", () => {
+    // gap 0..20 min is late either way; it is closed by the set, and the set's own gap ends at the STOP on time
+    const s = schedule([start(), stop(T0 + 20 * MIN)], [set("v", T0 + 20 * MIN)], T0 + 60 * MIN);
+    expect(s.overdueGaps).toMatchObject([{ fromMs: T0, closedBy: "VITALS", closedAtMs: T0 + 20 * MIN }]);
   });
   it("completion closes the gap when nothing was stopped", () => {
     const s = schedule([start()], [], T0 + 5 * 60 * MIN, T0 + 20 * MIN);
