@@ -362,7 +362,6 @@ export function evaluateDoseEvent(input: {
   if ((event.type === "START" || event.type === "RATE_CHANGE") && typeof rate === "number" && Number.isSafeInteger(rate)) {
     flags.push(...rateFlags(limits, event, rate, route));
     const previousRate = event.type === "RATE_CHANGE" ? lastSetRateUgPerKgPerH(prior, event.atMs) : null;
-    const maxStep = limits.maxStepUgPerKgPerH;
     const stepFlag = titrationStepFlag(limits, previousRate, rate);
     if (stepFlag) flags.push(stepFlag);
   }
