@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { DEFAULT_VITALS_THRESHOLDS, type ProtocolLimits, documentedBand, validateProtocolLimits } from "./protocol";
-import { FIXED_POINT_TOLERANCE_PCT, SEEDED_PROTOCOLS } from "./protocol-catalog";
+import { DEFAULT_SAFETY_SETTINGS, DEFAULT_VITALS_THRESHOLDS, type ProtocolLimits, documentedBand, safetySettingsOf, validateProtocolLimits } from "./protocol";
+import { FIXED_POINT_TOLERANCE_PCT, SEEDED_PROTOCOLS, derivedCumulativeUgPerKg } from "./protocol-catalog";
 
 const valid: ProtocolLimits = {
   doseBasis: "RATE_PER_KG",
@@ -84,6 +84,46 @@ describe("validateProtocolLimits", () => {
     ["everything optional absent", { softMinRateUgPerKgPerH: null, softMaxRateUgPerKgPerH: null, startMinRateUgPerKgPerH: null, startMaxRateUgPerKgPerH: null, softMaxBolusUgPerKg: null, maxStepUgPerKgPerH: null, maxCumulativeUgPerKg: null, minDurationMin: null, maxDurationMin: null, defaultPlannedSessions: null, minIntervalHours: null, maxSessionsPer7Days: null }],
   ])("accepts %s", (_label, patch) => {
     expect(validateProtocolLimits({ ...valid, ...patch })).toEqual({});
+  });
+});
+
+describe("safety settings [default]", () => {
+  it("match the clinical brief's defaults", () => {
+    expect(DEFAULT_SAFETY_SETTINGS).toEqual({
+      weightChangeConfirmPct: 10, poundsTolerancePct: 3, standardConcentrationsUgPerMl: [1000, 2000], pumpStepCentiMlPerH: 10,
+      pumpRoundingTolerancePct: 5, bolusWindowMin: 60, vitalsAfterIncreaseMin: 5, lowBaselinePainNrs: 4,
+    });
+  });
+  it("fill each missing setting with its default and keep a protocol's own", () => {
+    expect(safetySettingsOf({ ...valid, bolusWindowMin: 30 })).toEqual({ ...DEFAULT_SAFETY_SETTINGS, bolusWindowMin: 30 });
+  });
+  it.each<[Partial<ProtocolLimits>, string | null]>([
+    [{ poundsTolerancePct: 30 }, null],
+    [{ poundsTolerancePct: 31 }, "poundsTolerancePct"],
+    [{ pumpStepCentiMlPerH: 1 }, null],
+    [{ pumpStepCentiMlPerH: 0 }, "pumpStepCentiMlPerH"],
+    [{ standardConcentrationsUgPerMl: [] }, "standardConcentrationsUgPerMl"],
+    [{ standardConcentrationsUgPerMl: [1005] }, "standardConcentrationsUgPerMl"], // finer than 0.01 mg/mL
+    [{ standardConcentrationsUgPerMl: [1000, 50_000] }, "standardConcentrationsUgPerMl"], // a stock vial
+    [{ lowBaselinePainNrs: 0 }, null],
+    [{ lowBaselinePainNrs: 11 }, "lowBaselinePainNrs"],
+    [{ vitalsAfterIncreaseMin: 0 }, "vitalsAfterIncreaseMin"],
+  ])("validates %j", (patch, field) => {
+    const errors = validateProtocolLimits({ ...valid, ...patch });
+    expect(Object.keys(errors)).toEqual(field === null ? [] : [field]);
+  });
+  it("holds only an IV protocol under the anaesthetic edge", () => {
+    const oral = { ...valid, hardMaxBolusUgPerKg: 2000, softMaxBolusUgPerKg: null };
+    expect(Object.keys(validateProtocolLimits(oral, "IV"))).toEqual(["hardMaxBolusUgPerKg"]);
+    expect(validateProtocolLimits(oral, "PO")).toEqual({});
+  });
+});
+
+describe("derivedCumulativeUgPerKg", () => {
+  it("is the highest rate for the longest time, exact", () => {
+    expect(derivedCumulativeUgPerKg(385, 264)).toBe(1694); // 101640 / 60
+    expect(derivedCumulativeUgPerKg(825, 44)).toBe(605); // 36300 / 60
+    expect(() => derivedCumulativeUgPerKg(385, 263)).toThrow(RangeError); // 101255 / 60 is not whole
   });
 });
 

@@ -391,6 +391,8 @@ describe("property: charting order never changes the flags or the totals", () =>
           shuffled.filter((x) => x.kind === "vitals").map((x) => ({ ...(x.r as TimelineVitals), enteredAtMs: enteredAt.get(x.r.id)! })),
         );
         expect(anyOrder).toEqual(inTimeOrder);
+        // one condition per key
+        expect(new Set(keys(inTimeOrder.conditions)).size).toBe(inTimeOrder.conditions.length);
       }),
       { numRuns: 300 },
     );
