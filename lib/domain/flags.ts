@@ -177,7 +177,7 @@ function requireWeight(weightG: number): void {
  * threshold: >= 1 mg/kg/h is DOSE_ANESTHETIC_RANGE; RATE_ABOVE_HARD_LIMIT is raised for a
  * protocol hard limit below that (at the default 1 mg/kg/h it would repeat the anesthetic
  * flag). A SOFT range flag is not raised beside a HARD one. The anaesthetic edge is an IV
- * figure (docs/clinical-brief.md "Safety guards in the style of smart-pump drug libraries").
+ * figure (docs/clinical-brief.md "Safety guards in the style of smart-pump drug libraries [defaults unless marked]").
  */
 export function rateFlags(limits: ProtocolLimits, event: Pick<DoseEventPoint, "type">, rateUgPerKgPerH: number, route: ProtocolRoute = "IV"): FlagDraft[] {
   const flags: FlagDraft[] = [];

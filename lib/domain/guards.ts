@@ -1,6 +1,6 @@
 // Dosing-error guards in the way smart-pump drug libraries (dose error reduction systems)
-// and ISMP guidance on weight-based dosing do it (docs/clinical-brief.md "Safety guards in
-// the style of smart-pump drug libraries"). One function per guard, used by the form as the
+// and ISMP guidance on weight-based dosing do it (docs/clinical-brief.md
+// "Safety guards in the style of smart-pump drug libraries [defaults unless marked]"). One function per guard, used by the form as the
 // nurse types, by the API on submit and by the flag engine, so the three cannot disagree.
 // Integers in stored units only (decision 0002); every percentage test is a cross-multiplied
 // integer comparison, rounded only for the text.
@@ -136,7 +136,8 @@ export interface PumpRounding {
 
 /**
  * What a large-volume pump really delivers for an ordered rate (docs/clinical-brief.md
- * "Safety guards ...": pumps take rates in steps; show the rounded rate and its dose).
+ * "Safety guards in the style of smart-pump drug libraries [defaults unless marked]": pumps take rates in steps; show the
+ * rounded rate and the dose it really delivers).
  * exact mL/h = rate (µg/kg/h) × weight (g) / (1000 × concentration µg/mL);
  * pump steps = round(rate × weightG / (10 × concentration × stepCentiMlPerH)), half up, once;
  * delivered µg/kg/h = steps × step × concentration × 10 / weightG;

@@ -11,14 +11,14 @@ export const DOSE_BASES: readonly DoseBasis[] = [
   "PER_DOSE_PER_KG",
 ];
 
-/** The route a protocol is given by (DOMAIN.md "Documented ranges to seed as protocols"). */
+/** The route a protocol is given by (docs/clinical-brief.md "Documented ranges to seed as protocols [doc]"). */
 export type ProtocolRoute = "IV" | "PO" | "IN";
 
 export const PROTOCOL_ROUTES: readonly ProtocolRoute[] = ["IV", "PO", "IN"];
 
 /**
  * Dosing-error guards in the style of smart-pump drug libraries (docs/clinical-brief.md
- * "Safety guards in the style of smart-pump drug libraries"). Every value is a [default]
+ * "Safety guards in the style of smart-pump drug libraries [defaults unless marked]"). Every value is a [default]
  * clinic setting, editable per protocol version; none comes from the source documents.
  * See docs/decisions/0009-flags-over-the-timeline.md for each one's reason.
  */
@@ -42,7 +42,7 @@ export interface SafetySettings {
 }
 
 /**
- * [default] DOMAIN.md "Safety guards" and issue brief defaults: weight change 10%, pounds
+ * [default] docs/clinical-brief.md "Safety guards in the style of smart-pump drug libraries [defaults unless marked]" and decision 0009: weight change 10%, pounds
  * within 3% of last × 2.2046, standard concentrations 1 and 2 mg/mL, pump step 0.1 mL/h,
  * rounding tolerance 5%, bolus window 60 min, vitals 5 min after an increase, low pain
  * baseline 4/10.
@@ -60,7 +60,7 @@ export const DEFAULT_SAFETY_SETTINGS: Readonly<SafetySettings> = Object.freeze({
 
 /**
  * Ketamine is stocked as 10, 50 and 100 mg/mL vials (docs/clinical-brief.md "Safety guards
- * in the style of smart-pump drug libraries"): 50 and 100 mg/mL are undiluted stock, never an
+ * in the style of smart-pump drug libraries [defaults unless marked]"): 50 and 100 mg/mL are undiluted stock, never an
  * infusion concentration, so charting one is a hard stop. Not a setting: it is the product.
  */
 export const STOCK_VIAL_CONCENTRATIONS_UG_PER_ML: readonly number[] = Object.freeze([50_000, 100_000]);
@@ -254,7 +254,8 @@ export function validateProtocolLimits(l: ProtocolLimits, route: ProtocolRoute =
     fail("maxCumulativeUg", "is required for a fixed-total protocol (mg per session)");
   }
   // The anaesthetic edge is an intravenous figure (docs/clinical-brief.md "Safety guards in
-  // the style of smart-pump drug libraries": oral bioavailability is low), so only an IV
+  // the style of smart-pump drug libraries [defaults unless marked]": oral bioavailability is
+  // low), so only an IV
   // protocol is held under it; an oral protocol documents 1 mg/kg per day as one dose.
   if (route === "IV" && l.hardMaxRateUgPerKgPerH > ANESTHETIC_RATE_UG_PER_KG_PER_H) {
     fail("hardMaxRateUgPerKgPerH", "must not be above 1.000 mg/kg/h, the edge of the anesthetic range");

@@ -277,7 +277,8 @@ function mergeDrafts(drafts: FlagDraft[]): FlagDraft {
 
 /**
  * Boluses within one rolling window, summed, against the bolus limits (docs/clinical-brief.md
- * "Safety guards ...": pumps limit the dose over a window as well as each bolus). Raised on the
+ * "Safety guards in the style of smart-pump drug libraries [defaults unless marked]": pumps limit the dose over a window as
+ * well as each bolus). Raised on the
  * bolus that brings the sum over; not when the bolus alone already raised the same level.
  * Cross-multiplied: sumUg × 1000 vs limitUgPerKg × weightG.
  */
