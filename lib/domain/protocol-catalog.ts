@@ -359,6 +359,7 @@ export const SEEDED_PROTOCOLS: SeededProtocol[] = [
     limitRationale: [
       "The range is an amount per session: a session total above 1.000 mg/kg (1000 µg/kg) is flagged (DOMAIN.md); the 0.1 mg/kg lower end is shown in the wording. Duration 60-240 min.",
       "No rate range is documented (0.1-1.0 mg/kg over 1-4 h spans 0.025-1.000 mg/kg/h), so rates are held only against the hard limit.",
+      "The one corner of that span that meets the hard limit is 1.0 mg/kg given in exactly 1 h (1.000 mg/kg/h, the anaesthetic edge): it needs a physician's override; 1.0 mg/kg over more than 1 h, or less than 1.0 mg/kg in 1 h, does not.",
       "\"a series of 4-6 infusions over 1-2 weeks\": 6 planned sessions by default, more than 6 within 7 days is flagged, and [default] a session less than 20 h after the previous one's start is flagged (one a day).",
       DEFAULT_HARD_LIMITS_TEXT,
       VITALS_TEXT,
