@@ -200,6 +200,42 @@ describe("evaluateSessionFlags: session totals from exact micrograms, rounded on
   });
 });
 
+describe("evaluateSessionFlags: session length (CRPS outpatient 216-264 min)", () => {
+  const everyQuarter = (untilMs: number) => [baselineSet, ...Array.from({ length: Math.floor((untilMs - T0) / (15 * MIN)) }, (_, i) => vitals(`q${i}`, T0 + (i + 1) * 15 * MIN))];
+  it.each<[string, number, string | null]>([
+    ["still running at exactly 264 min", 264 * MIN, null],
+    ["still running 1 ms past 264 min: already too long", 264 * MIN + 1, "The infusion has run 4 h 24 min, longer than the documented 216-264 min. Give a reason."],
+  ])("%s", (_label, offset, message) => {
+    const { conditions } = evaluate({ limits: CRPS_OUTPATIENT, doseEvents: [dose("s", "START", T0, 350)], vitals: everyQuarter(T0 + offset), nowMs: T0 + offset });
+    expect(conditions.find((c) => c.code === "DURATION_OUT_OF_RANGE")?.message ?? null).toBe(message);
+  });
+  it.each<[number, boolean]>([
+    [216 * MIN - 1, true], // one ms short
+    [216 * MIN, false], // exactly the shortest
+  ])("stopped after %d ms: flagged %s, beside the STOP", (offset, flagged) => {
+    const { conditions } = evaluate({
+      limits: CRPS_OUTPATIENT,
+      doseEvents: [dose("s", "START", T0, 350), dose("x", "STOP", T0 + offset)],
+      vitals: everyQuarter(T0 + offset),
+      session: { status: "COMPLETED", completedAtMs: T0 + offset + 5 * MIN },
+      nowMs: T0 + 10 * H,
+    });
+    const duration = conditions.find((c) => c.code === "DURATION_OUT_OF_RANGE");
+    expect(duration !== undefined).toBe(flagged);
+    if (duration) expect(duration).toMatchObject({ key: "DURATION_OUT_OF_RANGE:session", source: { type: "DoseEvent", id: "x" } });
+  });
+});
+
+describe("evaluateSessionFlags: side effects", () => {
+  it.each<[number, string[]]>([
+    [2, []],
+    [3, ["SEVERE_SIDE_EFFECT:se"]],
+  ])("severity %d -> %j", (severity, expected) => {
+    const { conditions } = evaluate({ limits: IV_RANGE, sideEffects: [{ id: "se", atMs: T0, enteredAtMs: T0, kind: "NAUSEA", severity }] });
+    expect(keys(conditions)).toEqual(expected);
+  });
+});
+
 describe("evaluateSessionFlags: baseline and blood pressure", () => {
   // baseline = the newest set at or before START: 130/80 at -5 min (not the first set, 120/70 at -20 min)
   const pre = [vitals("early", T0 - 20 * MIN, [120, 70]), vitals("base", T0 - 5 * MIN, [130, 80])];
