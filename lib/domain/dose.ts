@@ -54,19 +54,20 @@ export interface DoseIntegration {
 }
 
 /** Where an infusion stands after replaying events: the state machine shared by validate and integrate. */
-interface ReplayState {
+export interface ReplayState {
   state: InfusionState;
   /** the last rate set by START or RATE_CHANGE (a RATE_CHANGE while paused applies on RESUME) */
   rateUgPerKgPerH: number;
 }
 
 const INITIAL_STATE: ReplayState = { state: "NOT_STARTED", rateUgPerKgPerH: 0 };
+export const INITIAL_INFUSION_STATE: Readonly<ReplayState> = Object.freeze({ ...INITIAL_STATE });
 
 /**
  * Returns why `event` cannot follow `current`, or null and the state after it. The single
  * definition of what a dose sequence may be; integrateDose skips what this refuses.
  */
-function applyEvent(
+export function applyEvent(
   current: ReplayState,
   event: DoseEventPoint,
 ): { error: string; next: null } | { error: null; next: ReplayState } {
@@ -173,7 +174,9 @@ export function validateDoseSequence(events: DoseEventPoint[], next: DoseEventPo
  * Integrates charted dose events up to `untilMs` (inclusive: an event at exactly untilMs
  * counts). Infusion µg = Σ rate (µg/kg/h) × weight (g) × duration (ms) / (1000 g/kg ×
  * 3 600 000 ms/h), summed exactly in BigInt and rounded half up once. Boluses are whole µg.
- * Events validateDoseSequence would refuse are skipped. totalUgPerKg = round(totalUg × 1000 / weightG).
+ * Events validateDoseSequence would refuse are skipped. totalUgPerKg is rounded once from the
+ * exact sum (Σ rate × ms / 3 600 000 + bolus µg × 1000 / weightG), not from the rounded µg
+ * total, so a flag's "above 1.000 mg/kg" and the displayed total are the same integer.
  * `weightG` is the session's recorded weight (DOMAIN.md: never a later edit of the patient).
  */
 export function integrateDose(events: DoseEventPoint[], weightG: number, untilMs: number): DoseIntegration {
@@ -236,7 +239,10 @@ export function integrateDose(events: DoseEventPoint[], weightG: number, untilMs
   const totalUg = infusionUg + bolusUg;
   return {
     totalUg,
-    totalUgPerKg: Number(roundDivBig(BigInt(totalUg) * 1000n, weight)),
+    // µg/kg = (Σ rate × ms × weightG + bolusUg × 1000 × 3 600 000) / (3 600 000 × weightG)
+    totalUgPerKg: Number(
+      roundDivBig(rateMs * weight + BigInt(bolusUg) * 1000n * BigInt(MS_PER_HOUR), BigInt(MS_PER_HOUR) * weight),
+    ),
     infusionUg,
     bolusUg,
     peakRateUgPerKgPerH,

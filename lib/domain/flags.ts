@@ -6,7 +6,7 @@
 
 import { type DoseEventPoint, integrateDose, lastSetRateUgPerKgPerH } from "./dose";
 import { classify } from "./limits";
-import { ANESTHETIC_BOLUS_UG_PER_KG, ANESTHETIC_RATE_UG_PER_KG_PER_H, type ProtocolLimits } from "./protocol";
+import { ANESTHETIC_BOLUS_UG_PER_KG, ANESTHETIC_RATE_UG_PER_KG_PER_H, type ProtocolLimits, type ProtocolRoute } from "./protocol";
 import { SEVERE_SIDE_EFFECT_SEVERITY, SEVERITY_LABELS, sideEffectLabel } from "./side-effects";
 import {
   MS_PER_DAY,
@@ -43,6 +43,13 @@ export const FLAG_CODES = [
   "SESSION_INTERVAL_TOO_SHORT",
   "SERIES_OVER_PLAN",
   "SCREENING_POSITIVE",
+  "BOLUS_WINDOW_ABOVE_RANGE",
+  "BOLUS_WINDOW_ABOVE_HARD_LIMIT",
+  "CONCENTRATION_NOT_STANDARD",
+  "CONCENTRATION_STOCK_VIAL",
+  "PUMP_RATE_ROUNDING",
+  "BASELINE_VITALS_MISSING",
+  "WEIGHT_CHANGE_LARGE",
 ] as const;
 
 export type FlagCode = (typeof FLAG_CODES)[number];
@@ -75,6 +82,13 @@ export const FLAG_SEVERITY: Record<FlagCode, FlagSeverity> = {
   SESSION_INTERVAL_TOO_SHORT: "SOFT",
   SERIES_OVER_PLAN: "SOFT",
   SCREENING_POSITIVE: "SOFT",
+  BOLUS_WINDOW_ABOVE_RANGE: "SOFT",
+  BOLUS_WINDOW_ABOVE_HARD_LIMIT: "HARD",
+  CONCENTRATION_NOT_STANDARD: "SOFT",
+  CONCENTRATION_STOCK_VIAL: "HARD",
+  PUMP_RATE_ROUNDING: "SOFT",
+  BASELINE_VITALS_MISSING: "SOFT",
+  WEIGHT_CHANGE_LARGE: "SOFT",
 };
 
 export const FLAG_LABELS: Record<FlagCode, string> = {
@@ -100,6 +114,13 @@ export const FLAG_LABELS: Record<FlagCode, string> = {
   SESSION_INTERVAL_TOO_SHORT: "Sessions too close together",
   SERIES_OVER_PLAN: "More sessions than planned",
   SCREENING_POSITIVE: "Positive pre-treatment screen",
+  BOLUS_WINDOW_ABOVE_RANGE: "Boluses within the window above documented range",
+  BOLUS_WINDOW_ABOVE_HARD_LIMIT: "Boluses within the window at or above hard limit",
+  CONCENTRATION_NOT_STANDARD: "Concentration not standard",
+  CONCENTRATION_STOCK_VIAL: "Undiluted stock concentration",
+  PUMP_RATE_ROUNDING: "Pump rounding changes the dose",
+  BASELINE_VITALS_MISSING: "No baseline vitals before start",
+  WEIGHT_CHANGE_LARGE: "Weight differs from last recorded",
 };
 
 export interface FlagDraft {
@@ -112,20 +133,20 @@ export interface FlagDraft {
   message: string;
 }
 
-function draft(code: FlagCode, valueText: string, limitText: string, message: string): FlagDraft {
+export function draft(code: FlagCode, valueText: string, limitText: string, message: string): FlagDraft {
   return { code, severity: FLAG_SEVERITY[code], valueText, limitText, message };
 }
 
-const rateText = (ugPerKgPerH: number) => `${formatMgPerKgPerH(ugPerKgPerH)} mg/kg/h`;
+export const rateText = (ugPerKgPerH: number) => `${formatMgPerKgPerH(ugPerKgPerH)} mg/kg/h`;
 
 /** "0.500 mg/kg (35.000 mg)": the per-kg value rounded to whole µg/kg, plus the exact mg. */
-function perKgAmountText(ug: number, weightG: number): string {
+export function perKgAmountText(ug: number, weightG: number): string {
   const ugPerKg = Number(roundDivBig(BigInt(ug) * 1000n, BigInt(weightG)));
   return `${formatMgPerKg(ugPerKg)} mg/kg (${formatMgPrecise(ug)} mg)`;
 }
 
 /** "≤ 0.500 mg/kg (35.000 mg at 70.0 kg)": the same limit in mg for this weight. */
-function perKgLimitText(relation: string, limitUgPerKg: number, weightG: number): string {
+export function perKgLimitText(relation: string, limitUgPerKg: number, weightG: number): string {
   // limit µg/kg × weight g = µg × 1000, so mg = (limit × weightG) / 10^6
   const limitMg = formatScaled(limitUgPerKg * weightG, 6, 3);
   return `${relation} ${formatMgPerKg(limitUgPerKg)} mg/kg (${limitMg} mg at ${formatKg(weightG)} kg)`;
@@ -155,11 +176,12 @@ function requireWeight(weightG: number): void {
  * Flags for one rate (START or RATE_CHANGE), µg/kg/h. At most one HARD reason per
  * threshold: >= 1 mg/kg/h is DOSE_ANESTHETIC_RANGE; RATE_ABOVE_HARD_LIMIT is raised for a
  * protocol hard limit below that (at the default 1 mg/kg/h it would repeat the anesthetic
- * flag). A SOFT range flag is not raised beside a HARD one.
+ * flag). A SOFT range flag is not raised beside a HARD one. The anaesthetic edge is an IV
+ * figure (docs/clinical-brief.md "Safety guards in the style of smart-pump drug libraries [defaults unless marked]").
  */
-function rateFlags(limits: ProtocolLimits, event: DoseEventPoint, rateUgPerKgPerH: number): FlagDraft[] {
+export function rateFlags(limits: ProtocolLimits, event: Pick<DoseEventPoint, "type">, rateUgPerKgPerH: number, route: ProtocolRoute = "IV"): FlagDraft[] {
   const flags: FlagDraft[] = [];
-  const isAnesthetic = rateUgPerKgPerH >= ANESTHETIC_RATE_UG_PER_KG_PER_H;
+  const isAnesthetic = route === "IV" && rateUgPerKgPerH >= ANESTHETIC_RATE_UG_PER_KG_PER_H;
   if (isAnesthetic) {
     flags.push(
       draft(
@@ -217,10 +239,10 @@ function rateFlags(limits: ProtocolLimits, event: DoseEventPoint, rateUgPerKgPer
  * Flags for one bolus. Per-kg limits are compared without division:
  * bolusUg × 1000 vs limitUgPerKg × weightG (both integers).
  */
-function bolusFlags(limits: ProtocolLimits, weightG: number, bolusUg: number): FlagDraft[] {
+export function bolusFlags(limits: ProtocolLimits, weightG: number, bolusUg: number, route: ProtocolRoute = "IV"): FlagDraft[] {
   const flags: FlagDraft[] = [];
   const scaledBolus = bolusUg * 1000;
-  const isAnesthetic = scaledBolus >= ANESTHETIC_BOLUS_UG_PER_KG * weightG;
+  const isAnesthetic = route === "IV" && scaledBolus >= ANESTHETIC_BOLUS_UG_PER_KG * weightG;
   const valueText = perKgAmountText(bolusUg, weightG);
   if (isAnesthetic) {
     flags.push(
@@ -261,12 +283,17 @@ function bolusFlags(limits: ProtocolLimits, weightG: number, bolusUg: number): F
   return flags;
 }
 
-/** CUMULATIVE_DOSE_ABOVE_RANGE for a session total (strictly above the limit), µg. */
-function cumulativeFlags(limits: ProtocolLimits, weightG: number, totalUg: number, when: string): FlagDraft[] {
+/**
+ * CUMULATIVE_DOSE_ABOVE_RANGE for a session total (strictly above the limit). The per-kg
+ * total is integrateDose's totalUgPerKg, rounded once from the exact integral, and is the
+ * very number the flag shows, so no flag says "above 1.000 mg/kg" beside a total of 1.000.
+ */
+export function cumulativeFlags(limits: ProtocolLimits, weightG: number, dose: { totalUg: number; totalUgPerKg: number }, when: string): FlagDraft[] {
   const flags: FlagDraft[] = [];
   const perKg = limits.maxCumulativeUgPerKg;
-  if (perKg !== null && BigInt(totalUg) * 1000n > BigInt(perKg) * BigInt(weightG)) {
-    const valueText = perKgAmountText(totalUg, weightG);
+  const totalUg = dose.totalUg;
+  if (perKg !== null && dose.totalUgPerKg > perKg) {
+    const valueText = `${formatMgPerKg(dose.totalUgPerKg)} mg/kg (${formatMgPrecise(totalUg)} mg)`;
     flags.push(
       draft(
         "CUMULATIVE_DOSE_ABOVE_RANGE",
@@ -291,9 +318,28 @@ function cumulativeFlags(limits: ProtocolLimits, weightG: number, totalUg: numbe
 }
 
 /**
+ * TITRATION_STEP_TOO_LARGE for an increase of more than maxStep over the last set rate
+ * (exactly maxStep is allowed). A decrease is never flagged: lowering a rate for
+ * dissociation, nausea or blood pressure is documented practice (source 000).
+ */
+export function titrationStepFlag(limits: ProtocolLimits, previousRateUgPerKgPerH: number | null, rateUgPerKgPerH: number): FlagDraft | null {
+  const maxStep = limits.maxStepUgPerKgPerH;
+  if (previousRateUgPerKgPerH === null || maxStep === null) return null;
+  const step = rateUgPerKgPerH - previousRateUgPerKgPerH;
+  if (step <= maxStep) return null;
+  return draft(
+    "TITRATION_STEP_TOO_LARGE",
+    `${rateText(step)} step (${formatMgPerKgPerH(previousRateUgPerKgPerH)} → ${rateText(rateUgPerKgPerH)})`,
+    `≤ ${rateText(maxStep)} per increase`,
+    `An increase of ${rateText(step)} is larger than the protocol's ${rateText(maxStep)} step. Give a reason.`,
+  );
+}
+
+/**
  * Flags for a dose event about to be charted, given the session's earlier events.
  * - START: rate vs the start range when the protocol has one, else vs the soft range.
- * - RATE_CHANGE: rate vs the whole soft range; |new - last set rate| > maxStep.
+ * - RATE_CHANGE: rate vs the whole soft range; an increase new - last set rate > maxStep
+ *   (lowering a rate for side effects is documented practice, source 000).
  * - any rate: >= hard limit (HARD), >= 1 mg/kg/h DOSE_ANESTHETIC_RANGE (HARD).
  * - BOLUS: per kg > soft max (SOFT), >= hard max or >= 1 mg/kg (HARD).
  * - every event: the session total up to event.atMs, this event included, > maxCumulative
@@ -305,39 +351,32 @@ export function evaluateDoseEvent(input: {
   weightG: number;
   prior: DoseEventPoint[];
   event: DoseEventPoint;
+  /** the anaesthetic edge applies to IV only; today's callers are IV (the default) */
+  route?: ProtocolRoute;
 }): FlagDraft[] {
   const { limits, weightG, prior, event } = input;
+  const route = input.route ?? "IV";
   requireWeight(weightG);
   const flags: FlagDraft[] = [];
   const rate = event.rateUgPerKgPerH;
   if ((event.type === "START" || event.type === "RATE_CHANGE") && typeof rate === "number" && Number.isSafeInteger(rate)) {
-    flags.push(...rateFlags(limits, event, rate));
+    flags.push(...rateFlags(limits, event, rate, route));
     const previousRate = event.type === "RATE_CHANGE" ? lastSetRateUgPerKgPerH(prior, event.atMs) : null;
-    const maxStep = limits.maxStepUgPerKgPerH;
-    if (previousRate !== null && maxStep !== null && Math.abs(rate - previousRate) > maxStep) {
-      const step = Math.abs(rate - previousRate);
-      flags.push(
-        draft(
-          "TITRATION_STEP_TOO_LARGE",
-          `${rateText(step)} step (${formatMgPerKgPerH(previousRate)} → ${rateText(rate)})`,
-          `≤ ${rateText(maxStep)} per change`,
-          `A change of ${rateText(step)} is larger than the protocol's ${rateText(maxStep)} step. Give a reason.`,
-        ),
-      );
-    }
+    const stepFlag = titrationStepFlag(limits, previousRate, rate);
+    if (stepFlag) flags.push(stepFlag);
   }
   const bolus = event.bolusUg;
   if (event.type === "BOLUS" && typeof bolus === "number" && Number.isSafeInteger(bolus) && bolus > 0) {
-    flags.push(...bolusFlags(limits, weightG, bolus));
+    flags.push(...bolusFlags(limits, weightG, bolus, route));
   }
   if (Number.isFinite(event.atMs)) {
     const dose = integrateDose([...prior, event], weightG, event.atMs);
-    flags.push(...cumulativeFlags(limits, weightG, dose.totalUg, "so far"));
+    flags.push(...cumulativeFlags(limits, weightG, dose, "so far"));
   }
   return flags;
 }
 
-type VitalsReading = {
+export type VitalsReading = {
   systolicMmHg: number;
   diastolicMmHg: number;
   heartRatePerMin: number;
@@ -347,8 +386,8 @@ type VitalsReading = {
 
 /**
  * Vitals against the protocol's thresholds, worded as DOMAIN.md words them [default values]:
- * SBP >= high, DBP >= high, a systolic rise >= bpRisePct% from the baseline systolic
- * (integer compare sbp × 100 >= baseline × (100 + pct)), HR >= high, HR <= low (both
+ * SBP >= high, DBP >= high, a systolic or diastolic rise >= bpRisePct% from the baseline
+ * (bpRiseFlag), HR >= high, HR <= low (both
  * inclusive), SpO2 < low, RR < low, RR > high (strict).
  */
 export function evaluateVitals(input: {
@@ -364,19 +403,8 @@ export function evaluateVitals(input: {
   if (v.diastolicMmHg >= l.dbpHighMmHg) {
     flags.push(draft("DBP_HIGH", `DBP ${v.diastolicMmHg} mmHg`, `< ${l.dbpHighMmHg} mmHg`, `Diastolic blood pressure ${v.diastolicMmHg} mmHg is at or above ${l.dbpHighMmHg} mmHg.`));
   }
-  if (baseline !== null && baseline.systolicMmHg > 0 && v.systolicMmHg * 100 >= baseline.systolicMmHg * (100 + l.bpRisePct)) {
-    // tenths of a percent, for the text only
-    const riseTenthsPct = roundDivBig(BigInt(v.systolicMmHg - baseline.systolicMmHg) * 1000n, BigInt(baseline.systolicMmHg));
-    const risePct = formatScaled(Number(riseTenthsPct), 1, 1);
-    flags.push(
-      draft(
-        "BP_RISE_FROM_BASELINE",
-        `SBP ${v.systolicMmHg} mmHg (+${risePct}% from ${baseline.systolicMmHg} mmHg)`,
-        `< +${l.bpRisePct}% from baseline`,
-        `Systolic blood pressure rose ${risePct}% from the baseline ${baseline.systolicMmHg} mmHg (limit: a rise of ${l.bpRisePct}% or more).`,
-      ),
-    );
-  }
+  const rise = bpRiseFlag(l, v, baseline);
+  if (rise) flags.push(rise);
   if (v.heartRatePerMin >= l.hrHighPerMin) {
     flags.push(draft("HR_HIGH", `HR ${v.heartRatePerMin}/min`, `< ${l.hrHighPerMin}/min`, `Heart rate ${v.heartRatePerMin}/min is at or above ${l.hrHighPerMin}/min.`));
   }
@@ -393,6 +421,39 @@ export function evaluateVitals(input: {
     flags.push(draft("RR_HIGH", `RR ${v.respRatePerMin}/min`, `≤ ${l.rrHighPerMin}/min`, `Respiratory rate ${v.respRatePerMin}/min is above ${l.rrHighPerMin}/min.`));
   }
   return flags;
+}
+
+/** "+20.0%": a rise in tenths of a percent, for texts only. */
+function risePctText(value: number, baseline: number): string {
+  return formatScaled(Number(roundDivBig(BigInt(value - baseline) * 1000n, BigInt(baseline))), 1, 1);
+}
+
+/**
+ * BP_RISE_FROM_BASELINE when systolic OR diastolic rose by bpRisePct% or more from the
+ * baseline set (docs/clinical-brief.md "What is monitored": "a rise of >= 20% from
+ * baseline"; ketamine raises both). Integer compare: value × 100 >= baseline × (100 + pct).
+ */
+export function bpRiseFlag(
+  l: Pick<ProtocolLimits, "bpRisePct">,
+  v: { systolicMmHg: number; diastolicMmHg: number },
+  baseline: { systolicMmHg: number; diastolicMmHg: number } | null,
+): FlagDraft | null {
+  if (baseline === null) return null;
+  const rises = (value: number, base: number) => base > 0 && value * 100 >= base * (100 + l.bpRisePct);
+  const parts: string[] = [];
+  if (rises(v.systolicMmHg, baseline.systolicMmHg)) {
+    parts.push(`SBP ${v.systolicMmHg} mmHg (+${risePctText(v.systolicMmHg, baseline.systolicMmHg)}% from ${baseline.systolicMmHg} mmHg)`);
+  }
+  if (rises(v.diastolicMmHg, baseline.diastolicMmHg)) {
+    parts.push(`DBP ${v.diastolicMmHg} mmHg (+${risePctText(v.diastolicMmHg, baseline.diastolicMmHg)}% from ${baseline.diastolicMmHg} mmHg)`);
+  }
+  if (parts.length === 0) return null;
+  return draft(
+    "BP_RISE_FROM_BASELINE",
+    parts.join("; "),
+    `< +${l.bpRisePct}% from baseline`,
+    `Blood pressure rose from the baseline ${baseline.systolicMmHg}/${baseline.diastolicMmHg} mmHg: ${parts.join("; ")} (limit: a rise of ${l.bpRisePct}% or more).`,
+  );
 }
 
 /** SEVERE_SIDE_EFFECT for severity >= 3 (severe). */
@@ -447,7 +508,7 @@ export function evaluateCompletion(input: {
       );
     }
   }
-  flags.push(...cumulativeFlags(limits, weightG, dose.totalUg, "at completion"));
+  flags.push(...cumulativeFlags(limits, weightG, dose, "at completion"));
   return flags;
 }
 

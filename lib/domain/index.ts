@@ -9,3 +9,6 @@ export * from "./vitals";
 export * from "./side-effects";
 export * from "./pain";
 export * from "./downsample";
+export * from "./guards";
+export * from "./vitals-schedule";
+export * from "./session-flags";

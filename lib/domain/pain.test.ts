@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { PAIN_BOUNDS, classifyResponse, durabilityDays, reliefPct, sessionPrePost } from "./pain";
+import { PAIN_BOUNDS, classifyResponse, describeRelief, durabilityDays, reliefPct, sessionPrePost } from "./pain";
 
 const DAY = 86_400_000;
 
@@ -18,8 +18,9 @@ describe("reliefPct", () => {
     [8, "NRS", 8, "NRS", 0],
     [5, "NRS", 6, "NRS", -20], // worse: -1/5
     [80, "VAS", 40, "VAS", 50],
-    [8, "NRS", 30, "VAS", 62.5], // 80 vs 30 on the VAS grid: 50/80 = 62.5
-    [70, "VAS", 5, "NRS", 28.6], // 70 vs 50: 20/70 = 28.571 -> 28.6
+    // one scale only: a mixed pair is never converted silently
+    [8, "NRS", 40, "VAS", null],
+    [70, "VAS", 5, "NRS", null],
     [0, "NRS", 0, "NRS", null], // no baseline pain
     [0, "VAS", 10, "VAS", null],
   ])("%d %s -> %d %s = %j", (preScore, preScale, postScore, postScale, expected) => {
@@ -28,6 +29,30 @@ describe("reliefPct", () => {
   it("is null when a score is missing", () => {
     expect(reliefPct(null, { score: 2, scale: "NRS" })).toBeNull();
     expect(reliefPct({ score: 2, scale: "NRS" }, undefined)).toBeNull();
+  });
+});
+
+describe("describeRelief", () => {
+  it.each<[[number, "NRS" | "VAS"], [number, "NRS" | "VAS"], Partial<ReturnType<typeof describeRelief>>]>([
+    // (8 - 4) / 8 = 50%
+    [[8, "NRS"], [4, "NRS"], { reliefPct: 50, convertedReliefPct: null, isLowBaseline: false, countsForResponse: true, text: "NRS 8 → NRS 4: 50% relief" }],
+    // NRS 8 and VAS 40 mm: 40 mm ÷ 10 = 4; (8 - 4) / 8 = 50%, labelled as converted and not counted
+    [[8, "NRS"], [40, "VAS"], { reliefPct: null, convertedReliefPct: 50, countsForResponse: false, text: "NRS 8 → VAS 40 mm: different scales; 50% relief converted (VAS mm ÷ 10 = NRS), not counted as a response" }],
+    // baseline 4 is at the threshold: counted
+    [[4, "NRS"], [2, "NRS"], { reliefPct: 50, isLowBaseline: false, countsForResponse: true }],
+    // baseline 3 is one step below 4/10: shown, not counted, and said so
+    [[3, "NRS"], [0, "NRS"], { reliefPct: 100, isLowBaseline: true, countsForResponse: false, text: "NRS 3 → NRS 0: 100% relief; baseline below 4/10, not counted as a response" }],
+    // 1/10 -> 0 is "100%" of almost no pain
+    [[1, "NRS"], [0, "NRS"], { reliefPct: 100, isLowBaseline: true, countsForResponse: false }],
+    // VAS: threshold 40 mm; 39 mm is below
+    [[40, "VAS"], [20, "VAS"], { reliefPct: 50, isLowBaseline: false, countsForResponse: true }],
+    [[39, "VAS"], [20, "VAS"], { isLowBaseline: true, countsForResponse: false }],
+    [[0, "NRS"], [0, "NRS"], { reliefPct: null, countsForResponse: false }],
+  ])("%j -> %j", ([preScore, preScale], [postScore, postScale], expected) => {
+    expect(describeRelief({ score: preScore, scale: preScale }, { score: postScore, scale: postScale }, 4)).toMatchObject(expected);
+  });
+  it("has nothing to say without both scores", () => {
+    expect(describeRelief(null, { score: 2, scale: "NRS" }, 4)).toMatchObject({ reliefPct: null, countsForResponse: false });
   });
 });
 
@@ -51,15 +76,21 @@ describe("classifyResponse", () => {
 describe("durabilityDays", () => {
   const end = 1_000 * DAY;
   it.each<[{ atMs: number; nrs: number }[], number | null]>([
+    // baseline 7: relief < 30% when score > 70% of 7 = 4.9 (in tenths: 70 × 70 < 100 × score tenths)
     [[], null],
-    [[{ atMs: end + 3 * DAY, nrs: 4 }], null], // still below baseline 7
-    [[{ atMs: end + 10 * DAY, nrs: 7 }], 10], // exactly back at baseline
-    [[{ atMs: end + 10 * DAY, nrs: 6 }, { atMs: end + 14 * DAY, nrs: 8 }], 14], // 6 is one below
-    [[{ atMs: end + 14 * DAY, nrs: 8 }, { atMs: end + 7 * DAY + DAY / 2, nrs: 7 }], 7.5], // earliest counts
+    [[{ atMs: end + 3 * DAY, nrs: 4 }], null], // (7 - 4) / 7 = 42.9% relief: ongoing
+    [[{ atMs: end + 3 * DAY, nrs: 4.9 }], null], // exactly 30.0% relief: still meaningful (VAS 49 mm)
+    [[{ atMs: end + 3 * DAY, nrs: 5 }], 3], // 28.6%: faded below 30% without reaching baseline
+    [[{ atMs: end + 10 * DAY, nrs: 7 }], 10], // back at baseline
+    [[{ atMs: end + 10 * DAY, nrs: 3 }, { atMs: end + 14 * DAY, nrs: 8 }], 14], // 3 is still relief
+    [[{ atMs: end + 14 * DAY, nrs: 8 }, { atMs: end + 7 * DAY + DAY / 2, nrs: 6 }], 7.5], // earliest counts
     [[{ atMs: end - DAY, nrs: 9 }], null], // before the session ended
     [[{ atMs: end + DAY / 20, nrs: 7 }], 0.1], // 0.05 day -> 0.1 (half up)
   ])("%j", (followUps, expected) => {
     expect(durabilityDays({ sessionEndMs: end, baselineNrs: 7, followUps })).toBe(expected);
+  });
+  it("has no durability from a baseline of 0", () => {
+    expect(durabilityDays({ sessionEndMs: end, baselineNrs: 0, followUps: [{ atMs: end + DAY, nrs: 5 }] })).toBeNull();
   });
 });
 

@@ -44,11 +44,20 @@ function toVasUnits(reading: PainReading): number {
 
 /**
  * Percent reduction from `pre` to `post`, one decimal, half away from zero; negative when
- * pain rose. VAS 0-100 is normalised to NRS 0-10 by ratio. Null when either score is
- * missing or pre is 0 (no relief can be measured from no pain).
+ * pain rose. Only between scores of ONE scale (NRS with NRS, VAS with VAS): NRS and VAS are
+ * different instruments, so a mixed pair gives null here, never a silent conversion
+ * (docs/clinical-brief.md "What is monitored": keep the scale with the score); describeRelief
+ * shows a converted value, labelled as converted. Null when either score is missing or pre
+ * is 0 (no relief can be measured from no pain).
  */
 export function reliefPct(pre: PainReading | null | undefined, post: PainReading | null | undefined): number | null {
-  if (!pre || !post || !Number.isFinite(pre.score) || !Number.isFinite(post.score)) return null;
+  if (!pre || !post || pre.scale !== post.scale) return null;
+  return ratioReliefPct(pre, post);
+}
+
+/** (pre − post) / pre on the 0-100 grid, tenths of a percent, rounded once. */
+function ratioReliefPct(pre: PainReading, post: PainReading): number | null {
+  if (!Number.isFinite(pre.score) || !Number.isFinite(post.score)) return null;
   const preUnits = toVasUnits(pre);
   const postUnits = toVasUnits(post);
   if (preUnits === 0) return null;
@@ -56,6 +65,62 @@ export function reliefPct(pre: PainReading | null | undefined, post: PainReading
   const tenths = roundDivBig(BigInt(Math.round((preUnits - postUnits) * 1000)), BigInt(Math.round(preUnits)));
   const result = Number(tenths) / 10;
   return result === 0 ? 0 : result;
+}
+
+/** "NRS 8", "VAS 40 mm". */
+export function painText(reading: PainReading): string {
+  return reading.scale === "VAS" ? `VAS ${reading.score} mm` : `NRS ${reading.score}`;
+}
+
+export interface ReliefDescription {
+  /** relief between scores of one scale; null for a mixed pair */
+  reliefPct: number | null;
+  /** a mixed pair: relief computed by converting VAS mm ÷ 10 to the 0-10 grid; null otherwise */
+  convertedReliefPct: number | null;
+  /** pre below the low-baseline threshold: relief shown, left out of the responder rule */
+  isLowBaseline: boolean;
+  /** counts toward the responder rule: one scale, a measurable and not-low baseline */
+  countsForResponse: boolean;
+  /** what the physician reads, e.g. "NRS 8 → NRS 4: 50% relief" */
+  text: string;
+}
+
+/**
+ * Relief for display and for the responder rule. One scale: the relief. Mixed scales:
+ * shown converted and SAID so ("converted"), never counted. A pre score below
+ * `lowBaselineNrs` on the 0-10 grid (VAS: below lowBaselineNrs × 10 mm) is shown but left out
+ * of the responder rule (a fall from 1 to 0 is 100% "relief" of almost no pain), and the
+ * text says so.
+ */
+export function describeRelief(
+  pre: PainReading | null | undefined,
+  post: PainReading | null | undefined,
+  lowBaselineNrs: number,
+): ReliefDescription {
+  if (!pre || !post) {
+    return { reliefPct: null, convertedReliefPct: null, isLowBaseline: false, countsForResponse: false, text: "no pre and post scores" };
+  }
+  const isLowBaseline = toVasUnits(pre) < lowBaselineNrs * 10;
+  const pair = `${painText(pre)} → ${painText(post)}`;
+  const lowNote = isLowBaseline ? `; baseline below ${lowBaselineNrs}/10, not counted as a response` : "";
+  if (pre.scale !== post.scale) {
+    const converted = ratioReliefPct(pre, post);
+    return {
+      reliefPct: null,
+      convertedReliefPct: converted,
+      isLowBaseline,
+      countsForResponse: false,
+      text: `${pair}: different scales; ${converted === null ? "no relief measurable" : `${converted}% relief converted (VAS mm ÷ 10 = NRS)`}, not counted as a response${lowNote}`,
+    };
+  }
+  const relief = ratioReliefPct(pre, post);
+  return {
+    reliefPct: relief,
+    convertedReliefPct: null,
+    isLowBaseline,
+    countsForResponse: relief !== null && !isLowBaseline,
+    text: `${pair}: ${relief === null ? "no relief measurable from a pre score of 0" : `${relief}% relief`}${lowNote}`,
+  };
 }
 
 export type ResponderClass = "SUBSTANTIAL" | "MEANINGFUL" | "NON_RESPONDER" | "INSUFFICIENT_DATA";
@@ -88,19 +153,24 @@ export function classifyResponse(reliefPcts: (number | null)[]): {
 }
 
 /**
- * Days (one decimal) from the session end until the first follow-up NRS at or above the
- * baseline, i.e. how long the relief lasted. Follow-ups before the session end are
- * ignored. Null when no follow-up is back at baseline yet (relief ongoing or not recorded).
+ * Days (one decimal) from the session end until relief fell below the meaningful 30%
+ * [default] at follow-up: the first follow-up whose score is above 70% of the baseline, in
+ * tenths on the 0-10 grid: (100 − 30) × baselineTenths < 100 × scoreTenths (exactly 30%
+ * relief still counts as relief). Follow-ups before the session end are ignored. Null when
+ * no follow-up has fallen below 30% yet (relief ongoing, or not recorded) or the baseline
+ * is 0. Relief that fades below 30% without reaching baseline is therefore over, not "ongoing".
  */
 export function durabilityDays(input: {
   sessionEndMs: number;
   baselineNrs: number;
   followUps: { atMs: number; nrs: number }[];
 }): number | null {
-  const returned = input.followUps
-    .filter((f) => f.atMs >= input.sessionEndMs && f.nrs >= input.baselineNrs)
+  const baselineTenths = Math.round(input.baselineNrs * 10);
+  if (!(baselineTenths > 0)) return null;
+  const faded = input.followUps
+    .filter((f) => f.atMs >= input.sessionEndMs && (100 - MEANINGFUL_RELIEF_PCT) * baselineTenths < 100 * Math.round(f.nrs * 10))
     .sort((a, b) => a.atMs - b.atMs)[0];
-  if (!returned) return null;
-  const tenthsOfDay = roundDivBig(BigInt(returned.atMs - input.sessionEndMs) * 10n, BigInt(MS_PER_DAY));
+  if (!faded) return null;
+  const tenthsOfDay = roundDivBig(BigInt(faded.atMs - input.sessionEndMs) * 10n, BigInt(MS_PER_DAY));
   return Number(tenthsOfDay) / 10;
 }

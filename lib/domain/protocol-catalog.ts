@@ -2,17 +2,21 @@
 // seed as protocols", with the source sentence quoted verbatim and the reading of it into
 // limits spelled out, so a reviewer sees why a range is what it is.
 // Reading rules (DOMAIN.md): soft = the documented range; hard = 1 mg/kg/h rate and 1 mg/kg
-// bolus (edge of the anesthetic range, source 000) unless a lower one is justified (none of
-// the sources justifies one); a documented point gets a tolerance of ±10%, stated below.
+// bolus (edge of the anesthetic range, source 000) for IV protocols unless a lower one is
+// justified (none of the sources justifies one); oral and intranasal protocols have their
+// own hard dose limit, above every documented dose (the anaesthetic edge is an IV figure);
+// a documented point gets a tolerance of ±10% on rate and duration, and its session total
+// is derived from those two (highest rate × longest time), stated below.
 
 import {
   ANESTHETIC_BOLUS_UG_PER_KG,
   ANESTHETIC_RATE_UG_PER_KG_PER_H,
   DEFAULT_VITALS_THRESHOLDS,
   type ProtocolLimits,
+  type ProtocolRoute,
 } from "./protocol";
 
-export type ProtocolRoute = "IV" | "PO" | "IN";
+export type { ProtocolRoute } from "./protocol";
 
 export interface SeededProtocol {
   name: string;
@@ -70,18 +74,46 @@ function baseLimits(doseBasis: ProtocolLimits["doseBasis"]): ProtocolLimits {
   };
 }
 
+/**
+ * The session-total ceiling of a fixed-dose protocol, derived from its rate and duration
+ * tolerances so they cannot contradict each other: a session inside both (at most the
+ * highest rate for at most the longest time) is inside the total. µg/kg/h × min / 60 = µg/kg,
+ * exact for the seeded values (asserted: a ceiling is never rounded).
+ */
+export function derivedCumulativeUgPerKg(maxRateUgPerKgPerH: number, maxDurationMin: number): number {
+  const product = maxRateUgPerKgPerH * maxDurationMin;
+  if (product % 60 !== 0) throw new RangeError(`${maxRateUgPerKgPerH} µg/kg/h × ${maxDurationMin} min is not a whole µg/kg`);
+  return product / 60;
+}
+
+/**
+ * Hard single-dose limit of the oral route, µg/kg. The anaesthetic edge is an IV figure
+ * (source 000: oral has "lower bioavailability"), and the oral protocol documents up to
+ * 1 mg/kg per day, which may be given as one dose, so 1 mg/kg must not be a hard stop. Twice
+ * the documented daily maximum in one dose is: a doubled dose or a weight entered in pounds
+ * (2.2 ×) at the documented top dose reaches it. [default]
+ */
+export const ORAL_HARD_MAX_DOSE_UG_PER_KG = 2000;
+/**
+ * Hard single-dose limit of the intranasal route, µg/kg: twice the documented 0.4 mg/kg per
+ * dose (source 000), so a doubled dose or a pounds-for-kilograms weight (0.4 × 2.2 = 0.88)
+ * at the documented top dose reaches it; no documented dose does. [default]
+ */
+export const INTRANASAL_HARD_MAX_DOSE_UG_PER_KG = 800;
+
 // CRPS outpatient (source 003): 0.35 mg/kg/h for 4 h, ±10%.
 const crpsOutpatientRate = withTolerance(350); // 315..385 µg/kg/h
 const crpsOutpatientDuration = withTolerance(240); // 216..264 min
-// 0.35 mg/kg/h × 4 h = 1.4 mg/kg = 1400 µg/kg; + 10% = 1540 µg/kg
-const crpsOutpatientCumulative = withTolerance(1400).high;
+// derived: 385 µg/kg/h × 264 min / 60 = 101640 / 60 = 1694 µg/kg
+const crpsOutpatientCumulative = derivedCumulativeUgPerKg(crpsOutpatientRate.high, crpsOutpatientDuration.high);
 // 80 mg fixed total (source 003), + 10% = 88 mg; 5 h ± 10% = 270..330 min
 const eightyMgCeilingUg = withTolerance(80_000).high;
 const fiveHours = withTolerance(300);
 // Fibromyalgia (source 000): 0.5 mg/kg over 40 min = 0.5 / (40/60) = 0.75 mg/kg/h = 750 µg/kg/h
 const fibroRate = withTolerance(750); // 675..825 µg/kg/h
-const fibroCumulative = withTolerance(500).high; // 0.5 mg/kg + 10% = 550 µg/kg
 const fibroDuration = withTolerance(40); // 36..44 min
+// derived: 825 µg/kg/h × 44 min / 60 = 36300 / 60 = 605 µg/kg
+const fibroCumulative = derivedCumulativeUgPerKg(fibroRate.high, fibroDuration.high);
 
 export const SEEDED_PROTOCOLS: SeededProtocol[] = [
   {
@@ -130,15 +162,16 @@ export const SEEDED_PROTOCOLS: SeededProtocol[] = [
     limits: {
       ...baseLimits("DAILY_PER_KG"),
       maxCumulativeUgPerKg: 1000,
+      hardMaxBolusUgPerKg: ORAL_HARD_MAX_DOSE_UG_PER_KG,
     },
     sourceDocument: SOURCE_000,
     sourceWording: "Oral\n\n0.5-1 mg/kg/day\n\nLower bioavailability, may be used for maintenance",
     limitRationale: [
       "Quoted from the source's route table. A PO session is one day's record; each oral dose is charted as a BOLUS.",
       "Documented 0.5-1 mg/kg/day: a day's total above 1.000 mg/kg (1000 µg/kg) is flagged; the 0.5 mg/kg lower end is shown in the wording (no field flags a total below it).",
-      "No per-dose amount is documented, so there is no soft bolus limit. The hard bolus limit stays at the default 1.000 mg/kg: the whole daily maximum in one dose reaches it and needs a physician's override.",
-      "Rate limits do not apply to the oral route; the hard rate field keeps its default.",
-      DEFAULT_HARD_LIMITS_TEXT,
+      "No per-dose amount is documented, so there is no soft dose limit: the whole documented daily maximum (1.000 mg/kg) may be one dose and raises no flag.",
+      "Hard limit 2.000 mg/kg per dose [default]: the anaesthetic edge (1 mg/kg) is an intravenous figure and does not apply to the oral route (source 000: \"lower bioavailability\"); twice the documented daily maximum in one dose is a doubled dose or a weight entered in pounds (2.2 ×), which no documented dose reaches.",
+      "Rate limits do not apply to the oral route; the hard rate field keeps its default and is not used.",
       VITALS_TEXT,
     ].join(" "),
   },
@@ -149,14 +182,15 @@ export const SEEDED_PROTOCOLS: SeededProtocol[] = [
     limits: {
       ...baseLimits("PER_DOSE_PER_KG"),
       softMaxBolusUgPerKg: 400,
+      hardMaxBolusUgPerKg: INTRANASAL_HARD_MAX_DOSE_UG_PER_KG,
     },
     sourceDocument: SOURCE_000,
     sourceWording: "Intranasal\n\n0.1-0.4 mg/kg\n\nRapid onset, convenient for breakthrough pain",
     limitRationale: [
       "Quoted from the source's route table; DOMAIN.md reads the range as per dose. Each intranasal dose is charted as a BOLUS.",
       "A dose above 0.400 mg/kg (400 µg/kg) is flagged; the 0.1 mg/kg lower end is shown in the wording (no field flags a dose below it).",
-      "No daily total, duration or schedule is documented. Rate limits do not apply to the intranasal route; the hard rate field keeps its default.",
-      DEFAULT_HARD_LIMITS_TEXT,
+      "No daily total, duration or schedule is documented. Rate limits do not apply to the intranasal route; the hard rate field keeps its default and is not used.",
+      "Hard limit 0.800 mg/kg per dose [default]: the anaesthetic edge is an intravenous figure; twice the documented 0.400 mg/kg is a doubled dose or a weight entered in pounds at the top dose (0.4 × 2.2 = 0.88 mg/kg), which no documented dose reaches.",
       VITALS_TEXT,
     ].join(" "),
   },
@@ -206,7 +240,7 @@ export const SEEDED_PROTOCOLS: SeededProtocol[] = [
       "For moderate CRPS improvement, researchers have used different methods, including a protocol involving an infusion of 22 mg/h or 0.35 mg/kg/h repeated over four hours.",
     limitRationale: [
       "A documented point, not a span, so a tolerance of ±10% is applied (DOMAIN.md): rate 0.315-0.385 mg/kg/h (315-385 µg/kg/h) for the start and every later rate; duration 4 h ±10% = 216-264 min;",
-      "session total 0.35 mg/kg/h × 4 h = 1.400 mg/kg, +10% = 1.540 mg/kg (1540 µg/kg).",
+      "session total derived from the two tolerances so they cannot contradict each other: the highest rate for the longest time, 0.385 mg/kg/h × 264 min / 60 = 1.694 mg/kg (1694 µg/kg); a session inside the rate and duration tolerances is inside the total (the documented point is 0.35 × 4 = 1.400 mg/kg).",
       "\"22 mg/h\" is the same regimen as a fixed rate (0.35 mg/kg/h at about 63 kg); the app charts it weight-based. A fixed 22 mg/h variant would be a separate protocol.",
       "\"repeated over four hours\" is read as infused over four hours; no schedule between sessions is documented.",
       DEFAULT_HARD_LIMITS_TEXT,
@@ -273,7 +307,7 @@ export const SEEDED_PROTOCOLS: SeededProtocol[] = [
       "A typical outpatient protocol might involve a 0.5 mg/kg intravenous ketamine infusion over 40 minutes, once or twice weekly for 3-4 weeks, with monthly infusions for maintenance.",
     limitRationale: [
       "0.5 mg/kg over 40 minutes is a rate of 0.5 / (40/60) = 0.750 mg/kg/h. A documented point, so a tolerance of ±10% is applied:",
-      "rate 0.675-0.825 mg/kg/h (675-825 µg/kg/h) for the start and every later rate; session total 0.5 mg/kg +10% = 0.550 mg/kg (550 µg/kg); duration 40 min ±10% = 36-44 min.",
+      "rate 0.675-0.825 mg/kg/h (675-825 µg/kg/h) for the start and every later rate; duration 40 min ±10% = 36-44 min; session total derived from those two so they cannot contradict each other: 0.825 mg/kg/h × 44 min / 60 = 0.605 mg/kg (605 µg/kg; the documented point is 0.500 mg/kg).",
       "\"once or twice weekly\": a third session within 7 days is flagged. \"for 3-4 weeks\": 8 planned sessions by default (twice weekly for 4 weeks, the most the induction documents); monthly maintenance is a new series.",
       DEFAULT_HARD_LIMITS_TEXT,
       VITALS_TEXT,
@@ -325,6 +359,7 @@ export const SEEDED_PROTOCOLS: SeededProtocol[] = [
     limitRationale: [
       "The range is an amount per session: a session total above 1.000 mg/kg (1000 µg/kg) is flagged (DOMAIN.md); the 0.1 mg/kg lower end is shown in the wording. Duration 60-240 min.",
       "No rate range is documented (0.1-1.0 mg/kg over 1-4 h spans 0.025-1.000 mg/kg/h), so rates are held only against the hard limit.",
+      "The one corner of that span that meets the hard limit is 1.0 mg/kg given in exactly 1 h (1.000 mg/kg/h, the anaesthetic edge): it needs a physician's override; 1.0 mg/kg over more than 1 h, or less than 1.0 mg/kg in 1 h, does not.",
       "\"a series of 4-6 infusions over 1-2 weeks\": 6 planned sessions by default, more than 6 within 7 days is flagged, and [default] a session less than 20 h after the previous one's start is flagged (one a day).",
       DEFAULT_HARD_LIMITS_TEXT,
       VITALS_TEXT,

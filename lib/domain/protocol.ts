@@ -11,7 +11,80 @@ export const DOSE_BASES: readonly DoseBasis[] = [
   "PER_DOSE_PER_KG",
 ];
 
-export interface ProtocolLimits {
+/** The route a protocol is given by (docs/clinical-brief.md "Documented ranges to seed as protocols [doc]"). */
+export type ProtocolRoute = "IV" | "PO" | "IN";
+
+export const PROTOCOL_ROUTES: readonly ProtocolRoute[] = ["IV", "PO", "IN"];
+
+/**
+ * Dosing-error guards in the style of smart-pump drug libraries (docs/clinical-brief.md
+ * "Safety guards in the style of smart-pump drug libraries [defaults unless marked]"). Every value is a [default]
+ * clinic setting, editable per protocol version; none comes from the source documents.
+ * See docs/decisions/0009-flags-over-the-timeline.md for each one's reason.
+ */
+export interface SafetySettings {
+  /** a session weight more than this % away from the patient's last one needs a confirmed reason */
+  weightChangeConfirmPct: number;
+  /** a weight within this % of last × 2.2046 "looks like pounds" and is refused unless confirmed */
+  poundsTolerancePct: number;
+  /** the drug library: concentrations the clinic prepares, µg/mL; any other needs a reason */
+  standardConcentrationsUgPerMl: readonly number[];
+  /** the pump's rate step in hundredths of mL/h (10 = 0.1 mL/h, large-volume pump; 1 = 0.01 mL/h, syringe pump) */
+  pumpStepCentiMlPerH: number;
+  /** the dose the rounded pump rate delivers may differ from the ordered one by at most this % */
+  pumpRoundingTolerancePct: number;
+  /** boluses are summed over a rolling window of this many minutes against the bolus limits */
+  bolusWindowMin: number;
+  /** after a rate increase the next vitals set is due within this many minutes */
+  vitalsAfterIncreaseMin: number;
+  /** a session whose pre-infusion pain is below this (0-10 grid) is left out of the responder rule */
+  lowBaselinePainNrs: number;
+}
+
+/**
+ * [default] docs/clinical-brief.md "Safety guards in the style of smart-pump drug libraries [defaults unless marked]" and decision 0009: weight change 10%, pounds
+ * within 3% of last × 2.2046, standard concentrations 1 and 2 mg/mL, pump step 0.1 mL/h,
+ * rounding tolerance 5%, bolus window 60 min, vitals 5 min after an increase, low pain
+ * baseline 4/10.
+ */
+export const DEFAULT_SAFETY_SETTINGS: Readonly<SafetySettings> = Object.freeze({
+  weightChangeConfirmPct: 10,
+  poundsTolerancePct: 3,
+  standardConcentrationsUgPerMl: Object.freeze([1000, 2000]),
+  pumpStepCentiMlPerH: 10,
+  pumpRoundingTolerancePct: 5,
+  bolusWindowMin: 60,
+  vitalsAfterIncreaseMin: 5,
+  lowBaselinePainNrs: 4,
+});
+
+/**
+ * Ketamine is stocked as 10, 50 and 100 mg/mL vials (docs/clinical-brief.md "Safety guards
+ * in the style of smart-pump drug libraries [defaults unless marked]"): 50 and 100 mg/mL are undiluted stock, never an
+ * infusion concentration, so charting one is a hard stop. Not a setting: it is the product.
+ */
+export const STOCK_VIAL_CONCENTRATIONS_UG_PER_ML: readonly number[] = Object.freeze([50_000, 100_000]);
+
+/** The guard settings of a protocol version, each missing one at its [default]. */
+export function safetySettingsOf(l: Partial<SafetySettings>): SafetySettings {
+  const d = DEFAULT_SAFETY_SETTINGS;
+  return {
+    weightChangeConfirmPct: l.weightChangeConfirmPct ?? d.weightChangeConfirmPct,
+    poundsTolerancePct: l.poundsTolerancePct ?? d.poundsTolerancePct,
+    standardConcentrationsUgPerMl: l.standardConcentrationsUgPerMl ?? d.standardConcentrationsUgPerMl,
+    pumpStepCentiMlPerH: l.pumpStepCentiMlPerH ?? d.pumpStepCentiMlPerH,
+    pumpRoundingTolerancePct: l.pumpRoundingTolerancePct ?? d.pumpRoundingTolerancePct,
+    bolusWindowMin: l.bolusWindowMin ?? d.bolusWindowMin,
+    vitalsAfterIncreaseMin: l.vitalsAfterIncreaseMin ?? d.vitalsAfterIncreaseMin,
+    lowBaselinePainNrs: l.lowBaselinePainNrs ?? d.lowBaselinePainNrs,
+  };
+}
+
+/**
+ * A protocol version's limits. The guard settings are optional until their columns exist
+ * (the database keeps today's rows valid); read them through safetySettingsOf().
+ */
+export interface ProtocolLimits extends Partial<SafetySettings> {
   doseBasis: DoseBasis;
   /** documented (soft) range for rates after the start, µg/kg/h */
   softMinRateUgPerKgPerH: number | null;
@@ -110,7 +183,7 @@ export const NEW_PROTOCOL_DEFAULT_LIMITS: Readonly<ProtocolLimits> = Object.free
 });
 
 type NullableIntField = {
-  [K in keyof ProtocolLimits]: ProtocolLimits[K] extends number | null ? K : never;
+  [K in keyof ProtocolLimits]-?: ProtocolLimits[K] extends number | null ? K : never;
 }[keyof ProtocolLimits];
 
 /**
@@ -122,7 +195,7 @@ type NullableIntField = {
  * rate; a fixed-total protocol gives its ceiling in mg; vitals thresholds inside physiology
  * and low <= high.
  */
-export function validateProtocolLimits(l: ProtocolLimits): Record<string, string> {
+export function validateProtocolLimits(l: ProtocolLimits, route: ProtocolRoute = "IV"): Record<string, string> {
   const errors: Record<string, string> = {};
   const fail = (field: keyof ProtocolLimits, message: string) => {
     if (!(field in errors)) errors[field] = message;
@@ -208,12 +281,17 @@ export function validateProtocolLimits(l: ProtocolLimits): Record<string, string
   if (l.doseBasis === "FIXED_TOTAL" && l.maxCumulativeUg === null) {
     fail("maxCumulativeUg", "is required for a fixed-total protocol (mg per session)");
   }
-  if (l.hardMaxRateUgPerKgPerH > ANESTHETIC_RATE_UG_PER_KG_PER_H) {
+  // The anaesthetic edge is an intravenous figure (docs/clinical-brief.md "Safety guards in
+  // the style of smart-pump drug libraries [defaults unless marked]": oral bioavailability is
+  // low), so only an IV
+  // protocol is held under it; an oral protocol documents 1 mg/kg per day as one dose.
+  if (route === "IV" && l.hardMaxRateUgPerKgPerH > ANESTHETIC_RATE_UG_PER_KG_PER_H) {
     fail("hardMaxRateUgPerKgPerH", "must not be above 1.000 mg/kg/h, the edge of the anesthetic range");
   }
-  if (l.hardMaxBolusUgPerKg > ANESTHETIC_BOLUS_UG_PER_KG) {
+  if (route === "IV" && l.hardMaxBolusUgPerKg > ANESTHETIC_BOLUS_UG_PER_KG) {
     fail("hardMaxBolusUgPerKg", "must not be above 1.000 mg/kg, the edge of the anesthetic range");
   }
+  validateSafetySettings(l, fail);
 
   // Vitals thresholds must be reachable values (bounds as in vitals.ts).
   if (l.vitalsIntervalMin > 24 * 60) fail("vitalsIntervalMin", "must be at most 1440 minutes");
@@ -227,6 +305,40 @@ export function validateProtocolLimits(l: ProtocolLimits): Record<string, string
     fail("maxSessionsPer7Days", "must be at most 168");
   }
   return errors;
+}
+
+function validateSafetySettings(l: Partial<SafetySettings>, fail: (field: keyof ProtocolLimits, message: string) => void): void {
+  const percent = (field: "weightChangeConfirmPct" | "poundsTolerancePct" | "pumpRoundingTolerancePct", max: number) => {
+    const value = l[field];
+    if (value === undefined) return;
+    if (!Number.isSafeInteger(value) || value <= 0 || value > max) fail(field, `must be a whole number from 1 to ${max}`);
+  };
+  percent("weightChangeConfirmPct", 100);
+  // Above ~30% the "pounds" band (last × 2.2046 ± tolerance) would reach weights near the last one.
+  percent("poundsTolerancePct", 30);
+  percent("pumpRoundingTolerancePct", 100);
+  const minutes = (field: "bolusWindowMin" | "vitalsAfterIncreaseMin", max: number) => {
+    const value = l[field];
+    if (value === undefined) return;
+    if (!Number.isSafeInteger(value) || value <= 0 || value > max) fail(field, `must be a whole number of minutes from 1 to ${max}`);
+  };
+  minutes("bolusWindowMin", 24 * 60);
+  minutes("vitalsAfterIncreaseMin", 24 * 60);
+  if (l.pumpStepCentiMlPerH !== undefined && (!Number.isSafeInteger(l.pumpStepCentiMlPerH) || l.pumpStepCentiMlPerH <= 0 || l.pumpStepCentiMlPerH > 100)) {
+    fail("pumpStepCentiMlPerH", "must be 0.01 to 1.00 mL/h");
+  }
+  if (l.lowBaselinePainNrs !== undefined && (!Number.isSafeInteger(l.lowBaselinePainNrs) || l.lowBaselinePainNrs < 0 || l.lowBaselinePainNrs > 10)) {
+    fail("lowBaselinePainNrs", "must be a whole number from 0 to 10");
+  }
+  const standard = l.standardConcentrationsUgPerMl;
+  if (standard !== undefined) {
+    if (standard.length === 0) fail("standardConcentrationsUgPerMl", "must list at least one concentration");
+    else if (standard.some((c) => !Number.isSafeInteger(c) || c <= 0 || c % 10 !== 0)) {
+      fail("standardConcentrationsUgPerMl", "must be concentrations above 0 in 0.01 mg/mL steps");
+    } else if (standard.some((c) => STOCK_VIAL_CONCENTRATIONS_UG_PER_ML.includes(c))) {
+      fail("standardConcentrationsUgPerMl", "must not list 50 or 100 mg/mL: those are undiluted stock vials");
+    }
+  }
 }
 
 export interface DocumentedBand {

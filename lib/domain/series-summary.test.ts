@@ -67,7 +67,7 @@ describe("summarizeSeries: per-session rows", () => {
   it("computes relief, dose and zones per session (hand-computed)", () => {
     const s = summarize([
       session(1, 0, { pre: [8, "NRS"], post: [4, "NRS"] }), // 50%; 350 × 4 = 1400 µg/kg
-      session(2, 7, { pre: [7, "NRS"], post: [5, "NRS"], rate: 400 }), // 28.6%; 400 above 385; 1600 above 1540
+      session(2, 7, { pre: [7, "NRS"], post: [5, "NRS"], rate: 400 }), // 28.6%; 400 above 385; 1600 under the derived 1694 (385 × 264 / 60)
       session(3, 14, { pre: [80, "VAS"], post: [30, "VAS"] }), // 62.5%
     ]);
     expect(s.rows.map((r) => r.reliefPct)).toEqual([50, 28.6, 62.5]);
@@ -75,16 +75,16 @@ describe("summarizeSeries: per-session rows", () => {
     expect(s.rows.map((r) => r.totalMgPerKg)).toEqual([1.4, 1.6, 1.4]);
     expect(s.rows.map((r) => r.peakRateMgPerKgPerH)).toEqual([0.35, 0.4, 0.35]);
     expect(s.rows.map((r) => r.peakRateZone)).toEqual(["IN_RANGE", "ABOVE_SOFT", "IN_RANGE"]);
-    expect(s.rows.map((r) => r.totalZone)).toEqual(["IN_RANGE", "ABOVE_SOFT", "IN_RANGE"]);
+    expect(s.rows.map((r) => r.totalZone)).toEqual(["IN_RANGE", "IN_RANGE", "IN_RANGE"]);
     expect(s.rows.map((r) => [r.preNrs, r.postNrs])).toEqual([[8, 4], [7, 5], [8, 3]]);
     expect(s.dose).toEqual({ meanTotalMgPerKg: 1.467, maxPeakRateMgPerKgPerH: 0.4, sessionsOutsideBand: 1 }); // 4400/3 = 1466.7 -> 1467 µg/kg
   });
 
   it("classifies the peak at the band edges exactly (385 in, 386 above, 1000 hard)", () => {
-    const s = summarize([session(1, 0, { rate: 385 }), session(2, 7, { rate: 386 }), session(3, 14, { rate: 1000, durationH: 1 }), session(4, 21, { rate: 315 }), session(5, 28, { rate: 314 })]);
-    expect(s.rows.map((r) => r.peakRateZone)).toEqual(["IN_RANGE", "ABOVE_SOFT", "AT_OR_ABOVE_HARD", "IN_RANGE", "BELOW_SOFT"]);
-    // 385 × 4 = 1540 is exactly at the cumulative ceiling (inclusive), 386 × 4 = 1544 above
-    expect(s.rows.map((r) => r.totalZone)).toEqual(["IN_RANGE", "ABOVE_SOFT", "IN_RANGE", "IN_RANGE", "IN_RANGE"]);
+    const s = summarize([session(1, 0, { rate: 385 }), session(2, 7, { rate: 386 }), session(3, 14, { rate: 1000, durationH: 1 }), session(4, 21, { rate: 315 }), session(5, 28, { rate: 314 }), session(6, 35, { rate: 847, durationH: 2 }), session(7, 42, { rate: 848, durationH: 2 })]);
+    expect(s.rows.map((r) => r.peakRateZone)).toEqual(["IN_RANGE", "ABOVE_SOFT", "AT_OR_ABOVE_HARD", "IN_RANGE", "BELOW_SOFT", "ABOVE_SOFT", "ABOVE_SOFT"]);
+    // ceiling derived 385 × 264 / 60 = 1694 µg/kg (inclusive): 386 × 4 = 1544 in; 847 × 2 = 1694 exactly at; 848 × 2 = 1696 above
+    expect(s.rows.map((r) => r.totalZone)).toEqual(["IN_RANGE", "IN_RANGE", "IN_RANGE", "IN_RANGE", "IN_RANGE", "IN_RANGE", "ABOVE_SOFT"]);
   });
 
   it("leaves relief null when a score is missing and does not count it", () => {
@@ -114,12 +114,15 @@ describe("summarizeSeries: per-session rows", () => {
 
 describe("summarizeSeries: durability from follow-up scores", () => {
   it.each<[string, [number, number, ("NRS" | "VAS")?][], number | null]>([
+    // baseline 8: relief below 30% once the score is above 0.7 × 8 = 5.6 (tenths: 70 × 80 < 100 × score tenths)
     ["back at baseline on day 5", [[2, 5], [5, 8]], 5],
-    ["above baseline counts as returned", [[3.5, 9]], 3.5],
-    ["still below baseline: ongoing (null)", [[2, 5], [6, 7]], null],
+    ["above baseline counts as faded", [[3.5, 9]], 3.5],
+    ["still 37.5% relief (8 -> 5): ongoing (null)", [[2, 5], [6, 5]], null],
+    ["fades to 12.5% (8 -> 7) without reaching baseline: over on day 6, not ongoing", [[2, 5], [6, 7]], 6],
     ["no follow-up: null", [], null],
     ["VAS follow-up 80 mm = NRS 8", [[4, 80, "VAS"]], 4],
-    ["VAS 75 mm = 7.5 stays below 8", [[4, 75, "VAS"]], null],
+    ["VAS 56 mm = 5.6: exactly 30% relief, still relief", [[4, 56, "VAS"]], null],
+    ["VAS 57 mm = 5.7: 28.75% relief, faded", [[4, 57, "VAS"]], 4],
   ])("%s", (_name, followUps, expected) => {
     expect(summarize([session(1, 0, { pre: [8, "NRS"], followUps })]).rows[0]!.durabilityDays).toBe(expected);
   });
@@ -127,7 +130,7 @@ describe("summarizeSeries: durability from follow-up scores", () => {
   it("ignores follow-ups after the next session started, and averages over sessions with a return", () => {
     const s = summarize([
       session(1, 0, { followUps: [[3, 8]] }), // 3 days
-      session(2, 7, { followUps: [[2, 5], [8, 9]] }), // the day-8 score is after session 3 (day 14 start): ignored -> ongoing
+      session(2, 7, { followUps: [[2, 5], [8, 9]] }), // 8 -> 5 is 37.5% relief; the day-8 score is after session 3 (day 14 start): ignored -> ongoing
       session(3, 14, { followUps: [[6, 8]] }), // 6 days
     ]);
     expect(s.rows.map((r) => r.durabilityDays)).toEqual([3, null, 6]);
@@ -237,5 +240,26 @@ describe("chart point budgets", () => {
     expect(rows.length).toBeLessThanOrEqual(200);
     expect(rows.some((r) => r.sequence === 701 && r.peakRateZone === "ABOVE_SOFT")).toBe(true);
     expect(chartRows(s.rows.slice(0, 50), (r) => r.totalMgPerKg)).toHaveLength(50);
+  });
+});
+
+describe("summarizeSeries: relief that is shown but not counted", () => {
+  it("leaves a low baseline and a mixed-scale pair out of the responder rule, and says so", () => {
+    const s = summarize([
+      session(1, 0, { pre: [8, "NRS"], post: [6, "NRS"] }), // (8 - 6) / 8 = 25%: counted
+      session(2, 7, { pre: [3, "NRS"], post: [0, "NRS"] }), // 100%, but 3 < 4/10: shown, not counted
+      session(3, 14, { pre: [8, "NRS"], post: [20, "VAS"] }), // different scales: no relief, converted 75% labelled
+    ]);
+    expect(s.rows.map((r) => r.reliefPct)).toEqual([25, 100, null]);
+    expect(s.rows.map((r) => r.reliefCountsForResponse)).toEqual([true, false, false]);
+    expect(s.rows[2]!.reliefText).toBe("NRS 8 → VAS 20 mm: different scales; 75% relief converted (VAS mm ÷ 10 = NRS), not counted as a response");
+    // only session 1 counts: mean 25% -> non-responder (with session 2 it would be 62.5%, substantial)
+    expect(s.response).toMatchObject({ responder: "NON_RESPONDER", meanReliefPct: 25, sessionsWithScores: 1, sessionsExcludedLowBaseline: 1 });
+    expect(s.response.responseNote).toBe("1 session with a pre-infusion score below 4/10: relief shown, not counted in the response.");
+  });
+
+  it("counts a baseline of exactly 4/10", () => {
+    const s = summarize([session(1, 0, { pre: [4, "NRS"], post: [2, "NRS"] })]); // 50%
+    expect(s.response).toMatchObject({ responder: "SUBSTANTIAL", sessionsExcludedLowBaseline: 0, responseNote: null });
   });
 });

@@ -7,7 +7,8 @@
 import { integrateDose, type DoseEventPoint } from "./dose";
 import { classify, type LimitZone } from "./limits";
 import { downsampleSeries } from "./downsample";
-import { classifyResponse, durabilityDays, MEANINGFUL_RELIEF_PCT, reliefPct, sessionPrePost, SUBSTANTIAL_RELIEF_PCT, type PainReading, type ResponderClass } from "./pain";
+import { classifyResponse, describeRelief, durabilityDays, MEANINGFUL_RELIEF_PCT, sessionPrePost, SUBSTANTIAL_RELIEF_PCT, type PainReading, type ResponderClass } from "./pain";
+import { safetySettingsOf } from "./protocol";
 import type { ProtocolLimits } from "./protocol";
 import { MS_PER_DAY, roundDivBig } from "./units";
 
@@ -66,7 +67,12 @@ export interface SessionSummaryRow {
   /** pain on the 0-10 grid (VAS ÷ 10), one decimal */
   preNrs: number | null;
   postNrs: number | null;
+  /** relief between scores of one scale; null for a mixed pair (see reliefText) */
   reliefPct: number | null;
+  /** counted in the responder rule: one scale, baseline at or above the low-baseline threshold */
+  reliefCountsForResponse: boolean;
+  /** what the relief is and why it is or is not counted, e.g. "NRS 3 → NRS 0: 100% relief; baseline below 4/10, not counted as a response" */
+  reliefText: string;
   totalUgPerKg: number;
   totalMgPerKg: number;
   peakRateUgPerKgPerH: number;
@@ -81,7 +87,7 @@ export interface SessionSummaryRow {
   openFlags: number;
   ackedFlags: number;
   openHardFlags: number;
-  /** days until a follow-up score was back at the pre-infusion score; null: not recorded or relief ongoing */
+  /** days until relief fell below 30% at follow-up; null: not recorded or relief ongoing */
   durabilityDays: number | null;
   /** follow-up scores after this session (before the next one), on the 0-10 grid */
   followUps: { atMs: number; nrs: number; scale: PainReading["scale"]; score: number }[];
@@ -97,11 +103,15 @@ export interface ResponseSummary {
   /** sessions whose own relief reached 30% / 50% */
   sessionsAtOrAbove30: number;
   sessionsAtOrAbove50: number;
-  /** mean days relief lasted, over sessions where follow-up showed pain back at baseline */
+  /** mean days relief lasted, over sessions where follow-up showed relief fallen below 30% */
   meanDurabilityDays: number | null;
   sessionsWithDurability: number;
-  /** sessions with follow-up scores still below baseline at the last one (relief outlasted follow-up) */
+  /** sessions whose follow-up scores all still show relief of 30% or more (relief outlasted follow-up) */
   sessionsReliefOngoing: number;
+  /** sessions whose relief is shown but not counted: pre-infusion pain below the low-baseline threshold [default 4/10] */
+  sessionsExcludedLowBaseline: number;
+  /** says so when sessions were left out of the response; null otherwise */
+  responseNote: string | null;
 }
 
 export interface ScheduleSummary {
@@ -172,7 +182,9 @@ export function nextSessionDueDate(input: {
  *   classified against the documented band exactly like the flag engine (inclusive soft
  *   bounds, hard at or above), the total against maxCumulativeUgPerKg;
  * - durability from the FOLLOW_UP scores after the session's end and before the next
- *   session's start, against the pre score (both on the 0-10 grid);
+ *   session's start: until relief from the pre score fell below 30% (pain.ts durabilityDays);
+ * - relief only between scores of one scale; a pre score below the low-baseline threshold
+ *   [default 4/10] is shown but left out of the responder rule, and responseNote says so;
  * - late: started more than LATE_GRACE_DAYS calendar days after the planned date.
  */
 export function summarizeSeries(input: {
@@ -184,6 +196,7 @@ export function summarizeSeries(input: {
   nowMs: number;
 }): SeriesSummary {
   const { limits } = input;
+  const { lowBaselinePainNrs } = safetySettingsOf(limits);
   const sessions = [...input.sessions].sort((a, b) => a.sequence - b.sequence);
   const rows: SessionSummaryRow[] = sessions.map((s, i) => {
     const previous = sessions[i - 1];
@@ -200,6 +213,7 @@ export function summarizeSeries(input: {
       .map((p) => ({ atMs: p.atMs, nrs: nrsOf(p), scale: p.scale, score: p.score }));
     const preNrs = pre ? nrsOf(pre) : null;
     const durability = preNrs === null ? null : durabilityDays({ sessionEndMs: endMs, baselineNrs: preNrs, followUps });
+    const relief = describeRelief(pre, post, lowBaselinePainNrs);
     const plannedDate = plannedDateOf(input.startDate, input.intervalDays, s.sequence);
     const daysFromPlan = plannedDate === null ? null : dayNumber(s.date) - dayNumber(plannedDate);
     const hasRate = dose.firstStartMs !== null;
@@ -226,7 +240,9 @@ export function summarizeSeries(input: {
       intervalTooShort: s.flags.some((f) => f.code === "SESSION_INTERVAL_TOO_SHORT"),
       pre, post, preNrs,
       postNrs: post ? nrsOf(post) : null,
-      reliefPct: reliefPct(pre, post),
+      reliefPct: relief.reliefPct,
+      reliefCountsForResponse: relief.countsForResponse,
+      reliefText: relief.text,
       totalUgPerKg: dose.totalUgPerKg,
       totalMgPerKg: dose.totalUgPerKg / 1000,
       peakRateUgPerKgPerH: dose.peakRateUgPerKgPerH,
@@ -242,7 +258,9 @@ export function summarizeSeries(input: {
     };
   });
 
-  const reliefs = rows.map((r) => r.reliefPct);
+  // the responder rule counts one-scale relief from a baseline at or above the threshold only
+  const reliefs = rows.map((r) => (r.reliefCountsForResponse ? r.reliefPct : null));
+  const excludedLowBaseline = rows.filter((r) => r.reliefPct !== null && !r.reliefCountsForResponse).length;
   const classified = classifyResponse(reliefs);
   const durable = rows.filter((r) => r.durabilityDays !== null);
   const durabilityTenths = durable.reduce((sum, r) => sum + Math.round(r.durabilityDays! * 10), 0);
@@ -257,6 +275,11 @@ export function summarizeSeries(input: {
     meanDurabilityDays: durable.length ? Number(roundDivBig(BigInt(durabilityTenths), BigInt(durable.length))) / 10 : null,
     sessionsWithDurability: durable.length,
     sessionsReliefOngoing: rows.filter((r) => r.durabilityDays === null && r.followUps.length > 0 && r.preNrs !== null).length,
+    sessionsExcludedLowBaseline: excludedLowBaseline,
+    responseNote:
+      excludedLowBaseline === 0
+        ? null
+        : `${excludedLowBaseline} session${excludedLowBaseline === 1 ? "" : "s"} with a pre-infusion score below ${lowBaselinePainNrs}/10: relief shown, not counted in the response.`,
   };
 
   const done = rows.filter((r) => r.status !== "IN_PROGRESS").length;

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { DOSE_BASES, validateProtocolLimits, type ProtocolLimits, type VitalsThresholds } from "@/lib/domain/protocol";
+import { DOSE_BASES, validateProtocolLimits, type ProtocolLimits, type SafetySettings, type VitalsThresholds } from "@/lib/domain/protocol";
 import { DOSE_DECIMALS, RATE_DECIMALS, rateUgPerKgPerHFromMgPerKgPerH, ugFromMg } from "@/lib/domain/units";
 import { clinicalText, decimalQuantity, wholeNumber } from "./common";
 
@@ -13,7 +13,7 @@ export interface LimitField {
   /** input name (user units) */
   key: string;
   /** ProtocolLimits field (stored units, decision 0002) */
-  stored: Exclude<keyof ProtocolLimits, "doseBasis">;
+  stored: Exclude<keyof ProtocolLimits, "doseBasis" | keyof SafetySettings>;
   label: string;
   unit: string;
   kind: Kind;
