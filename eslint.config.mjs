@@ -1,6 +1,6 @@
 // ESLint flat config: Next's recommended rules (React, hooks, accessibility, Next), the
 // typescript-eslint recommended set, two type-aware promise rules, and the layer boundaries of
-// docs/decisions/0008-layer-boundaries.md. lib/eslint-boundaries.test.ts lints snippets with
+// docs/decisions/0010-layer-boundaries.md. lib/eslint-boundaries.test.ts lints snippets with
 // this file to prove every boundary rule fires.
 import nextCoreWebVitals from "eslint-config-next/core-web-vitals";
 import nextTypescript from "eslint-config-next/typescript";

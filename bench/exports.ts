@@ -1,5 +1,5 @@
 /**
- * Issue 5 benchmark: streamed exports of 10,000 session summaries through the full path
+ * Benchmark (decision 0006): streamed exports of 10,000 session summaries through the full path
  * (HTTP, session auth, filter, keyset batches of 200 with their charted rows, summary row
  * builder, format writer, audit row at the end). Target: CSV >= 5,000 rows/s with resident
  * memory growth of the server < 150 MB; FHIR and PDF throughput recorded with their memory.

@@ -1,5 +1,5 @@
 /**
- * Issue 5: what the batch PDF writer keeps per page. Draws PAGES session pages (a realistic
+ * Decision 0006: what the batch PDF writer keeps per page. Draws PAGES session pages (a realistic
  * page: every chart, list and signature block of drawSessionPage) through createPdfWriter in
  * batches of 200, dropping the bytes as they come, and reads the V8 heap after a full garbage
  * collection at checkpoints. pdfkit must keep, until the file ends, each page's entry in the

@@ -1,5 +1,5 @@
 /**
- * Issue 4 benchmark: a patient with two years of weekly sessions (104 sessions, ~6,000
+ * Benchmark (decision 0005): a patient with two years of weekly sessions (104 sessions, ~6,000
  * vitals, ~1,000 dose events, pain before/after and follow-ups, side effects, flags) and an
  * earlier series on the same protocol (for the comparison). Built with createMany straight
  * into the tables (not through the services: this measures reading, not charting).

@@ -1,5 +1,5 @@
 /**
- * Issue 3 benchmark: a 5-day continuous session (CRPS multi-day protocol) with vitals every
+ * Benchmark (decision 0007): a 5-day continuous session (CRPS multi-day protocol) with vitals every
  * 15 minutes (~480) and ~50 rate changes must open in under 1 s with smooth charts.
  * Measures, against the served app (BENCH_BASE_URL on BENCH_DATABASE_URL):
  *  - server time of GET /api/sessions/{id} and of the session page HTML (median, p95 of 20),

@@ -1,5 +1,5 @@
 /**
- * Issue 3 benchmark: charting vitals through the full path (HTTP, session auth, zod
+ * Benchmark (decision 0007): charting vitals through the full path (HTTP, session auth, zod
  * validation, clinic scope + share lock, flag rules, audit row with its hash chain, commit)
  * at 1, 8 and 32 concurrent clients, beside a raw `pg` single-row INSERT loop into the same
  * table in the same run. Target: full path >= 0.3 x raw throughput at 32 clients, p99 < 100 ms.

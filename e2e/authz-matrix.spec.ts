@@ -9,7 +9,7 @@ import {
 } from "./route-policy";
 
 /**
- * The authorization matrix (issue 7): every API route method and every page, found in the
+ * The authorization matrix (docs/SECURITY.md): every API route method and every page, found in the
  * code, called as anonymous, nurse, physician, admin and a user of another clinic. Expected:
  * anonymous 401 JSON (pages: redirect to /login), wrong role 403 (pages: a "not available"
  * notice, 403 or 404), another clinic's record 404, allowed role neither 401, 403 nor 404.
@@ -149,7 +149,7 @@ test("API: every route x anonymous, nurse, physician, admin, other clinic", asyn
   }
   const failures = cells.filter((c) => !c.ok);
   expect(failures, JSON.stringify(failures, null, 1)).toEqual([]);
-  // Part 3 of issue 7: every successful mutation left at least one audit row in the same commit.
+  // docs/SECURITY.md: every successful mutation left at least one audit row in the same commit.
   expect(mutationsAudited.filter((m) => m.auditDelta < 1), "successful mutations without an audit row").toEqual([]);
 });
 

@@ -5,7 +5,7 @@ import { extractText, getDocumentProxy } from "unpdf";
 import { apiAs, baseURL, loginAs, USERS } from "./fixtures";
 
 /**
- * Exports (issue 5) in Chromium against the seeded demo: an administrator filters, sees the
+ * Exports (decision 0006) in Chromium against the seeded demo: an administrator filters, sees the
  * count and the progress, downloads a CSV and a PDF; the test reads both files (CSV parsed,
  * PDF text extracted). A nurse has no Exports link and the API refuses her; a bad filter is
  * a 400 with the field.

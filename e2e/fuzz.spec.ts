@@ -8,7 +8,7 @@ import { cloneUser, demoIds, e2eDb } from "./db-probe";
 import { API_POLICY, fillPath, rolesFor, type Ids } from "./route-policy";
 
 /**
- * Bad input (issue 7): fast-check generates >= 10,000 malformed and hostile requests across
+ * Bad input (docs/SECURITY.md): fast-check generates >= 10,000 malformed and hostile requests across
  * every mutating API route, sent as a role that passes the permission check so that only
  * validation stands between the payload and the database. Expected: no 5xx, and no invalid
  * row stored. Then XSS and CSV formula injection through the real pages and export.

@@ -2,7 +2,7 @@ import { expect, test, type APIRequestContext } from "@playwright/test";
 import { apiAs, baseURL, loginAs, USERS } from "./fixtures";
 
 /**
- * Physician review (issue 4) in Chromium against the seeded demo: the physician opens a
+ * Physician review (decision 0005) in Chromium against the seeded demo: the physician opens a
  * patient, sees the series across weeks with the documented band, acknowledges a flag
  * with a reason and signs the review; a nurse can do neither (403, nothing changes, no
  * controls in the page); another clinic sees nothing (404).

@@ -2,7 +2,7 @@ import { expect, test, type APIRequestContext } from "@playwright/test";
 import { apiAs, baseURL, loginAs, USERS } from "./fixtures";
 
 /**
- * Ending a series (issue 4's "all series, active and past, with their status") in Chromium:
+ * Ending a series (decision 0005: "all series, active and past, with their status") in Chromium:
  * the physician ends a fresh series from the patient page; cancelling asks for a reason;
  * the series then shows as cancelled with who, when and why, and takes no new session.
  * A nurse cannot (403, nothing changes, no control on the page).

@@ -5,7 +5,7 @@ import { apiAs, baseURL, loginAs, USERS } from "./fixtures";
 import { cloneUser, e2eDb } from "./db-probe";
 
 /**
- * Issue 7, headers and transport, and no user enumeration: the CSP and friends on pages and
+ * docs/SECURITY.md: headers and transport, and no user enumeration: the CSP and friends on pages and
  * API answers, patient search without patient data in the URL, and sign-in failures that look
  * and take the same for an existing and an unknown email (measured).
  */

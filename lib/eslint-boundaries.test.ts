@@ -3,7 +3,7 @@ import { ESLint, type Linter } from "eslint";
 import { beforeAll, describe, expect, it, vi } from "vitest";
 
 /**
- * Proves each layer boundary of eslint.config.mjs fires (docs/decisions/0008-layer-boundaries.md):
+ * Proves each layer boundary of eslint.config.mjs fires (docs/decisions/0010-layer-boundaries.md):
  * snippets are linted in memory, as if they were files at the given paths, with the
  * project's own config file. A boundary rule that silently stopped matching (a renamed alias,
  * a regex typo, a plugin that no longer resolves "@/") fails here, not in review.

@@ -1,5 +1,5 @@
 /**
- * No lost writes (issue 7): the built app on its own port and its own fresh database; 16
+ * No lost writes (docs/SECURITY.md): the built app on its own port and its own fresh database; 16
  * clients chart vitals with unique Idempotency-Keys; the server is SIGKILLed mid-stream and
  * restarted; each client retries what was not acknowledged with the same key. Then, in the
  * database: every acknowledged (2xx) write is present, no key produced two rows, the audit

@@ -1,5 +1,5 @@
 /**
- * No patient data in logs (issue 7): after the end-to-end run, searches the server's log
+ * No patient data in logs (docs/SECURITY.md): after the end-to-end run, searches the server's log
  * (test-results/server.log, written by scripts/test-all.sh) for every patient name, MRN and
  * birth date in the e2e database. Exit 1 and list the hits if any appear.
  * Usage: E2E_DATABASE_URL=... tsx scripts/scan-server-log.ts [log file]

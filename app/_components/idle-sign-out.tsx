@@ -11,11 +11,14 @@ const PING_EVERY_MS = 60_000;
  * the stale session on its own too (lib/server/actor.ts), so a closed laptop is covered.
  */
 export function IdleSignOut({ idleMinutes }: { idleMinutes: number }) {
-  const lastActivity = useRef(Date.now());
-  const lastPing = useRef(Date.now());
+  // set when the effect starts (render must stay pure): the page load counts as activity
+  const lastActivity = useRef(0);
+  const lastPing = useRef(0);
   const [warning, setWarning] = useState(false);
 
   useEffect(() => {
+    lastActivity.current = Date.now();
+    lastPing.current = Date.now();
     const onActivity = () => {
       lastActivity.current = Date.now();
       setWarning(false);

@@ -1,4 +1,4 @@
-// Dose events and the integral of rate over time (DOMAIN.md "Total delivered dose = integral
+// Dose events and the integral of rate over time (docs/clinical-brief.md "Words": "Total delivered dose = integral
 // of rate over time (+ boluses), in mg and mg/kg"). All quantities are integers: rates in
 // µg/kg/h, boluses in µg, weight in g, times in epoch ms. The products rate × weight × ms
 // exceed 2^53 within a multi-day CRPS infusion (0.7 mg/kg/h × 150 kg × 5 days =
@@ -177,7 +177,7 @@ export function validateDoseSequence(events: DoseEventPoint[], next: DoseEventPo
  * Events validateDoseSequence would refuse are skipped. totalUgPerKg is rounded once from the
  * exact sum (Σ rate × ms / 3 600 000 + bolus µg × 1000 / weightG), not from the rounded µg
  * total, so a flag's "above 1.000 mg/kg" and the displayed total are the same integer.
- * `weightG` is the session's recorded weight (DOMAIN.md: never a later edit of the patient).
+ * `weightG` is the session's recorded weight (docs/clinical-brief.md: never a later edit of the patient).
  */
 export function integrateDose(events: DoseEventPoint[], weightG: number, untilMs: number): DoseIntegration {
   if (!Number.isSafeInteger(weightG) || weightG <= 0) {

@@ -1,5 +1,5 @@
 // FHIR R4 resources for a session export, from plain charted data (rows in force only:
-// corrections applied, retractions removed). Codes from DOMAIN.md "Codes for exchange":
+// corrections applied, retractions removed). Codes from docs/clinical-brief.md "Codes for exchange":
 // LOINC for vitals and pain, UCUM units, RxNorm 6130 for ketamine. Every reference inside a
 // Bundle is a urn:uuid fullUrl; the caller supplies `uuidOf`, which must give the same UUID
 // for the same (resource type, source id) so the Patient of many sessions is referenced,
@@ -28,7 +28,7 @@ export const TITRATE_SYSTEM = {
   doseEvent: "urn:titrate:dose-event-type",
 } as const;
 
-/** LOINC codes and UCUM units of DOMAIN.md. */
+/** LOINC codes and UCUM units of docs/clinical-brief.md. */
 export const VITAL_CODES = {
   bpPanel: { code: "85354-9", display: "Blood pressure panel with all children optional" },
   systolic: { code: "8480-6", display: "Systolic blood pressure", unit: "mm[Hg]", ucum: "mm[Hg]" },

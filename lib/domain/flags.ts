@@ -2,7 +2,7 @@
 // server runs it again on submit and stores what it computed (STYLE.md). Every threshold
 // is an integer comparison in stored units, through limits.ts classify() where it is a
 // range. A SOFT flag needs the nurse's reason and a physician's acknowledgement; a HARD
-// flag needs a physician's override (DOMAIN.md "Reading the ranges as limits").
+// flag needs a physician's override (docs/clinical-brief.md "Reading the ranges as limits").
 
 import { type DoseEventPoint, integrateDose, lastSetRateUgPerKgPerH } from "./dose";
 import { classify } from "./limits";
@@ -57,7 +57,7 @@ export type FlagSeverity = "SOFT" | "HARD";
 
 /**
  * HARD = a physician's override is needed: a protocol's hard limit (rate or bolus) or the
- * anesthetic range (DOMAIN.md default hard limit). Everything else is SOFT.
+ * anesthetic range (docs/clinical-brief.md default hard limit). Everything else is SOFT.
  */
 export const FLAG_SEVERITY: Record<FlagCode, FlagSeverity> = {
   RATE_ABOVE_RANGE: "SOFT",
@@ -385,7 +385,7 @@ export type VitalsReading = {
 };
 
 /**
- * Vitals against the protocol's thresholds, worded as DOMAIN.md words them [default values]:
+ * Vitals against the protocol's thresholds, worded as docs/clinical-brief.md words them [default values]:
  * SBP >= high, DBP >= high, a systolic or diastolic rise >= bpRisePct% from the baseline
  * (bpRiseFlag), HR >= high, HR <= low (both
  * inclusive), SpO2 < low, RR < low, RR > high (strict).

@@ -6,7 +6,7 @@
  * Limits for one quantity, all integers in the value's stored unit (µg/kg/h, µg, mmHg ...).
  * absolute*: physically impossible beyond them (input is rejected, not flagged).
  * soft*: the documented range, inclusive; outside it is allowed, flagged, and needs a reason.
- * hardMax: at or above it needs a physician's override (DOMAIN.md "a rate at or above 1 mg/kg/h").
+ * hardMax: at or above it needs a physician's override (docs/clinical-brief.md "Reading the ranges as limits": a rate at or above 1 mg/kg/h).
  */
 export interface Limits {
   absoluteMin?: number;

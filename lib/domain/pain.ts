@@ -1,6 +1,6 @@
-// Pain scores and response (DOMAIN.md "What is monitored"): NRS 0-10, or VAS 0-100 mm kept
+// Pain scores and response (docs/clinical-brief.md "What is monitored"): NRS 0-10, or VAS 0-100 mm kept
 // with its scale. Relief >= 30% from baseline is clinically meaningful, >= 50% substantial
-// [default: DOMAIN.md, not from the source documents].
+// [default: docs/clinical-brief.md, not from the source documents].
 
 import { MS_PER_DAY, roundDivBig } from "./units";
 
@@ -11,7 +11,7 @@ export const PAIN_BOUNDS = {
   VAS: { min: 0, max: 100 },
 } as const satisfies Record<PainScale, { min: number; max: number }>;
 
-/** [default] relief percentages (DOMAIN.md). */
+/** [default] relief percentages (docs/clinical-brief.md). */
 export const MEANINGFUL_RELIEF_PCT = 30;
 export const SUBSTANTIAL_RELIEF_PCT = 50;
 

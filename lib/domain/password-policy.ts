@@ -1,4 +1,4 @@
-// The minimum password policy for staff accounts (issue 6). Length is what protects a
+// The minimum password policy for staff accounts (docs/SECURITY.md). Length is what protects a
 // password most (NIST SP 800-63B §5.1.1.2: check length and a list of known-bad passwords,
 // no composition rules), so: at least 12 characters, not the account's email or its local
 // part, and not one of a short list of the most common passwords.

@@ -1,7 +1,7 @@
-// The protocols seeded into every clinic: one per row of DOMAIN.md "Documented ranges to
+// The protocols seeded into every clinic: one per row of docs/clinical-brief.md "Documented ranges to
 // seed as protocols", with the source sentence quoted verbatim and the reading of it into
 // limits spelled out, so a reviewer sees why a range is what it is.
-// Reading rules (DOMAIN.md): soft = the documented range; hard = 1 mg/kg/h rate and 1 mg/kg
+// Reading rules (docs/clinical-brief.md): soft = the documented range; hard = 1 mg/kg/h rate and 1 mg/kg
 // bolus (edge of the anesthetic range, source 000) for IV protocols unless a lower one is
 // justified (none of the sources justifies one); oral and intranasal protocols have their
 // own hard dose limit, above every documented dose (the anaesthetic edge is an IV figure);
@@ -46,10 +46,10 @@ const SOURCE_002 = "002 — guideline and research summary (002_7edb83ebcba9957e
 const SOURCE_003 = "003 — pain practice article on infusion protocols (003_7a4b321fc1c78dc9.txt)";
 
 const DEFAULT_HARD_LIMITS_TEXT =
-  "Hard limits are DOMAIN.md's default, the edge of the anesthetic range: a rate at or above 1.000 mg/kg/h or a single bolus at or above 1.000 mg/kg (source 000: \"the 1 to 4.5 mg/kg typically used for anesthesia\"); the source gives no reason for a lower one.";
+  "Hard limits are docs/clinical-brief.md's default, the edge of the anesthetic range: a rate at or above 1.000 mg/kg/h or a single bolus at or above 1.000 mg/kg (source 000: \"the 1 to 4.5 mg/kg typically used for anesthesia\"); the source gives no reason for a lower one.";
 
 const VITALS_TEXT =
-  "Vitals thresholds are the clinic defaults of DOMAIN.md (not from the source): every 15 min; SBP >= 160, DBP >= 100 or a rise >= 20% from baseline; HR >= 120 or <= 50; SpO2 < 92%; RR < 10 or > 24.";
+  "Vitals thresholds are the clinic defaults of docs/clinical-brief.md (not from the source): every 15 min; SBP >= 160, DBP >= 100 or a rise >= 20% from baseline; HR >= 120 or <= 50; SpO2 < 92%; RR < 10 or > 24.";
 
 /** Every limit null except the default hard limits and default vitals thresholds. */
 function baseLimits(doseBasis: ProtocolLimits["doseBasis"]): ProtocolLimits {
@@ -187,7 +187,7 @@ export const SEEDED_PROTOCOLS: SeededProtocol[] = [
     sourceDocument: SOURCE_000,
     sourceWording: "Intranasal\n\n0.1-0.4 mg/kg\n\nRapid onset, convenient for breakthrough pain",
     limitRationale: [
-      "Quoted from the source's route table; DOMAIN.md reads the range as per dose. Each intranasal dose is charted as a BOLUS.",
+      "Quoted from the source's route table; docs/clinical-brief.md reads the range as per dose. Each intranasal dose is charted as a BOLUS.",
       "A dose above 0.400 mg/kg (400 µg/kg) is flagged; the 0.1 mg/kg lower end is shown in the wording (no field flags a dose below it).",
       "No daily total, duration or schedule is documented. Rate limits do not apply to the intranasal route; the hard rate field keeps its default and is not used.",
       "Hard limit 0.800 mg/kg per dose [default]: the anaesthetic edge is an intravenous figure; twice the documented 0.400 mg/kg is a doubled dose or a weight entered in pounds at the top dose (0.4 × 2.2 = 0.88 mg/kg), which no documented dose reaches.",
@@ -215,7 +215,7 @@ export const SEEDED_PROTOCOLS: SeededProtocol[] = [
     sourceWording:
       "A common intravenous ketamine protocol involves a starting dose of 0.1-0.3 mg/kg/hr, gradually titrated up to 0.5-0.7 mg/kg/hr as tolerated, and infusions last 4-5 days, and may repeat every 3-6 months.",
     limitRationale: [
-      "The START rate is held against the documented start range 0.100-0.300 mg/kg/h; later rates against the whole documented span 0.100-0.700 mg/kg/h (DOMAIN.md: titrating to 0.6 is documented practice, 0.8 is outside the documents).",
+      "The START rate is held against the documented start range 0.100-0.300 mg/kg/h; later rates against the whole documented span 0.100-0.700 mg/kg/h (docs/clinical-brief.md: titrating to 0.6 is documented practice, 0.8 is outside the documents).",
       "[default] \"gradually titrated\" gives no number; a step larger than 0.100 mg/kg/h between consecutive rates is flagged (a clinic default, editable).",
       "One session is the whole multi-day infusion: shorter than 4 days (5760 min) or longer than 5 days (7200 min), measured from the first start to the stop, is flagged.",
       "\"may repeat every 3-6 months\": a new session less than 90 days (2160 h, the short end read as 3 × 30 days) after the previous one's start is flagged; one session per series by default.",
@@ -239,7 +239,7 @@ export const SEEDED_PROTOCOLS: SeededProtocol[] = [
     sourceWording:
       "For moderate CRPS improvement, researchers have used different methods, including a protocol involving an infusion of 22 mg/h or 0.35 mg/kg/h repeated over four hours.",
     limitRationale: [
-      "A documented point, not a span, so a tolerance of ±10% is applied (DOMAIN.md): rate 0.315-0.385 mg/kg/h (315-385 µg/kg/h) for the start and every later rate; duration 4 h ±10% = 216-264 min;",
+      "A documented point, not a span, so a tolerance of ±10% is applied (docs/clinical-brief.md): rate 0.315-0.385 mg/kg/h (315-385 µg/kg/h) for the start and every later rate; duration 4 h ±10% = 216-264 min;",
       "session total derived from the two tolerances so they cannot contradict each other: the highest rate for the longest time, 0.385 mg/kg/h × 264 min / 60 = 1.694 mg/kg (1694 µg/kg); a session inside the rate and duration tolerances is inside the total (the documented point is 0.35 × 4 = 1.400 mg/kg).",
       "\"22 mg/h\" is the same regimen as a fixed rate (0.35 mg/kg/h at about 63 kg); the app charts it weight-based. A fixed 22 mg/h variant would be a separate protocol.",
       "\"repeated over four hours\" is read as infused over four hours; no schedule between sessions is documented.",
@@ -357,7 +357,7 @@ export const SEEDED_PROTOCOLS: SeededProtocol[] = [
     sourceWording:
       "Ketamine is typically administered as intravenous infusions at sub-anesthetic doses ranging from 0.1-1.0 mg/kg over 1-4 hours, with treatment protocols often involving a series of 4-6 infusions over 1-2 weeks.",
     limitRationale: [
-      "The range is an amount per session: a session total above 1.000 mg/kg (1000 µg/kg) is flagged (DOMAIN.md); the 0.1 mg/kg lower end is shown in the wording. Duration 60-240 min.",
+      "The range is an amount per session: a session total above 1.000 mg/kg (1000 µg/kg) is flagged (docs/clinical-brief.md); the 0.1 mg/kg lower end is shown in the wording. Duration 60-240 min.",
       "No rate range is documented (0.1-1.0 mg/kg over 1-4 h spans 0.025-1.000 mg/kg/h), so rates are held only against the hard limit.",
       "The one corner of that span that meets the hard limit is 1.0 mg/kg given in exactly 1 h (1.000 mg/kg/h, the anaesthetic edge): it needs a physician's override; 1.0 mg/kg over more than 1 h, or less than 1.0 mg/kg in 1 h, does not.",
       "\"a series of 4-6 infusions over 1-2 weeks\": 6 planned sessions by default, more than 6 within 7 days is flagged, and [default] a session less than 20 h after the previous one's start is flagged (one a day).",

@@ -23,7 +23,7 @@ const valid: ProtocolLimits = {
 };
 
 describe("DEFAULT_VITALS_THRESHOLDS", () => {
-  it("matches DOMAIN.md [default] values", () => {
+  it("matches docs/clinical-brief.md [default] values", () => {
     expect(DEFAULT_VITALS_THRESHOLDS).toEqual({
       vitalsIntervalMin: 15, sbpHighMmHg: 160, dbpHighMmHg: 100, bpRisePct: 20,
       hrHighPerMin: 120, hrLowPerMin: 50, spo2LowPct: 92, rrLowPerMin: 10, rrHighPerMin: 24,
@@ -134,7 +134,7 @@ describe("documentedBand", () => {
 });
 
 describe("SEEDED_PROTOCOLS", () => {
-  it("has one protocol per DOMAIN.md row, unique names", () => {
+  it("has one protocol per docs/clinical-brief.md row, unique names", () => {
     expect(SEEDED_PROTOCOLS).toHaveLength(11);
     expect(new Set(SEEDED_PROTOCOLS.map((p) => p.name)).size).toBe(11);
   });

@@ -117,7 +117,7 @@ export interface ProtocolLimits extends Partial<SafetySettings> {
 }
 
 /**
- * 1 mg/kg/h: DOMAIN.md's default hard limit, the edge of the anesthetic range (source 000:
+ * 1 mg/kg/h: docs/clinical-brief.md's default hard limit, the edge of the anesthetic range (source 000:
  * "far lower than the 1 to 4.5 mg/kg typically used for anesthesia").
  */
 export const ANESTHETIC_RATE_UG_PER_KG_PER_H = 1000;
@@ -138,7 +138,7 @@ export type VitalsThresholds = Pick<
 >;
 
 /**
- * [default] values from DOMAIN.md "What is monitored" (clinic defaults, not from the source
+ * [default] values from docs/clinical-brief.md "What is monitored" (clinic defaults, not from the source
  * documents): vitals at least every 15 min; SBP >= 160, DBP >= 100, rise >= 20% from
  * baseline; HR >= 120 or <= 50; SpO2 < 92%; RR < 10 or > 24. Same as the schema defaults.
  */
@@ -190,7 +190,7 @@ type NullableIntField = {
  * Field -> message for limits that contradict each other or make no sense; {} when valid.
  * Checks: integers; positive numbers; low <= high; the start range inside the soft range;
  * soft limits below the hard limit (at the hard limit the top of the documented range would
- * itself need an override); hard limits not above the anesthetic edge (DOMAIN.md: a
+ * itself need an override); hard limits not above the anesthetic edge (docs/clinical-brief.md: a
  * protocol may set a lower hard limit, not a higher one); the titration step below the hard
  * rate; a fixed-total protocol gives its ceiling in mg; vitals thresholds inside physiology
  * and low <= high.

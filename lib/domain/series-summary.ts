@@ -1,4 +1,4 @@
-// A series across weeks, the way a reviewing physician reads it (DOMAIN.md "Physician"):
+// A series across weeks, the way a reviewing physician reads it (docs/clinical-brief.md "Who uses it"):
 // did pain come down and for how long (relief %, responder, durability), at what dose
 // (total mg/kg and peak mg/kg/h against the protocol's documented band), with what side
 // effects and flags, and is the schedule kept (planned vs actual dates). Pure: calendar
@@ -12,7 +12,7 @@ import { safetySettingsOf } from "./protocol";
 import type { ProtocolLimits } from "./protocol";
 import { MS_PER_DAY, roundDivBig } from "./units";
 
-/** No chart draws more than this many points (issue 4 "Speed"). */
+/** No chart draws more than this many points (decision 0005, the review page's speed). */
 export const MAX_CHART_POINTS = 2000;
 
 /**

@@ -49,7 +49,7 @@ const facts = (over: Partial<SessionFacts> = {}): SessionFacts => ({
   ...over,
 });
 
-let clock = 0;
+const clock = 0;
 /** Rows charted at their clinical time unless told otherwise. */
 const dose = (id: string, type: DoseEventType, atMs: number, value?: number, enteredAtMs = atMs + clock): TimelineDoseEvent => ({
   id, type, atMs, enteredAtMs,

@@ -1,4 +1,4 @@
-// The session summary of DOMAIN.md "What a session summary holds": one row per session, built
+// The session summary of docs/clinical-brief.md "What a session summary holds": one row per session, built
 // from the rows in force (corrections applied, retractions removed). Shared by the CSV, PDF
 // and FHIR exports and the review screens, so they cannot disagree.
 

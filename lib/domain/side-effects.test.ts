@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { INTERVENTIONS, SEVERITY_LABELS, SIDE_EFFECT_KINDS, interventionLabel, sideEffectLabel } from "./side-effects";
 
 describe("side-effect vocabulary", () => {
-  it("has the 15 kinds of DOMAIN.md, unique codes", () => {
+  it("has the 15 kinds of docs/clinical-brief.md, unique codes", () => {
     const codes = SIDE_EFFECT_KINDS.map((k) => k.code);
     expect(codes).toEqual([
       "DISSOCIATION", "HALLUCINATIONS", "VIVID_DREAMS", "NAUSEA_VOMITING", "ELEVATED_BP", "DROWSINESS",

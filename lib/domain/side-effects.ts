@@ -1,4 +1,4 @@
-// Side effects and interventions the nurse records (DOMAIN.md "What is monitored"; sources
+// Side effects and interventions the nurse records (docs/clinical-brief.md "What is monitored"; sources
 // 000, 002, 004 list them). Codes are stored in SideEffect.kind / SideEffect.intervention.
 
 export const SIDE_EFFECT_KINDS = [

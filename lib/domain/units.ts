@@ -181,7 +181,7 @@ export function gFromLb(lb: number): number {
 
 /**
  * µg/kg/h × g -> µg/h, rounded half up to whole µg/h (shown as mg/h beside the rate,
- * DOMAIN.md "Also show mg/h"). Throws RangeError on non-integer input (a programming error).
+ * docs/clinical-brief.md "Words": also show mg/h). Throws RangeError on non-integer input (a programming error).
  */
 export function rateUgPerHFromPerKg(rateUgPerKgPerH: number, weightG: number): number {
   const rate = requireSafeInteger("rateUgPerKgPerH", rateUgPerKgPerH);
@@ -191,7 +191,7 @@ export function rateUgPerHFromPerKg(rateUgPerKgPerH: number, weightG: number): n
 
 /**
  * Pump rate in mL/h, rounded half up to 0.1 mL/h (what pumps display).
- * DOMAIN.md: mL/h = rate (mg/kg/h) × weight (kg) / concentration (mg/mL); in stored units
+ * docs/clinical-brief.md: mL/h = rate (mg/kg/h) × weight (kg) / concentration (mg/mL); in stored units
  * mL/h = rateUgPerKgPerH × (weightG / 1000) / concentrationUgPerMl, so
  * tenths of mL/h = rateUgPerKgPerH × weightG / (100 × concentrationUgPerMl).
  */

@@ -96,7 +96,7 @@ export type SummaryRowDto = ReturnType<typeof rowDto>;
 /** Reviews of a series (series-level and per-session), oldest first, addenda after their review. */
 export async function findSeriesReviews({ actor, seriesId }: { actor: Actor; seriesId: string }) {
   requirePermission(actor, "patient:read");
-  // Another clinic's series is a 404, not an empty list (the authorization matrix, issue 7).
+  // Another clinic's series is a 404, not an empty list (the authorization matrix, docs/SECURITY.md).
   const series = await db.series.findFirst({ where: { id: seriesId, clinicId: actor.clinicId }, select: { id: true } });
   if (!series) throw notFound("Series");
   return readReviews(actor, seriesId);
@@ -105,7 +105,7 @@ export async function findSeriesReviews({ actor, seriesId }: { actor: Actor; ser
 /**
  * The reviews of a series of the actor's clinic (none for another clinic's), without the 404
  * check. One raw query: the Prisma model query with its two relations cost ~3 ms of server CPU
- * even for no rows, a tenth of the review page's own budget (bench/RESULTS.md, issue 4).
+ * even for no rows, a tenth of the review page's own budget (bench/RESULTS.md; decision 0005).
  */
 async function readReviews(actor: Actor, seriesId: string) {
   const rows = await db.$queryRaw<{

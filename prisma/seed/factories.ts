@@ -41,7 +41,7 @@ export function actorFor(user: { id: string; clinicId: string; role: Role; name:
   return { userId: user.id, clinicId: user.clinicId, role: user.role, name: user.name, email: user.email, clinicTimezone: timezone };
 }
 
-/** Every documented-range protocol of DOMAIN.md, version 1, for one clinic. */
+/** Every documented-range protocol of docs/clinical-brief.md, version 1, for one clinic. */
 export async function createSeededProtocols(db: PrismaClient, clinicId: string) {
   const created = [];
   for (const p of SEEDED_PROTOCOLS) {

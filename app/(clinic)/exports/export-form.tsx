@@ -1,6 +1,6 @@
 "use client";
 
-import { useEffect, useId, useRef, useState } from "react";
+import { useEffect, useId, useMemo, useRef, useState } from "react";
 import { requestStream } from "@/app/_components/data/send";
 import { read } from "@/app/_components/data/use-read";
 import { fieldMessages } from "@/lib/validation/common";
@@ -48,8 +48,8 @@ export function ExportForm({ protocols, patients, defaults }: { protocols: Optio
   const id = useId();
   const [filter, setFilter] = useState<Filter>({ from: defaults.from, to: defaults.to, protocolId: "", patientId: "", status: "signed" });
   const [format, setFormat] = useState<ExportFormat>("csv");
-  const [count, setCount] = useState<number | null>(null);
-  const [fieldErrors, setFieldErrors] = useState<Record<string, string>>({});
+  const [serverCount, setCount] = useState<number | null>(null);
+  const [serverFieldErrors, setFieldErrors] = useState<Record<string, string>>({});
   const [formError, setFormError] = useState<string | null>(null);
   const [progress, setProgress] = useState<Progress | null>(null);
   const [running, setRunning] = useState(false);
@@ -57,16 +57,16 @@ export function ExportForm({ protocols, patients, defaults }: { protocols: Optio
   const abortRef = useRef<AbortController | null>(null);
 
   // Preview count: the same schema as the server for instant feedback, then the server's count.
+  // The schema's verdict is derived during render (no state to keep in step with the filter);
+  // the effect only asks the server, and only for a filter the schema accepts.
+  const validation = useMemo(() => ExportFilterSchema.safeParse(filter), [filter]);
+  const fieldErrors = validation.success ? serverFieldErrors : fieldMessages(validation.error.issues);
+  const count = validation.success ? serverCount : null;
   useEffect(() => {
-    const parsed = ExportFilterSchema.safeParse(filter);
-    if (!parsed.success) {
-      setFieldErrors(fieldMessages(parsed.error.issues));
-      setCount(null);
-      return;
-    }
-    setFieldErrors({});
+    if (!validation.success) return;
     const ctrl = new AbortController();
     const countNow = async () => {
+      setFieldErrors({});
       const res = await read<{ count: number }>(`/api/exports/sessions/count?${params(filter)}`, { signal: ctrl.signal });
       if (res.ok) {
         setFormError(null);
@@ -86,7 +86,7 @@ export function ExportForm({ protocols, patients, defaults }: { protocols: Optio
       clearTimeout(t);
       ctrl.abort();
     };
-  }, [filter]);
+  }, [filter, validation.success]);
 
   const set = (k: keyof Filter) => (e: React.ChangeEvent<HTMLInputElement | HTMLSelectElement>) => setFilter((f) => ({ ...f, [k]: e.target.value }));
 

@@ -9,7 +9,7 @@ export const metadata: Metadata = { title: "Patients" };
 
 /**
  * The clinic's patients. The search box never puts the query in the URL (no `?q=`): it posts
- * it to /api/patients/search (issue 7, no patient data in URLs or logs).
+ * it to /api/patients/search (docs/SECURITY.md, no patient data in URLs or logs).
  */
 export default async function PatientsPage() {
   const actor = await requirePageActor();

@@ -20,9 +20,14 @@ const ClockContext = createContext<ClockValue>({ skewMs: 0, initialMs: 0 });
 export function ClockProvider({ serverNowIso, children }: { serverNowIso: string; children: React.ReactNode }) {
   const initialMs = Date.parse(serverNowIso);
   const [skewMs, setSkewMs] = useState(0);
+  // The first render uses the server's time on both sides (identical markup); the device clock
+  // is read only after hydration, in a callback, so the skew never changes the server's HTML.
   useEffect(() => {
-    const diff = initialMs - Date.now();
-    setSkewMs(Math.abs(diff) > SKEW_TOLERANCE_MS ? diff : 0);
+    const timer = window.setTimeout(() => {
+      const diff = initialMs - Date.now();
+      setSkewMs(Math.abs(diff) > SKEW_TOLERANCE_MS ? diff : 0);
+    }, 0);
+    return () => window.clearTimeout(timer);
   }, [initialMs]);
   return <ClockContext.Provider value={{ skewMs, initialMs }}>{children}</ClockContext.Provider>;
 }
@@ -36,9 +41,13 @@ export function useNow(intervalMs = 1000): number {
   const { skewMs, initialMs } = useContext(ClockContext);
   const [deviceNow, setDeviceNow] = useState<number | null>(null);
   useEffect(() => {
-    setDeviceNow(Date.now());
-    const timer = window.setInterval(() => setDeviceNow(Date.now()), intervalMs);
-    return () => window.clearInterval(timer);
+    const tick = () => setDeviceNow(Date.now());
+    const first = window.setTimeout(tick, 0);
+    const timer = window.setInterval(tick, intervalMs);
+    return () => {
+      window.clearTimeout(first);
+      window.clearInterval(timer);
+    };
   }, [intervalMs]);
   return deviceNow === null ? initialMs : deviceNow + skewMs;
 }

@@ -29,7 +29,7 @@ const ScheduleChart = dynamic(() => charts().then((m) => m.SeriesScheduleChart),
  * (toColumns: the field names once instead of on every row). It crosses from the server
  * as one string: React's server payload otherwise encodes (and the server-side render decodes)
  * each of the ~3,000 values of two years of weekly sessions one by one (~5 ms of server CPU
- * per page; bench/RESULTS.md, issue 4), where JSON.stringify/parse do it natively.
+ * per page; bench/RESULTS.md; decision 0005), where JSON.stringify/parse do it natively.
  */
 export function ReviewCharts({ rowsJson, band, maxCumulativeUgPerKg, nextDueDate, timeZone }: {
   rowsJson: string; band: DocumentedBand; maxCumulativeUgPerKg: number | null; nextDueDate: string | null; timeZone: string;

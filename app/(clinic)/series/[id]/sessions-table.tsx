@@ -33,7 +33,7 @@ export interface SessionsTableRow {
  * The per-session table of the series review, rendered on the server like the rest of the
  * page. `rowsJson` is the JSON of SessionsTableRow[]: as data in one string the rows cost the
  * server a fraction of what the same table costs as a server-rendered element tree in React's
- * server payload (~13 elements and ~90 values per row; bench/RESULTS.md, issue 4).
+ * server payload (~13 elements and ~90 values per row; bench/RESULTS.md; decision 0005).
  */
 export function SessionsTable({ rowsJson }: { rowsJson: string }) {
   const rows = useMemo(() => JSON.parse(rowsJson) as SessionsTableRow[], [rowsJson]);
