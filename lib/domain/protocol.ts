@@ -28,7 +28,7 @@ export interface SafetySettings {
   /** a weight within this % of last × 2.2046 "looks like pounds" and is refused unless confirmed */
   poundsTolerancePct: number;
   /** the drug library: concentrations the clinic prepares, µg/mL; any other needs a reason */
-  standardConcentrationsUgPerMl: readonly number[];
+  standardConcentrationsUgPerMl: number[];
   /** the pump's rate step in hundredths of mL/h (10 = 0.1 mL/h, large-volume pump; 1 = 0.01 mL/h, syringe pump) */
   pumpStepCentiMlPerH: number;
   /** the dose the rounded pump rate delivers may differ from the ordered one by at most this % */
@@ -50,7 +50,7 @@ export interface SafetySettings {
 export const DEFAULT_SAFETY_SETTINGS: Readonly<SafetySettings> = Object.freeze({
   weightChangeConfirmPct: 10,
   poundsTolerancePct: 3,
-  standardConcentrationsUgPerMl: Object.freeze([1000, 2000]),
+  standardConcentrationsUgPerMl: [1000, 2000],
   pumpStepCentiMlPerH: 10,
   pumpRoundingTolerancePct: 5,
   bolusWindowMin: 60,
@@ -71,7 +71,8 @@ export function safetySettingsOf(l: Partial<SafetySettings>): SafetySettings {
   return {
     weightChangeConfirmPct: l.weightChangeConfirmPct ?? d.weightChangeConfirmPct,
     poundsTolerancePct: l.poundsTolerancePct ?? d.poundsTolerancePct,
-    standardConcentrationsUgPerMl: l.standardConcentrationsUgPerMl ?? d.standardConcentrationsUgPerMl,
+    // a copy: the default list is shared and must never be changed through one protocol
+    standardConcentrationsUgPerMl: [...(l.standardConcentrationsUgPerMl ?? d.standardConcentrationsUgPerMl)],
     pumpStepCentiMlPerH: l.pumpStepCentiMlPerH ?? d.pumpStepCentiMlPerH,
     pumpRoundingTolerancePct: l.pumpRoundingTolerancePct ?? d.pumpRoundingTolerancePct,
     bolusWindowMin: l.bolusWindowMin ?? d.bolusWindowMin,

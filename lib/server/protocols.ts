@@ -32,6 +32,14 @@ export function limitsOf(v: ProtocolVersion): ProtocolLimits {
     spo2LowPct: v.spo2LowPct,
     rrLowPerMin: v.rrLowPerMin,
     rrHighPerMin: v.rrHighPerMin,
+    weightChangeConfirmPct: v.weightChangeConfirmPct,
+    poundsTolerancePct: v.poundsTolerancePct,
+    standardConcentrationsUgPerMl: v.standardConcentrationsUgPerMl,
+    pumpStepCentiMlPerH: v.pumpStepCentiMlPerH,
+    pumpRoundingTolerancePct: v.pumpRoundingTolerancePct,
+    bolusWindowMin: v.bolusWindowMin,
+    vitalsAfterIncreaseMin: v.vitalsAfterIncreaseMin,
+    lowBaselinePainNrs: v.lowBaselinePainNrs,
   };
 }
 
