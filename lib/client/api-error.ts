@@ -40,6 +40,9 @@ export interface ApiError {
 export type ApiResult<T> = { ok: true; data: T } | { ok: false; error: ApiError };
 
 export const SIGNED_OUT_MESSAGE = "Your sign-in has expired: sign in again. Nothing was saved.";
+/** For a write: the page stays, so what was typed is not lost (send.ts). */
+export const SIGNED_OUT_WRITE_MESSAGE =
+  "Your sign-in has expired, so this was not saved. What you typed is kept here: sign in again in another tab, then press save again (it will be saved once).";
 export const NETWORK_MESSAGE =
   "The server could not be reached. Check the connection and press save again: the same entry will not be charted twice.";
 export const CONFLICT_MESSAGE =

@@ -14,7 +14,7 @@
  * with a synthetic Response, and replay later through the same function. Nothing above it
  * needs to change. See docs/decisions/0008-client-data-layer.md.
  */
-import { abortedError, errorFromResponse, networkError, type ApiError, type ApiResult } from "@/lib/client/api-error";
+import { abortedError, errorFromResponse, networkError, SIGNED_OUT_WRITE_MESSAGE, type ApiError, type ApiResult } from "@/lib/client/api-error";
 import { safeReturnPath } from "@/lib/client/intent";
 
 export interface ApiRequest {
@@ -41,8 +41,8 @@ export async function send(request: ApiRequest): Promise<Response> {
 }
 
 /**
- * The sign-in has ended: go to /login and come back here afterwards. Typed input on the
- * page is lost; the idle warning (idle-sign-out.tsx) comes a minute before this can happen.
+ * The sign-in has ended on a read: go to /login and come back here afterwards. The idle
+ * warning (idle-sign-out.tsx) comes a minute before this can happen.
  */
 export function goToSignIn(): void {
   const here = safeReturnPath(window.location.pathname + window.location.search);
@@ -61,10 +61,18 @@ async function sendOrError(request: ApiRequest): Promise<Response | ApiError> {
   }
 }
 
-async function errorOf(res: Response): Promise<ApiError> {
+/**
+ * A read that finds the sign-in ended goes to /login (nothing typed is lost). A write does
+ * not: leaving the page would throw away an entry the nurse typed at the bedside, so the form
+ * keeps it and says to sign in again in another tab and press save again; the retry reuses
+ * the intent's Idempotency-Key, so it is charted once.
+ */
+async function errorOf(res: Response, req: ApiRequest): Promise<ApiError> {
   const body: unknown = await res.json().catch(() => null);
   const error = errorFromResponse(res.status, body);
-  if (error.kind === "signed-out") goToSignIn();
+  if (error.kind !== "signed-out") return error;
+  if (req.idempotencyKey) return { ...error, message: SIGNED_OUT_WRITE_MESSAGE };
+  goToSignIn();
   return error;
 }
 
@@ -72,7 +80,7 @@ async function errorOf(res: Response): Promise<ApiError> {
 export async function request<T>(req: ApiRequest): Promise<ApiResult<T>> {
   const res = await sendOrError(req);
   if (!(res instanceof Response)) return { ok: false, error: res };
-  if (!res.ok) return { ok: false, error: await errorOf(res) };
+  if (!res.ok) return { ok: false, error: await errorOf(res, req) };
   try {
     return { ok: true, data: (await res.json()) as T };
   } catch (err) {
@@ -85,6 +93,6 @@ export async function request<T>(req: ApiRequest): Promise<ApiResult<T>> {
 export async function requestStream(req: ApiRequest): Promise<{ ok: true; response: Response } | { ok: false; error: ApiError }> {
   const res = await sendOrError(req);
   if (!(res instanceof Response)) return { ok: false, error: res };
-  if (!res.ok || !res.body) return { ok: false, error: await errorOf(res) };
+  if (!res.ok || !res.body) return { ok: false, error: await errorOf(res, req) };
   return { ok: true, response: res };
 }
