@@ -9,9 +9,7 @@
 // is derived from those two (highest rate × longest time), stated below.
 
 import {
-  ANESTHETIC_BOLUS_UG_PER_KG,
-  ANESTHETIC_RATE_UG_PER_KG_PER_H,
-  DEFAULT_VITALS_THRESHOLDS,
+  NEW_PROTOCOL_DEFAULT_LIMITS,
   type ProtocolLimits,
   type ProtocolRoute,
 } from "./protocol";
@@ -53,25 +51,8 @@ const VITALS_TEXT =
 
 /** Every limit null except the default hard limits and default vitals thresholds. */
 function baseLimits(doseBasis: ProtocolLimits["doseBasis"]): ProtocolLimits {
-  return {
-    doseBasis,
-    softMinRateUgPerKgPerH: null,
-    softMaxRateUgPerKgPerH: null,
-    startMinRateUgPerKgPerH: null,
-    startMaxRateUgPerKgPerH: null,
-    hardMaxRateUgPerKgPerH: ANESTHETIC_RATE_UG_PER_KG_PER_H,
-    softMaxBolusUgPerKg: null,
-    hardMaxBolusUgPerKg: ANESTHETIC_BOLUS_UG_PER_KG,
-    maxStepUgPerKgPerH: null,
-    maxCumulativeUgPerKg: null,
-    maxCumulativeUg: null,
-    minDurationMin: null,
-    maxDurationMin: null,
-    defaultPlannedSessions: null,
-    minIntervalHours: null,
-    maxSessionsPer7Days: null,
-    ...DEFAULT_VITALS_THRESHOLDS,
-  };
+  // every seeded protocol starts from the same blank limits a clinic's own new protocol does
+  return { ...NEW_PROTOCOL_DEFAULT_LIMITS, doseBasis };
 }
 
 /**
