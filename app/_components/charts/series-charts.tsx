@@ -6,7 +6,7 @@ import {
   Bar, BarChart, CartesianGrid, ComposedChart, Line, ReferenceArea, ReferenceLine, ResponsiveContainer, Scatter, ScatterChart, Tooltip, XAxis, YAxis, ZAxis,
 } from "recharts";
 import type { DocumentedBand } from "@/lib/domain/protocol";
-import { chartRows, MAX_CHART_POINTS, painChartPoints, type DoseZone } from "@/lib/domain/series-summary";
+import { chartRows, MAX_CHART_POINTS, painChartPoints, type DoseZone, type SessionSummaryRow } from "@/lib/domain/series-summary";
 import { MEANINGFUL_RELIEF_PCT, SUBSTANTIAL_RELIEF_PCT } from "@/lib/domain/pain";
 import { SEVERITY_LABELS, sideEffectLabel } from "@/lib/domain/side-effects";
 import { formatMgPerKgPerH } from "@/lib/domain/units";
@@ -16,28 +16,16 @@ import { ChartFrame, LegendSwatch } from "./chart-frame";
 const C = { pre: "#b91c1c", post: "#15803d", follow: "#0369a1", relief: "#0f5c73", band: "#15803d", hard: "#b91c1c", soft: "#b45309", total: "#7c3aed", peak: "#0f5c73", acked: "#64748b", mild: "#f59e0b" };
 const DAY = 86_400_000;
 
-/** One session as the charts draw it: only the fields they read (the page sends these rows). */
-export interface SeriesChartRow {
-  sequence: number;
-  date: string;
-  atMs: number;
-  plannedDate: string | null;
-  isLate: boolean;
-  intervalTooShort: boolean;
-  preNrs: number | null;
-  postNrs: number | null;
-  reliefPct: number | null;
-  totalMgPerKg: number;
-  peakRateMgPerKgPerH: number;
-  peakRateZone: DoseZone;
-  totalZone: DoseZone;
-  maxSideEffectSeverity: number;
-  sideEffects: Record<string, number>;
-  openFlags: number;
-  ackedFlags: number;
+/** One session as the charts draw it: only the fields they read of the domain row (the page sends these). */
+export type SeriesChartRow = Pick<
+  SessionSummaryRow,
+  | "sequence" | "date" | "atMs" | "plannedDate" | "isLate" | "intervalTooShort" | "preNrs" | "postNrs" | "reliefPct"
+  | "totalMgPerKg" | "peakRateMgPerKgPerH" | "peakRateZone" | "totalZone" | "maxSideEffectSeverity" | "sideEffects"
+  | "openFlags" | "ackedFlags"
+> & {
   /** follow-up scores on the 0-10 grid */
   followUps: { atMs: number; nrs: number }[];
-}
+};
 
 /** Calendar-day ticks (clinic-local midnights), about `maxTicks` of them. */
 function dayTicks(fromMs: number, toMs: number, timeZone: string, maxTicks = 8): number[] {
