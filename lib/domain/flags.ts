@@ -5,7 +5,7 @@
 // flag needs a physician's override (docs/clinical-brief.md "Reading the ranges as limits").
 
 import { type DoseEventPoint, integrateDose, lastSetRateUgPerKgPerH } from "./dose";
-import { classify } from "./limits";
+import { classify, type LimitZone } from "./limits";
 import { ANESTHETIC_BOLUS_UG_PER_KG, ANESTHETIC_RATE_UG_PER_KG_PER_H, type ProtocolLimits, type ProtocolRoute } from "./protocol";
 import { SEVERE_SIDE_EFFECT_SEVERITY, SEVERITY_LABELS, sideEffectLabel } from "./side-effects";
 import {
@@ -646,15 +646,25 @@ export function evaluateScreening(s: ScreeningAnswers): FlagDraft[] {
   ];
 }
 
+/** The zone the engine's own flags put a value in: HARD first, then the documented range. */
+function zoneOfFlags(flags: FlagDraft[], aboveCode: FlagCode, belowCode: FlagCode | null): LimitZone {
+  if (flags.some((f) => f.severity === "HARD")) return "AT_OR_ABOVE_HARD";
+  if (flags.some((f) => f.code === aboveCode)) return "ABOVE_SOFT";
+  if (belowCode !== null && flags.some((f) => f.code === belowCode)) return "BELOW_SOFT";
+  return "IN_RANGE";
+}
+
 /**
- * The zone of one bolus against its protocol, as the flag engine raises it (the titration
- * chart draws its markers from this): AT_OR_ABOVE_HARD at the protocol's hard limit or the
- * anesthetic edge, whichever is lower; ABOVE_SOFT above the documented range. Compared without
- * division, like bolusFlags(): bolusUg × 1000 vs limit µg/kg × weightG.
+ * The zone of one rate (START or RATE_CHANGE) as the flag engine judges it, route included:
+ * the titration chart colours its markers from this, so a marker and its flag cannot disagree.
  */
-export function classifyBolus(limits: ProtocolLimits, weightG: number, bolusUg: number): ReturnType<typeof classify> {
-  return classify(bolusUg * 1000, {
-    softMax: limits.softMaxBolusUgPerKg === null ? null : limits.softMaxBolusUgPerKg * weightG,
-    hardMax: Math.min(limits.hardMaxBolusUgPerKg, ANESTHETIC_BOLUS_UG_PER_KG) * weightG,
-  });
+export function classifyRate(
+  limits: ProtocolLimits, type: "START" | "RATE_CHANGE", rateUgPerKgPerH: number, route: ProtocolRoute = "IV",
+): LimitZone {
+  return zoneOfFlags(rateFlags(limits, { type }, rateUgPerKgPerH, route), "RATE_ABOVE_RANGE", "RATE_BELOW_RANGE");
+}
+
+/** The zone of one bolus as the flag engine judges it (bolusFlags()), route included. */
+export function classifyBolus(limits: ProtocolLimits, weightG: number, bolusUg: number, route: ProtocolRoute = "IV"): LimitZone {
+  return zoneOfFlags(bolusFlags(limits, weightG, bolusUg, route), "BOLUS_ABOVE_RANGE", null);
 }

@@ -2,9 +2,9 @@
 import { CartesianGrid, ComposedChart, Line, ReferenceArea, ReferenceLine, ResponsiveContainer, Scatter, Tooltip, XAxis, YAxis } from "recharts";
 import { integrateDose, type DoseEventPoint } from "@/lib/domain/dose";
 import { downsampleSeries } from "@/lib/domain/downsample";
-import { classifyBolus } from "@/lib/domain/flags";
-import { classify, type LimitZone } from "@/lib/domain/limits";
-import { documentedBand, type ProtocolLimits } from "@/lib/domain/protocol";
+import { classifyBolus, classifyRate } from "@/lib/domain/flags";
+import type { LimitZone } from "@/lib/domain/limits";
+import { documentedBand, type ProtocolLimits, type ProtocolRoute } from "@/lib/domain/protocol";
 import { formatMg, formatMgPerKgPerH } from "@/lib/domain/units";
 import { ChartFrame, LegendSwatch } from "./chart-frame";
 import { clockTickFormatter, clockTicks, sessionDomain } from "./time-axis";
@@ -21,7 +21,7 @@ type Marker = { t: number; rateMgPerKgPerH: number; kind: "RATE" | "BOLUS"; zone
  * protocol exactly like the flag engine: a START against the start range when there is
  * one, later rates against the whole documented span.
  */
-export function titrationSeries(points: DoseEventPoint[], limits: ProtocolLimits, weightG: number, untilMs: number) {
+export function titrationSeries(points: DoseEventPoint[], limits: ProtocolLimits, weightG: number, untilMs: number, route: ProtocolRoute = "IV") {
   const dose = integrateDose(points, weightG, untilMs);
   const steps: StepPoint[] = [];
   let lastTo: number | null = null;
@@ -40,16 +40,11 @@ export function titrationSeries(points: DoseEventPoint[], limits: ProtocolLimits
   for (const p of [...points].sort((a, b) => a.atMs - b.atMs)) {
     if (p.atMs > untilMs) continue;
     if ((p.type === "START" || p.type === "RATE_CHANGE") && typeof p.rateUgPerKgPerH === "number") {
-      const isStartBand = p.type === "START" && hasStart;
-      const zone = classify(p.rateUgPerKgPerH, {
-        softMin: isStartBand ? band.startMinUgPerKgPerH : band.minUgPerKgPerH,
-        softMax: isStartBand ? band.startMaxUgPerKgPerH : band.maxUgPerKgPerH,
-        hardMax: band.hardMaxUgPerKgPerH,
-      });
+      // the flag engine's own classification, so a marker is coloured exactly as its flag
+      const zone = classifyRate(limits, p.type, p.rateUgPerKgPerH, route);
       markers.push({ t: p.atMs, rateMgPerKgPerH: p.rateUgPerKgPerH / 1000, kind: "RATE", zone, text: `${p.type === "START" ? "Start" : "Rate"} ${formatMgPerKgPerH(p.rateUgPerKgPerH)} mg/kg/h` });
     } else if (p.type === "BOLUS" && typeof p.bolusUg === "number") {
-      // the flag engine's own classification, so a marker is coloured exactly as its flag
-      const zone = classifyBolus(limits, weightG, p.bolusUg);
+      const zone = classifyBolus(limits, weightG, p.bolusUg, route);
       markers.push({ t: p.atMs, rateMgPerKgPerH: rateAt(p.atMs) / 1000, kind: "BOLUS", zone, text: `Bolus ${formatMg(p.bolusUg)} mg` });
     }
   }
@@ -80,16 +75,18 @@ function MarkerShape(props: { cx?: number; cy?: number; payload?: Marker }) {
 }
 
 export function TitrationChart({
-  points, limits, weightG, openedAtMs, endMs, timeZone,
+  points, limits, weightG, openedAtMs, endMs, timeZone, route = "IV",
 }: {
   points: DoseEventPoint[];
   limits: ProtocolLimits;
+  /** the protocol's route: the anaesthetic edge is an IV limit (decision 0009) */
+  route?: ProtocolRoute;
   weightG: number;
   openedAtMs: number;
   endMs: number;
   timeZone: string;
 }) {
-  const { dose, steps: allSteps, markers, band, hasStart } = titrationSeries(points, limits, weightG, endMs);
+  const { dose, steps: allSteps, markers, band, hasStart } = titrationSeries(points, limits, weightG, endMs, route);
   const steps = allSteps.length > MAX_POINTS ? downsampleSeries(allSteps, MAX_POINTS, () => false, (p) => p.rateMgPerKgPerH) : allSteps;
   const domain = sessionDomain(openedAtMs, endMs, markers.map((m) => m.t));
   const ticks = clockTicks(domain[0], domain[1], timeZone);

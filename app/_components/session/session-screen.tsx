@@ -115,7 +115,7 @@ function Charts({ chart, timeZone }: { chart: Chart; timeZone: string }) {
     <>
       <TitrationChart
         points={effectiveRows(chart.doseEvents).map(doseRowToPoint)} limits={chart.protocol.limits} weightG={chart.weightG}
-        openedAtMs={openedAtMs} endMs={endMs} timeZone={timeZone}
+        openedAtMs={openedAtMs} endMs={endMs} timeZone={timeZone} route={chart.protocol.route}
       />
       <VitalsChart
         points={vitals.map((v) => ({ t: Date.parse(v.at), systolicMmHg: v.systolicMmHg, diastolicMmHg: v.diastolicMmHg, heartRatePerMin: v.heartRatePerMin, spo2Pct: v.spo2Pct, respRatePerMin: v.respRatePerMin }))}

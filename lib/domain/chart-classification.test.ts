@@ -1,7 +1,7 @@
-// The titration chart colours each bolus with classifyBolus(); these cases hold it to the flag
+// The titration chart colours each rate and bolus with classifyRate()/classifyBolus(); these cases hold them to the flag
 // engine's own verdict at every limit, so the chart and the flags cannot drift apart.
 import { describe, expect, it } from "vitest";
-import { classifyBolus, evaluateDoseEvent } from "./flags";
+import { classifyBolus, classifyRate, evaluateDoseEvent } from "./flags";
 import { DEFAULT_VITALS_THRESHOLDS, type ProtocolLimits } from "./protocol";
 
 const W = 70_000; // 70 kg
@@ -40,5 +40,42 @@ describe("classifyBolus agrees with the flag engine", () => {
   it.each(CASES)("%s", (_name, l, bolusUg, zone) => {
     expect(classifyBolus(l, W, bolusUg)).toBe(zone);
     expect(engineZone(l, bolusUg)).toBe(zone);
+  });
+});
+
+// Rates: soft 0.1-0.5 mg/kg/h, hard 1.0 mg/kg/h (the anesthetic edge on IV).
+function engineRateZone(l: ProtocolLimits, type: "START" | "RATE_CHANGE", rateUgPerKgPerH: number, route: "IV" | "PO" | "IN") {
+  const prior = type === "START" ? [] : [{ type: "START" as const, atMs: 0, rateUgPerKgPerH: rateUgPerKgPerH, bolusUg: null }];
+  const flags = evaluateDoseEvent({
+    limits: l, weightG: W, prior, route,
+    event: { type, atMs: 10 * 60_000, rateUgPerKgPerH, bolusUg: null },
+  }).filter((f) => f.code.startsWith("RATE_") || f.code === "DOSE_ANESTHETIC_RANGE");
+  if (flags.some((f) => f.severity === "HARD")) return "AT_OR_ABOVE_HARD";
+  if (flags.some((f) => f.code === "RATE_ABOVE_RANGE")) return "ABOVE_SOFT";
+  return flags.some((f) => f.code === "RATE_BELOW_RANGE") ? "BELOW_SOFT" : "IN_RANGE";
+}
+
+const RATE_CASES: [string, "START" | "RATE_CHANGE", number, "IV" | "PO", string][] = [
+  ["1 µg/kg/h under the soft min", "RATE_CHANGE", 99, "IV", "BELOW_SOFT"],
+  ["exactly at the soft min", "RATE_CHANGE", 100, "IV", "IN_RANGE"],
+  ["exactly at the soft max", "RATE_CHANGE", 500, "IV", "IN_RANGE"],
+  ["1 µg/kg/h over the soft max", "RATE_CHANGE", 501, "IV", "ABOVE_SOFT"],
+  ["1 µg/kg/h under the hard max", "RATE_CHANGE", 999, "IV", "ABOVE_SOFT"],
+  ["exactly at the hard max (IV)", "RATE_CHANGE", 1000, "IV", "AT_OR_ABOVE_HARD"],
+  ["a START judged like a later rate when there is no start range", "START", 501, "IV", "ABOVE_SOFT"],
+];
+
+describe("classifyRate agrees with the flag engine", () => {
+  it.each(RATE_CASES)("%s", (_name, type, rate, route, zone) => {
+    const l = limits(200, 400);
+    expect(classifyRate(l, type, rate, route)).toBe(zone);
+    expect(engineRateZone(l, type, rate, route)).toBe(zone);
+  });
+
+  it("the anesthetic edge is an IV limit: 1 mg/kg/h on an oral protocol with a higher hard limit is not HARD", () => {
+    const l = { ...limits(200, 400), hardMaxRateUgPerKgPerH: 2000 };
+    expect(classifyRate(l, "RATE_CHANGE", 1000, "IV")).toBe("AT_OR_ABOVE_HARD");
+    expect(classifyRate(l, "RATE_CHANGE", 1000, "PO")).toBe("ABOVE_SOFT");
+    expect(engineRateZone(l, "RATE_CHANGE", 1000, "PO")).toBe("ABOVE_SOFT");
   });
 });
