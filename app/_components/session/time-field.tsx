@@ -3,7 +3,7 @@ import { useId } from "react";
 import { useNow } from "./clock";
 import { formatHm, fromLocalInputValue, toLocalInputValue } from "./clinic-time";
 import { FieldError, TextField } from "@/app/_components/forms/fields";
-import { BACK_TIME_GRACE_MS } from "./rows";
+import { BACK_TIME_GRACE_MS, isBackTimed } from "@/lib/domain/charting";
 
 /**
  * When an entry happened. `value` null means "now": the field follows the clock and the
@@ -104,5 +104,5 @@ export function resolveTime(value: string | null, nowMs: number, timeZone: strin
   if (atMs > nowMs + futureSkewMs) return { atMs, error: "must not be in the future", isBackTimed: false };
   // The form has minute precision: the minute the session opened is allowed, and sent as the opening instant.
   if (atMs < openedAtMs - 59_999) return { atMs, error: `must be at or after the session opened (${formatHm(openedAtMs, timeZone)})`, isBackTimed: false };
-  return { atMs: Math.max(atMs, openedAtMs), isBackTimed: nowMs - atMs > BACK_TIME_GRACE_MS };
+  return { atMs: Math.max(atMs, openedAtMs), isBackTimed: isBackTimed(nowMs, atMs) };
 }
