@@ -54,6 +54,7 @@ async function readWithPrismaInclude(ids: string[]): Promise<ExportRow[]> {
     flags: s.flags.map((f) => ({
       id: f.id, code: f.code, severity: f.severity, message: f.message, valueText: f.valueText, limitText: f.limitText, reason: f.reason,
       raisedAtMs: f.raisedAt.getTime(), acknowledgedAtMs: f.acknowledgedAt?.getTime() ?? null, acknowledgedById: f.acknowledgedById, ackReason: f.ackReason,
+      resolvedAtMs: f.resolvedAt?.getTime() ?? null, resolution: f.resolution,
     })),
   }]));
   return ids.flatMap((id) => byId.get(id) ?? []);
