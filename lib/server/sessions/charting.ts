@@ -1,18 +1,18 @@
 import "server-only";
-import {
-  effectiveRows, hardLimitOverride, PER_SESSION_CODES, SESSION_ACTION_PERMISSION, withoutRaisedPerSessionFlags, type Correctable,
-} from "@/lib/domain/charting";
+import { effectiveRows, SESSION_ACTION_PERMISSION, type Correctable } from "@/lib/domain/charting";
 import { validateDoseSequence, type DoseEventPoint } from "@/lib/domain/dose";
-import { evaluateDoseEvent, evaluateSideEffect, evaluateVitals, evaluateVitalsOverdue, type FlagDraft } from "@/lib/domain/flags";
+import type { FlagSourceType } from "@/lib/domain/session-flags";
 import { deciCFromC, rateUgPerKgPerHFromMgPerKgPerH, ugFromMg } from "@/lib/domain/units";
-import { AppError, badInput, conflict, notFound } from "@/lib/errors";
+import { badInput, conflict, notFound } from "@/lib/errors";
 import type { DoseEventInput, PainInput, SideEffectInput, VitalsInput } from "@/lib/validation/session";
 import { requirePermission, type Actor } from "../actor";
 import { auditAs } from "../audit";
 import type { Tx } from "../db";
+import { newId } from "../ids";
 import { doseEventDto, painDto, sideEffectDto, toPoint, vitalsDto } from "./dto";
 import { insertVitals, selectVitalsForCharting } from "./queries";
-import { assertAllowed, assertCorrectable, loadSessionForWrite, resolveChartTime, storeFlags } from "./write-context";
+import { assertHardOverride, reconcileSessionFlags } from "./flag-reconcile";
+import { assertAllowed, assertCorrectable, loadSessionForWrite, resolveChartTime } from "./write-context";
 
 // Charting writes: dose events, vitals, pain scores, side effects, and their corrections and
 // retractions. Every one is a new row (docs/decisions/0004-flags-and-charting.md).
@@ -33,19 +33,15 @@ export async function chartDoseEvent(
   const event: DoseEventPoint = { type: input.type, atMs: at.getTime(), rateUgPerKgPerH, bolusUg };
   const sequenceError = validateDoseSequence(prior, event);
   if (sequenceError) throw badInput(sequenceError, { type: sequenceError });
-  const sessionCodes = new Set((await tx.flag.findMany({ where: { sessionId, code: { in: [...PER_SESSION_CODES] } }, select: { code: true } })).map((f) => f.code));
-  // a per-session limit (the session total) is raised once, not again on every later event
-  const drafts = withoutRaisedPerSessionFlags(evaluateDoseEvent({ limits: s.limits, weightG: s.weightG, prior, event }), sessionCodes);
-  const { hard, overrideReason, isMissing } = hardLimitOverride(drafts, input.overrideReason);
-  if (isMissing)
-    throw new AppError("HARD_LIMIT", {
-      userMessage: `Hard limit: ${hard.map((d) => d.message).join(" ")} A physician's override reason is required.`,
-      fields: { overrideReason: "required to pass a hard limit" },
-      detail: { flags: drafts },
-    });
+  // the row's id is chosen before the HARD check so the engine keys its conditions as they will be stored
+  const id = newId(now.getTime());
+  const overrideReason = await assertHardOverride(tx, {
+    clinicId: actor.clinicId, sessionId, now, overrideReason: input.overrideReason,
+    candidate: { type: "DoseEvent", correctsId: input.correctsId, row: { ...event, id, enteredAtMs: now.getTime() } },
+  });
   const row = await tx.doseEvent.create({
     data: {
-      sessionId, type: input.type, at, rateUgPerKgPerH, bolusUg,
+      id, sessionId, type: input.type, at, rateUgPerKgPerH, bolusUg,
       reason: input.reason?.trim() || input.backTimeReason?.trim() || null,
       overrideReason,
       enteredById: actor.userId, enteredAt: now,
@@ -56,9 +52,11 @@ export async function chartDoseEvent(
     before: input.correctsId ? rows.find((r) => r.id === input.correctsId) : undefined,
     after: row,
   });
-  const flags = await storeFlags(tx, actor, s, drafts, { type: "DoseEvent", id: row.id },
-    overrideReason ?? input.reason?.trim() ?? null, now);
-  return { doseEvent: doseEventDto(row), flags };
+  const flags = await reconcileSessionFlags(tx, {
+    actor, sessionId, now, newEntry: { type: "DoseEvent", id: row.id },
+    reason: input.reason?.trim() || input.backTimeReason?.trim() || null, overrideReason,
+  });
+  return { doseEvent: doseEventDto(row), flags: flags.raised, resolvedFlags: flags.resolved };
 }
 
 // ---------------------------------------------------------------- vitals
@@ -78,13 +76,6 @@ export async function chartVitals(
   assertCorrectable(rows, input.correctsId);
   const effective = effectiveRows(rows).filter((r) => r.id !== input.correctsId);
   const baseline = effective.find((r) => r.isBaseline) ?? effective[0] ?? null;
-  const previous = effective.filter((r) => r.at.getTime() <= at.getTime()).at(-1) ?? null;
-  const drafts: FlagDraft[] = [
-    ...evaluateVitals({ limits: s.limits, vitals: input, baseline: input.isBaseline ? null : baseline }),
-    ...(input.correctsId
-      ? []
-      : evaluateVitalsOverdue({ limits: s.limits, previousAtMs: previous?.at.getTime() ?? null, atMs: at.getTime() })),
-  ];
   // a correction of the baseline set stays the baseline
   const isBaseline = input.isBaseline ?? (input.correctsId ? rows.find((r) => r.id === input.correctsId)?.isBaseline ?? false : baseline === null);
   const row = await insertVitals(tx, { sessionId, at, input, temperatureDeciC, isBaseline, enteredById: actor.userId, now });
@@ -92,8 +83,11 @@ export async function chartVitals(
     before: input.correctsId ? rows.find((r) => r.id === input.correctsId) : undefined,
     after: row,
   });
-  const flags = await storeFlags(tx, actor, s, drafts, { type: "VitalSigns", id: row.id }, input.reason?.trim() || null, now);
-  return { vitals: vitalsDto(row), flags };
+  // vitals thresholds are SOFT: no HARD check before storing
+  const flags = await reconcileSessionFlags(tx, {
+    actor, sessionId, now, newEntry: { type: "VitalSigns", id: row.id }, reason: input.reason?.trim() || input.backTimeReason?.trim() || null,
+  });
+  return { vitals: vitalsDto(row), flags: flags.raised, resolvedFlags: flags.resolved };
 }
 
 // ---------------------------------------------------------------- pain
@@ -121,7 +115,11 @@ export async function recordPain(
     before: input.correctsId ? rows.find((r) => r.id === input.correctsId) : undefined,
     after: row,
   });
-  return { painScore: painDto(row), flags: [] };
+  // no flag is raised from pain, but a back-timed or corrected row may change the cause
+  // of nothing else: reconciling keeps every write's answer the same shape (and the time-driven
+  // conditions, like a dose total reached meanwhile, current)
+  const flags = await reconcileSessionFlags(tx, { actor, sessionId, now, newEntry: { type: "PainScore", id: row.id } });
+  return { painScore: painDto(row), flags: flags.raised, resolvedFlags: flags.resolved };
 }
 
 // ---------------------------------------------------------------- side effects
@@ -147,9 +145,10 @@ export async function recordSideEffect(
     before: input.correctsId ? rows.find((r) => r.id === input.correctsId) : undefined,
     after: row,
   });
-  const drafts = evaluateSideEffect({ kind: input.kind, severity: input.severity });
-  const flags = await storeFlags(tx, actor, s, drafts, { type: "SideEffect", id: row.id }, input.note?.trim() || null, now);
-  return { sideEffect: sideEffectDto(row), flags };
+  const flags = await reconcileSessionFlags(tx, {
+    actor, sessionId, now, newEntry: { type: "SideEffect", id: row.id }, reason: input.note?.trim() || null,
+  });
+  return { sideEffect: sideEffectDto(row), flags: flags.raised, resolvedFlags: flags.resolved };
 }
 
 // ---------------------------------------------------------------- retraction (entered in error)
@@ -212,5 +211,8 @@ export async function retractEntry(
     data: { ...copy, enteredById: actor.userId, enteredAt: now, correctsId: entryId, correctionReason, isRetraction: true },
   });
   await auditAs(tx, actor)("entry.retract", RETRACTABLE_ENTITY[kind], row.id, { before: target, after: { retracts: entryId, correctionReason } });
-  return { retraction: { id: row.id, correctsId: entryId, correctionReason } };
+  // withdrawing a row can only remove a HARD condition (rates and boluses are per row; a
+  // window sum only falls), so no HARD check is needed before storing it
+  const flags = await reconcileSessionFlags(tx, { actor, sessionId, now, newEntry: { type: RETRACTABLE_ENTITY[kind] as FlagSourceType, id: row.id } });
+  return { retraction: { id: row.id, correctsId: entryId, correctionReason }, flags: flags.raised, resolvedFlags: flags.resolved };
 }

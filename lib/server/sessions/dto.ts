@@ -36,7 +36,8 @@ export function sideEffectDto(r: { id: string; at: Date; kind: string; severity:
   };
 }
 export function flagDto(
-  f: { id: string; code: string; severity: string; valueText: string; limitText: string; message: string; sourceType: string | null; sourceId: string | null; reason: string | null; raisedById: string; raisedAt: Date; acknowledgedAt: Date | null; acknowledgedById: string | null; ackReason: string | null; sessionId: string | null; seriesId: string },
+  f: { id: string; code: string; severity: string; valueText: string; limitText: string; message: string; sourceType: string | null; sourceId: string | null; reason: string | null; raisedById: string; raisedAt: Date; acknowledgedAt: Date | null; acknowledgedById: string | null; ackReason: string | null; sessionId: string | null; seriesId: string;
+     conditionKey?: string | null; resolvedAt?: Date | null; resolution?: string | null },
   acknowledgedByName: string | null,
 ) {
   return {
@@ -44,6 +45,10 @@ export function flagDto(
     sourceType: f.sourceType, sourceId: f.sourceId, reason: f.reason, raisedById: f.raisedById, raisedAt: f.raisedAt.toISOString(),
     acknowledgedAt: f.acknowledgedAt?.toISOString() ?? null, acknowledgedBy: acknowledgedByName, ackReason: f.ackReason,
     sessionId: f.sessionId, seriesId: f.seriesId,
+    conditionKey: f.conditionKey ?? null,
+    // RESOLVED wins: a flag whose condition went away is not open, acknowledged or not (decision 0009)
+    status: (f.resolvedAt ? "RESOLVED" : f.acknowledgedAt ? "ACKNOWLEDGED" : "OPEN") as "OPEN" | "ACKNOWLEDGED" | "RESOLVED",
+    resolvedAt: f.resolvedAt?.toISOString() ?? null, resolution: f.resolution ?? null,
   };
 }
 export type FlagDto = ReturnType<typeof flagDto>;

@@ -1,7 +1,6 @@
 import "server-only";
 import { completionBlockers, effectiveRows, SESSION_ACTION_PERMISSION, signBlocker } from "@/lib/domain/charting";
 import { integrateDose } from "@/lib/domain/dose";
-import { evaluateCompletion, evaluateSessionSchedule } from "@/lib/domain/flags";
 import { gFromKg, ugPerMlFromMgPerMl } from "@/lib/domain/units";
 import { badInput, conflict } from "@/lib/errors";
 import type { Prisma } from "@/lib/generated/prisma/client";
@@ -10,11 +9,11 @@ import type { z } from "zod";
 import { requirePermission, type Actor } from "../actor";
 import { auditAs } from "../audit";
 import type { Tx } from "../db";
-import { limitsOf } from "../protocols";
 import { loadSeries } from "../series";
 import { lockSeriesForStart } from "./queries";
 import { toPoint } from "./dto";
-import { assertAllowed, loadSessionForWrite, storeFlags } from "./write-context";
+import { reconcileSessionFlags } from "./flag-reconcile";
+import { assertAllowed, loadSessionForWrite } from "./write-context";
 
 // A session's lifecycle: start, complete, sign, addenda. What each status allows is the
 // domain's state machine (lib/domain/charting-lifecycle.ts); this file adds the locks,
@@ -49,12 +48,9 @@ export async function startSession(
   await tx.patient.update({ where: { id: series.patientId }, data: { weightG } });
   const audit = auditAs(tx, actor);
   await audit("session.start", "InfusionSession", session.id, { after: session });
-  const limits = limitsOf(series.protocolVersion);
-  const drafts = evaluateSessionSchedule({
-    limits, plannedSessions: series.plannedSessions,
-    priorSessionStartsMs: prior.map((p) => p.openedAt.getTime()), newStartMs: now.getTime(),
-  });
-  const flags = await storeFlags(tx, actor, session, drafts, { type: "InfusionSession", id: session.id }, null, now);
+  // the schedule, weight and concentration conditions are the engine's (decision 0009); the
+  // reasons given for the guards are read from the session row
+  const { raised: flags } = await reconcileSessionFlags(tx, { actor, sessionId: session.id, now, newEntry: { type: "InfusionSession", id: session.id } });
   return { session: { id: session.id, seriesId, sequence, status: session.status, weightG, concentrationUgPerMl, openedAt: session.openedAt.toISOString() }, flags };
 }
 
@@ -74,17 +70,13 @@ export async function completeSession(
   // the first blocker answers, as the bedside lists them: a running infusion before a missing score
   const [blocker] = completionBlockers({ infusionState: dose.state, hasPostPainScore: pain.some((p) => p.phase === "POST") });
   if (blocker) throw conflict(blocker.reason);
-  const endMs = dose.stopMs ?? now.getTime();
-  const existingCodes = new Set((await tx.flag.findMany({ where: { sessionId }, select: { code: true } })).map((f) => f.code));
-  const drafts = evaluateCompletion({ limits: s.limits, weightG: s.weightG, events, endMs })
-    // a per-session limit is raised once, whether by a dose event or at completion
-    .filter((d) => !existingCodes.has(d.code));
   await lockStep(tx, s.id, s.rowVersion, { status: "COMPLETED", completedAt: now, dischargeReady: true, dischargeNote: input.dischargeNote ?? null });
   await auditAs(tx, actor)("session.complete", "InfusionSession", s.id, {
     before: { status: s.status }, after: { status: "COMPLETED", completedAt: now, dischargeNote: input.dischargeNote ?? null },
   });
-  const flags = await storeFlags(tx, actor, s, drafts, { type: "InfusionSession", id: s.id }, null, now);
-  return { session: { id: s.id, status: "COMPLETED" as const, completedAt: now.toISOString(), rowVersion: s.rowVersion + 1 }, flags };
+  // completion fixes the end of the timeline: duration and totals are evaluated to it
+  const { raised: flags, resolved: resolvedFlags } = await reconcileSessionFlags(tx, { actor, sessionId: s.id, now });
+  return { session: { id: s.id, status: "COMPLETED" as const, completedAt: now.toISOString(), rowVersion: s.rowVersion + 1 }, flags, resolvedFlags };
 }
 
 /** Optimistic concurrency: the update only lands on the version the caller read. */
@@ -101,7 +93,8 @@ export async function signSession(
   const s = await loadSessionForWrite(tx, actor, sessionId, "update");
   assertAllowed(s, "sign");
   if (rowVersion !== undefined && rowVersion !== s.rowVersion) throw conflict("This session changed since you opened it: reload and try again.");
-  const openHard = await tx.flag.count({ where: { sessionId, severity: "HARD", acknowledgedAt: null } });
+  // canSign (decision 0009): every HARD flag acknowledged or resolved
+  const openHard = await tx.flag.count({ where: { sessionId, severity: "HARD", acknowledgedAt: null, resolvedAt: null } });
   const blocker = signBlocker(openHard);
   if (blocker) throw conflict(blocker);
   await lockStep(tx, s.id, s.rowVersion, { status: "SIGNED", signedAt: now, signedById: actor.userId });

@@ -1,16 +1,13 @@
 import "server-only";
 import { checkChartTime, sessionAllows, type Correctable, type SessionAction } from "@/lib/domain/charting";
-import type { FlagDraft } from "@/lib/domain/flags";
 import { badInput, conflict, notFound } from "@/lib/errors";
 import type { Actor } from "../actor";
-import { auditAs } from "../audit";
 import type { Tx } from "../db";
 import { limitsOf } from "../protocols";
-import { flagDto } from "./dto";
 import { selectSessionForWrite } from "./queries";
 
 // What every write to a session shares: loading it under a lock, asking the domain's rules
-// (lib/domain/charting.ts) and turning their refusals into the API's errors, storing flags.
+// (lib/domain/charting.ts) and turning their refusals into the API's errors. Flags are reconciled by flag-reconcile.ts.
 
 export type SessionForWrite = Awaited<ReturnType<typeof loadSessionForWrite>>;
 
@@ -57,30 +54,4 @@ export function assertCorrectable(rows: Correctable[], correctsId: string | unde
   if (!target) throw badInput("The entry to correct is not part of this session.", { correctsId: "not found in this session" });
   if (target.isRetraction || rows.some((r) => r.correctsId === correctsId))
     throw conflict("That entry was already corrected: correct the newest version instead.");
-}
-
-/** Stores the flags the server computed (never the client's), each with its audit row. */
-export async function storeFlags(
-  tx: Tx,
-  actor: Actor,
-  s: { id: string; seriesId: string },
-  drafts: FlagDraft[],
-  source: { type: string; id: string },
-  reason: string | null,
-  raisedAt: Date,
-) {
-  const audit = auditAs(tx, actor);
-  const stored = [];
-  for (const d of drafts) {
-    const flag = await tx.flag.create({
-      data: {
-        clinicId: actor.clinicId, seriesId: s.seriesId, sessionId: s.id, code: d.code, severity: d.severity,
-        valueText: d.valueText, limitText: d.limitText, message: d.message,
-        sourceType: source.type, sourceId: source.id, reason, raisedById: actor.userId, raisedAt,
-      },
-    });
-    await audit("flag.raise", "Flag", flag.id, { after: flag });
-    stored.push(flagDto(flag, null));
-  }
-  return stored;
 }
