@@ -18,33 +18,19 @@ export interface Actor {
 }
 
 /**
- * The id the clock writes where a user id goes (AuditEvent.actorId, Flag.raisedById,
- * Flag.resolvedById). Neither column references User, and the audit hash covers actorId, so
- * the chain records that the clock acted, not a blank (a null actorId already means a
- * sign-in event with no user). It can never collide with a user id: ids are cuids, with no
- * colon. docs/decisions/0011-clock-driven-flags.md "The system actor in the audit chain".
- */
-export const SYSTEM_CLOCK_ACTOR_ID = "system:titrate-clock";
-
-/**
  * The server's clock acting on a clinic's sessions (raising VITALS_OVERDUE when a gap passes
- * its due time). Not a user: it holds no role and passes no permission check, so it can only
- * reach the services written for it (the flag reconciliation), never a route.
+ * its due time). Not a user: it has no role and passes no permission check, so it can only
+ * reach the services written for it (the flag reconciliation, which takes `Actor | SystemActor`),
+ * never a route. The reconciliation stores its flags with raisedById "system" and audits them
+ * with a null actorId and this name in the row's snapshot, which the hash chain covers
+ * (docs/decisions/0011-clock-driven-flags.md "The system actor in the audit chain").
  */
 export interface SystemActor {
   kind: "system";
-  userId: typeof SYSTEM_CLOCK_ACTOR_ID;
   clinicId: string;
   name: "Titrate clock";
 }
 
-/** Whoever may write flags and audit rows: a signed-in user, or the clock. */
-export type WriteActor = Actor | SystemActor;
-
 export function systemClockActor(clinicId: string): SystemActor {
-  return { kind: "system", userId: SYSTEM_CLOCK_ACTOR_ID, clinicId, name: "Titrate clock" };
-}
-
-export function isSystemActor(actor: WriteActor): actor is SystemActor {
-  return "kind" in actor && actor.kind === "system";
+  return { kind: "system", clinicId, name: "Titrate clock" };
 }

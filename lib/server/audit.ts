@@ -1,7 +1,7 @@
 import "server-only";
 import { Prisma } from "@/lib/generated/prisma/client";
 import type { Tx } from "./db";
-import type { WriteActor } from "./actor-type";
+import type { Actor } from "./actor-type";
 
 type Json = string | number | boolean | null | Json[] | { [key: string]: Json };
 
@@ -83,8 +83,8 @@ async function insertAuditRows(tx: Tx, rows: AuditRow[]): Promise<void> {
     VALUES ${values}`;
 }
 
-/** Audit helper bound to an actor: a user, or the clock (its fixed id, SYSTEM_CLOCK_ACTOR_ID). */
-export function auditAs(tx: Tx, actor: WriteActor) {
+/** Audit helper bound to an actor. */
+export function auditAs(tx: Tx, actor: Actor) {
   return (action: string, entityType: string, entityId: string, change: { before?: unknown; after?: unknown } = {}) =>
     writeAudit(tx, { clinicId: actor.clinicId, actorId: actor.userId, action, entityType, entityId, ...change });
 }

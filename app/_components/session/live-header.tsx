@@ -141,15 +141,9 @@ function scheduleOf(chart: Chart, nowMs: number) {
   });
 }
 
-/**
- * Whether a stored flag is the clock's flag for the overdue gap: by its condition key when the
- * chart carries keys, else a VITALS_OVERDUE flag raised after the gap fell due.
- */
-function isFlagOfGap(f: Chart["flags"][number], key: string | null, dueAtMs: number): boolean {
-  if (f.code !== "VITALS_OVERDUE") return false;
-  const conditionKey = (f as { conditionKey?: string | null }).conditionKey;
-  if (typeof conditionKey === "string") return conditionKey === key;
-  return Date.parse(f.raisedAt) > dueAtMs;
+/** Whether a stored flag is the live flag of the overdue gap (keyed by the gap's start, decision 0009). */
+function isFlagOfGap(f: Chart["flags"][number], key: string): boolean {
+  return f.code === "VITALS_OVERDUE" && f.conditionKey === key && f.status !== "RESOLVED";
 }
 
 /** How often the chart is re-read while vitals are overdue and the clock's flag is not in it yet. */
@@ -174,7 +168,7 @@ export function VitalsCountdown({ chart, timeZone }: { chart: Chart; timeZone: s
   // clock's flag for it once a VITALS_OVERDUE flag of that key is stored.
   const openGap = isOverdue ? schedule.overdueGaps[schedule.overdueGaps.length - 1] : undefined;
   const overdueKey = openGap ? `VITALS_OVERDUE:${openGap.fromMs}` : null;
-  const hasStoredFlag = openGap !== undefined && chart.flags.some((f) => isFlagOfGap(f, overdueKey, openGap.dueAtMs));
+  const hasStoredFlag = overdueKey !== null && chart.flags.some((f) => isFlagOfGap(f, overdueKey));
   const [announce, setAnnounce] = useState("");
   const wasOverdue = useRef<boolean | null>(null);
   useEffect(() => {

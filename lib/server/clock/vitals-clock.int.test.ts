@@ -8,7 +8,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { SYSTEM_CLOCK_ACTOR_ID } from "@/lib/server/actor-type";
+import { SYSTEM_ACTOR_ID } from "@/lib/server/sessions/flag-reconcile";
 import { db, freshClinic } from "@/test/helpers";
 import { dose, openSession, type Clinic } from "@/test/charting";
 
@@ -105,7 +105,7 @@ describe("the vitals clock with two app processes", () => {
       return flags.length ? flags : null;
     }, 75_000);
     expect(flagA!.conditionKey).toBe(`VITALS_OVERDUE:${a.startMs}`);
-    expect(flagA!.raisedById).toBe(SYSTEM_CLOCK_ACTOR_ID);
+    expect(flagA!.raisedById).toBe(SYSTEM_ACTOR_ID);
     // strictly after the due time (overdue is strictly after due), and within 60 s of it
     const lagA = flagA!.raisedAt.getTime() - a.dueAtMs;
     expect(lagA).toBeGreaterThan(0);
@@ -116,6 +116,7 @@ describe("the vitals clock with two app processes", () => {
     // the raise is in the audit chain, by the clock
     const audit = await db.auditEvent.findMany({ where: { entityType: "Flag", entityId: flagA!.id, action: "flag.raise" } });
     expect(audit).toHaveLength(1);
+    expect(audit[0]).toMatchObject({ clinicId: c.clinic.id, actorId: null, after: { raisedBy: "Titrate clock", conditionKey: flagA!.conditionKey } });
 
     // the leader dies without cleaning up; its lock goes with its connection
     await leader.kill("SIGKILL");
