@@ -107,6 +107,7 @@ export function startVitalsClock(options: ClockOptions): RunningClock {
   const log = options.log ?? defaultLog;
   let lockClient: pg.Client | null = null;
   let leader = false;
+  let saidFollowing = false;
   let stopped = false;
   let timer: NodeJS.Timeout | null = null;
   let running: Promise<void> = Promise.resolve();
@@ -137,6 +138,8 @@ export function startVitalsClock(options: ClockOptions): RunningClock {
       const { rows } = await lockClient.query<{ locked: boolean }>(LEADER_LOCK_SQL);
       leader = rows[0]?.locked === true;
       if (leader) log(`[vitals-clock] leading (pid ${process.pid}), tick ${tickMs} ms`);
+      else if (!saidFollowing) log(`[vitals-clock] following (pid ${process.pid}): another instance leads; trying every ${tickMs} ms`);
+      saidFollowing = !leader;
       return leader;
     } catch (err) {
       log(`[vitals-clock] lock connection failed (${describeError(err)}); trying again next tick`);

@@ -23,7 +23,9 @@ class ClockProcess {
   readonly child: ChildProcess;
   exited = false;
   constructor() {
-    this.child = spawn(path.join(ROOT, "node_modules/.bin/tsx"), ["--conditions=react-server", "lib/server/clock/cli.ts"], {
+    // node itself with tsx as a loader: one process per clock, so a kill reaches the clock (the
+    // tsx launcher would run it in a child of its own, which a SIGKILL of the launcher orphans)
+    this.child = spawn(process.execPath, ["--conditions=react-server", "--import", "tsx", "lib/server/clock/cli.ts"], {
       cwd: ROOT,
       env: { ...process.env, DATABASE_URL: process.env.DATABASE_URL, TITRATE_CLOCK_TICK_MS: String(TICK_MS), TITRATE_CLOCK: "on", TITRATE_EMBEDDED_DB: "0" },
       stdio: ["ignore", "pipe", "inherit"],
@@ -89,6 +91,7 @@ afterAll(async () => {
 describe("the vitals clock with two app processes", () => {
   it("raises VITALS_OVERDUE once within 60 s of the due time, and the follower takes over when the leader dies", async () => {
     expect(clocks.every((p) => !p.exited)).toBe(true);
+    expect(clocks.every((p) => p.lines.every((l) => l.pid === p.pid))).toBe(true);
     // one leader: exactly one process ever said it leads, and only it ticks
     await new Promise((r) => setTimeout(r, 3 * TICK_MS));
     const leaders = clocks.filter((p) => p.hasLed);
@@ -134,5 +137,6 @@ describe("the vitals clock with two app processes", () => {
     expect(await overdueFlags(b.sessionId)).toHaveLength(1);
     // the first session's gap is still flagged once
     expect(await overdueFlags(a.sessionId)).toHaveLength(1);
+    console.log(`[vitals-clock test] raised ${lagA} ms after the due time (leader), ${lagB} ms after it (the follower, after the leader was killed)`);
   }, 240_000);
 });
