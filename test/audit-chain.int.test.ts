@@ -74,11 +74,12 @@ describe("each mutation writes its audit rows", () => {
     expect(v.delta).toEqual({ vitals: 1, audit: 1 });
 
     const vf = await audited(() => vitals(nurse, s, at(5), { systolicMmHg: 170, spo2Pct: 90 }));
-    // SBP_HIGH and SPO2_LOW (170 vs baseline 120: +41.7% also BP_RISE): 3 flags, 1 + 3 audit rows
+    // SBP_HIGH and SPO2_LOW: 2 flags, 1 + 2 audit rows (no BP rise: the baseline is the set at or
+    // before START, and there is no START yet: decision 0009)
     const fIds = vf.result.flags.map((f) => f.id);
-    expect(vf.result.flags.map((f) => f.code)).toEqual(["SBP_HIGH", "BP_RISE_FROM_BASELINE", "SPO2_LOW"]);
+    expect(vf.result.flags.map((f) => f.code)).toEqual(["SBP_HIGH", "SPO2_LOW"]);
     expect(vf.rows).toEqual([["vitals.chart", "VitalSigns", vf.result.vitals.id], ...fIds.map((id) => ["flag.raise", "Flag", id])]);
-    expect(vf.delta).toEqual({ vitals: 1, flags: 3, audit: 4 });
+    expect(vf.delta).toEqual({ vitals: 1, flags: 2, audit: 3 });
 
     const d = await audited(() => dose(nurse, s, at(6), { type: "START", rateMgPerKgPerH: 0.2 }));
     expect(d.rows).toEqual([["dose.chart", "DoseEvent", d.result.doseEvent.id]]);
@@ -121,7 +122,7 @@ describe("each mutation writes its audit rows", () => {
     const allFlags = [...fIds, se.result.flags[0]!.id];
     const ack = await audited(() => db.$transaction((tx) => acknowledgeFlags(tx, { actor: physician, flagIds: allFlags, reason: "reviewed", now: at(43) })));
     expect(ack.rows).toEqual(allFlags.map((id) => ["flag.acknowledge", "Flag", id]));
-    expect(ack.delta).toEqual({ audit: 4 });
+    expect(ack.delta).toEqual({ audit: 3 });
 
     const sign = await audited(() => db.$transaction((tx) => signSession(tx, { actor: nurse, sessionId: s, now: at(44) })));
     expect(sign.rows).toEqual([["session.sign", "InfusionSession", s]]);
@@ -233,8 +234,8 @@ describe("append-only", () => {
     await vitals(t.actors.nurse, session.id, at(1));
     await vitals(t.actors.nurse, session.id, at(5), { systolicMmHg: 165 });
     const clean = await verifyAuditChain(db, t.clinic.id);
-    // series.order, session.start, 2 × vitals.chart, 2 × flag.raise (SBP_HIGH; 165 vs 120 is +37.5%: BP_RISE) = 6 rows
-    expect(clean).toEqual({ checked: 6, broken: [] });
+    // series.order, session.start, 2 × vitals.chart, 1 × flag.raise (SBP_HIGH; no BP rise before a START) = 5 rows
+    expect(clean).toEqual({ checked: 5, broken: [] });
     const target = await db.auditEvent.findFirstOrThrow({ where: { clinicId: t.clinic.id, action: "vitals.chart" }, orderBy: { seq: "asc" } });
 
     await db.$transaction(async (tx) => {
@@ -246,7 +247,7 @@ describe("append-only", () => {
     expect((edited.after as { systolicMmHg: number }).systolicMmHg).toBe(99);
 
     expect(await verifyAuditChain(db, t.clinic.id)).toEqual({
-      checked: 6,
+      checked: 5,
       broken: [{ clinicId: t.clinic.id, seq: Number(target.seq), reason: "hash does not match the row's content" }],
     });
     // the other clinic's chain is untouched, and the trigger is back on
@@ -259,6 +260,6 @@ describe("append-only", () => {
       await tx.$executeRawUnsafe(`UPDATE "AuditEvent" SET "after" = $2::jsonb WHERE "id" = $1`, target.id, JSON.stringify(target.after));
       await tx.$executeRawUnsafe(`ALTER TABLE "AuditEvent" ENABLE TRIGGER audit_no_update`);
     });
-    expect(await verifyAuditChain(db, t.clinic.id)).toEqual({ checked: 6, broken: [] });
+    expect(await verifyAuditChain(db, t.clinic.id)).toEqual({ checked: 5, broken: [] });
   });
 });

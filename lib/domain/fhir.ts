@@ -96,6 +96,8 @@ export interface FhirSessionInput {
   flags: {
     id: string; code: string; severity: "SOFT" | "HARD"; message: string; valueText: string; limitText: string;
     reason: string | null; raisedAtMs: number; acknowledgedAtMs: number | null; acknowledgedByName: string | null; ackReason: string | null;
+    /** set when its condition went away (decision 0009) */
+    resolvedAtMs?: number | null; resolution?: string | null;
   }[];
 }
 
@@ -274,18 +276,20 @@ export function buildSessionEntries(input: FhirSessionInput, uuidOf: UuidOf): Bu
     const ack = f.acknowledgedAtMs !== null
       ? ` Acknowledged${f.acknowledgedByName ? ` by ${f.acknowledgedByName}` : ""} at ${at(f.acknowledgedAtMs)}${f.ackReason ? `: ${f.ackReason}` : ""}.`
       : " Not yet acknowledged.";
+    const resolvedAtMs = f.resolvedAtMs ?? null;
+    const resolved = resolvedAtMs !== null ? ` Resolved at ${at(resolvedAtMs)}${f.resolution ? `: ${f.resolution}` : ""}.` : "";
     out.push(entry({
       resourceType: "Flag",
       id: uuidOf("Flag", f.id),
-      status: f.acknowledgedAtMs === null ? "active" : "inactive",
+      status: f.acknowledgedAtMs === null && resolvedAtMs === null ? "active" : "inactive",
       category: [{ coding: [{ system: FLAG_CATEGORY, code: "clinical", display: "Clinical" }] }],
       code: {
         coding: [{ system: TITRATE_SYSTEM.flag, code: f.code }],
-        text: `${f.severity} ${f.message} (value ${f.valueText}, limit ${f.limitText}).${f.reason ? ` Reason: ${f.reason}.` : ""}${ack}`,
+        text: `${f.severity} ${f.message} (value ${f.valueText}, limit ${f.limitText}).${f.reason ? ` Reason: ${f.reason}.` : ""}${ack}${resolved}`,
       },
       subject: patient,
       encounter,
-      period: { start: at(f.raisedAtMs), ...(f.acknowledgedAtMs !== null ? { end: at(f.acknowledgedAtMs) } : {}) },
+      period: { start: at(f.raisedAtMs), ...(resolvedAtMs !== null ? { end: at(resolvedAtMs) } : f.acknowledgedAtMs !== null ? { end: at(f.acknowledgedAtMs) } : {}) },
     }));
   }
   return out;

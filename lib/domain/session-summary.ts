@@ -27,7 +27,8 @@ export interface SummaryInput {
   vitals: { systolicMmHg: number; diastolicMmHg: number; heartRatePerMin: number; spo2Pct: number }[];
   pain: { atMs: number; score: number; scale: PainScale; phase: "PRE" | "INTRA" | "POST" | "FOLLOW_UP" }[];
   sideEffects: { kind: string; severity: number }[];
-  flags: { acknowledged: boolean }[];
+  /** resolved: its condition went away (decision 0009); a resolved flag is never open */
+  flags: { acknowledged: boolean; resolved?: boolean }[];
 }
 
 export interface SessionSummary {
@@ -93,7 +94,11 @@ export function buildSessionSummary(s: SummaryInput, nowMs: number): SessionSumm
     lowestSpo2Pct = Math.min(lowestSpo2Pct ?? v.spo2Pct, v.spo2Pct);
   }
   let acknowledged = 0;
-  for (const f of s.flags) if (f.acknowledged) acknowledged += 1;
+  let resolvedOnly = 0;
+  for (const f of s.flags) {
+    if (f.acknowledged) acknowledged += 1;
+    else if (f.resolved) resolvedOnly += 1;
+  }
   const start = isoWithOffset(startMs, s.timeZone);
   return {
     clinic: s.clinicName,
@@ -123,7 +128,7 @@ export function buildSessionSummary(s: SummaryInput, nowMs: number): SessionSumm
     sideEffects: [...maxBy].map(([k, v]) => `${k}:${v}`).join("; "),
     maxSideEffectSeverity: maxSeverity,
     flagCount: s.flags.length,
-    openFlags: s.flags.length - acknowledged,
+    openFlags: s.flags.length - acknowledged - resolvedOnly,
     acknowledgedFlags: acknowledged,
     nurse: s.nurseName,
     physician: s.physicianName,

@@ -15,7 +15,7 @@ export async function findNurseWorklist({ actor, now = new Date() }: { actor: Ac
       include: {
         series: { include: { patient: true, protocolVersion: { include: { protocol: true } } } },
         nurse: { select: { name: true } },
-        _count: { select: { flags: { where: { acknowledgedAt: null } } } },
+        _count: { select: { flags: { where: { acknowledgedAt: null, resolvedAt: null } } } },
       },
       take: 100,
     }),
@@ -49,7 +49,7 @@ export async function findPhysicianWorklist({ actor, now = new Date() }: { actor
   requirePermission(actor, "flag:acknowledge");
   const [flags, unreviewed, active] = await Promise.all([
     db.flag.findMany({
-      where: { clinicId: actor.clinicId, acknowledgedAt: null },
+      where: { clinicId: actor.clinicId, acknowledgedAt: null, resolvedAt: null },
       select: { severity: true, raisedAt: true, series: { select: { id: true, patient: { select: { id: true, mrn: true, givenName: true, familyName: true } } } } },
       orderBy: { raisedAt: "asc" },
       take: 2000,
@@ -58,7 +58,7 @@ export async function findPhysicianWorklist({ actor, now = new Date() }: { actor
       where: { clinicId: actor.clinicId, status: { in: ["COMPLETED", "SIGNED"] }, reviews: { none: { signedAt: { not: null } } } },
       include: {
         series: { include: { patient: true, protocolVersion: { include: { protocol: true } }, reviews: { where: { sessionId: null, signedAt: { not: null } }, select: { signedAt: true } } } },
-        _count: { select: { flags: { where: { acknowledgedAt: null, severity: "HARD" } } } },
+        _count: { select: { flags: { where: { acknowledgedAt: null, resolvedAt: null, severity: "HARD" } } } },
       },
       orderBy: { completedAt: "asc" },
       take: 200,

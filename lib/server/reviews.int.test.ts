@@ -30,9 +30,11 @@ const sign = (actor: Actor, id: string, raw: Record<string, unknown>, now = new 
 /** One 60-minute session at `rateMgPerKgPerH`, pain pre/post, completed 20 min after the stop. */
 async function chartHour(c: Clinic, sessionId: string, base: Date, rateMgPerKgPerH: number, pre: number, post: number) {
   const nurse = c.actors.nurse;
+  // vitals as the schedule asks (decision 0009): a baseline before START, then at most 15 min apart up to the STOP
+  await vitals(nurse, sessionId, at(1, base));
   await pain(nurse, sessionId, at(2, base), { score: pre, phase: "PRE" });
   await dose(nurse, sessionId, at(3, base), { type: "START", rateMgPerKgPerH, reason: "as ordered" });
-  await vitals(nurse, sessionId, at(5, base));
+  for (const m of [5, 20, 35, 50]) await vitals(nurse, sessionId, at(m, base));
   await dose(nurse, sessionId, at(63, base), { type: "STOP" });
   await pain(nurse, sessionId, at(70, base), { score: post, phase: "POST" });
   await complete(nurse, sessionId, at(80, base));

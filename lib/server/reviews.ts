@@ -55,6 +55,8 @@ export async function getSeriesSummary({ actor, seriesId, now = new Date() }: { 
       valueText: f.valueText, limitText: f.limitText, reason: f.reason, raisedAt: new Date(f.raisedAtMs).toISOString(), raisedBy: f.raisedBy,
       sessionId: f.sessionId, sessionSequence: f.sessionId ? sequenceOf.get(f.sessionId) ?? null : null,
       acknowledgedAt: f.acknowledgedAtMs === null ? null : new Date(f.acknowledgedAtMs).toISOString(), acknowledgedBy: f.acknowledgedBy, ackReason: f.ackReason,
+      resolvedAt: f.resolvedAtMs === null ? null : new Date(f.resolvedAtMs).toISOString(), resolution: f.resolution, conditionKey: f.conditionKey,
+      status: (f.resolvedAtMs !== null ? "RESOLVED" : f.acknowledgedAtMs !== null ? "ACKNOWLEDGED" : "OPEN") as "OPEN" | "ACKNOWLEDGED" | "RESOLVED",
     })),
     reviews,
     previous: read.previous ? previousOf(read.previous, summary, now) : null,

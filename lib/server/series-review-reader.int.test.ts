@@ -195,9 +195,11 @@ describe("readSeriesForReview", () => {
     // session 2: 0.6 mg/kg/h for the hour (the 0.4 was withdrawn), no before score
     expect(r2).toMatchObject({ peakRateUgPerKgPerH: 600, totalUgPerKg: 600, peakRateZone: "ABOVE_SOFT", preNrs: null, postNrs: 4, reliefPct: null, maxSideEffectSeverity: 3 });
     // two flags: the START above 0.5 mg/kg/h (RATE_ABOVE_RANGE), acknowledged; the severity-3
-    // dissociation (SEVERE_SIDE_EFFECT, severity >= 3), still open
-    expect([r2!.openFlags, r2!.ackedFlags]).toEqual([1, 1]);
-    expect(r2!.openFlags + r2!.ackedFlags).toBe(read.series.flags.filter((f) => f.sessionId === r2!.sessionId).length);
+    // dissociation (SEVERE_SIDE_EFFECT, severity >= 3), still open; and, no vitals being charted in
+    // session 2, the timeline engine's BASELINE_VITALS_MISSING (raised with the START, acknowledged
+    // with it) and VITALS_OVERDUE (START to STOP, open): 2 open, 2 acknowledged
+    expect([r2!.openFlags, r2!.ackedFlags]).toEqual([2, 2]);
+    expect(r2!.openFlags + r2!.ackedFlags).toBe(read.series.flags.filter((f) => f.sessionId === r2!.sessionId && f.resolvedAtMs === null).length);
     // session 3: running 30 min at 0.2 -> 100 µg/kg so far
     expect(r3).toMatchObject({ status: "IN_PROGRESS", peakRateUgPerKgPerH: 200, totalUgPerKg: 100, preNrs: null, reliefPct: null });
   });

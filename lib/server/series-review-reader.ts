@@ -55,7 +55,8 @@ function toReviewSeries(r: SeriesReviewRow, timeZone: string): ReviewSeries {
     doseEvents: (doseBy.get(id) ?? []).map((e) => e.value),
     pain: (painBy.get(id) ?? []).map((p) => p.value),
     sideEffects: (sideBy.get(id) ?? []).map((e) => e.value),
-    flags: (flagsBy.get(id) ?? []).map((f) => ({ code: f.code, severity: f.severity, acknowledged: f.acknowledgedAtMs !== null })),
+    // a resolved flag no longer stands (decision 0009): it counts neither as open nor as acknowledged
+    flags: (flagsBy.get(id) ?? []).filter((f) => f.resolvedAtMs === null).map((f) => ({ code: f.code, severity: f.severity, acknowledged: f.acknowledgedAtMs !== null })),
   }));
   const pv = r.protocolVersion;
   return {

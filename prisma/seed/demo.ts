@@ -93,7 +93,8 @@ export async function chartSession(db: PrismaClient, nurse: Actor, seriesId: str
 
   // vitals every 15 minutes during the infusion
   const seed = s.getTime() / MIN;
-  for (let m = 16; m <= Math.min(endMin, infusionStart + plan.durationMin); m += 15) {
+  // up to the STOP itself, so the last gap before it is not overdue (decision 0009: the gap before STOP counts)
+  for (let m = 16; m <= Math.min(plan.stopAtMin ?? Infinity, infusionStart + plan.durationMin); m += 15) {
     const hours = (m - infusionStart) / 60;
     const sbp = plan.baseline.sbp + Math.round((plan.sbpRisePerH ?? 4) * Math.min(hours, 2)) + jitter(seed + m, 4);
     const dbp = plan.baseline.dbp + Math.round(((plan.sbpRisePerH ?? 4) / 2) * Math.min(hours, 2)) + jitter(seed + m + 1, 3);
@@ -104,6 +105,17 @@ export async function chartSession(db: PrismaClient, nurse: Actor, seriesId: str
     };
     push(m, 2, (now) => inTx(db, (tx) => chartVitals(tx, { actor: nurse, sessionId, now, input: vit })));
   }
+  // a set within 5 min of each rate increase, as the schedule asks (decision 0009)
+  plan.steps.forEach((step, i) => {
+    const prev = plan.steps[i - 1];
+    const m = infusionStart + step.atMin + 5;
+    if (!prev || step.rateMgPerKgPerH <= prev.rateMgPerKgPerH || m > endMin) return;
+    const vit = {
+      at: iso(at(s, m)), systolicMmHg: plan.baseline.sbp + 6, diastolicMmHg: plan.baseline.dbp + 3,
+      heartRatePerMin: plan.baseline.hr + 5, spo2Pct: plan.baseline.spo2, respRatePerMin: plan.baseline.rr,
+    };
+    push(m, 2, (now) => inTx(db, (tx) => chartVitals(tx, { actor: nurse, sessionId, now, input: vit })));
+  });
   if (plan.painIntra !== undefined) {
     const m = infusionStart + Math.round(plan.durationMin / 2);
     if (m <= endMin) push(m, 3, (now) => inTx(db, (tx) => recordPain(tx, { actor: nurse, sessionId, now, input: { at: iso(at(s, m)), score: plan.painIntra!, scale: "NRS", phase: "INTRA" } })));
@@ -256,11 +268,19 @@ export async function seedDemo(db: PrismaClient, now = new Date()) {
   }
   // today's session, in progress (opened 70 minutes ago) — for the nurse's worklist
   const todayStart = new Date(now.getTime() - 70 * MIN);
-  await chartSession(db, nurse, linhSeries.series.id, {
+  const todaySession = await chartSession(db, nurse, linhSeries.series.id, {
     start: todayStart, weightKg: 58.0, concentrationMgPerMl: 1,
     steps: [{ atMin: 0, rateMgPerKgPerH: 0.1 }, { atMin: 30, rateMgPerKgPerH: 0.2, reason: "Tolerating well" }],
     durationMin: 180, stopAtMin: 62, baseline: { sbp: 128, dbp: 80, hr: 68, spo2: 99, rr: 14 }, sbpRisePerH: 8, painPre: 6, painPost: 3,
   });
+  // A keying slip, corrected two minutes later: 0.5 mg/kg/h (above the documented 0.3) raises
+  // RATE_ABOVE_RANGE; the correction to 0.25 resolves it ("corrected"), kept struck through.
+  const slipAt = new Date(todayStart.getTime() + 66 * MIN);
+  const slip = await inTx(db, (tx) => chartDoseEvent(tx, { actor: nurse, sessionId: todaySession, now: new Date(slipAt.getTime() + MIN), input: {
+    type: "RATE_CHANGE", at: slipAt.toISOString(), rateMgPerKgPerH: 0.5, reason: "Pain 6/10 at 60 min" } }));
+  await inTx(db, (tx) => chartDoseEvent(tx, { actor: nurse, sessionId: todaySession, now: new Date(slipAt.getTime() + 3 * MIN), input: {
+    type: "RATE_CHANGE", at: slipAt.toISOString(), rateMgPerKgPerH: 0.25, reason: "Pain 6/10 at 60 min",
+    correctsId: slip.doseEvent.id, correctionReason: "Keying slip: the pump was set to 0.25 mg/kg/h" } }));
 
   // The physician has reviewed the older flags of patient 1's first sessions.
   const oldFlags = await db.flag.findMany({ where: { seriesId: mariaSeries.series.id, acknowledgedAt: null, session: { sequence: { lte: 2 } } }, select: { id: true } });

@@ -20,15 +20,18 @@ const SOURCE_TEXT: Record<string, string> = {
 
 /**
  * Every flag of the session with its state. Physicians acknowledge (one by one or in bulk,
- * with a reason); everyone else sees who acknowledged what and why.
+ * with a reason); everyone else sees who acknowledged what and why. Open flags first (HARD
+ * first), then acknowledged, then resolved ones struck through with what resolved them
+ * (docs/decisions/0009-flags-over-the-timeline.md): a resolved flag is never open.
  */
 export function FlagsPanel() {
   const { chart, role, timeZone } = useSession();
   const canAcknowledge = can({ role }, "flag:acknowledge");
   const [selected, setSelected] = useState<Set<string>>(new Set());
-  const order = (f: FlagRow) => (f.acknowledgedAt ? 2 : f.severity === "HARD" ? 0 : 1);
+  const order = (f: FlagRow) => (f.resolvedAt ? 3 : f.acknowledgedAt ? 2 : f.severity === "HARD" ? 0 : 1);
   const flags = [...chart.flags].sort((a, b) => order(a) - order(b) || a.raisedAt.localeCompare(b.raisedAt));
-  const open = flags.filter((f) => !f.acknowledgedAt);
+  const open = flags.filter((f) => !f.acknowledgedAt && !f.resolvedAt);
+  const resolvedCount = flags.filter((f) => f.resolvedAt).length;
   const openHard = open.filter((f) => f.severity === "HARD").length;
   const when = (iso: string) => formatDateHm(Date.parse(iso), timeZone);
   const toggle = (id: string, on: boolean) => setSelected((s) => { const n = new Set(s); if (on) n.add(id); else n.delete(id); return n; });
@@ -39,7 +42,7 @@ export function FlagsPanel() {
       <h2 id="flags-h" className="text-lg font-semibold">
         Flags{" "}
         <span className="text-sm font-normal text-slate-600">
-          ({chart.flags.length} total, {open.length} open{openHard > 0 ? `, ${openHard} hard` : ""})
+          ({chart.flags.length} total, {open.length} open{openHard > 0 ? `, ${openHard} hard` : ""}{resolvedCount > 0 ? `, ${resolvedCount} resolved` : ""})
         </span>
       </h2>
       {flags.length === 0 && <p className="text-sm text-slate-600">No flags raised in this session.</p>}
@@ -52,22 +55,31 @@ export function FlagsPanel() {
       )}
       <ul className="space-y-3">
         {flags.map((f) => (
-          <li key={f.id} className={f.acknowledgedAt ? "rounded-md border border-slate-200 p-3" : f.severity === "HARD" ? "flag-box-hard" : "flag-box-soft"} data-flag-code={f.code} data-state={f.acknowledgedAt ? "acknowledged" : "open"}>
+          <li
+            key={f.id}
+            className={f.resolvedAt || f.acknowledgedAt ? "rounded-md border border-slate-200 p-3" : f.severity === "HARD" ? "flag-box-hard" : "flag-box-soft"}
+            data-flag-code={f.code} data-state={f.resolvedAt ? "resolved" : f.acknowledgedAt ? "acknowledged" : "open"}
+          >
             <div className="flex flex-wrap items-center gap-2">
-              {canAcknowledge && !f.acknowledgedAt && open.length >= 2 && (
+              {canAcknowledge && !f.acknowledgedAt && !f.resolvedAt && open.length >= 2 && (
                 <input
                   type="checkbox" className="h-6 w-6 accent-[#0f5c73]" checked={selected.has(f.id)} onChange={(e) => toggle(f.id, e.target.checked)}
                   aria-label="Select for bulk acknowledgement" aria-describedby={`flag-${f.id}-title`}
                 />
               )}
               <SeverityBadge severity={f.severity} />
-              <span id={`flag-${f.id}-title`} className="font-semibold">{flagLabel(f.code)}</span>
-              <span className={`ml-auto rounded px-2 py-0.5 text-xs font-bold uppercase ${f.acknowledgedAt ? "bg-slate-200 text-slate-700" : "bg-white text-ink ring-1 ring-current"}`}>
-                {f.acknowledgedAt ? "Acknowledged" : "Open"}
+              <span id={`flag-${f.id}-title`} className={`font-semibold ${f.resolvedAt ? "line-through" : ""}`}>{flagLabel(f.code)}</span>
+              <span className={`ml-auto rounded px-2 py-0.5 text-xs font-bold uppercase ${f.resolvedAt || f.acknowledgedAt ? "bg-slate-200 text-slate-700" : "bg-white text-ink ring-1 ring-current"}`}>
+                {f.resolvedAt ? "Resolved" : f.acknowledgedAt ? "Acknowledged" : "Open"}
               </span>
             </div>
-            <p className="mt-1 text-sm tabular-nums"><strong>{f.valueText}</strong> · limit {f.limitText}</p>
-            <p className="mt-1 text-sm">{f.message}</p>
+            {f.resolvedAt && (
+              <p className="mt-1 text-sm font-semibold" data-testid="flag-resolution">Resolved {when(f.resolvedAt)}: {f.resolution ?? "condition no longer holds"}</p>
+            )}
+            <div className={f.resolvedAt ? "text-slate-600 line-through" : undefined}>
+              <p className="mt-1 text-sm tabular-nums"><strong>{f.valueText}</strong> · limit {f.limitText}</p>
+              <p className="mt-1 text-sm">{f.message}</p>
+            </div>
             <p className="mt-1 text-xs">
               Reason given: {f.reason ? <q>{f.reason}</q> : <em>none</em>} · raised by {f.raisedBy ?? "—"} at {when(f.raisedAt)}
               {f.sourceType ? ` (${SOURCE_TEXT[f.sourceType] ?? f.sourceType})` : ""}
@@ -76,7 +88,7 @@ export function FlagsPanel() {
               <p className="mt-1 text-xs font-semibold">
                 Acknowledged by {f.acknowledgedBy ?? "—"} at {when(f.acknowledgedAt)}: <q>{f.ackReason}</q>
               </p>
-            ) : canAcknowledge ? (
+            ) : f.resolvedAt ? null : canAcknowledge ? (
               <AcknowledgeOne flagId={f.id} label={flagLabel(f.code)} />
             ) : (
               <p className="mt-1 text-xs">Awaiting a physician&apos;s acknowledgement.</p>

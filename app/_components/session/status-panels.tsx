@@ -67,8 +67,9 @@ export function SignPanel() {
   const { chart, onSaved, isRefreshing } = useSession();
   const id = useId();
   const { submit, pending, formError, error: submitError } = useMutation();
-  const openHard = chart.flags.filter((f) => f.severity === "HARD" && !f.acknowledgedAt).length;
-  const openSoft = chart.flags.filter((f) => f.severity === "SOFT" && !f.acknowledgedAt).length;
+  // canSign (decision 0009): a resolved flag is not open, acknowledged or not
+  const openHard = chart.flags.filter((f) => f.severity === "HARD" && !f.acknowledgedAt && !f.resolvedAt).length;
+  const openSoft = chart.flags.filter((f) => f.severity === "SOFT" && !f.acknowledgedAt && !f.resolvedAt).length;
   const signBlockedBy = signBlocker(openHard);
   async function onSign() {
     const result = await submit(`/api/sessions/${chart.id}/sign`, { rowVersion: chart.rowVersion }, { schema: SignSessionSchema });

@@ -230,8 +230,8 @@ export function drawSessionPage(doc: Doc, p: PdfSession, generatedAtMs: number) 
     m, ly + 6, colW, bottom, "None recorded.");
   ly = list(doc, `Flags (${s.flagCount}: ${s.openFlags} open, ${s.acknowledgedFlags} acknowledged)`,
     d.flags.map((f) => ({
-      text: `${f.severity} ${formatTime(new Date(f.raisedAtMs), tz)} ${f.message}${f.reason ? ` Reason: ${f.reason}.` : ""} ${f.acknowledgedAtMs !== null ? `Acknowledged by ${f.acknowledgedByName ?? "?"}${f.ackReason ? `: ${f.ackReason}` : ""}.` : "OPEN."}`,
-      color: f.severity === "HARD" ? COLOR.hard : f.acknowledgedAtMs === null ? COLOR.soft : COLOR.ink,
+      text: `${f.severity} ${formatTime(new Date(f.raisedAtMs), tz)} ${f.message}${f.reason ? ` Reason: ${f.reason}.` : ""} ${f.acknowledgedAtMs !== null ? `Acknowledged by ${f.acknowledgedByName ?? "?"}${f.ackReason ? `: ${f.ackReason}` : ""}.` : f.resolvedAtMs != null ? "" : "OPEN."}${f.resolvedAtMs != null ? ` RESOLVED ${formatTime(new Date(f.resolvedAtMs), tz)}${f.resolution ? `: ${f.resolution}` : ""}.` : ""}`,
+      color: f.resolvedAtMs != null ? COLOR.ink : f.severity === "HARD" ? COLOR.hard : f.acknowledgedAtMs === null ? COLOR.soft : COLOR.ink,
     })),
     m + colW + 18, top, colW, bottom, "No flags.");
 

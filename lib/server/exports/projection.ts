@@ -41,7 +41,7 @@ export class ExportedSession {
       vitals: effectiveRows(s.vitals),
       pain: effectiveRows(s.painScores),
       sideEffects: effectiveRows(s.sideEffects),
-      flags: s.flags.map((f) => ({ acknowledged: f.acknowledgedAtMs !== null })),
+      flags: s.flags.map((f) => ({ acknowledged: f.acknowledgedAtMs !== null, resolved: f.resolvedAtMs !== null })),
     }, ctx.nowMs);
   }
 
@@ -78,6 +78,7 @@ export class ExportedSession {
         id: f.id, code: f.code, severity: f.severity, message: f.message, valueText: f.valueText, limitText: f.limitText, reason: f.reason,
         raisedAtMs: f.raisedAtMs, acknowledgedAtMs: f.acknowledgedAtMs,
         acknowledgedByName: f.acknowledgedById ? ctx.userNames.get(f.acknowledgedById) ?? null : null, ackReason: f.ackReason,
+        resolvedAtMs: f.resolvedAtMs, resolution: f.resolution,
       })),
     };
   }

@@ -46,6 +46,7 @@ export interface ExportRow {
   flags: {
     id: string; code: string; severity: "SOFT" | "HARD"; message: string; valueText: string; limitText: string; reason: string | null;
     raisedAtMs: number; acknowledgedAtMs: number | null; acknowledgedById: string | null; ackReason: string | null;
+    resolvedAtMs: number | null; resolution: string | null;
   }[];
 }
 
@@ -88,6 +89,7 @@ const CHARTED: { readonly [K in ChartedKey]: { table: string; order: string; col
     columns: {
       id: "r.id", code: "r.code", severity: "r.severity", message: "r.message", valueText: `r."valueText"`, limitText: `r."limitText"`, reason: "r.reason",
       raisedAtMs: epochMs(`r."raisedAt"`), acknowledgedAtMs: epochMs(`r."acknowledgedAt"`), acknowledgedById: `r."acknowledgedById"`, ackReason: `r."ackReason"`,
+      resolvedAtMs: epochMs(`r."resolvedAt"`), resolution: "r.resolution",
     },
   },
 };
@@ -165,6 +167,7 @@ const decodeFlag = (v: Values): Flag => ({
   valueText: v[FL.valueText] as string, limitText: v[FL.limitText] as string, reason: v[FL.reason] as string | null,
   raisedAtMs: v[FL.raisedAtMs] as number, acknowledgedAtMs: v[FL.acknowledgedAtMs] as number | null,
   acknowledgedById: v[FL.acknowledgedById] as string | null, ackReason: v[FL.ackReason] as string | null,
+  resolvedAtMs: v[FL.resolvedAtMs] as number | null, resolution: v[FL.resolution] as string | null,
 });
 const charted = (v: Values, key: ChartedKey) => v[CHARTED_AT + CH[key]] as Values[];
 /** One session's JSON array -> ExportRow. */

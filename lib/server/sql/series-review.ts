@@ -35,6 +35,10 @@ export interface ReviewFlagRow {
   acknowledgedAtMs: number | null;
   acknowledgedBy: string | null;
   ackReason: string | null;
+  /** set when its condition went away (decision 0009): the flag is kept, not open */
+  resolvedAtMs: number | null;
+  resolution: string | null;
+  conditionKey: string | null;
 }
 
 // The charted rows' JSON arrays; positions match the SQL below.
@@ -149,7 +153,8 @@ export function seriesReviewSql(clinicId: string, seriesId: string): Prisma.Sql 
                    'id', f.id, 'sessionId', f."sessionId", 'code', f.code, 'severity', f.severity::text, 'message', f.message,
                    'valueText', f."valueText", 'limitText', f."limitText", 'reason', f.reason,
                    'raisedAtMs', ${epochMs(`f."raisedAt"`)}, 'raisedBy', ru.name,
-                   'acknowledgedAtMs', ${epochMs(`f."acknowledgedAt"`)}, 'acknowledgedBy', au.name, 'ackReason', f."ackReason"
+                   'acknowledgedAtMs', ${epochMs(`f."acknowledgedAt"`)}, 'acknowledgedBy', au.name, 'ackReason', f."ackReason",
+                   'resolvedAtMs', ${epochMs(`f."resolvedAt"`)}, 'resolution', f.resolution, 'conditionKey', f."conditionKey"
                  ) ORDER BY ${flagOrder("f")}), '[]')::text
             FROM "Flag" f
             LEFT JOIN "User" ru ON ru.id = f."raisedById" AND ${sameClinic("ru", "f")}

@@ -20,6 +20,9 @@ export interface ReviewFlag {
   acknowledgedAt: string | null;
   acknowledgedBy: string | null;
   ackReason: string | null;
+  /** set when its condition went away (decision 0009): listed struck through, never open */
+  resolvedAt: string | null;
+  resolution: string | null;
 }
 
 /**
@@ -28,8 +31,9 @@ export interface ReviewFlag {
  */
 export function FlagAcknowledgements({ flags, canAcknowledge, when }: { flags: ReviewFlag[]; canAcknowledge: boolean; when: Record<string, string> }) {
   const router = useRouter();
-  const open = flags.filter((f) => !f.acknowledgedAt).sort((a, b) => (a.severity === b.severity ? a.raisedAt.localeCompare(b.raisedAt) : a.severity === "HARD" ? -1 : 1));
-  const acked = flags.filter((f) => f.acknowledgedAt);
+  const open = flags.filter((f) => !f.acknowledgedAt && !f.resolvedAt).sort((a, b) => (a.severity === b.severity ? a.raisedAt.localeCompare(b.raisedAt) : a.severity === "HARD" ? -1 : 1));
+  const acked = flags.filter((f) => f.acknowledgedAt && !f.resolvedAt);
+  const resolved = flags.filter((f) => f.resolvedAt).sort((a, b) => (a.severity === b.severity ? a.raisedAt.localeCompare(b.raisedAt) : a.severity === "HARD" ? -1 : 1));
   const [selected, setSelected] = useState<Set<string>>(new Set());
   const [bulkReason, setBulkReason] = useState("");
   // one key per acknowledgement intent: a retry after a lost connection stores it once
@@ -100,6 +104,24 @@ export function FlagAcknowledgements({ flags, canAcknowledge, when }: { flags: R
               ))}
             </tbody>
           </table>
+        </details>
+      )}
+      {resolved.length > 0 && (
+        <details>
+          <summary className="cursor-pointer text-sm font-semibold">Resolved flags ({resolved.length})</summary>
+          <ul className="mt-2 space-y-1 text-sm" aria-label="Resolved flags">
+            {resolved.map((f) => (
+              <li key={f.id} data-testid="resolved-flag">
+                <span className="text-slate-600 line-through">
+                  <span className={f.severity === "HARD" ? "sev-hard" : "sev-soft"}>{f.severity.toLowerCase()}</span> {f.label} ({f.valueText})
+                </span>{" "}
+                <span className="font-semibold">
+                  {f.sessionSequence ? `session ${f.sessionSequence}: ` : ""}Resolved {when[`res-${f.id}`]}: {f.resolution ?? "condition no longer holds"}
+                </span>
+                {f.acknowledgedAt ? <span> (acknowledged by {f.acknowledgedBy}: <q>{f.ackReason}</q>)</span> : null}
+              </li>
+            ))}
+          </ul>
         </details>
       )}
     </div>

@@ -50,6 +50,7 @@ export default async function SeriesReviewPage({ params, searchParams }: { param
   for (const f of s.flags) {
     when[f.id] = formatDateTime(f.raisedAt, tz);
     if (f.acknowledgedAt) when[`ack-${f.id}`] = formatDateTime(f.acknowledgedAt, tz);
+    if (f.resolvedAt) when[`res-${f.id}`] = formatDateTime(f.resolvedAt, tz);
   }
   for (const rv of s.reviews) if (rv.signedAt) when[rv.id] = formatDateTime(rv.signedAt, tz);
   const band = s.protocol.band;
@@ -69,7 +70,7 @@ export default async function SeriesReviewPage({ params, searchParams }: { param
         <dl className="kv grid grid-cols-2 gap-x-6 gap-y-1 sm:grid-cols-4">
           <div><dt>Sessions</dt><dd data-testid="sessions-done">{s.schedule.sessionsDone} of {s.schedule.plannedSessions}{s.schedule.sessionsInProgress ? ` (+${s.schedule.sessionsInProgress} running)` : ""}</dd></div>
           <div><dt>Next due</dt><dd>{s.schedule.nextDueDate ?? "—"}</dd></div>
-          <div><dt>Open flags</dt><dd className={s.flagCounts.openHard ? "text-hard" : s.flagCounts.open ? "text-soft" : ""}>{s.flags.filter((f) => !f.acknowledgedAt).length}{s.flagCounts.openHard ? ` (${s.flagCounts.openHard} hard)` : ""}</dd></div>
+          <div><dt>Open flags</dt><dd className={s.flagCounts.openHard ? "text-hard" : s.flagCounts.open ? "text-soft" : ""}>{s.flags.filter((f) => !f.acknowledgedAt && !f.resolvedAt).length}{s.flagCounts.openHard ? ` (${s.flagCounts.openHard} hard)` : ""}</dd></div>
           <div><dt>Review</dt><dd>{s.reviews.some((x) => x.signedAt && !x.sessionId && !x.addendumToId) ? "signed" : <span className="text-soft">not signed</span>}</dd></div>
         </dl>
       </header>
@@ -84,7 +85,8 @@ export default async function SeriesReviewPage({ params, searchParams }: { param
         <div className="card">
           <h2 className="text-xs font-semibold uppercase tracking-wide text-slate-500">For how long?</h2>
           <p className="mt-1 text-sm">Relief lasted <span className="text-lg font-bold tabular-nums">{r.meanDurabilityDays === null ? "—" : `${r.meanDurabilityDays.toFixed(1)} days`}</span> on average</p>
-          <p className="text-sm text-slate-600">{r.sessionsWithDurability} session{r.sessionsWithDurability === 1 ? "" : "s"} with pain back at baseline on follow-up; {r.sessionsReliefOngoing} still below baseline at the last follow-up</p>
+          <p className="text-sm text-slate-600">{/* durability ends when relief falls below the meaningful 30% (lib/domain/pain.ts durabilityDays), not when pain is back at baseline */}
+            {r.sessionsWithDurability} session{r.sessionsWithDurability === 1 ? "" : "s"} where relief fell below 30% on follow-up; {r.sessionsReliefOngoing} with relief of 30% or more at the last follow-up</p>
         </div>
         <div className="card">
           <h2 className="text-xs font-semibold uppercase tracking-wide text-slate-500">At what dose?</h2>
