@@ -201,7 +201,7 @@ export function VitalsCountdown({ chart, timeZone }: { chart: Chart; timeZone: s
       className={`flex flex-wrap items-center gap-3 rounded-lg border-2 px-4 py-3 ${isOverdue ? "border-hard bg-hard-50 text-hard" : msUntilDue !== null && msUntilDue < 3 * 60_000 ? "border-soft bg-soft-50 text-[#7c3a06]" : "border-slate-200 bg-white"}`}
     >
       {dueAtMs === null || msUntilDue === null ? (
-        <p className="text-lg font-semibold">No vitals due: {chart.doseEvents.length === 0 ? "the infusion has not started" : "the infusion was stopped"}</p>
+        <p className="text-lg font-semibold">No vitals due: {effectiveRows(chart.doseEvents).some((r) => r.type === "START") ? "the infusion was stopped" : "the infusion has not started"}</p>
       ) : isOverdue ? (
         <p className="text-lg font-bold">
           ⚠ VITALS OVERDUE by <span className="tabular-nums">{formatElapsed(-msUntilDue)}</span>

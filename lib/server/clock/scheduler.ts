@@ -121,7 +121,10 @@ export function startVitalsClock(options: ClockOptions): RunningClock {
   };
 
   const ensureLeader = async (): Promise<boolean> => {
-    if (options.embedded) return (leader = true);
+    if (options.embedded) {
+      if (!leader) log(`[vitals-clock] embedded database: this process leads alone (pid ${process.pid}), tick ${tickMs} ms`);
+      return (leader = true);
+    }
     try {
       if (!lockClient) {
         const client = new pg.Client({ connectionString: options.databaseUrl, application_name: "titrate-vitals-clock" });
