@@ -150,6 +150,17 @@ describe("FHIR R4 session export builder", () => {
     expect((flags[1]!.code as { text: string }).text).toContain("Not yet acknowledged");
   });
 
+  it("a resolved flag is inactive, ends at its resolution and says what resolved it (decision 0009)", async () => {
+    const f2 = session().flags[1]!;
+    const resolved = buildBundle([session({ flags: [{ ...f2, resolvedAtMs: min(40), resolution: "corrected" }] })], uuids(), "b", "2026-03-02T20:00:00Z");
+    expect(await fhirErrors(resolved)).toEqual([]);
+    const [flag] = byType(resolved.entry, "Flag");
+    expect(flag!.status).toBe("inactive");
+    // not acknowledged, resolved 40 min after T0 (T0 + 30 min raised)
+    expect((flag!.code as { text: string }).text).toMatch(/Not yet acknowledged\. Resolved at .*: corrected\.$/);
+    expect((flag!.period as { end?: string }).end).toBeDefined();
+  });
+
   it("an empty session (no events) still validates", async () => {
     const empty = buildBundle([session({ doseEvents: [], vitals: [], pain: [], sideEffects: [], flags: [] })], uuids(), "b", "2026-03-02T20:00:00Z");
     expect(await fhirErrors(empty)).toEqual([]);

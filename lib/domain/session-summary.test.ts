@@ -63,6 +63,12 @@ describe("buildSessionSummary", () => {
     expect(s.signedAt).toBeNull();
   });
 
+  it("a resolved flag is not open; an acknowledged one that resolved stays counted as acknowledged (decision 0009)", () => {
+    const s = buildSessionSummary(input({ flags: [{ acknowledged: false, resolved: true }, { acknowledged: true, resolved: true }, { acknowledged: false }] }), T0);
+    // 3 flags: 1 acknowledged (the resolved one keeps it), 1 open; the unacknowledged resolved one is neither
+    expect([s.flagCount, s.acknowledgedFlags, s.openFlags]).toEqual([3, 1, 1]);
+  });
+
   it("with no scores, vitals or side effects the fields are empty, not zero", () => {
     const s = buildSessionSummary(input({ pain: [], vitals: [], sideEffects: [], flags: [] }), T0);
     expect([s.preScore, s.postScore, s.reliefPct, s.painScale]).toEqual([null, null, null, null]);
