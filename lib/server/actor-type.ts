@@ -16,3 +16,21 @@ export interface Actor {
    *  password change is allowed until the user chooses their own */
   mustChangePassword?: boolean;
 }
+
+/**
+ * The server's clock acting on a clinic's sessions (raising VITALS_OVERDUE when a gap passes
+ * its due time). Not a user: it has no role and passes no permission check, so it can only
+ * reach the services written for it (the flag reconciliation, which takes `Actor | SystemActor`),
+ * never a route. The reconciliation stores its flags with raisedById "system" and audits them
+ * with a null actorId and this name in the row's snapshot, which the hash chain covers
+ * (docs/decisions/0011-clock-driven-flags.md "The system actor in the audit chain").
+ */
+export interface SystemActor {
+  kind: "system";
+  clinicId: string;
+  name: "Titrate clock";
+}
+
+export function systemClockActor(clinicId: string): SystemActor {
+  return { kind: "system", clinicId, name: "Titrate clock" };
+}

@@ -1,6 +1,7 @@
 "use client";
 import { integrateDose, lastSetRateUgPerKgPerH, type InfusionState } from "@/lib/domain/dose";
-import { vitalsDue } from "@/lib/domain/flags";
+import { safetySettingsOf } from "@/lib/domain/protocol";
+import { vitalsSchedule } from "@/lib/domain/vitals-schedule";
 import {
   formatKg,
   formatMg,
@@ -13,6 +14,7 @@ import {
 } from "@/lib/domain/units";
 import { useEffect, useRef, useState } from "react";
 import { useClockSkew, useNow } from "./clock";
+import { useSession } from "./session-context";
 import { formatDateHm, formatElapsed, formatHm } from "./clinic-time";
 import { bandText } from "./protocol-text";
 import { doseRowToPoint, effectiveRows, evaluationNow, type Chart } from "./rows";
@@ -127,41 +129,93 @@ export function LiveHeader({ chart, timeZone }: { chart: Chart; timeZone: string
   );
 }
 
-/** Time to the next vitals (protocol interval after the last vitals in force), then OVERDUE. */
+/** The vitals schedule at `nowMs`: the server's own function over the rows in force. */
+function scheduleOf(chart: Chart, nowMs: number) {
+  const limits = chart.protocol.limits;
+  return vitalsSchedule({
+    limits: { vitalsIntervalMin: limits.vitalsIntervalMin, vitalsAfterIncreaseMin: safetySettingsOf(limits).vitalsAfterIncreaseMin },
+    doseEvents: effectiveRows(chart.doseEvents).map((r) => ({ ...doseRowToPoint(r), id: r.id, enteredAtMs: Date.parse(r.enteredAt) })),
+    vitals: effectiveRows(chart.vitals).map((v) => ({ id: v.id, atMs: Date.parse(v.at), enteredAtMs: Date.parse(v.enteredAt) })),
+    completedAtMs: chart.completedAt ? Date.parse(chart.completedAt) : null,
+    nowMs,
+  });
+}
+
+/** Whether a stored flag is the live flag of the overdue gap (keyed by the gap's start, decision 0009). */
+function isFlagOfGap(f: Chart["flags"][number], key: string): boolean {
+  return f.code === "VITALS_OVERDUE" && f.conditionKey === key && f.status !== "RESOLVED";
+}
+
+/** How often the chart is re-read while vitals are overdue and the clock's flag is not in it yet. */
+const OVERDUE_REFRESH_MS = 20_000;
+
+/**
+ * Time to the next vitals, then OVERDUE. The due time comes from the same function the
+ * server's clock and flag engine use (lib/domain/vitals-schedule.ts): one interval after
+ * START, after each set, sooner after a rate increase (docs/clinical-brief.md "What is
+ * monitored"), so the header and the stored VITALS_OVERDUE flag cannot disagree
+ * (docs/decisions/0011-clock-driven-flags.md).
+ */
 export function VitalsCountdown({ chart, timeZone }: { chart: Chart; timeZone: string }) {
   const nowMs = useNow(1000);
+  const { refreshChart } = useSession();
+  const schedule = scheduleOf(chart, nowMs);
   const vitals = effectiveRows(chart.vitals);
   const lastMs = vitals.length ? Math.max(...vitals.map((v) => Date.parse(v.at))) : null;
-  const due = vitalsDue({ limits: chart.protocol.limits, lastVitalsAtMs: lastMs, sessionOpenedAtMs: Date.parse(chart.openedAt), nowMs });
+  const dueAtMs = schedule.nextDueAtMs;
+  const isOverdue = schedule.isOverdue;
+  // The gap now overdue is keyed by its start (lib/domain/session-flags.ts); the chart has the
+  // clock's flag for it once a VITALS_OVERDUE flag of that key is stored.
+  const openGap = isOverdue ? schedule.overdueGaps[schedule.overdueGaps.length - 1] : undefined;
+  const overdueKey = openGap ? `VITALS_OVERDUE:${openGap.fromMs}` : null;
+  const hasStoredFlag = overdueKey !== null && chart.flags.some((f) => isFlagOfGap(f, overdueKey));
   const [announce, setAnnounce] = useState("");
   const wasOverdue = useRef<boolean | null>(null);
   useEffect(() => {
-    if (wasOverdue.current !== null && wasOverdue.current !== due.overdue) setAnnounce(due.overdue ? "Vitals are overdue." : "");
-    wasOverdue.current = due.overdue;
-  }, [due.overdue]);
+    if (wasOverdue.current !== null && wasOverdue.current !== isOverdue) setAnnounce(isOverdue ? "Vitals are overdue." : "");
+    wasOverdue.current = isOverdue;
+  }, [isOverdue]);
+  // While overdue and the server's flag is not in this chart yet, re-read the chart every
+  // ~20 s (the clock raises it within 60 s of the due time) so the flags panel shows it
+  // without the nurse charting anything or reloading.
+  const needsRefresh = chart.status === "IN_PROGRESS" && isOverdue && !hasStoredFlag;
+  useEffect(() => {
+    if (!needsRefresh) return;
+    const first = window.setTimeout(refreshChart, 2_000);
+    const timer = window.setInterval(refreshChart, OVERDUE_REFRESH_MS);
+    return () => {
+      window.clearTimeout(first);
+      window.clearInterval(timer);
+    };
+  }, [needsRefresh, refreshChart]);
 
   if (chart.status !== "IN_PROGRESS") return null;
   const interval = chart.protocol.limits.vitalsIntervalMin;
+  const msUntilDue = dueAtMs === null ? null : dueAtMs - nowMs;
   return (
     <section
       aria-label="Vitals due"
       data-testid="vitals-countdown"
-      data-overdue={due.overdue ? "true" : "false"}
-      className={`flex flex-wrap items-center gap-3 rounded-lg border-2 px-4 py-3 ${due.overdue ? "border-hard bg-hard-50 text-hard" : due.msUntilDue < 3 * 60_000 ? "border-soft bg-soft-50 text-[#7c3a06]" : "border-slate-200 bg-white"}`}
+      data-overdue={isOverdue ? "true" : "false"}
+      data-due-at={dueAtMs === null ? "" : new Date(dueAtMs).toISOString()}
+      className={`flex flex-wrap items-center gap-3 rounded-lg border-2 px-4 py-3 ${isOverdue ? "border-hard bg-hard-50 text-hard" : msUntilDue !== null && msUntilDue < 3 * 60_000 ? "border-soft bg-soft-50 text-[#7c3a06]" : "border-slate-200 bg-white"}`}
     >
-      {due.overdue ? (
+      {dueAtMs === null || msUntilDue === null ? (
+        <p className="text-lg font-semibold">No vitals due: {effectiveRows(chart.doseEvents).some((r) => r.type === "START") ? "the infusion was stopped" : "the infusion has not started"}</p>
+      ) : isOverdue ? (
         <p className="text-lg font-bold">
-          ⚠ VITALS OVERDUE by <span className="tabular-nums">{formatElapsed(-due.msUntilDue)}</span>
-          <span className="ml-2 text-sm font-semibold">(were due {formatHm(due.dueAtMs, timeZone)})</span>
+          ⚠ VITALS OVERDUE by <span className="tabular-nums">{formatElapsed(-msUntilDue)}</span>
+          <span className="ml-2 text-sm font-semibold">(were due {formatHm(dueAtMs, timeZone)})</span>
         </p>
       ) : (
         <p className="text-lg font-semibold">
-          Next vitals due in <span className="tabular-nums">{formatElapsed(due.msUntilDue)}</span>
-          <span className="ml-2 text-sm font-normal">at {formatHm(due.dueAtMs, timeZone)}</span>
+          Next vitals due in <span className="tabular-nums">{formatElapsed(msUntilDue)}</span>
+          <span className="ml-2 text-sm font-normal">at {formatHm(dueAtMs, timeZone)}</span>
         </p>
       )}
       <p className="text-sm">
-        Every {interval} min · {lastMs === null ? "no vitals yet this session" : `last at ${formatHm(lastMs, timeZone)}`}
+        Every {interval} min, {safetySettingsOf(chart.protocol.limits).vitalsAfterIncreaseMin} min after a rate increase ·{" "}
+        {lastMs === null ? "no vitals yet this session" : `last at ${formatHm(lastMs, timeZone)}`}
       </p>
       <span className="sr-only" aria-live="assertive">{announce}</span>
     </section>

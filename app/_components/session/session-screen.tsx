@@ -45,10 +45,14 @@ function SessionScreenBody({ chart, timeZone, role }: { chart: Chart; timeZone: 
     messageTimer.current = window.setTimeout(() => setMessage(null), 8000);
     startRefresh(() => router.refresh());
   }, [router]);
+  // A background re-read (the clock may have raised a flag) in its own transition: the forms
+  // do not wait for it, since nothing the nurse typed depends on it.
+  const [, startBackgroundRefresh] = useTransition();
+  const refreshChart = useCallback(() => startBackgroundRefresh(() => router.refresh()), [router]);
   useEffect(() => () => { if (messageTimer.current) window.clearTimeout(messageTimer.current); }, []);
 
   const ctx: SessionCtx = {
-    chart, timeZone, role, onSaved, correction, isRefreshing,
+    chart, timeZone, role, onSaved, refreshChart, correction, isRefreshing,
     startCorrection: setCorrection,
     cancelCorrection: () => setCorrection(null),
   };

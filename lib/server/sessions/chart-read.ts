@@ -6,6 +6,7 @@ import { requirePermission, type Actor } from "../actor";
 import { db } from "../db";
 import { limitsOf } from "../protocols";
 import { doseEventDto, flagDto, painDto, sideEffectDto, toPoint, vitalsDto } from "./dto";
+import { SYSTEM_ACTOR_ID } from "./flag-reconcile";
 
 /** Everything charted on a session, its flags and its computed totals. */
 export async function getSessionChart({ actor, sessionId, now = new Date() }: { actor: Actor; sessionId: string; now?: Date }) {
@@ -55,7 +56,7 @@ export async function getSessionChart({ actor, sessionId, now = new Date() }: { 
     vitals: s.vitals.map((r) => ({ ...vitalsDto(r), enteredBy: names[r.enteredById] ?? null })),
     painScores: s.painScores.map((r) => ({ ...painDto(r), enteredBy: names[r.enteredById] ?? null })),
     sideEffects: s.sideEffects.map((r) => ({ ...sideEffectDto(r), enteredBy: names[r.enteredById] ?? null })),
-    flags: s.flags.map((f) => ({ ...flagDto(f, f.acknowledgedById ? names[f.acknowledgedById] ?? null : null), raisedBy: names[f.raisedById] ?? null })),
+    flags: s.flags.map((f) => ({ ...flagDto(f, f.acknowledgedById ? names[f.acknowledgedById] ?? null : null), raisedBy: names[f.raisedById] ?? (f.raisedById === SYSTEM_ACTOR_ID ? "Titrate clock" : null) })),
     addenda: s.addenda.map((a) => ({ id: a.id, text: a.text, createdAt: a.createdAt.toISOString(), author: names[a.authorId] ?? null })),
     totals: sessionTotals(effectiveDose, s.weightG, endForTotals, s.openedAt.getTime(), s.completedAt?.getTime() ?? null),
     serverNow: now.toISOString(),

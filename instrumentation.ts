@@ -1,0 +1,10 @@
+// Next.js runs register() once when a server process starts. The vitals clock starts here so
+// every app instance takes part in the leader election (docs/decisions/0011-clock-driven-flags.md);
+// only the Node.js runtime (it needs a database connection), and not while `next build`
+// collects pages (a build must not write flags into whatever database it can reach).
+export async function register() {
+  if (process.env.NEXT_RUNTIME !== "nodejs") return;
+  if (process.env.NEXT_PHASE === "phase-production-build") return;
+  const { startClockFromEnv } = await import("./lib/server/clock/start");
+  startClockFromEnv();
+}
