@@ -7,10 +7,10 @@ import {
   formatMgPerKg,
   formatMgPerKgPerH,
   formatMgPerMl,
-  formatMlPerH,
-  pumpRateMlPerH,
   rateUgPerHFromPerKg,
 } from "@/lib/domain/units";
+import { pumpRounding } from "@/lib/domain/guards";
+import { safetySettingsOf } from "@/lib/domain/protocol";
 import { useEffect, useRef, useState } from "react";
 import { useClockSkew, useNow } from "./clock";
 import { formatDateHm, formatElapsed, formatHm } from "./clinic-time";
@@ -100,7 +100,8 @@ export function LiveHeader({ chart, timeZone }: { chart: Chart; timeZone: string
         </div>
         <div>
           <dt>Pump</dt>
-          <dd data-testid="current-ml-per-h">{shownRate !== null ? `${formatMlPerH(pumpRateMlPerH(shownRate, chart.weightG, chart.concentrationUgPerMl))} mL/h` : "—"}</dd>
+          {/* the pump's setting at its step (lib/domain/guards.ts pumpRounding), labelled so */}
+          <dd data-testid="current-ml-per-h">{shownRate !== null && shownRate > 0 ? `${pumpRounding({ rateUgPerKgPerH: shownRate, weightG: chart.weightG, concentrationUgPerMl: chart.concentrationUgPerMl, settings: safetySettingsOf(chart.protocol.limits) }).pumpMlPerHText} mL/h (pump)` : "—"}</dd>
         </div>
         <div>
           <dt>Total given</dt>

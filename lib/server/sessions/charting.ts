@@ -12,6 +12,7 @@ import { auditAs } from "../audit";
 import type { Tx } from "../db";
 import { doseEventDto, painDto, sideEffectDto, toPoint, vitalsDto } from "./dto";
 import { insertVitals, selectVitalsForCharting } from "./queries";
+import { checkDoseEventInputs } from "./input-checks";
 import { assertAllowed, assertCorrectable, loadSessionForWrite, resolveChartTime, storeFlags } from "./write-context";
 
 // Charting writes: dose events, vitals, pain scores, side effects, and their corrections and
@@ -24,6 +25,7 @@ export async function chartDoseEvent(
   requirePermission(actor, SESSION_ACTION_PERMISSION["chart-dose"]);
   const s = await loadSessionForWrite(tx, actor, sessionId);
   assertAllowed(s, "chart-dose");
+  await checkDoseEventInputs(tx, { sessionId, limits: s.limits, weightG: s.weightG, input });
   const at = resolveChartTime(s, input.at, input.backTimeReason, now, { correction: !!input.correctsId });
   const rateUgPerKgPerH = input.rateMgPerKgPerH === undefined ? null : rateUgPerKgPerHFromMgPerKgPerH(input.rateMgPerKgPerH);
   const bolusUg = input.bolusMg === undefined ? null : ugFromMg(input.bolusMg);

@@ -5,3 +5,4 @@ export { getSessionChart, type SessionChart } from "./chart-read";
 export { doseEventDto, flagDto, painDto, sideEffectDto, vitalsDto, type FlagDto } from "./dto";
 export { acknowledgeFlags } from "./flag-acknowledgement";
 export { addAddendum, completeSession, signSession, startSession } from "./lifecycle";
+export { moveOpenedAt } from "./late-documentation";

@@ -14,6 +14,7 @@ import { limitsOf } from "../protocols";
 import { loadSeries } from "../series";
 import { lockSeriesForStart } from "./queries";
 import { toPoint } from "./dto";
+import { checkStartInputs } from "./input-checks";
 import { assertAllowed, loadSessionForWrite, storeFlags } from "./write-context";
 
 // A session's lifecycle: start, complete, sign, addenda. What each status allows is the
@@ -36,23 +37,24 @@ export async function startSession(
   const weightG = gFromKg(input.weightKg);
   const concentrationUgPerMl = ugPerMlFromMgPerMl(input.concentrationMgPerMl);
   if (weightG === null || concentrationUgPerMl === null) throw badInput("Invalid weight or concentration.");
+  const facts = await checkStartInputs(tx, { patientId: series.patientId, limits: limitsOf(series.protocolVersion), input, weightG, concentrationUgPerMl, now });
   const prior = await tx.infusionSession.findMany({ where: { seriesId }, select: { openedAt: true, sequence: true }, orderBy: { sequence: "asc" } });
   const sequence = (prior.at(-1)?.sequence ?? 0) + 1;
   const session = await tx.infusionSession.create({
     data: {
       clinicId: actor.clinicId, seriesId, sequence, weightG, concentrationUgPerMl,
       consentConfirmed: input.consentConfirmed ?? false, screeningReviewed: input.screeningReviewed ?? false,
-      openedAt: now, nurseId: actor.userId,
+      ...facts, nurseId: actor.userId,
     },
   });
-  await tx.patientWeight.create({ data: { patientId: series.patientId, weightG, measuredAt: now, enteredById: actor.userId, sessionId: session.id } });
+  await tx.patientWeight.create({ data: { patientId: series.patientId, weightG, measuredAt: facts.openedAt, enteredById: actor.userId, sessionId: session.id } });
   await tx.patient.update({ where: { id: series.patientId }, data: { weightG } });
   const audit = auditAs(tx, actor);
   await audit("session.start", "InfusionSession", session.id, { after: session });
   const limits = limitsOf(series.protocolVersion);
   const drafts = evaluateSessionSchedule({
     limits, plannedSessions: series.plannedSessions,
-    priorSessionStartsMs: prior.map((p) => p.openedAt.getTime()), newStartMs: now.getTime(),
+    priorSessionStartsMs: prior.map((p) => p.openedAt.getTime()), newStartMs: facts.openedAt.getTime(),
   });
   const flags = await storeFlags(tx, actor, session, drafts, { type: "InfusionSession", id: session.id }, null, now);
   return { session: { id: session.id, seriesId, sequence, status: session.status, weightG, concentrationUgPerMl, openedAt: session.openedAt.toISOString() }, flags };
