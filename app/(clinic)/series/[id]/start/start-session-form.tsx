@@ -162,7 +162,7 @@ export function StartSessionForm({ seriesId, lastWeight, lastWeightG, settings, 
         />
       )}
       <fieldset className="space-y-3">
-        <legend className="field-label mb-1">Documenting late</legend>
+        <legend className="field-label mb-1">Late documentation</legend>
         <CheckboxField
           label="Documenting late"
           checked={late}
