@@ -24,6 +24,9 @@ export interface LimitField {
   max: number;
 }
 
+// Bolus fields reach 5 mg/kg: an oral protocol documents up to 1 mg/kg as one dose and holds
+// its hard limit above it (2 mg/kg); the IV anaesthetic edge (1 mg/kg) is the route rule of
+// validateProtocolLimits, not a bound of the field.
 export const LIMIT_FIELDS: readonly LimitField[] = [
   { key: "softMinRateMgPerKgPerH", stored: "softMinRateUgPerKgPerH", label: "Documented rate, low", unit: "mg/kg/h", kind: "rate", required: false, group: "rate", max: 1 },
   { key: "softMaxRateMgPerKgPerH", stored: "softMaxRateUgPerKgPerH", label: "Documented rate, high", unit: "mg/kg/h", kind: "rate", required: false, group: "rate", max: 1 },
@@ -31,8 +34,8 @@ export const LIMIT_FIELDS: readonly LimitField[] = [
   { key: "startMaxRateMgPerKgPerH", stored: "startMaxRateUgPerKgPerH", label: "Start rate, high", unit: "mg/kg/h", kind: "rate", required: false, group: "rate", max: 1 },
   { key: "hardMaxRateMgPerKgPerH", stored: "hardMaxRateUgPerKgPerH", label: "Hard limit, rate", unit: "mg/kg/h", kind: "rate", required: true, group: "rate", max: 1 },
   { key: "maxStepMgPerKgPerH", stored: "maxStepUgPerKgPerH", label: "Largest titration step", unit: "mg/kg/h", kind: "rate", required: false, group: "rate", max: 1 },
-  { key: "softMaxBolusMgPerKg", stored: "softMaxBolusUgPerKg", label: "Documented bolus, high", unit: "mg/kg", kind: "perKg", required: false, group: "bolus", max: 1 },
-  { key: "hardMaxBolusMgPerKg", stored: "hardMaxBolusUgPerKg", label: "Hard limit, bolus", unit: "mg/kg", kind: "perKg", required: true, group: "bolus", max: 1 },
+  { key: "softMaxBolusMgPerKg", stored: "softMaxBolusUgPerKg", label: "Documented bolus, high", unit: "mg/kg", kind: "perKg", required: false, group: "bolus", max: 5 },
+  { key: "hardMaxBolusMgPerKg", stored: "hardMaxBolusUgPerKg", label: "Hard limit, bolus", unit: "mg/kg", kind: "perKg", required: true, group: "bolus", max: 5 },
   { key: "maxCumulativeMgPerKg", stored: "maxCumulativeUgPerKg", label: "Cumulative dose per session", unit: "mg/kg", kind: "perKg", required: false, group: "session", max: 100 },
   { key: "maxCumulativeMg", stored: "maxCumulativeUg", label: "Cumulative dose per session", unit: "mg", kind: "mg", required: false, group: "session", max: 10_000 },
   { key: "minDurationMin", stored: "minDurationMin", label: "Duration, shortest", unit: "minutes", kind: "int", required: false, group: "session", max: 10_080 },
