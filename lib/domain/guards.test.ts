@@ -182,7 +182,7 @@ describe("checkOpenedAt: late documentation", () => {
 });
 
 describe("startGuards: the one decision the start form and the API share", () => {
-  const base = { previousWeightG: 70_000, settings: { ...settings, standardConcentrationsUgPerMl: [1000, 2000] } };
+  const base = { previousWeightG: 70_000, route: "IV" as const, settings: { ...settings, standardConcentrationsUgPerMl: [1000, 2000] } };
   it("nothing typed yet: no checks, no refusal", () => {
     expect(startGuards({ ...base, weightG: null, concentrationUgPerMl: null })).toEqual({ weight: null, concentration: null, errors: {}, isHardLimit: false });
   });
@@ -202,5 +202,9 @@ describe("startGuards: the one decision the start form and the API share", () =>
     expect(startGuards({ ...base, weightG: 70_000, concentrationUgPerMl: 50_000, concentrationOverrideReason: "Dr. Okoye" })).toMatchObject({ errors: {}, isHardLimit: false });
     // 10 mg/mL (the other vial strength) is simply not standard: a reason, not an override
     expect(startGuards({ ...base, weightG: 70_000, concentrationUgPerMl: 10_000 }).isHardLimit).toBe(false);
+  });
+  it("an oral or intranasal protocol pumps nothing: its concentration is not checked (the weight still is)", () => {
+    expect(startGuards({ ...base, route: "PO", weightG: 70_000, concentrationUgPerMl: 50_000 })).toEqual({ weight: { status: "OK" }, concentration: null, errors: {}, isHardLimit: false });
+    expect(Object.keys(startGuards({ ...base, route: "IN", weightG: 154_000, concentrationUgPerMl: 1500 }).errors)).toEqual(["weightKg", "weightConfirmReason"]);
   });
 });

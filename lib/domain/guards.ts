@@ -6,7 +6,7 @@
 // integer comparison, rounded only for the text.
 
 import { hasReason, REASON_LENGTH_HINT } from "./charting-entry";
-import { STOCK_VIAL_CONCENTRATIONS_UG_PER_ML, type SafetySettings } from "./protocol";
+import { STOCK_VIAL_CONCENTRATIONS_UG_PER_ML, type ProtocolRoute, type SafetySettings } from "./protocol";
 import { formatMgPerKgPerH, formatMgPerMl, formatScaled, roundDivBig } from "./units";
 
 /** 1 kg = 2.2046 lb, to the four decimals the guard uses (1 / 0.45359237 = 2.20462...). */
@@ -262,19 +262,21 @@ export interface StartGuards {
  * and for the API on submit (so the API refuses what the form would have refused).
  * A confirmed weight, a non-standard concentration and a stock-vial override each need a
  * reason of at least 3 characters. The form calls it with what is typed so far (null: nothing
- * valid yet), the API with both values.
+ * valid yet), the API with both values. The concentration is a pump's drug library: it is
+ * checked on IV protocols only (nothing is pumped on PO/IN; decision 0009), as the flag engine does.
  */
 export function startGuards(input: {
   weightG: number | null;
   previousWeightG: number | null;
   concentrationUgPerMl: number | null;
+  route: ProtocolRoute;
   settings: SafetySettings;
   weightConfirmReason?: string | null;
   concentrationReason?: string | null;
   concentrationOverrideReason?: string | null;
 }): StartGuards {
   const weight = input.weightG === null ? null : checkWeight({ weightG: input.weightG, previousWeightG: input.previousWeightG, settings: input.settings });
-  const concentration = input.concentrationUgPerMl === null ? null : checkConcentration({ concentrationUgPerMl: input.concentrationUgPerMl, settings: input.settings });
+  const concentration = input.concentrationUgPerMl === null || input.route !== "IV" ? null : checkConcentration({ concentrationUgPerMl: input.concentrationUgPerMl, settings: input.settings });
   const errors: StartGuardFields = {};
   const weightMessage = weight && weightRefusal(weight, input.weightConfirmReason);
   if (weightMessage) {

@@ -1,6 +1,6 @@
 import "server-only";
 import { checkOpenedAt, pumpRateRefusal, startGuards } from "@/lib/domain/guards";
-import { safetySettingsOf, type ProtocolLimits } from "@/lib/domain/protocol";
+import { safetySettingsOf, type ProtocolLimits, type ProtocolRoute } from "@/lib/domain/protocol";
 import { rateUgPerKgPerHFromMgPerKgPerH } from "@/lib/domain/units";
 import { AppError, badInput } from "@/lib/errors";
 import type { DoseEventInput, StartSessionInput } from "@/lib/validation/session";
@@ -39,8 +39,8 @@ export interface StartSessionFacts {
  */
 export async function checkStartInputs(
   tx: Tx,
-  { patientId, limits, input, weightG, concentrationUgPerMl, now }: {
-    patientId: string; limits: ProtocolLimits; input: StartSessionInput; weightG: number; concentrationUgPerMl: number; now: Date;
+  { patientId, limits, route, input, weightG, concentrationUgPerMl, now }: {
+    patientId: string; limits: ProtocolLimits; route: ProtocolRoute; input: StartSessionInput; weightG: number; concentrationUgPerMl: number; now: Date;
   },
 ): Promise<StartSessionFacts> {
   const openedAt = input.openedAt ? new Date(input.openedAt) : now;
@@ -49,7 +49,7 @@ export async function checkStartInputs(
     : null;
   if (timeError) throw badInput(timeError.field === "openedAt" ? `Opening time ${timeError.message}.` : "This session is documented late: give a reason.", { [timeError.field]: timeError.message });
   const guards = startGuards({
-    weightG, previousWeightG: await lastRecordedWeightG(tx, patientId), concentrationUgPerMl, settings: safetySettingsOf(limits),
+    weightG, previousWeightG: await lastRecordedWeightG(tx, patientId), concentrationUgPerMl, route, settings: safetySettingsOf(limits),
     weightConfirmReason: input.weightConfirmReason, concentrationReason: input.concentrationReason,
     concentrationOverrideReason: input.concentrationOverrideReason,
   });
@@ -83,8 +83,12 @@ export async function checkDoseEventInputs(
   if (input.rateMgPerKgPerH === undefined) return;
   const rateUgPerKgPerH = rateUgPerKgPerHFromMgPerKgPerH(input.rateMgPerKgPerH);
   if (rateUgPerKgPerH === null || rateUgPerKgPerH <= 0) return; // the schema reports it
-  const session = await tx.infusionSession.findUnique({ where: { id: sessionId }, select: { concentrationUgPerMl: true } });
-  if (!session) return;
+  const session = await tx.infusionSession.findUnique({
+    where: { id: sessionId },
+    select: { concentrationUgPerMl: true, series: { select: { protocolVersion: { select: { protocol: { select: { route: true } } } } } } },
+  });
+  // only an IV protocol runs a pump (decision 0009, as the flag engine's PUMP_RATE_ROUNDING)
+  if (!session || session.series.protocolVersion.protocol.route !== "IV") return;
   const refusal = pumpRateRefusal({ rateUgPerKgPerH, weightG, concentrationUgPerMl: session.concentrationUgPerMl, settings: safetySettingsOf(limits) });
   if (refusal) throw badInput(refusal, { rateMgPerKgPerH: refusal });
 }

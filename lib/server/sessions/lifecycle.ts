@@ -37,7 +37,7 @@ export async function startSession(
   const weightG = gFromKg(input.weightKg);
   const concentrationUgPerMl = ugPerMlFromMgPerMl(input.concentrationMgPerMl);
   if (weightG === null || concentrationUgPerMl === null) throw badInput("Invalid weight or concentration.");
-  const facts = await checkStartInputs(tx, { patientId: series.patientId, limits: limitsOf(series.protocolVersion), input, weightG, concentrationUgPerMl, now });
+  const facts = await checkStartInputs(tx, { patientId: series.patientId, limits: limitsOf(series.protocolVersion), route: series.protocolVersion.protocol.route, input, weightG, concentrationUgPerMl, now });
   const prior = await tx.infusionSession.findMany({ where: { seriesId }, select: { openedAt: true, sequence: true }, orderBy: { sequence: "asc" } });
   const sequence = (prior.at(-1)?.sequence ?? 0) + 1;
   const session = await tx.infusionSession.create({

@@ -96,6 +96,7 @@ export default async function StartSessionPage({ params }: { params: Promise<{ i
           lastWeight={lastWeight ? `${formatKg(lastWeight.weightG)} kg on ${formatDate(lastWeight.measuredAt, tz)}` : null}
           lastWeightG={lastWeight?.weightG ?? patient.weightG ?? null}
           settings={safetySettingsOf(version.limits)}
+          route={version.protocol.route}
           timeZone={tz}
         />
       </ClockProvider>

@@ -9,7 +9,7 @@ import { fromLocalInputValue, toLocalInputValue } from "@/app/_components/sessio
 import { fieldErrorsOf, readNumber } from "@/app/_components/session/rows";
 import type { FlagDraft } from "@/lib/domain/flags";
 import { checkOpenedAt, LATE_ENTRY_GRACE_MS, startGuards } from "@/lib/domain/guards";
-import type { SafetySettings } from "@/lib/domain/protocol";
+import type { ProtocolRoute, SafetySettings } from "@/lib/domain/protocol";
 import { formatKg, gFromKg, gFromLb, kgFromLb, ugPerMlFromMgPerMl } from "@/lib/domain/units";
 import { StartSessionSchema } from "@/lib/validation/session";
 
@@ -17,13 +17,15 @@ type Unit = "kg" | "lb";
 type Started = { session: { id: string }; flags: FlagDraft[] };
 
 /** Today's weight (kg, or lb converted live), the bag's concentration and the pre-infusion checks. */
-export function StartSessionForm({ seriesId, lastWeight, lastWeightG, settings, timeZone }: {
+export function StartSessionForm({ seriesId, lastWeight, lastWeightG, settings, route, timeZone }: {
   seriesId: string;
   lastWeight: string | null;
   /** the patient's last recorded weight, g: the weight guard compares with it (lib/domain/guards.ts) */
   lastWeightG: number | null;
   /** the protocol version's drug library: standard concentrations, weight and pounds tolerances */
   settings: SafetySettings;
+  /** the concentration guard holds IV protocols only (nothing is pumped on PO/IN) */
+  route: ProtocolRoute;
   timeZone: string;
 }) {
   const router = useRouter();
@@ -58,7 +60,7 @@ export function StartSessionForm({ seriesId, lastWeight, lastWeightG, settings, 
   const guards = startGuards({
     weightG: weightG !== null && weightG > 0 ? weightG : null, previousWeightG: lastWeightG,
     concentrationUgPerMl: concentrationUgPerMl !== null && concentrationUgPerMl > 0 ? concentrationUgPerMl : null,
-    settings, weightConfirmReason, concentrationReason, concentrationOverrideReason,
+    route, settings, weightConfirmReason, concentrationReason, concentrationOverrideReason,
   });
   const weightAsks = guards.weight?.status === "LARGE_CHANGE" || guards.weight?.status === "LOOKS_LIKE_POUNDS" ? guards.weight.message : null;
   const concentrationAsks = guards.concentration && guards.concentration.status !== "STANDARD" ? guards.concentration : null;
@@ -147,7 +149,7 @@ export function StartSessionForm({ seriesId, lastWeight, lastWeightG, settings, 
       <TextField
         label="Concentration (mg/mL)" value={concentrationText} onChange={setConcentrationText} inputMode="decimal" unit="mg/mL"
         error={shown("concentrationMgPerMl")}
-        hint={`Ketamine concentration of the prepared bag or syringe, as labelled. Standard for this protocol: ${settings.standardConcentrationsUgPerMl.map((c) => `${c / 1000} mg/mL`).join(" or ")}.`}
+        hint={`Ketamine concentration of the prepared bag or syringe, as labelled.${route === "IV" ? ` Standard for this protocol: ${settings.standardConcentrationsUgPerMl.map((c) => `${c / 1000} mg/mL`).join(" or ")}.` : ""}`}
       />
       {concentrationAsks?.status === "NOT_STANDARD" && (
         <TextField
