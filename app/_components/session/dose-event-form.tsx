@@ -132,8 +132,9 @@ function DoseEventFormInner({ correcting, onDone }: { correcting: DoseRow | null
   if (mlError) errors.rateMgPerKgPerH = mlError;
   // What the pump really runs: its rate in steps (0.1 mL/h [default]) and the dose that step
   // delivers (docs/clinical-brief.md "Safety guards in the style of smart-pump drug libraries
-  // [defaults unless marked]"). A running rate the pump sets as 0.0 mL/h is refused, as by the API.
-  const pump = needsRate(type) && rateUg !== null && rateUg > 0
+  // [defaults unless marked]"). A running rate the pump sets as 0.0 mL/h is refused, as by the
+  // API; only an IV protocol runs a pump (decision 0009).
+  const pump = chart.protocol.route === "IV" && needsRate(type) && rateUg !== null && rateUg > 0
     ? pumpRounding({ rateUgPerKgPerH: rateUg, weightG, concentrationUgPerMl, settings: safetySettingsOf(limits) })
     : null;
   if (pump?.isZero && pump.message && !mlError) errors.rateMgPerKgPerH = pump.message;
@@ -169,7 +170,7 @@ function DoseEventFormInner({ correcting, onDone }: { correcting: DoseRow | null
   const rateCalc = rateUg !== null && rateUg > 0
     ? rateMode === "MG_PER_KG_PER_H"
       ? <>
-          {`= ${formatMg(rateUgPerHFromPerKg(rateUg, weightG))} mg/h · pump ${pump?.pumpMlPerHText ?? "?"} mL/h`}
+          {`= ${formatMg(rateUgPerHFromPerKg(rateUg, weightG))} mg/h${pump ? ` · pump ${pump.pumpMlPerHText} mL/h` : ""}`}
           {pump && !pump.isZero && pump.isOutsideTolerance && (
             <span className="block font-semibold text-soft" data-testid="pump-rounding">
               pump {pump.pumpMlPerHText} mL/h delivers {formatMgPerKgPerH(pump.deliveredUgPerKgPerH)} mg/kg/h,{" "}
