@@ -211,6 +211,8 @@ test("10,000+ generated hostile payloads across every mutating route: no 5xx, no
     UNION ALL SELECT 'side effect severity outside 0-3', count(*)::int FROM "SideEffect" WHERE severity NOT BETWEEN 0 AND 3
     UNION ALL SELECT 'session weight/concentration outside bounds', count(*)::int FROM "InfusionSession"
      WHERE "weightG" NOT BETWEEN 2000 AND 400000 OR "concentrationUgPerMl" NOT BETWEEN 10 AND 100000
+    UNION ALL SELECT 'session opened after its chart was, or more than 7 days before', count(*)::int FROM "InfusionSession"
+     WHERE "openedAt" > "enteredAt" + interval '2 minutes' OR "openedAt" < "enteredAt" - interval '7 days'
     UNION ALL SELECT 'patient birth date outside 1900-2100 or weight out of bounds', count(*)::int FROM "Patient"
      WHERE "birthDate" NOT BETWEEN '1900-01-01' AND '2100-12-31' OR "weightG" NOT BETWEEN 2000 AND 400000
     UNION ALL SELECT 'series with absurd plan', count(*)::int FROM "Series" WHERE "plannedSessions" NOT BETWEEN 1 AND 60
@@ -227,7 +229,8 @@ test("10,000+ generated hostile payloads across every mutating route: no 5xx, no
     for (const row of r.rows) stored.push({ table: t, column: c, value: row.v });
   }
   const FREE_TEXT = new Set(["reason", "overrideReason", "backTimeReason", "correctionReason", "note", "text", "dischargeNote", "ackReason",
-    "givenName", "familyName", "allergies", "screeningNotes", "name", "indication", "sourceDocument", "sourceWording", "limitRationale", "screeningOverrideReason"]);
+    "givenName", "familyName", "allergies", "screeningNotes", "name", "indication", "sourceDocument", "sourceWording", "limitRationale", "screeningOverrideReason",
+    "lateEntryReason", "weightConfirmReason", "concentrationReason", "concentrationOverrideReason"]);
   const badText = stored.filter((s) =>
     !FREE_TEXT.has(s.column) || s.value.length > 5000 || s.value !== s.value.trim() || /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/.test(s.value));
 

@@ -87,6 +87,8 @@ export const API_POLICY: Record<string, ApiPolicy> = {
   "POST /api/sessions/[id]/complete": { permission: "session:complete", scoped: true, allowedProbe: "invalid", body: () => ({ dischargeReady: true }) },
   "POST /api/sessions/[id]/dose-events": { permission: "session:chart", scoped: true, allowedProbe: "invalid",
     body: () => ({ type: "RATE_CHANGE", at: now(), rateMgPerKgPerH: 0.2, reason: "matrix" }) },
+  "POST /api/sessions/[id]/opened-at": { permission: "session:chart", scoped: true, allowedProbe: "invalid",
+    body: () => ({ openedAt: new Date(Date.now() - 60 * 60_000).toISOString(), lateEntryReason: "matrix check" }) },
   "POST /api/sessions/[id]/pain": { permission: "session:chart", scoped: true, allowedProbe: "invalid", body: () => ({ at: now(), score: 4, scale: "NRS", phase: "INTRA" }) },
   "GET /api/sessions/[id]": { permission: "patient:read", scoped: true, allowedProbe: "as-is" },
   "POST /api/sessions/[id]/side-effects": { permission: "session:chart", scoped: true, allowedProbe: "invalid", body: () => ({ at: now(), kind: "DISSOCIATION", severity: 1 }) },

@@ -99,12 +99,13 @@ async function main() {
     const nurse = await signIn("nurse@demo.clinic");
     const physician = await signIn("physician@demo.clinic");
     // A session of our own: the seeded ready series of the Demo clinic.
-    const ready = (await db.query<{ id: string }>(`
-      SELECT s.id FROM "Series" s JOIN "Clinic" c ON c.id = s."clinicId"
+    // Today's weight is the patient's last one: the start refuses a change above 10% without a reason.
+    const ready = (await db.query<{ id: string; weightG: number | null }>(`
+      SELECT s.id, p."weightG" FROM "Series" s JOIN "Clinic" c ON c.id = s."clinicId" JOIN "Patient" p ON p.id = s."patientId"
        WHERE c.name = 'Demo Pain Clinic' AND s.status = 'ACTIVE'
          AND NOT EXISTS (SELECT 1 FROM "InfusionSession" i WHERE i."seriesId" = s.id AND i.status = 'IN_PROGRESS') LIMIT 1`)).rows[0];
     if (!ready) throw new Error("no ready series in the seed");
-    const started = await post(nurse, `/api/series/${ready.id}/sessions`, { weightKg: 70, concentrationMgPerMl: 1, consentConfirmed: true, screeningReviewed: true });
+    const started = await post(nurse, `/api/series/${ready.id}/sessions`, { weightKg: (ready.weightG ?? 70_000) / 1000, concentrationMgPerMl: 1, consentConfirmed: true, screeningReviewed: true });
     if (started.status !== 201) throw new Error(`start: ${started.status} ${JSON.stringify(started.body)}`);
     const sessionId = started.body.session.id as string;
 

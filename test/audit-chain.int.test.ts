@@ -48,8 +48,9 @@ async function audited<T>(fn: () => Promise<T>) {
 describe("each mutation writes its audit rows", () => {
   it("registerPatient -> orderSeries -> start -> chart -> correct -> retract -> complete -> acknowledge -> sign -> addendum", async () => {
     const { nurse, physician } = c.actors;
+    // registered at 70 kg: the session weighs 70.4 kg (test/charting), inside the 10% weight guard
     const reg = await audited(() => db.$transaction((tx) => registerPatient(tx, {
-      actor: nurse, input: RegisterPatientSchema.parse({ mrn: nextMrn(), givenName: "Cy", familyName: "Audit", birthDate: "1970-02-02", sex: "MALE", weightKg: 80, consentOnFile: true }),
+      actor: nurse, input: RegisterPatientSchema.parse({ mrn: nextMrn(), givenName: "Cy", familyName: "Audit", birthDate: "1970-02-02", sex: "MALE", weightKg: 70, consentOnFile: true }),
     })));
     expect(reg.rows).toEqual([["patient.register", "Patient", reg.result.id]]);
     expect(reg.delta).toEqual({ patients: 1, audit: 1 });

@@ -5,6 +5,7 @@
 // for the same (resource type, source id) so the Patient of many sessions is referenced,
 // not repeated.
 
+import { isLateEntry } from "./guards";
 import { isoWithOffset } from "./time";
 import { formatScaled } from "./units";
 import { sideEffectLabel, interventionLabel, SEVERITY_LABELS } from "./side-effects";
@@ -74,6 +75,9 @@ export interface FhirSessionInput {
     id: string;
     status: "IN_PROGRESS" | "COMPLETED" | "SIGNED";
     openedAtMs: number;
+    /** when the chart was really opened, and why it was opened late (late documentation) */
+    enteredAtMs?: number;
+    lateEntryReason?: string | null;
     /** STOP or completion; null while running */
     endMs: number | null;
     weightG: number;
@@ -86,13 +90,14 @@ export interface FhirSessionInput {
     signedByName: string | null;
   };
   /** rows in force, in time order */
-  doseEvents: { id: string; type: DoseEventType; atMs: number; rateUgPerKgPerH: number | null; bolusUg: number | null }[];
+  // enteredAtMs: when each row was charted (Observation.issued); atMs is its clinical time
+  doseEvents: { id: string; type: DoseEventType; atMs: number; enteredAtMs?: number; rateUgPerKgPerH: number | null; bolusUg: number | null }[];
   vitals: {
-    id: string; atMs: number; systolicMmHg: number; diastolicMmHg: number; heartRatePerMin: number; spo2Pct: number;
+    id: string; atMs: number; enteredAtMs?: number; systolicMmHg: number; diastolicMmHg: number; heartRatePerMin: number; spo2Pct: number;
     respRatePerMin: number; temperatureDeciC: number | null;
   }[];
-  pain: { id: string; atMs: number; score: number; scale: PainScale; phase: "PRE" | "INTRA" | "POST" | "FOLLOW_UP" }[];
-  sideEffects: { id: string; atMs: number; kind: string; severity: number; intervention: string | null; note: string | null }[];
+  pain: { id: string; atMs: number; enteredAtMs?: number; score: number; scale: PainScale; phase: "PRE" | "INTRA" | "POST" | "FOLLOW_UP" }[];
+  sideEffects: { id: string; atMs: number; enteredAtMs?: number; kind: string; severity: number; intervention: string | null; note: string | null }[];
   flags: {
     id: string; code: string; severity: "SOFT" | "HARD"; message: string; valueText: string; limitText: string;
     reason: string | null; raisedAtMs: number; acknowledgedAtMs: number | null; acknowledgedByName: string | null; ackReason: string | null;
@@ -134,6 +139,18 @@ export function buildSessionEntries(input: FhirSessionInput, uuidOf: UuidOf): Bu
   const encounterId = uuidOf("Encounter", s.id);
   const encounter = ref(encounterId);
   const out: BundleEntry[] = [];
+  // Late documentation (decision 0009): an Observation's effectiveDateTime is its clinical
+  // time and `issued` when it was recorded; an entry recorded more than 10 minutes after its
+  // time also says "Late entry" in a note, on every resource that has one.
+  const issued = (r: { enteredAtMs?: number }) => (r.enteredAtMs === undefined ? {} : { issued: at(r.enteredAtMs) });
+  const lateNotes = (r: { atMs: number; enteredAtMs?: number }) =>
+    r.enteredAtMs !== undefined && isLateEntry(r.atMs, r.enteredAtMs)
+      ? [{ text: `Late entry: recorded ${at(r.enteredAtMs)}, ${Math.round((r.enteredAtMs - r.atMs) / 60_000)} min after its clinical time.` }]
+      : [];
+  const withLateNotes = (r: { atMs: number; enteredAtMs?: number }) => {
+    const notes = lateNotes(r);
+    return notes.length ? { note: notes } : {};
+  };
 
   out.push(entry({
     resourceType: "Encounter",
@@ -161,6 +178,8 @@ export function buildSessionEntries(input: FhirSessionInput, uuidOf: UuidOf): Bu
     subject: patient,
     encounter,
     effectiveDateTime: at(s.openedAtMs),
+    ...issued(s),
+    ...(s.lateEntryReason ? { note: [{ text: `Session documented late: ${s.lateEntryReason}` }] } : {}),
     valueQuantity: quantity(scaled(s.weightG, 3), "kg", "kg"),
   }));
 
@@ -178,6 +197,7 @@ export function buildSessionEntries(input: FhirSessionInput, uuidOf: UuidOf): Bu
       medicationCodeableConcept: { coding: [KETAMINE], text: "ketamine" },
       subject: patient,
       context: encounter,
+      ...withLateNotes(e),
     };
     if (e.type === "BOLUS") {
       out.push(entry({
@@ -207,7 +227,10 @@ export function buildSessionEntries(input: FhirSessionInput, uuidOf: UuidOf): Bu
   });
 
   for (const v of input.vitals) {
-    const common = { resourceType: "Observation", status: "final", category: vitalCategory, subject: patient, encounter, effectiveDateTime: at(v.atMs) };
+    const common = {
+      resourceType: "Observation", status: "final", category: vitalCategory, subject: patient, encounter, effectiveDateTime: at(v.atMs),
+      ...issued(v), ...withLateNotes(v),
+    };
     const simple = (key: "heartRate" | "spo2" | "respRate" | "temperature", value: number) => {
       const c = VITAL_CODES[key];
       out.push(entry({
@@ -247,6 +270,8 @@ export function buildSessionEntries(input: FhirSessionInput, uuidOf: UuidOf): Bu
       subject: patient,
       encounter,
       effectiveDateTime: at(p.atMs),
+      ...issued(p),
+      ...withLateNotes(p),
       valueQuantity: isNrs ? quantity(p.score, "{score}", "{score}") : quantity(p.score, "mm", "mm"),
     }));
   }
@@ -256,6 +281,7 @@ export function buildSessionEntries(input: FhirSessionInput, uuidOf: UuidOf): Bu
     const notes = [
       e.intervention && e.intervention !== "NONE" ? `Intervention: ${interventionLabel(e.intervention)}` : null,
       e.note ? e.note : null,
+      ...lateNotes(e).map((n) => n.text),
     ].filter((x): x is string => x !== null);
     out.push(entry({
       resourceType: "Observation",
@@ -266,6 +292,7 @@ export function buildSessionEntries(input: FhirSessionInput, uuidOf: UuidOf): Bu
       subject: patient,
       encounter,
       effectiveDateTime: at(e.atMs),
+      ...issued(e),
       valueInteger: e.severity,
       interpretation: [{ text: `severity ${e.severity}/3 (${severityLabel})` }],
       ...(notes.length ? { note: notes.map((text) => ({ text })) } : {}),

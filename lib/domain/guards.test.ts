@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { checkConcentration, checkWeight, formatKgShort, pumpRateRefusal, pumpRounding, weightRefusal } from "./guards";
+import { checkConcentration, checkOpenedAt, checkWeight, formatKgShort, isLateEntry, pumpRateRefusal, pumpRounding, startGuards, weightRefusal } from "./guards";
 import { DEFAULT_SAFETY_SETTINGS } from "./protocol";
 
 const settings = DEFAULT_SAFETY_SETTINGS;
@@ -144,5 +144,67 @@ describe("pumpRounding: what the 0.1 mL/h pump really delivers", () => {
   it("rejects non-integer or zero inputs as programming errors", () => {
     expect(() => pumpRounding({ rateUgPerKgPerH: 0, weightG: 70_000, concentrationUgPerMl: 1000, settings })).toThrow(RangeError);
     expect(() => pumpRounding({ rateUgPerKgPerH: 100, weightG: 70_000.5, concentrationUgPerMl: 1000, settings })).toThrow(RangeError);
+  });
+});
+
+describe("isLateEntry: charted strictly more than 10 minutes after its clinical time", () => {
+  const t = Date.UTC(2026, 2, 2, 14, 0);
+  it.each<[number, boolean]>([
+    [0, false],
+    [10 * 60_000, false], // exactly 10 min: on time
+    [10 * 60_000 + 1, true], // 1 ms beyond
+    [-5 * 60_000, false], // charted ahead of time (device clock): not late
+  ])("charted %i ms after -> %s", (delayMs, late) => {
+    expect(isLateEntry(t, t + delayMs)).toBe(late);
+  });
+});
+
+describe("checkOpenedAt: late documentation", () => {
+  const now = Date.UTC(2026, 2, 10, 15, 0);
+  const min = 60_000;
+  it.each<[string, Parameters<typeof checkOpenedAt>[0], ReturnType<typeof checkOpenedAt>]>([
+    ["now, no reason", { openedAtMs: now, nowMs: now, lateEntryReason: undefined }, null],
+    ["exactly 10 min back, no reason", { openedAtMs: now - 10 * min, nowMs: now, lateEntryReason: undefined }, null],
+    ["10 min 1 ms back needs a reason", { openedAtMs: now - 10 * min - 1, nowMs: now, lateEntryReason: "" }, { field: "lateEntryReason", message: "say why the session is documented late (at least 3 characters)" }],
+    ["a two-letter reason is not one", { openedAtMs: now - 30 * min, nowMs: now, lateEntryReason: " ok " }, { field: "lateEntryReason", message: "say why the session is documented late (at least 3 characters)" }],
+    ["30 min back with a reason", { openedAtMs: now - 30 * min, nowMs: now, lateEntryReason: "paper chart" }, null],
+    ["exactly 7 days back", { openedAtMs: now - 7 * 24 * 60 * min, nowMs: now, lateEntryReason: "paper chart" }, null],
+    ["7 days and 1 ms back", { openedAtMs: now - 7 * 24 * 60 * min - 1, nowMs: now, lateEntryReason: "paper chart" }, { field: "openedAt", message: "must be at most 7 days in the past" }],
+    ["2 min ahead (clock skew) is allowed", { openedAtMs: now + 2 * min, nowMs: now, lateEntryReason: undefined }, null],
+    ["2 min 1 ms ahead is the future", { openedAtMs: now + 2 * min + 1, nowMs: now, lateEntryReason: undefined }, { field: "openedAt", message: "must not be in the future" }],
+    ["moving: not earlier than the current opening time", { openedAtMs: now - 30 * min, nowMs: now, lateEntryReason: "paper chart", currentOpenedAtMs: now - 30 * min }, { field: "openedAt", message: "can only be moved earlier than the current opening time" }],
+    ["moving: after the first entry", { openedAtMs: now - 20 * min, nowMs: now, lateEntryReason: "paper chart", currentOpenedAtMs: now - 10 * min, firstEntryAtMs: now - 25 * min }, { field: "openedAt", message: "must not be later than the first charted entry" }],
+    ["moving: earlier by 1 min always needs a reason", { openedAtMs: now - 2 * min, nowMs: now, lateEntryReason: "", currentOpenedAtMs: now - min }, { field: "lateEntryReason", message: "say why the session is documented late (at least 3 characters)" }],
+    ["moving: earlier, at the first entry, with a reason", { openedAtMs: now - 25 * min, nowMs: now, lateEntryReason: "paper chart", currentOpenedAtMs: now - 10 * min, firstEntryAtMs: now - 25 * min }, null],
+  ])("%s", (_name, input, expected) => {
+    expect(checkOpenedAt(input)).toEqual(expected);
+  });
+});
+
+describe("startGuards: the one decision the start form and the API share", () => {
+  const base = { previousWeightG: 70_000, route: "IV" as const, settings: { ...settings, standardConcentrationsUgPerMl: [1000, 2000] } };
+  it("nothing typed yet: no checks, no refusal", () => {
+    expect(startGuards({ ...base, weightG: null, concentrationUgPerMl: null })).toEqual({ weight: null, concentration: null, errors: {}, isHardLimit: false });
+  });
+  it("154 kg at 1 mg/mL: refused on weightKg until a reason of 3 characters is given", () => {
+    const refused = startGuards({ ...base, weightG: 154_000, concentrationUgPerMl: 1000 });
+    expect(refused.errors.weightKg).toMatch(/^154 kg is 2\.2 × the last weight of 70 kg: did you enter pounds\?/);
+    expect(refused.errors.weightConfirmReason).toBe("confirm the weight with a reason (at least 3 characters)");
+    expect(refused.isHardLimit).toBe(false);
+    expect(startGuards({ ...base, weightG: 154_000, concentrationUgPerMl: 1000, weightConfirmReason: "ab" }).errors.weightKg).toBeDefined();
+    expect(startGuards({ ...base, weightG: 154_000, concentrationUgPerMl: 1000, weightConfirmReason: "abc" }).errors).toEqual({});
+  });
+  it("1.5 mg/mL needs a reason; 50 mg/mL is a hard stop that only an override passes", () => {
+    expect(Object.keys(startGuards({ ...base, weightG: 70_000, concentrationUgPerMl: 1500 }).errors)).toEqual(["concentrationMgPerMl", "concentrationReason"]);
+    expect(startGuards({ ...base, weightG: 70_000, concentrationUgPerMl: 1500, concentrationReason: "pharmacy bag" }).errors).toEqual({});
+    const stock = startGuards({ ...base, weightG: 70_000, concentrationUgPerMl: 50_000, concentrationReason: "as labelled" });
+    expect([stock.isHardLimit, Object.keys(stock.errors)]).toEqual([true, ["concentrationMgPerMl", "concentrationOverrideReason"]]);
+    expect(startGuards({ ...base, weightG: 70_000, concentrationUgPerMl: 50_000, concentrationOverrideReason: "Dr. Okoye" })).toMatchObject({ errors: {}, isHardLimit: false });
+    // 10 mg/mL (the other vial strength) is simply not standard: a reason, not an override
+    expect(startGuards({ ...base, weightG: 70_000, concentrationUgPerMl: 10_000 }).isHardLimit).toBe(false);
+  });
+  it("an oral or intranasal protocol pumps nothing: its concentration is not checked (the weight still is)", () => {
+    expect(startGuards({ ...base, route: "PO", weightG: 70_000, concentrationUgPerMl: 50_000 })).toEqual({ weight: { status: "OK" }, concentration: null, errors: {}, isHardLimit: false });
+    expect(Object.keys(startGuards({ ...base, route: "IN", weightG: 154_000, concentrationUgPerMl: 1500 }).errors)).toEqual(["weightKg", "weightConfirmReason"]);
   });
 });

@@ -5,7 +5,8 @@
 // Integers in stored units only (decision 0002); every percentage test is a cross-multiplied
 // integer comparison, rounded only for the text.
 
-import { STOCK_VIAL_CONCENTRATIONS_UG_PER_ML, type SafetySettings } from "./protocol";
+import { hasReason, REASON_LENGTH_HINT } from "./charting-entry";
+import { STOCK_VIAL_CONCENTRATIONS_UG_PER_ML, type ProtocolRoute, type SafetySettings } from "./protocol";
 import { formatMgPerKgPerH, formatMgPerMl, formatScaled, roundDivBig } from "./units";
 
 /** 1 kg = 2.2046 lb, to the four decimals the guard uses (1 / 0.45359237 = 2.20462...). */
@@ -186,4 +187,110 @@ export function pumpRounding(input: {
 export function pumpRateRefusal(input: Parameters<typeof pumpRounding>[0]): string | null {
   const result = pumpRounding(input);
   return result.isZero ? result.message : null;
+}
+
+// ---------------------------------------------------------------- late documentation
+
+/**
+ * How far back a session may be opened (late documentation: a chart kept on paper during a
+ * network outage, a pump started before the chart was opened). [default] docs/clinical-brief.md
+ * "Safety guards in the style of smart-pump drug libraries [defaults unless marked]"; decision 0009.
+ */
+export const LATE_DOCUMENTATION_MAX_MS = 7 * 24 * 3_600_000;
+/**
+ * An opening time, or an entry, recorded more than this after its clinical time is "late":
+ * the same 10 minutes as the back-timing grace of charting-entry.ts, so a nurse meets one rule.
+ */
+export const LATE_ENTRY_GRACE_MS = 10 * 60_000;
+
+/** True when an entry was recorded strictly more than 10 minutes after its clinical time. */
+export function isLateEntry(atMs: number, enteredAtMs: number): boolean {
+  return enteredAtMs - atMs > LATE_ENTRY_GRACE_MS;
+}
+
+export type OpenedAtError = { field: "openedAt" | "lateEntryReason"; message: string };
+
+/**
+ * A session's clinical opening time, given when it is opened or moved earlier:
+ * - not in the future (2 minutes of device clock skew allowed, as for any charted time);
+ * - not more than 7 days [default] in the past;
+ * - more than 10 minutes in the past needs a late-entry reason (at least 3 characters);
+ * - when moved: only earlier than the current opening time, never later than its first entry
+ *   (an entry before the opening time would fall outside the session).
+ */
+export function checkOpenedAt(input: {
+  openedAtMs: number;
+  nowMs: number;
+  lateEntryReason: string | null | undefined;
+  currentOpenedAtMs?: number;
+  firstEntryAtMs?: number | null;
+}): OpenedAtError | null {
+  const { openedAtMs, nowMs, currentOpenedAtMs, firstEntryAtMs } = input;
+  if (!Number.isFinite(openedAtMs)) return { field: "openedAt", message: "must be a date and time" };
+  if (openedAtMs > nowMs + 2 * 60_000) return { field: "openedAt", message: "must not be in the future" };
+  if (nowMs - openedAtMs > LATE_DOCUMENTATION_MAX_MS) return { field: "openedAt", message: "must be at most 7 days in the past" };
+  if (currentOpenedAtMs !== undefined && openedAtMs >= currentOpenedAtMs)
+    return { field: "openedAt", message: "can only be moved earlier than the current opening time" };
+  if (firstEntryAtMs !== undefined && firstEntryAtMs !== null && openedAtMs > firstEntryAtMs)
+    return { field: "openedAt", message: "must not be later than the first charted entry" };
+  if ((currentOpenedAtMs !== undefined || nowMs - openedAtMs > LATE_ENTRY_GRACE_MS) && !hasReason(input.lateEntryReason))
+    return { field: "lateEntryReason", message: `say why the session is documented late (${REASON_LENGTH_HINT})` };
+  return null;
+}
+
+// ---------------------------------------------------------------- the start of a session
+
+/** What the start form and the API check before a session is opened, keyed by input field. */
+export type StartGuardFields = Partial<Record<
+  "weightKg" | "weightConfirmReason" | "concentrationMgPerMl" | "concentrationReason" | "concentrationOverrideReason",
+  string
+>>;
+
+export interface StartGuards {
+  /** null while no weight is typed */
+  weight: WeightCheck | null;
+  /** null while no concentration is typed */
+  concentration: ConcentrationCheck | null;
+  /** refusals by field; empty when the session may open */
+  errors: StartGuardFields;
+  /** a stock vial is a hard stop: the API answers 422 HARD_LIMIT, like a hard-limit dose */
+  isHardLimit: boolean;
+}
+
+/**
+ * The one decision on a session's weight and concentration, for the form as the nurse types
+ * and for the API on submit (so the API refuses what the form would have refused).
+ * A confirmed weight, a non-standard concentration and a stock-vial override each need a
+ * reason of at least 3 characters. The form calls it with what is typed so far (null: nothing
+ * valid yet), the API with both values. The concentration is a pump's drug library: it is
+ * checked on IV protocols only (nothing is pumped on PO/IN; decision 0009), as the flag engine does.
+ */
+export function startGuards(input: {
+  weightG: number | null;
+  previousWeightG: number | null;
+  concentrationUgPerMl: number | null;
+  route: ProtocolRoute;
+  settings: SafetySettings;
+  weightConfirmReason?: string | null;
+  concentrationReason?: string | null;
+  concentrationOverrideReason?: string | null;
+}): StartGuards {
+  const weight = input.weightG === null ? null : checkWeight({ weightG: input.weightG, previousWeightG: input.previousWeightG, settings: input.settings });
+  const concentration = input.concentrationUgPerMl === null || input.route !== "IV" ? null : checkConcentration({ concentrationUgPerMl: input.concentrationUgPerMl, settings: input.settings });
+  const errors: StartGuardFields = {};
+  const weightMessage = weight && weightRefusal(weight, input.weightConfirmReason);
+  if (weightMessage) {
+    errors.weightKg = weightMessage;
+    errors.weightConfirmReason = `confirm the weight with a reason (${REASON_LENGTH_HINT})`;
+  }
+  let isHardLimit = false;
+  if (concentration?.status === "STOCK_VIAL" && !hasReason(input.concentrationOverrideReason)) {
+    errors.concentrationMgPerMl = concentration.message;
+    errors.concentrationOverrideReason = `a physician's override reason is required for a stock vial (${REASON_LENGTH_HINT})`;
+    isHardLimit = true;
+  } else if (concentration?.status === "NOT_STANDARD" && !hasReason(input.concentrationReason)) {
+    errors.concentrationMgPerMl = concentration.message;
+    errors.concentrationReason = `give a reason for a non-standard concentration (${REASON_LENGTH_HINT})`;
+  }
+  return { weight, concentration, errors, isHardLimit };
 }

@@ -110,3 +110,18 @@ describe("buildSessionSummary", () => {
     expect(SUMMARY_COLUMNS.map((c) => c.key).sort()).toEqual(keys);
   });
 });
+
+describe("late entries in the summary (decision 0009)", () => {
+  it("counts the entries charted strictly more than 10 minutes after their time and carries the late-documentation reason", () => {
+    const t = Date.UTC(2026, 2, 2, 14, 0);
+    const s = buildSessionSummary({
+      clinicName: "C", timeZone: "UTC", mrn: "M", patientName: "P", birthDate: "1970-01-01", protocolName: "X", protocolVersion: 1,
+      status: "IN_PROGRESS", openedAtMs: t, completedAtMs: null, signedAtMs: null, weightG: 70_000, nurseName: "N", physicianName: "D",
+      signedByName: null, doseEvents: [], vitals: [], pain: [], sideEffects: [], flags: [],
+      // on time, exactly 10 min (on time), 10 min 1 s (late), 45 min (late)
+      chartedTimes: [{ atMs: t, enteredAtMs: t }, { atMs: t, enteredAtMs: t + 600_000 }, { atMs: t, enteredAtMs: t + 601_000 }, { atMs: t, enteredAtMs: t + 45 * 60_000 }],
+      lateEntryReason: "paper chart during the outage",
+    }, t + 3_600_000);
+    expect([s.lateEntries, s.documentedLate]).toEqual([2, "paper chart during the outage"]);
+  });
+});

@@ -3,6 +3,7 @@
 // and FHIR exports and the review screens, so they cannot disagree.
 
 import { integrateDose, type DoseEventPoint } from "./dose";
+import { isLateEntry } from "./guards";
 import { reliefPct, sessionPrePost, type PainScale } from "./pain";
 import { isoWithOffset } from "./time";
 import { formatKg, formatMg, formatMgPerKg, formatMgPerKgPerH } from "./units";
@@ -29,6 +30,13 @@ export interface SummaryInput {
   sideEffects: { kind: string; severity: number }[];
   /** resolved: its condition went away (decision 0009); a resolved flag is never open */
   flags: { acknowledged: boolean; resolved?: boolean }[];
+  /**
+   * Late documentation (decision 0009): the clinical time and the time it was charted of every
+   * entry in force, and the reason the session itself was documented late. Optional for
+   * callers that only show totals; the exports pass them.
+   */
+  chartedTimes?: { atMs: number; enteredAtMs: number }[];
+  lateEntryReason?: string | null;
 }
 
 export interface SessionSummary {
@@ -68,6 +76,10 @@ export interface SessionSummary {
   physician: string;
   signedBy: string | null;
   signedAt: string | null;
+  /** entries in force charted more than 10 minutes after their clinical time */
+  lateEntries: number;
+  /** why the session was opened late (its opening time earlier than the chart), else null */
+  documentedLate: string | null;
 }
 
 /** Builds the summary of one session. `nowMs` bounds the dose integral of a running session. */
@@ -134,6 +146,8 @@ export function buildSessionSummary(s: SummaryInput, nowMs: number): SessionSumm
     physician: s.physicianName,
     signedBy: s.signedByName,
     signedAt: s.signedAtMs === null ? null : isoWithOffset(s.signedAtMs, s.timeZone),
+    lateEntries: (s.chartedTimes ?? []).filter((r) => isLateEntry(r.atMs, r.enteredAtMs)).length,
+    documentedLate: s.lateEntryReason ?? null,
   };
 }
 
@@ -172,4 +186,6 @@ export const SUMMARY_COLUMNS: { key: keyof SessionSummary; header: string }[] = 
   { key: "physician", header: "Physician" },
   { key: "signedBy", header: "Signed by" },
   { key: "signedAt", header: "Signed at" },
+  { key: "lateEntries", header: "Late entries (charted > 10 min after their time)" },
+  { key: "documentedLate", header: "Documented late (reason)" },
 ];

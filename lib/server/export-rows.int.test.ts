@@ -34,14 +34,14 @@ async function readWithPrismaInclude(ids: string[]): Promise<ExportRow[]> {
       series: { select: { patient: true, orderingPhysician: { select: { name: true } }, protocolVersion: { include: { protocol: { select: { name: true, route: true } } } } } },
       nurse: { select: { name: true } },
       signedBy: { select: { name: true } },
-      doseEvents: { select: { ...correction, type: true, at: true, rateUgPerKgPerH: true, bolusUg: true }, orderBy: [...chartOrder] },
-      vitals: { select: { ...correction, at: true, systolicMmHg: true, diastolicMmHg: true, heartRatePerMin: true, spo2Pct: true, respRatePerMin: true, temperatureDeciC: true }, orderBy: [...chartOrder] },
-      painScores: { select: { ...correction, at: true, score: true, scale: true, phase: true }, orderBy: [...chartOrder] },
-      sideEffects: { select: { ...correction, at: true, kind: true, severity: true, intervention: true, note: true }, orderBy: [...chartOrder] },
+      doseEvents: { select: { ...correction, type: true, at: true, enteredAt: true, rateUgPerKgPerH: true, bolusUg: true }, orderBy: [...chartOrder] },
+      vitals: { select: { ...correction, at: true, enteredAt: true, systolicMmHg: true, diastolicMmHg: true, heartRatePerMin: true, spo2Pct: true, respRatePerMin: true, temperatureDeciC: true }, orderBy: [...chartOrder] },
+      painScores: { select: { ...correction, at: true, enteredAt: true, score: true, scale: true, phase: true }, orderBy: [...chartOrder] },
+      sideEffects: { select: { ...correction, at: true, enteredAt: true, kind: true, severity: true, intervention: true, note: true }, orderBy: [...chartOrder] },
       flags: { orderBy: [{ raisedAt: "asc" }, { id: "asc" }] },
     },
   });
-  const atMs = <T extends { at: Date }>({ at: t, ...rest }: T) => ({ ...rest, atMs: t.getTime() });
+  const atMs = <T extends { at: Date; enteredAt: Date }>({ at: t, enteredAt, ...rest }: T) => ({ ...rest, atMs: t.getTime(), enteredAtMs: enteredAt.getTime() });
   const byId = new Map(sessions.map((s): [string, ExportRow] => [s.id, {
     id: s.id, status: s.status, weightG: s.weightG, concentrationUgPerMl: s.concentrationUgPerMl,
     openedAtMs: s.openedAt.getTime(), completedAtMs: s.completedAt?.getTime() ?? null, signedAtMs: s.signedAt?.getTime() ?? null,
@@ -50,6 +50,7 @@ async function readWithPrismaInclude(ids: string[]): Promise<ExportRow[]> {
     protocolVersionId: s.series.protocolVersion.id, protocolVersion: s.series.protocolVersion.version,
     protocolName: s.series.protocolVersion.protocol.name, route: s.series.protocolVersion.protocol.route,
     nurseName: s.nurse.name, physicianName: s.series.orderingPhysician.name, signedByName: s.signedBy?.name ?? null,
+    enteredAtMs: s.enteredAt.getTime(), lateEntryReason: s.lateEntryReason,
     doseEvents: s.doseEvents.map(atMs), vitals: s.vitals.map(atMs), painScores: s.painScores.map(atMs), sideEffects: s.sideEffects.map(atMs),
     flags: s.flags.map((f) => ({
       id: f.id, code: f.code, severity: f.severity, message: f.message, valueText: f.valueText, limitText: f.limitText, reason: f.reason,

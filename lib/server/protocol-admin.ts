@@ -1,6 +1,6 @@
 import "server-only";
 import { AppError, conflict, notFound } from "@/lib/errors";
-import type { ProtocolLimits } from "@/lib/domain/protocol";
+import type { ProtocolLimits, ProtocolRoute } from "@/lib/domain/protocol";
 import {
   limitsFromInput, protocolLimitErrors, type CreateProtocolInput, type NewProtocolVersionInput,
 } from "@/lib/validation/protocol";
@@ -11,10 +11,13 @@ import { db, type Tx } from "./db";
 import { isUniqueViolation } from "./http";
 import { limitsOf, protocolVersionDto } from "./protocols";
 
-/** Converts and validates limits on the server (the form's check is not trusted). */
-async function checkedLimits(tx: Tx, actor: Actor, input: NewProtocolVersionInput): Promise<ProtocolLimits> {
+/**
+ * Converts and validates limits on the server (the form's check is not trusted), by the
+ * protocol's route: the anaesthetic edge holds an IV protocol only.
+ */
+async function checkedLimits(tx: Tx, actor: Actor, input: NewProtocolVersionInput, route: ProtocolRoute): Promise<ProtocolLimits> {
   const limits = limitsFromInput(input, await clinicVitalsDefaults({ actor, tx }));
-  const fields = protocolLimitErrors(limits);
+  const fields = protocolLimitErrors(limits, route);
   const first = Object.entries(fields)[0];
   if (first) throw new AppError("BAD_INPUT", { userMessage: `The limits are not consistent: ${first[0]} ${first[1]}.`, fields });
   return limits;
@@ -28,7 +31,7 @@ const versionText = (input: NewProtocolVersionInput) => ({
 
 export async function createProtocol(tx: Tx, { actor, input }: { actor: Actor; input: CreateProtocolInput }) {
   requirePermission(actor, "protocol:manage");
-  const limits = await checkedLimits(tx, actor, input);
+  const limits = await checkedLimits(tx, actor, input, input.route);
   try {
     const p = await tx.protocol.create({
       data: {
@@ -61,7 +64,7 @@ export async function addProtocolVersion(tx: Tx, { actor, protocolId, input }: {
   requirePermission(actor, "protocol:manage");
   const p = await loadProtocol(tx, actor, protocolId);
   if (p.retiredAt) throw conflict("This protocol is retired; create a new protocol instead.");
-  const limits = await checkedLimits(tx, actor, input);
+  const limits = await checkedLimits(tx, actor, input, p.route);
   // Lock the protocol row so two administrators saving at once get versions n+1 and n+2.
   await tx.$queryRaw`SELECT "id" FROM "Protocol" WHERE "id" = ${p.id} FOR UPDATE`;
   const latest = await tx.protocolVersion.findFirst({ where: { protocolId: p.id }, orderBy: { version: "desc" } });

@@ -22,8 +22,24 @@ export const StartSessionSchema = z.strictObject({
   concentrationMgPerMl: decimalQuantity({ decimals: 2, min: 0.01, max: 100, unit: "mg/mL" }),
   consentConfirmed: z.boolean().optional(),
   screeningReviewed: z.boolean().optional(),
+  /** confirms a weight that looks like pounds or changed more than the protocol allows (lib/domain/guards.ts) */
+  weightConfirmReason: clinicalText(1000).optional(),
+  /** why a concentration outside the protocol's drug library is used */
+  concentrationReason: clinicalText(1000).optional(),
+  /** a physician's override for an undiluted stock vial (50 or 100 mg/mL): a hard stop */
+  concentrationOverrideReason: clinicalText(1000).optional(),
+  /** late documentation: the clinical opening time, up to 7 days back (checkOpenedAt) */
+  openedAt: instant.optional(),
+  lateEntryReason: clinicalText(1000).optional(),
 });
 export type StartSessionInput = z.infer<typeof StartSessionSchema>;
+
+/** Moves an open session's opening time earlier (late documentation), with a reason. */
+export const MoveOpenedAtSchema = z.strictObject({
+  openedAt: instant,
+  lateEntryReason: requiredReason,
+});
+export type MoveOpenedAtInput = z.infer<typeof MoveOpenedAtSchema>;
 
 export const DOSE_EVENT_TYPES = ["START", "RATE_CHANGE", "BOLUS", "PAUSE", "RESUME", "STOP"] as const;
 

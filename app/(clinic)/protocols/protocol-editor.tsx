@@ -6,10 +6,10 @@ import { useMutation } from "@/app/_components/data/use-mutation";
 import { Field } from "@/app/_components/forms/fields";
 import { fieldMessages } from "@/lib/validation/common";
 import { parseNumberInput } from "@/lib/validation/number-input";
-import { DOSE_BASES, type VitalsThresholds } from "@/lib/domain/protocol";
+import { DOSE_BASES, type ProtocolRoute, type VitalsThresholds } from "@/lib/domain/protocol";
 import { formatMgPerKgPerH } from "@/lib/domain/units";
 import {
-  CreateProtocolSchema, LIMIT_FIELDS, limitsFromInput, NewProtocolVersionSchema, protocolLimitErrors, type LimitField, type ProtocolLimitsInput,
+  CreateProtocolSchema, LIMIT_FIELDS, limitsFromInput, NewProtocolVersionSchema, protocolLimitErrors, SAFETY_FIELDS, type LimitField, type ProtocolLimitsInput,
 } from "@/lib/validation/protocol";
 
 const GROUPS: { id: LimitField["group"]; title: string; hint: string }[] = [
@@ -33,10 +33,12 @@ const PREVIEW_OPENED_MS = Date.UTC(2026, 0, 5, 14, 0);
 const PREVIEW_END_MS = PREVIEW_OPENED_MS + 4 * 3_600_000;
 
 export function ProtocolEditor({
-  mode, protocolId, initial, vitalsDefaults, timeZone,
+  mode, protocolId, initial, vitalsDefaults, timeZone, route: versionRoute,
 }: {
   mode: "protocol" | "version";
   protocolId?: string;
+  /** a new version keeps its protocol's route (the anaesthetic edge is an IV limit) */
+  route?: ProtocolRoute;
   initial: Record<string, string>;
   vitalsDefaults: VitalsThresholds;
   timeZone: string;
@@ -54,6 +56,12 @@ export function ProtocolEditor({
       const n = parseNumberInput(values[f.key] ?? "");
       if (n !== undefined) body[f.key] = n;
     }
+    // the drug library (dosing-error guards); standard concentrations as typed, "1, 2"
+    for (const f of SAFETY_FIELDS) {
+      const text = (values[f.key] ?? "").trim();
+      if (!text) continue;
+      body[f.key] = f.kind === "concentrations" ? text : parseNumberInput(text);
+    }
     for (const k of ["sourceDocument", "sourceWording", "limitRationale"]) if ((values[k] ?? "").trim()) body[k] = values[k]!.trim();
     if (mode === "protocol") for (const k of ["name", "indication", "route"]) body[k] = (values[k] ?? "").trim();
     return body;
@@ -65,10 +73,11 @@ export function ProtocolEditor({
     const parsed = schema.safeParse(raw);
     const errors: Record<string, string> = !parsed.success ? fieldMessages(parsed.error.issues) : {};
     const limits = limitsFromInput(raw as ProtocolLimitsInput, vitalsDefaults);
-    for (const [k, m] of Object.entries(protocolLimitErrors(limits))) errors[k] ??= m;
+    const route = (mode === "protocol" ? (raw.route as ProtocolRoute | undefined) || "IV" : versionRoute) ?? "IV";
+    for (const [k, m] of Object.entries(protocolLimitErrors(limits, route))) errors[k] ??= m;
     const previewable = Number.isSafeInteger(limits.hardMaxRateUgPerKgPerH) && limits.hardMaxRateUgPerKgPerH > 0;
     return { errors, limits, previewable };
-  }, [raw, mode, vitalsDefaults]);
+  }, [raw, mode, vitalsDefaults, versionRoute]);
 
   const errorFor = (k: string) => (editedSince.has(k) ? undefined : serverFields[k]) ?? (touched || (values[k] ?? "") !== (initial[k] ?? "") ? check.errors[k] : undefined);
   const set = (k: string) => (e: React.ChangeEvent<HTMLInputElement | HTMLSelectElement | HTMLTextAreaElement>) => {
@@ -132,6 +141,20 @@ export function ProtocolEditor({
             </div>
           </fieldset>
         ))}
+        <fieldset className="card">
+          <legend className="px-1 text-lg font-semibold">Drug library (dosing-error guards)</legend>
+          <p className="mb-2 text-sm text-slate-600">
+            What the start and dose forms check as the nurse types. 50 and 100 mg/mL are undiluted stock vials and never standard. Empty fields take the default.
+          </p>
+          <div className="grid gap-3 sm:grid-cols-2 xl:grid-cols-3">
+            {SAFETY_FIELDS.map((f) => (
+              <Field
+                key={f.key} id={f.key} label={`${f.label} (${f.unit})`} inputMode={f.kind === "concentrations" ? "text" : "decimal"} autoComplete="off"
+                value={values[f.key] ?? ""} onChange={set(f.key)} error={errorFor(f.key)}
+              />
+            ))}
+          </div>
+        </fieldset>
         <fieldset className="card space-y-3">
           <legend className="px-1 text-lg font-semibold">Source</legend>
           <Field id="sourceDocument" label="Source document" value={values.sourceDocument ?? ""} onChange={set("sourceDocument")} error={errorFor("sourceDocument")} />

@@ -75,7 +75,7 @@ function MarkerShape(props: { cx?: number; cy?: number; payload?: Marker }) {
 }
 
 export function TitrationChart({
-  points, limits, weightG, openedAtMs, endMs, timeZone, route = "IV",
+  points, limits, weightG, openedAtMs, endMs, timeZone, route = "IV", notes,
 }: {
   points: DoseEventPoint[];
   limits: ProtocolLimits;
@@ -85,8 +85,12 @@ export function TitrationChart({
   openedAtMs: number;
   endMs: number;
   timeZone: string;
+  /** added to a marker's tooltip by event time: the pump's rounded mL/h, "late entry" */
+  notes?: ReadonlyMap<number, string>;
 }) {
-  const { dose, steps: allSteps, markers, band, hasStart } = titrationSeries(points, limits, weightG, endMs, route);
+  const series = titrationSeries(points, limits, weightG, endMs, route);
+  const { dose, steps: allSteps, band, hasStart } = series;
+  const markers = notes ? series.markers.map((m) => ({ ...m, text: `${m.text}${notes.get(m.t) ?? ""}` })) : series.markers;
   const steps = allSteps.length > MAX_POINTS ? downsampleSeries(allSteps, MAX_POINTS, () => false, (p) => p.rateMgPerKgPerH) : allSteps;
   const domain = sessionDomain(openedAtMs, endMs, markers.map((m) => m.t));
   const ticks = clockTicks(domain[0], domain[1], timeZone);

@@ -7,6 +7,8 @@ import { clockTickFormatter, clockTicks, sessionDomain } from "./time-axis";
 
 export interface VitalsPoint {
   t: number;
+  /** shown after the time in the tooltip, e.g. "late entry, charted 10:21" */
+  note?: string;
   systolicMmHg: number;
   diastolicMmHg: number;
   heartRatePerMin: number;
@@ -34,6 +36,11 @@ export function VitalsChart({
   endMs: number;
   timeZone: string;
 }) {
+  // the time, and a late-entry note when the set was charted more than 10 minutes after it
+  const tooltipLabel = (t: unknown, payload: readonly { payload?: VitalsPoint }[]) => {
+    const note = payload?.[0]?.payload?.note;
+    return `${fmt(Number(t))}${note ? ` · ${note}` : ""}`;
+  };
   // the BP-rise threshold: systolic × 100 >= baseline × (100 + pct), the flag engine's rule
   const riseSbp = baselineSbp === null ? null : Math.ceil((baselineSbp * (100 + limits.bpRisePct)) / 100);
   const keep = (p: VitalsPoint) => crossesThreshold(p, limits, riseSbp);
@@ -81,7 +88,7 @@ export function VitalsChart({
             {riseSbp !== null && <ReferenceLine y={riseSbp} stroke={C.rise} strokeDasharray="3 3" label={limitLabel(`+${limits.bpRisePct}% ${riseSbp}`, C.rise)} />}
             <ReferenceLine y={limits.hrHighPerMin} stroke={C.hr} strokeDasharray="2 4" label={limitLabel(`HR ${limits.hrHighPerMin}`, C.hr)} />
             <ReferenceLine y={limits.hrLowPerMin} stroke={C.hr} strokeDasharray="2 4" label={limitLabel(`HR ${limits.hrLowPerMin}`, C.hr)} />
-            <Tooltip labelFormatter={(t) => fmt(Number(t))} isAnimationActive={false} />
+            <Tooltip labelFormatter={tooltipLabel} isAnimationActive={false} />
             <Line dataKey="systolicMmHg" name="Systolic" stroke={C.sbp} strokeWidth={2.5} dot={{ r: 3 }} isAnimationActive={false} />
             <Line dataKey="diastolicMmHg" name="Diastolic" stroke={C.dbp} strokeWidth={2.5} dot={{ r: 3 }} isAnimationActive={false} />
             <Line dataKey="heartRatePerMin" name="Heart rate" stroke={C.hr} strokeWidth={2} strokeDasharray="5 2" dot={{ r: 3 }} isAnimationActive={false} />
@@ -109,7 +116,7 @@ export function VitalsChart({
             <ReferenceLine yAxisId="spo2" y={limits.spo2LowPct} stroke={C.spo2} strokeDasharray="6 4" label={limitLabel(`SpO2 ${limits.spo2LowPct}`, C.spo2)} />
             <ReferenceLine yAxisId="rr" y={limits.rrLowPerMin} stroke={C.rr} strokeDasharray="2 4" label={limitLabel(`RR ${limits.rrLowPerMin}`, C.rr)} />
             <ReferenceLine yAxisId="rr" y={limits.rrHighPerMin} stroke={C.rr} strokeDasharray="2 4" label={limitLabel(`RR ${limits.rrHighPerMin}`, C.rr)} />
-            <Tooltip labelFormatter={(t) => fmt(Number(t))} isAnimationActive={false} />
+            <Tooltip labelFormatter={tooltipLabel} isAnimationActive={false} />
             <Line yAxisId="spo2" dataKey="spo2Pct" name="SpO2 %" stroke={C.spo2} strokeWidth={2.5} dot={{ r: 3 }} isAnimationActive={false} />
             <Line yAxisId="rr" dataKey="respRatePerMin" name="Resp. rate" stroke={C.rr} strokeWidth={2} strokeDasharray="5 2" dot={{ r: 3 }} isAnimationActive={false} />
           </LineChart>

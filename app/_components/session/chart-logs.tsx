@@ -2,7 +2,9 @@
 import { hasReason, REASON_LENGTH_HINT } from "@/lib/domain/charting";
 import { Fragment, useState } from "react";
 import { interventionLabel, SEVERITY_LABELS, sideEffectLabel } from "@/lib/domain/side-effects";
-import { formatC, formatMg, formatMgPerKgPerH, formatMlPerH, pumpRateMlPerH, rateUgPerHFromPerKg } from "@/lib/domain/units";
+import { isLateEntry, pumpRounding } from "@/lib/domain/guards";
+import { safetySettingsOf } from "@/lib/domain/protocol";
+import { formatC, formatMg, formatMgPerKgPerH, rateUgPerHFromPerKg } from "@/lib/domain/units";
 import { formatDateHm, formatHm } from "./clinic-time";
 import { FormAlert, TextField } from "@/app/_components/forms/fields";
 import { RetractSchema } from "@/lib/validation/session";
@@ -78,6 +80,10 @@ function LogTable<R extends Row>({
                       <td className="text-xs">
                         {r.enteredBy ?? "—"}
                         <span className="block text-slate-500">at {when(r.enteredAt)}</span>
+                        {/* charted more than 10 minutes after its clinical time (decision 0009) */}
+                        {isLateEntry(Date.parse(r.at), Date.parse(r.enteredAt)) && !r.isRetraction && (
+                          <span className="mt-0.5 inline-block rounded bg-soft-50 px-1.5 py-0.5 font-bold uppercase text-soft" data-testid="late-entry">late entry</span>
+                        )}
                       </td>
                       <td className="min-w-56 text-xs">
                         {replacement ? (
@@ -160,6 +166,7 @@ function RetractForm({ kind, entryId, what, onClose }: { kind: EntryKind; entryI
 
 export function ChartLogs({ chart, canChartDose, canChartObservations }: { chart: Chart; canChartDose: boolean; canChartObservations: boolean }) {
   const { weightG, concentrationUgPerMl } = chart;
+  const pumpSettings = safetySettingsOf(chart.protocol.limits);
   return (
     <div className="space-y-4">
       <LogTable
@@ -169,7 +176,8 @@ export function ChartLogs({ chart, canChartDose, canChartObservations }: { chart
           { header: "Event", cell: (r) => DOSE_TYPE_LABELS[r.type] },
           { header: "mg/kg/h", numeric: true, cell: (r) => (r.rateUgPerKgPerH !== null ? formatMgPerKgPerH(r.rateUgPerKgPerH) : "") },
           { header: "mg/h", numeric: true, cell: (r) => (r.rateUgPerKgPerH !== null ? formatMg(rateUgPerHFromPerKg(r.rateUgPerKgPerH, weightG)) : "") },
-          { header: "mL/h", numeric: true, cell: (r) => (r.rateUgPerKgPerH !== null ? formatMlPerH(pumpRateMlPerH(r.rateUgPerKgPerH, weightG, concentrationUgPerMl)) : "") },
+          // the pump's setting at its step, not the exact mL/h: what the nurse reads on the pump
+          { header: "Pump mL/h", numeric: true, cell: (r) => (r.rateUgPerKgPerH !== null && r.rateUgPerKgPerH > 0 ? pumpRounding({ rateUgPerKgPerH: r.rateUgPerKgPerH, weightG, concentrationUgPerMl, settings: pumpSettings }).pumpMlPerHText : "") },
           // the bolus column only when a bolus was charted: the table must fit a tablet
           ...(chart.doseEvents.some((r) => r.bolusUg !== null)
             ? [{ header: "Bolus mg", numeric: true, cell: (r: Chart["doseEvents"][number]) => (r.bolusUg !== null ? formatMg(r.bolusUg) : "") }]

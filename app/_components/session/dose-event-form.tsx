@@ -3,12 +3,12 @@ import { hardLimitOverride, hasReason, isBackTimed, PER_SESSION_CODES, REASON_LE
 import { useId, useRef, useState } from "react";
 import { integrateDose, validateDoseSequence, type DoseEventPoint, type DoseEventType } from "@/lib/domain/dose";
 import { evaluateDoseEvent, type FlagDraft } from "@/lib/domain/flags";
+import { pumpRounding } from "@/lib/domain/guards";
+import { safetySettingsOf } from "@/lib/domain/protocol";
 import {
   formatMg,
   formatMgPerKg,
   formatMgPerKgPerH,
-  formatMlPerH,
-  pumpRateMlPerH,
   rateUgPerHFromPerKg,
   rateUgPerKgPerHFromMgPerKgPerH,
   rateUgPerKgPerHFromMlPerH,
@@ -130,6 +130,14 @@ function DoseEventFormInner({ correcting, onDone }: { correcting: DoseRow | null
   const parsed = DoseEventSchema.safeParse(buildBody(atMs, flags));
   const errors: Record<string, string> = parsed.success ? {} : fieldErrorsOf(parsed.error.issues);
   if (mlError) errors.rateMgPerKgPerH = mlError;
+  // What the pump really runs: its rate in steps (0.1 mL/h [default]) and the dose that step
+  // delivers (docs/clinical-brief.md "Safety guards in the style of smart-pump drug libraries
+  // [defaults unless marked]"). A running rate the pump sets as 0.0 mL/h is refused, as by the
+  // API; only an IV protocol runs a pump (decision 0009).
+  const pump = chart.protocol.route === "IV" && needsRate(type) && rateUg !== null && rateUg > 0
+    ? pumpRounding({ rateUgPerKgPerH: rateUg, weightG, concentrationUgPerMl, settings: safetySettingsOf(limits) })
+    : null;
+  if (pump?.isZero && pump.message && !mlError) errors.rateMgPerKgPerH = pump.message;
   if (time.error) errors.at = time.error;
   if (sequenceError) errors.type = sequenceError;
   if (time.isBackTimed && !correcting && !hasReason(backTimeReason)) errors.backTimeReason = `give a reason for charting this late (${REASON_LENGTH_HINT})`;
@@ -139,7 +147,8 @@ function DoseEventFormInner({ correcting, onDone }: { correcting: DoseRow | null
   if (hardLimitOverride(hardFlags, overrideReason).isMissing) errors.overrideReason = "a hard limit needs a physician's override reason";
   if (correcting && !hasReason(correctionReason)) errors.correctionReason = `give a reason for the correction (${REASON_LENGTH_HINT})`;
 
-  const shown = (field: string) => serverErrors[field] ?? (submitted || touched[field] ? errors[field] : undefined);
+  const shown = (field: string) =>
+    serverErrors[field] ?? (submitted || touched[field] || (field === "rateMgPerKgPerH" && pump?.isZero) ? errors[field] : undefined);
 
   async function onSubmit(e: React.FormEvent) {
     e.preventDefault();
@@ -160,7 +169,15 @@ function DoseEventFormInner({ correcting, onDone }: { correcting: DoseRow | null
   const rateLabel = rateMode === "MG_PER_KG_PER_H" ? "Rate (mg/kg/h)" : "Pump rate (mL/h)";
   const rateCalc = rateUg !== null && rateUg > 0
     ? rateMode === "MG_PER_KG_PER_H"
-      ? `= ${formatMg(rateUgPerHFromPerKg(rateUg, weightG))} mg/h · pump ${formatMlPerH(pumpRateMlPerH(rateUg, weightG, concentrationUgPerMl))} mL/h`
+      ? <>
+          {`= ${formatMg(rateUgPerHFromPerKg(rateUg, weightG))} mg/h${pump ? ` · pump ${pump.pumpMlPerHText} mL/h` : ""}`}
+          {pump && !pump.isZero && pump.isOutsideTolerance && (
+            <span className="block font-semibold text-soft" data-testid="pump-rounding">
+              pump {pump.pumpMlPerHText} mL/h delivers {formatMgPerKgPerH(pump.deliveredUgPerKgPerH)} mg/kg/h,{" "}
+              {Math.round(pump.deviationTenthsPct / 10)}% {pump.isUnder ? "under" : "over"} the ordered {formatMgPerKgPerH(rateUg)}. Consider a lower concentration so the pump can run the ordered dose.
+            </span>
+          )}
+        </>
       : `= ${formatMgPerKgPerH(rateUg)} mg/kg/h · ${formatMg(rateUgPerHFromPerKg(rateUg, weightG))} mg/h (charted in mg/kg/h)`
     : null;
   const bolusCalc = bolusUg !== null && bolusUg > 0 ? `= ${formatMgPerKg(Number(roundDivBig(BigInt(bolusUg) * 1000n, BigInt(weightG))))} mg/kg at ${chart.weightKg.toFixed(1)} kg` : null;

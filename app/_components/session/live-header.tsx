@@ -8,10 +8,9 @@ import {
   formatMgPerKg,
   formatMgPerKgPerH,
   formatMgPerMl,
-  formatMlPerH,
-  pumpRateMlPerH,
   rateUgPerHFromPerKg,
 } from "@/lib/domain/units";
+import { pumpRounding } from "@/lib/domain/guards";
 import { useEffect, useRef, useState } from "react";
 import { useClockSkew, useNow } from "./clock";
 import { useSession } from "./session-context";
@@ -102,7 +101,8 @@ export function LiveHeader({ chart, timeZone }: { chart: Chart; timeZone: string
         </div>
         <div>
           <dt>Pump</dt>
-          <dd data-testid="current-ml-per-h">{shownRate !== null ? `${formatMlPerH(pumpRateMlPerH(shownRate, chart.weightG, chart.concentrationUgPerMl))} mL/h` : "—"}</dd>
+          {/* the pump's setting at its step (lib/domain/guards.ts pumpRounding), labelled so */}
+          <dd data-testid="current-ml-per-h">{shownRate !== null && shownRate > 0 ? `${pumpRounding({ rateUgPerKgPerH: shownRate, weightG: chart.weightG, concentrationUgPerMl: chart.concentrationUgPerMl, settings: safetySettingsOf(chart.protocol.limits) }).pumpMlPerHText} mL/h (pump)` : "—"}</dd>
         </div>
         <div>
           <dt>Total given</dt>

@@ -5,6 +5,8 @@ import { PainChart } from "@/app/_components/charts/pain-chart";
 import { TitrationChart } from "@/app/_components/charts/titration-chart";
 import { VitalsChart } from "@/app/_components/charts/vitals-chart";
 import { SESSION_ACTION_PERMISSION, sessionAllows, type SessionAction } from "@/lib/domain/charting";
+import { isLateEntry, pumpRounding } from "@/lib/domain/guards";
+import { safetySettingsOf } from "@/lib/domain/protocol";
 import { can } from "@/lib/permissions";
 import { ChartLogs } from "./chart-logs";
 import { ClockProvider, useNow } from "./clock";
@@ -13,6 +15,7 @@ import { DoseEventForm } from "./dose-event-form";
 import { flagLabel } from "./flag-display";
 import { FlagsPanel } from "./flags-panel";
 import { LiveHeader, VitalsCountdown } from "./live-header";
+import { OpenedAtPanel } from "./opened-at-panel";
 import { PainForm } from "./pain-form";
 import { doseRowToPoint, effectiveRows, type Chart, type Correction } from "./rows";
 import { SessionContext, type SessionCtx } from "./session-context";
@@ -81,6 +84,7 @@ function SessionScreenBody({ chart, timeZone, role }: { chart: Chart; timeZone: 
               <AddendaPanel />
             ) : (
               <>
+                {canChartDose && chart.status === "IN_PROGRESS" && <OpenedAtPanel />}
                 {canChartDose ? <DoseEventForm /> : !doseDecision.allowed && (
                   <p className="card text-sm">{doseDecision.reason} Vitals, pain scores and side effects can still be recorded until it is signed.</p>
                 )}
@@ -115,14 +119,26 @@ function Charts({ chart, timeZone }: { chart: Chart; timeZone: string }) {
   const openedAtMs = Date.parse(chart.openedAt);
   const vitals = effectiveRows(chart.vitals);
   const baseline = vitals.find((v) => v.isBaseline) ?? vitals[0] ?? null;
+  const doseRows = effectiveRows(chart.doseEvents);
+  // tooltips: the pump's setting at its step, and "late entry" for a row charted more than 10 min after its time
+  const lateNote = (r: { at: string; enteredAt: string }) =>
+    isLateEntry(Date.parse(r.at), Date.parse(r.enteredAt)) ? `late entry, charted ${formatDateHm(Date.parse(r.enteredAt), timeZone)}` : "";
+  const pumpSettings = safetySettingsOf(chart.protocol.limits);
+  const doseNotes = new Map(doseRows.map((r) => {
+    const pump = r.rateUgPerKgPerH !== null && r.rateUgPerKgPerH > 0
+      ? ` · pump ${pumpRounding({ rateUgPerKgPerH: r.rateUgPerKgPerH, weightG: chart.weightG, concentrationUgPerMl: chart.concentrationUgPerMl, settings: pumpSettings }).pumpMlPerHText} mL/h`
+      : "";
+    const late = lateNote(r);
+    return [Date.parse(r.at), `${pump}${late ? ` · ${late}` : ""}`];
+  }));
   return (
     <>
       <TitrationChart
-        points={effectiveRows(chart.doseEvents).map(doseRowToPoint)} limits={chart.protocol.limits} weightG={chart.weightG}
-        openedAtMs={openedAtMs} endMs={endMs} timeZone={timeZone} route={chart.protocol.route}
+        points={doseRows.map(doseRowToPoint)} limits={chart.protocol.limits} weightG={chart.weightG}
+        openedAtMs={openedAtMs} endMs={endMs} timeZone={timeZone} route={chart.protocol.route} notes={doseNotes}
       />
       <VitalsChart
-        points={vitals.map((v) => ({ t: Date.parse(v.at), systolicMmHg: v.systolicMmHg, diastolicMmHg: v.diastolicMmHg, heartRatePerMin: v.heartRatePerMin, spo2Pct: v.spo2Pct, respRatePerMin: v.respRatePerMin }))}
+        points={vitals.map((v) => ({ t: Date.parse(v.at), note: lateNote(v) || undefined, systolicMmHg: v.systolicMmHg, diastolicMmHg: v.diastolicMmHg, heartRatePerMin: v.heartRatePerMin, spo2Pct: v.spo2Pct, respRatePerMin: v.respRatePerMin }))}
         baselineSbp={baseline?.systolicMmHg ?? null} limits={chart.protocol.limits} openedAtMs={openedAtMs} endMs={endMs} timeZone={timeZone}
       />
       <PainChart

@@ -1,5 +1,6 @@
 import "server-only";
 import PDFDocument from "pdfkit";
+import { isLateEntry } from "@/lib/domain/guards";
 import type { FhirSessionInput } from "@/lib/domain/fhir";
 import type { DocumentedBand } from "@/lib/domain/protocol";
 import type { SessionSummary } from "@/lib/domain/session-summary";
@@ -217,16 +218,22 @@ export function drawSessionPage(doc: Doc, p: PdfSession, generatedAtMs: number) 
   vitalsChart(doc, p, { x: m + 36, y: 386, w: INNER_W - 40, h: 100 }, Math.min(t0, d.session.openedAtMs), t1);
 
   // pain, side effects, flags in two columns
+  const late = (r: { atMs: number; enteredAtMs?: number }) =>
+    r.enteredAtMs !== undefined && isLateEntry(r.atMs, r.enteredAtMs) ? ` (late entry, charted ${formatTime(new Date(r.enteredAtMs), tz)})` : "";
   const top = 530;
   const colW = (INNER_W - 18) / 2;
   const bottom = PAGE.h - 96;
   const painLines = [
     { text: s.preScore === null && s.postScore === null ? "No pre/post scores." : `Before ${s.preScore ?? "—"}  ·  after ${s.postScore ?? "—"} (${s.painScale ?? ""})  ·  relief ${s.reliefPct === null ? "—" : `${s.reliefPct} %`}` },
-    ...d.pain.map((x) => ({ text: `${formatTime(new Date(x.atMs), tz)}  ${x.phase.toLowerCase().replace("_", "-")}  ${x.score} ${x.scale === "NRS" ? "/10" : "mm VAS"}` })),
+    ...d.pain.map((x) => ({ text: `${formatTime(new Date(x.atMs), tz)}  ${x.phase.toLowerCase().replace("_", "-")}  ${x.score} ${x.scale === "NRS" ? "/10" : "mm VAS"}${late(x)}` })),
+    // late documentation (decision 0009): how many entries were charted late, and why the session was opened late
+    ...(s.lateEntries > 0 || s.documentedLate
+      ? [{ text: `Late entries: ${s.lateEntries} charted more than 10 min after their time.${s.documentedLate ? ` Session documented late: ${s.documentedLate}` : ""}`, color: COLOR.soft }]
+      : []),
   ];
   let ly = list(doc, "Pain", painLines, m, top, colW, top + 90, "");
   list(doc, "Side effects (severity 0-3)",
-    d.sideEffects.map((e) => ({ text: `${formatTime(new Date(e.atMs), tz)}  ${sideEffectLabel(e.kind)}: ${SEVERITY_LABELS[e.severity] ?? e.severity} (${e.severity})${e.intervention && e.intervention !== "NONE" ? ` · ${interventionLabel(e.intervention)}` : ""}` })),
+    d.sideEffects.map((e) => ({ text: `${formatTime(new Date(e.atMs), tz)}  ${sideEffectLabel(e.kind)}: ${SEVERITY_LABELS[e.severity] ?? e.severity} (${e.severity})${e.intervention && e.intervention !== "NONE" ? ` · ${interventionLabel(e.intervention)}` : ""}${late(e)}` })),
     m, ly + 6, colW, bottom, "None recorded.");
   ly = list(doc, `Flags (${s.flagCount}: ${s.openFlags} open, ${s.acknowledgedFlags} acknowledged)`,
     d.flags.map((f) => ({

@@ -13,6 +13,7 @@ import { doseEventDto, painDto, sideEffectDto, toPoint, vitalsDto } from "./dto"
 import { insertVitals, selectVitalsForCharting } from "./queries";
 import { assertHardOverride, reconcileSessionFlags } from "./flag-reconcile";
 import { assertAllowed, assertCorrectable, loadSessionForWrite, resolveChartTime } from "./write-context";
+import { checkDoseEventInputs } from "./input-checks";
 
 // Charting writes: dose events, vitals, pain scores, side effects, and their corrections and
 // retractions. Every one is a new row (docs/decisions/0004-flags-and-charting.md).
@@ -24,6 +25,7 @@ export async function chartDoseEvent(
   requirePermission(actor, SESSION_ACTION_PERMISSION["chart-dose"]);
   const s = await loadSessionForWrite(tx, actor, sessionId);
   assertAllowed(s, "chart-dose");
+  await checkDoseEventInputs(tx, { sessionId, limits: s.limits, weightG: s.weightG, input });
   const at = resolveChartTime(s, input.at, input.backTimeReason, now, { correction: !!input.correctsId });
   const rateUgPerKgPerH = input.rateMgPerKgPerH === undefined ? null : rateUgPerKgPerHFromMgPerKgPerH(input.rateMgPerKgPerH);
   const bolusUg = input.bolusMg === undefined ? null : ugFromMg(input.bolusMg);

@@ -6,3 +6,4 @@ export { doseEventDto, flagDto, painDto, sideEffectDto, vitalsDto, type FlagDto 
 export { acknowledgeFlags } from "./flag-acknowledgement";
 export { addAddendum, completeSession, signSession, startSession } from "./lifecycle";
 export { lockSessionFlags, reconcileSessionFlags, SYSTEM_ACTOR_ID, type ReconcileActor, type SystemActor } from "./flag-reconcile";
+export { moveOpenedAt } from "./late-documentation";

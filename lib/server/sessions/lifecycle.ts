@@ -9,11 +9,13 @@ import type { z } from "zod";
 import { requirePermission, type Actor } from "../actor";
 import { auditAs } from "../audit";
 import type { Tx } from "../db";
+import { limitsOf } from "../protocols";
 import { loadSeries } from "../series";
 import { lockSeriesForStart } from "./queries";
 import { toPoint } from "./dto";
 import { reconcileSessionFlags } from "./flag-reconcile";
 import { assertAllowed, loadSessionForWrite } from "./write-context";
+import { checkStartInputs } from "./input-checks";
 
 // A session's lifecycle: start, complete, sign, addenda. What each status allows is the
 // domain's state machine (lib/domain/charting-lifecycle.ts); this file adds the locks,
@@ -35,16 +37,17 @@ export async function startSession(
   const weightG = gFromKg(input.weightKg);
   const concentrationUgPerMl = ugPerMlFromMgPerMl(input.concentrationMgPerMl);
   if (weightG === null || concentrationUgPerMl === null) throw badInput("Invalid weight or concentration.");
+  const facts = await checkStartInputs(tx, { patientId: series.patientId, limits: limitsOf(series.protocolVersion), route: series.protocolVersion.protocol.route, input, weightG, concentrationUgPerMl, now });
   const prior = await tx.infusionSession.findMany({ where: { seriesId }, select: { openedAt: true, sequence: true }, orderBy: { sequence: "asc" } });
   const sequence = (prior.at(-1)?.sequence ?? 0) + 1;
   const session = await tx.infusionSession.create({
     data: {
       clinicId: actor.clinicId, seriesId, sequence, weightG, concentrationUgPerMl,
       consentConfirmed: input.consentConfirmed ?? false, screeningReviewed: input.screeningReviewed ?? false,
-      openedAt: now, nurseId: actor.userId,
+      ...facts, nurseId: actor.userId,
     },
   });
-  await tx.patientWeight.create({ data: { patientId: series.patientId, weightG, measuredAt: now, enteredById: actor.userId, sessionId: session.id } });
+  await tx.patientWeight.create({ data: { patientId: series.patientId, weightG, measuredAt: facts.openedAt, enteredById: actor.userId, sessionId: session.id } });
   await tx.patient.update({ where: { id: series.patientId }, data: { weightG } });
   const audit = auditAs(tx, actor);
   await audit("session.start", "InfusionSession", session.id, { after: session });

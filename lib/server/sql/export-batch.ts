@@ -37,12 +37,15 @@ export interface ExportRow {
   nurseName: string;
   physicianName: string;
   signedByName: string | null;
-  doseEvents: (Correctable & { type: DoseEventType; atMs: number; rateUgPerKgPerH: number | null; bolusUg: number | null })[];
+  /** when the chart was really opened (late documentation), and why it was opened late */
+  enteredAtMs: number;
+  lateEntryReason: string | null;
+  doseEvents: (Correctable & { type: DoseEventType; atMs: number; enteredAtMs: number; rateUgPerKgPerH: number | null; bolusUg: number | null })[];
   vitals: (Correctable & {
-    atMs: number; systolicMmHg: number; diastolicMmHg: number; heartRatePerMin: number; spo2Pct: number; respRatePerMin: number; temperatureDeciC: number | null;
+    atMs: number; enteredAtMs: number; systolicMmHg: number; diastolicMmHg: number; heartRatePerMin: number; spo2Pct: number; respRatePerMin: number; temperatureDeciC: number | null;
   })[];
-  painScores: (Correctable & { atMs: number; score: number; scale: PainScale; phase: "PRE" | "INTRA" | "POST" | "FOLLOW_UP" })[];
-  sideEffects: (Correctable & { atMs: number; kind: string; severity: number; intervention: string | null; note: string | null })[];
+  painScores: (Correctable & { atMs: number; enteredAtMs: number; score: number; scale: PainScale; phase: "PRE" | "INTRA" | "POST" | "FOLLOW_UP" })[];
+  sideEffects: (Correctable & { atMs: number; enteredAtMs: number; kind: string; severity: number; intervention: string | null; note: string | null })[];
   flags: {
     id: string; code: string; severity: "SOFT" | "HARD"; message: string; valueText: string; limitText: string; reason: string | null;
     raisedAtMs: number; acknowledgedAtMs: number | null; acknowledgedById: string | null; ackReason: string | null;
@@ -65,24 +68,25 @@ const SESSION_COLUMNS: Columns<Omit<ExportRow, ChartedKey>> = {
   patientId: "p.id", mrn: "p.mrn", givenName: `p."givenName"`, familyName: `p."familyName"`, birthDate: `to_char(p."birthDate", 'YYYY-MM-DD')`, sex: "p.sex",
   protocolVersionId: "pv.id", protocolVersion: "pv.version", protocolName: "pr.name", route: "pr.route",
   nurseName: "nu.name", physicianName: "op.name", signedByName: "sb.name",
+  enteredAtMs: epochMs(`s."enteredAt"`), lateEntryReason: `s."lateEntryReason"`,
 };
 const correctionColumns = { id: "r.id", correctsId: `r."correctsId"`, isRetraction: `r."isRetraction"` } as const;
 const CHARTED: { readonly [K in ChartedKey]: { table: string; order: string; columns: Columns<ExportRow[K][number]> } } = {
   doseEvents: {
     table: "DoseEvent", order: chartOrder("r"),
-    columns: { ...correctionColumns, type: "r.type", atMs: epochMs("r.at"), rateUgPerKgPerH: `r."rateUgPerKgPerH"`, bolusUg: `r."bolusUg"` },
+    columns: { ...correctionColumns, type: "r.type", atMs: epochMs("r.at"), enteredAtMs: epochMs(`r."enteredAt"`), rateUgPerKgPerH: `r."rateUgPerKgPerH"`, bolusUg: `r."bolusUg"` },
   },
   vitals: {
     table: "VitalSigns", order: chartOrder("r"),
     columns: {
-      ...correctionColumns, atMs: epochMs("r.at"), systolicMmHg: `r."systolicMmHg"`, diastolicMmHg: `r."diastolicMmHg"`,
+      ...correctionColumns, atMs: epochMs("r.at"), enteredAtMs: epochMs(`r."enteredAt"`), systolicMmHg: `r."systolicMmHg"`, diastolicMmHg: `r."diastolicMmHg"`,
       heartRatePerMin: `r."heartRatePerMin"`, spo2Pct: `r."spo2Pct"`, respRatePerMin: `r."respRatePerMin"`, temperatureDeciC: `r."temperatureDeciC"`,
     },
   },
-  painScores: { table: "PainScore", order: chartOrder("r"), columns: { ...correctionColumns, atMs: epochMs("r.at"), score: "r.score", scale: "r.scale", phase: "r.phase" } },
+  painScores: { table: "PainScore", order: chartOrder("r"), columns: { ...correctionColumns, atMs: epochMs("r.at"), enteredAtMs: epochMs(`r."enteredAt"`), score: "r.score", scale: "r.scale", phase: "r.phase" } },
   sideEffects: {
     table: "SideEffect", order: chartOrder("r"),
-    columns: { ...correctionColumns, atMs: epochMs("r.at"), kind: "r.kind", severity: "r.severity", intervention: "r.intervention", note: "r.note" },
+    columns: { ...correctionColumns, atMs: epochMs("r.at"), enteredAtMs: epochMs(`r."enteredAt"`), kind: "r.kind", severity: "r.severity", intervention: "r.intervention", note: "r.note" },
   },
   flags: {
     table: "Flag", order: flagOrder("r"),
@@ -147,19 +151,19 @@ type SideEffect = ExportRow["sideEffects"][number];
 type Flag = ExportRow["flags"][number];
 const decodeDoseEvent = (v: Values): Dose => ({
   id: v[DE.id] as string, correctsId: v[DE.correctsId] as string | null, isRetraction: v[DE.isRetraction] as boolean, type: v[DE.type] as Dose["type"],
-  atMs: v[DE.atMs] as number, rateUgPerKgPerH: v[DE.rateUgPerKgPerH] as number | null, bolusUg: v[DE.bolusUg] as number | null,
+  atMs: v[DE.atMs] as number, enteredAtMs: v[DE.enteredAtMs] as number, rateUgPerKgPerH: v[DE.rateUgPerKgPerH] as number | null, bolusUg: v[DE.bolusUg] as number | null,
 });
 const decodeVitals = (v: Values): Vitals => ({
-  id: v[VS.id] as string, correctsId: v[VS.correctsId] as string | null, isRetraction: v[VS.isRetraction] as boolean, atMs: v[VS.atMs] as number,
+  id: v[VS.id] as string, correctsId: v[VS.correctsId] as string | null, isRetraction: v[VS.isRetraction] as boolean, atMs: v[VS.atMs] as number, enteredAtMs: v[VS.enteredAtMs] as number,
   systolicMmHg: v[VS.systolicMmHg] as number, diastolicMmHg: v[VS.diastolicMmHg] as number, heartRatePerMin: v[VS.heartRatePerMin] as number,
   spo2Pct: v[VS.spo2Pct] as number, respRatePerMin: v[VS.respRatePerMin] as number, temperatureDeciC: v[VS.temperatureDeciC] as number | null,
 });
 const decodePainScore = (v: Values): Pain => ({
-  id: v[PS.id] as string, correctsId: v[PS.correctsId] as string | null, isRetraction: v[PS.isRetraction] as boolean, atMs: v[PS.atMs] as number,
+  id: v[PS.id] as string, correctsId: v[PS.correctsId] as string | null, isRetraction: v[PS.isRetraction] as boolean, atMs: v[PS.atMs] as number, enteredAtMs: v[PS.enteredAtMs] as number,
   score: v[PS.score] as number, scale: v[PS.scale] as Pain["scale"], phase: v[PS.phase] as Pain["phase"],
 });
 const decodeSideEffect = (v: Values): SideEffect => ({
-  id: v[SE.id] as string, correctsId: v[SE.correctsId] as string | null, isRetraction: v[SE.isRetraction] as boolean, atMs: v[SE.atMs] as number,
+  id: v[SE.id] as string, correctsId: v[SE.correctsId] as string | null, isRetraction: v[SE.isRetraction] as boolean, atMs: v[SE.atMs] as number, enteredAtMs: v[SE.enteredAtMs] as number,
   kind: v[SE.kind] as string, severity: v[SE.severity] as number, intervention: v[SE.intervention] as string | null, note: v[SE.note] as string | null,
 });
 const decodeFlag = (v: Values): Flag => ({
@@ -179,6 +183,7 @@ export const decodeExportRow = (v: Values): ExportRow => ({
   protocolVersionId: v[S.protocolVersionId] as string, protocolVersion: v[S.protocolVersion] as number, protocolName: v[S.protocolName] as string,
   route: v[S.route] as ExportRow["route"],
   nurseName: v[S.nurseName] as string, physicianName: v[S.physicianName] as string, signedByName: v[S.signedByName] as string | null,
+  enteredAtMs: v[S.enteredAtMs] as number, lateEntryReason: v[S.lateEntryReason] as string | null,
   doseEvents: charted(v, "doseEvents").map(decodeDoseEvent),
   vitals: charted(v, "vitals").map(decodeVitals),
   painScores: charted(v, "painScores").map(decodePainScore),

@@ -3,6 +3,8 @@ import Link from "next/link";
 import { notFound } from "next/navigation";
 import { bandText } from "@/app/_components/session/protocol-text";
 import { AppError } from "@/lib/errors";
+import { ClockProvider } from "@/app/_components/session/clock";
+import { safetySettingsOf } from "@/lib/domain/protocol";
 import { formatKg } from "@/lib/domain/units";
 import { requirePageActor } from "@/lib/server/actor";
 import { findNurseWorklist } from "@/lib/server/dashboard";
@@ -52,6 +54,8 @@ export default async function StartSessionPage({ params }: { params: Promise<{ i
   const tz = actor.clinicTimezone;
   const lastWeight = patient.weights.at(-1);
   const allergies = patient.allergies?.trim() ?? "";
+  // the form's late-documentation check starts from the server's clock (corrected for a drifting tablet)
+  const serverNowIso = new Date().toISOString();
 
   return (
     <div className="mx-auto max-w-3xl space-y-4">
@@ -86,10 +90,16 @@ export default async function StartSessionPage({ params }: { params: Promise<{ i
         </dl>
         {patient.screening.notes && <p className="text-sm text-slate-700">Screening notes: {patient.screening.notes}</p>}
       </section>
-      <StartSessionForm
-        seriesId={id}
-        lastWeight={lastWeight ? `${formatKg(lastWeight.weightG)} kg on ${formatDate(lastWeight.measuredAt, tz)}` : null}
-      />
+      <ClockProvider serverNowIso={serverNowIso}>
+        <StartSessionForm
+          seriesId={id}
+          lastWeight={lastWeight ? `${formatKg(lastWeight.weightG)} kg on ${formatDate(lastWeight.measuredAt, tz)}` : null}
+          lastWeightG={lastWeight?.weightG ?? patient.weightG ?? null}
+          settings={safetySettingsOf(version.limits)}
+          route={version.protocol.route}
+          timeZone={tz}
+        />
+      </ClockProvider>
     </div>
   );
 }

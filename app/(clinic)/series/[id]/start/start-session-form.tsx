@@ -4,16 +4,30 @@ import { useEffect, useRef, useState } from "react";
 import { useMutation } from "@/app/_components/data/use-mutation";
 import { CheckboxField, FormAlert, TextField } from "@/app/_components/forms/fields";
 import { LiveFlags } from "@/app/_components/session/flag-display";
+import { useNow } from "@/app/_components/session/clock";
+import { fromLocalInputValue, toLocalInputValue } from "@/app/_components/session/clinic-time";
 import { fieldErrorsOf, readNumber } from "@/app/_components/session/rows";
 import type { FlagDraft } from "@/lib/domain/flags";
-import { formatKg, gFromLb, kgFromLb } from "@/lib/domain/units";
+import { checkOpenedAt, LATE_ENTRY_GRACE_MS, startGuards } from "@/lib/domain/guards";
+import type { ProtocolRoute, SafetySettings } from "@/lib/domain/protocol";
+import { formatKg, gFromKg, gFromLb, kgFromLb, ugPerMlFromMgPerMl } from "@/lib/domain/units";
 import { StartSessionSchema } from "@/lib/validation/session";
 
 type Unit = "kg" | "lb";
 type Started = { session: { id: string }; flags: FlagDraft[] };
 
 /** Today's weight (kg, or lb converted live), the bag's concentration and the pre-infusion checks. */
-export function StartSessionForm({ seriesId, lastWeight }: { seriesId: string; lastWeight: string | null }) {
+export function StartSessionForm({ seriesId, lastWeight, lastWeightG, settings, route, timeZone }: {
+  seriesId: string;
+  lastWeight: string | null;
+  /** the patient's last recorded weight, g: the weight guard compares with it (lib/domain/guards.ts) */
+  lastWeightG: number | null;
+  /** the protocol version's drug library: standard concentrations, weight and pounds tolerances */
+  settings: SafetySettings;
+  /** the concentration guard holds IV protocols only (nothing is pumped on PO/IN) */
+  route: ProtocolRoute;
+  timeZone: string;
+}) {
   const router = useRouter();
   const [unit, setUnit] = useState<Unit>("kg");
   const [weightText, setWeightText] = useState("");
@@ -22,6 +36,14 @@ export function StartSessionForm({ seriesId, lastWeight }: { seriesId: string; l
   const [screening, setScreening] = useState(false);
   const [submitted, setSubmitted] = useState(false);
   const [started, setStarted] = useState<Started | null>(null);
+  const [weightConfirmReason, setWeightConfirmReason] = useState("");
+  const [concentrationReason, setConcentrationReason] = useState("");
+  const [concentrationOverrideReason, setConcentrationOverrideReason] = useState("");
+  // late documentation: the pump ran before the chart was opened, or the session was kept on paper
+  const [late, setLate] = useState(false);
+  const [openedAtText, setOpenedAtText] = useState("");
+  const [lateEntryReason, setLateEntryReason] = useState("");
+  const nowMs = useNow(15_000);
   const { submit, pending, formError, fieldErrors: serverErrors, error: submitError } = useMutation();
   const continueRef = useRef<HTMLAnchorElement>(null);
   useEffect(() => { if (started) continueRef.current?.focus(); }, [started]);
@@ -30,19 +52,47 @@ export function StartSessionForm({ seriesId, lastWeight }: { seriesId: string; l
   // lb -> kg rounded once to the 0.1 kg the session stores (lib/domain/units)
   const lbOk = unit === "lb" && typed !== undefined && Number.isFinite(typed) && typed > 0;
   const weightKg = unit === "kg" ? typed : lbOk ? kgFromLb(typed) : typed;
+  const concentrationMgPerMl = readNumber(concentrationText);
+  // The same guards the API runs (lib/domain/guards.ts), as the nurse types: a weight that
+  // looks like pounds, a large change, a non-standard concentration, an undiluted stock vial.
+  const weightG = weightKg !== undefined && Number.isFinite(weightKg) && weightKg > 0 ? gFromKg(weightKg) : null;
+  const concentrationUgPerMl = concentrationMgPerMl !== undefined && Number.isFinite(concentrationMgPerMl) && concentrationMgPerMl > 0 ? ugPerMlFromMgPerMl(concentrationMgPerMl) : null;
+  const guards = startGuards({
+    weightG: weightG !== null && weightG > 0 ? weightG : null, previousWeightG: lastWeightG,
+    concentrationUgPerMl: concentrationUgPerMl !== null && concentrationUgPerMl > 0 ? concentrationUgPerMl : null,
+    route, settings, weightConfirmReason, concentrationReason, concentrationOverrideReason,
+  });
+  const weightAsks = guards.weight?.status === "LARGE_CHANGE" || guards.weight?.status === "LOOKS_LIKE_POUNDS" ? guards.weight.message : null;
+  const concentrationAsks = guards.concentration && guards.concentration.status !== "STANDARD" ? guards.concentration : null;
+  const openedAtMs = late ? fromLocalInputValue(openedAtText, timeZone) : null;
   const body = {
     ...(weightKg !== undefined ? { weightKg } : {}),
-    ...(readNumber(concentrationText) !== undefined ? { concentrationMgPerMl: readNumber(concentrationText) } : {}),
+    ...(concentrationMgPerMl !== undefined ? { concentrationMgPerMl } : {}),
     consentConfirmed: consent,
     screeningReviewed: screening,
+    ...(weightAsks && weightConfirmReason.trim() ? { weightConfirmReason } : {}),
+    ...(concentrationAsks?.status === "NOT_STANDARD" && concentrationReason.trim() ? { concentrationReason } : {}),
+    ...(concentrationAsks?.status === "STOCK_VIAL" && concentrationOverrideReason.trim() ? { concentrationOverrideReason } : {}),
+    ...(late && openedAtMs !== null ? { openedAt: new Date(openedAtMs).toISOString() } : {}),
+    ...(late && lateEntryReason.trim() ? { lateEntryReason } : {}),
   };
   const parsed = StartSessionSchema.safeParse(body);
-  const errors = parsed.success ? {} : fieldErrorsOf(parsed.error.issues);
+  const errors: Record<string, string> = parsed.success ? {} : fieldErrorsOf(parsed.error.issues);
+  // guard refusals show at once (not only on submit): the nurse must see "did you enter pounds?" while typing
+  const live: Record<string, string> = { ...guards.errors };
+  Object.assign(errors, live);
+  if (late) {
+    if (openedAtMs === null) errors.openedAt = "enter a date and a 24-hour time (HH:MM, 00:00-23:59)";
+    else {
+      const timeError = checkOpenedAt({ openedAtMs, nowMs, lateEntryReason });
+      if (timeError) errors[timeError.field] = timeError.message;
+    }
+  }
   if (weightKg === undefined) errors.weightKg = "enter today's weight";
   if (readNumber(concentrationText) === undefined) errors.concentrationMgPerMl = "enter the bag's concentration";
   if (!consent) errors.consentConfirmed = "confirm that consent is on file";
   if (!screening) errors.screeningReviewed = "confirm that the screening was reviewed";
-  const shown = (f: string) => serverErrors[f] ?? (submitted ? errors[f] : undefined);
+  const shown = (f: string) => serverErrors[f] ?? (submitted || f in live ? errors[f] : undefined);
   const weightError = shown("weightKg");
 
   async function onSubmit(e: React.FormEvent) {
@@ -90,10 +140,52 @@ export function StartSessionForm({ seriesId, lastWeight }: { seriesId: string; l
         calc={lbOk ? `${typed} lb = ${formatKg(gFromLb(typed))} kg` : undefined}
         hint={<>Weigh the patient today: doses are calculated from this weight for the whole session.{lastWeight ? ` Last recorded: ${lastWeight}.` : ""}</>}
       />
+      {weightAsks && (
+        <TextField
+          label="Weight confirmation reason" value={weightConfirmReason} onChange={setWeightConfirmReason} required tone="soft"
+          error={shown("weightConfirmReason")} hint={weightAsks}
+        />
+      )}
       <TextField
         label="Concentration (mg/mL)" value={concentrationText} onChange={setConcentrationText} inputMode="decimal" unit="mg/mL"
-        error={shown("concentrationMgPerMl")} hint="Ketamine concentration of the prepared bag or syringe, as labelled."
+        error={shown("concentrationMgPerMl")}
+        hint={`Ketamine concentration of the prepared bag or syringe, as labelled.${route === "IV" ? ` Standard for this protocol: ${settings.standardConcentrationsUgPerMl.map((c) => `${c / 1000} mg/mL`).join(" or ")}.` : ""}`}
       />
+      {concentrationAsks?.status === "NOT_STANDARD" && (
+        <TextField
+          label="Reason for a non-standard concentration" value={concentrationReason} onChange={setConcentrationReason} required tone="soft"
+          error={shown("concentrationReason")} hint={concentrationAsks.message}
+        />
+      )}
+      {concentrationAsks?.status === "STOCK_VIAL" && (
+        <TextField
+          label="Physician's override reason (stock vial)" value={concentrationOverrideReason} onChange={setConcentrationOverrideReason} required tone="hard"
+          error={shown("concentrationOverrideReason")} hint={concentrationAsks.message}
+        />
+      )}
+      <fieldset className="space-y-3">
+        <legend className="field-label mb-1">Late documentation</legend>
+        <CheckboxField
+          label="Documenting late"
+          checked={late}
+          onChange={(v) => { setLate(v); if (v && !openedAtText) setOpenedAtText(toLocalInputValue(nowMs, timeZone)); }}
+          hint="The infusion began before this chart was opened (or was kept on paper): give the real opening time, up to 7 days back."
+        />
+        {late && (
+          <>
+            <TextField
+              label={`Opened at (clinic time, ${timeZone}, YYYY-MM-DDTHH:MM)`} value={openedAtText} onChange={setOpenedAtText}
+              error={shown("openedAt")} hint="Entries can then be charted from this time on; when the chart was really opened is kept too."
+            />
+            {openedAtMs !== null && nowMs - openedAtMs > LATE_ENTRY_GRACE_MS && (
+              <TextField
+                label="Late documentation reason" value={lateEntryReason} onChange={setLateEntryReason} required tone="soft"
+                error={shown("lateEntryReason")} hint="More than 10 minutes ago: say why the chart is opened late."
+              />
+            )}
+          </>
+        )}
+      </fieldset>
       <fieldset className="space-y-3">
         <legend className="field-label mb-1">Pre-infusion checklist</legend>
         <CheckboxField label="Consent confirmed" checked={consent} onChange={setConsent} error={shown("consentConfirmed")} hint="Signed consent for ketamine infusion is on file." />

@@ -36,7 +36,7 @@ export default async function NewVersionPage({ params }: { params: Promise<{ id:
       ) : (
         <>
           <p className="text-sm text-slate-600">Series ordered on v{latest.version} or earlier keep their version and its limits. New series can be ordered on the new version.</p>
-          <ProtocolEditor mode="version" protocolId={p.id} initial={initial} vitalsDefaults={vitals} timeZone={actor.clinicTimezone} />
+          <ProtocolEditor mode="version" protocolId={p.id} route={p.route} initial={initial} vitalsDefaults={vitals} timeZone={actor.clinicTimezone} />
         </>
       )}
     </div>
