@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import {
   AFTER_END_WINDOW_MS, BACK_TIME_GRACE_MS, checkChartTime, FUTURE_SKEW_MS, hardLimitOverride, hasReason, isBackTimed,
-  PER_SESSION_CODES, REASON_LENGTH_HINT, REASON_MIN_CHARS, withoutRaisedPerSessionFlags,
+  REASON_LENGTH_HINT, REASON_MIN_CHARS,
 } from "./charting";
 import type { FlagCode, FlagDraft } from "./flags";
 
@@ -94,14 +94,4 @@ describe("hardLimitOverride", () => {
     expect(hardLimitOverride([hard], "   ")).toMatchObject({ overrideReason: null, isMissing: true }));
   it("a hard flag with 3 characters passes, trimmed", () =>
     expect(hardLimitOverride([hard], " abc ")).toEqual({ hard: [hard], overrideReason: "abc", isMissing: false }));
-});
-
-describe("per-session flags", () => {
-  it("are the session total and the duration", () =>
-    expect([...PER_SESSION_CODES]).toEqual(["CUMULATIVE_DOSE_ABOVE_RANGE", "DURATION_OUT_OF_RANGE"]));
-  it("drops a per-session flag already raised, keeps one not raised and every per-event flag", () => {
-    const drafts = [flag("CUMULATIVE_DOSE_ABOVE_RANGE", "SOFT"), flag("DURATION_OUT_OF_RANGE", "SOFT"), flag("RATE_ABOVE_RANGE", "SOFT")];
-    const raised = new Set(["CUMULATIVE_DOSE_ABOVE_RANGE", "RATE_ABOVE_RANGE"]);
-    expect(withoutRaisedPerSessionFlags(drafts, raised).map((d) => d.code)).toEqual(["DURATION_OUT_OF_RANGE", "RATE_ABOVE_RANGE"]);
-  });
 });

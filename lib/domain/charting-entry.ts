@@ -1,7 +1,7 @@
 // What a charted entry needs before it is accepted: a reason where one is due, a time inside
 // the session, an override for a hard limit. The bedside forms run these as the nurse types;
 // the server runs them again on submit (docs/decisions/0004-flags-and-charting.md).
-import type { FlagCode, FlagDraft } from "./flags";
+import type { FlagDraft } from "./flags";
 
 /**
  * The fewest characters (after trimming) that count as a reason: back-timing, correction,
@@ -85,13 +85,3 @@ export function hardLimitOverride(drafts: readonly FlagDraft[], overrideReason: 
   return { hard, overrideReason: hard.length > 0 ? reason : null, isMissing: hard.length > 0 && !hasReason(reason) };
 }
 
-/**
- * Flags about the session as a whole (its total dose, its duration): raised once per session,
- * not again by every later event while they hold (docs/decisions/0004-flags-and-charting.md).
- */
-export const PER_SESSION_CODES: ReadonlySet<FlagCode> = new Set<FlagCode>(["CUMULATIVE_DOSE_ABOVE_RANGE", "DURATION_OUT_OF_RANGE"]);
-
-/** Drops per-session flags the session already carries (`raisedCodes`); every other draft stays. */
-export function withoutRaisedPerSessionFlags<T extends { code: string }>(drafts: readonly T[], raisedCodes: ReadonlySet<string>): T[] {
-  return drafts.filter((d) => !(PER_SESSION_CODES.has(d.code as FlagCode) && raisedCodes.has(d.code)));
-}

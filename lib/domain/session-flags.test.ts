@@ -7,6 +7,7 @@ import type { ProtocolLimits, ProtocolRoute } from "./protocol";
 import { SEEDED_PROTOCOLS } from "./protocol-catalog";
 import {
   canSign,
+  conditionsRaisedBy,
   evaluateSessionFlags,
   reconcileFlags,
   type ChartedRow,
@@ -432,5 +433,33 @@ describe("property: charting order never changes the flags or the totals", () =>
       }),
       { numRuns: 300 },
     );
+  });
+});
+
+describe("conditionsRaisedBy: what one entry would add (the live badge and the server's override test)", () => {
+  // CRPS multi-day: titration step 0.100 mg/kg/h. Running at 0.200 since START.
+  const timeline = { doseEvents: [dose("s", "START", T0, 200)], vitals: [baselineSet, vitals("v1", T0 + 5 * MIN)], sideEffects: [] };
+  const raised = (rateUgPerKgPerH: number, liveKeys: string[] = [], correctsId: string | null = null) =>
+    keys(conditionsRaisedBy({
+      limits: CRPS_MULTI, session: facts(), timeline, liveKeys: new Set(liveKeys), nowMs: T0 + 10 * MIN,
+      candidate: { type: "DoseEvent", row: dose("c", "RATE_CHANGE", T0 + 10 * MIN, rateUgPerKgPerH), correctsId },
+    }));
+  it("a step of exactly the limit (0.200 → 0.300) raises nothing", () => expect(raised(300)).toEqual([]));
+  it("one µg/kg/h over (0.200 → 0.301) raises the step condition of this entry", () =>
+    expect(raised(301)).toEqual(["TITRATION_STEP_TOO_LARGE:c"]));
+  it("a condition that is already a live flag is not raised again", () => {
+    const before = keys(conditionsRaisedBy({
+      limits: CRPS_MULTI, session: facts(), timeline, liveKeys: new Set(), nowMs: T0 + 10 * MIN,
+      candidate: { type: "DoseEvent", row: dose("c", "RATE_CHANGE", T0 + 10 * MIN, 301) },
+    }));
+    expect(raised(301, before)).toEqual([]);
+  });
+  it("a decrease (0.200 → 0.050) raises no step condition", () => expect(raised(50).filter((k) => k.startsWith("TITRATION"))).toEqual([]));
+  it("a correction is judged on the timeline without the row it replaces: correcting START 0.200 to 0.400 is a START, not a step", () => {
+    const k = keys(conditionsRaisedBy({
+      limits: CRPS_MULTI, session: facts(), timeline, liveKeys: new Set(), nowMs: T0 + 10 * MIN,
+      candidate: { type: "DoseEvent", row: dose("c", "START", T0, 400), correctsId: "s" },
+    }));
+    expect(k.filter((x) => x.startsWith("TITRATION"))).toEqual([]);
   });
 });

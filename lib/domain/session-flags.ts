@@ -341,6 +341,43 @@ function durationDraft(limits: ProtocolLimits, dose: DoseIntegration, session: S
 
 // ---------------------------------------------------------------- reconciliation
 
+/** An entry about to be charted (or a correction replacing `correctsId`), as the engine sees it. */
+export type CandidateEntry =
+  | { type: "DoseEvent"; row: TimelineDoseEvent; correctsId?: string | null }
+  | { type: "VitalSigns"; row: TimelineVitals; correctsId?: string | null }
+  | { type: "SideEffect"; row: TimelineSideEffect; correctsId?: string | null };
+
+/** The timeline with the candidate in force (and the row it corrects, if any, out of it). */
+export function withCandidate(timeline: SessionTimeline, c: CandidateEntry): SessionTimeline {
+  const drop = <T extends { id: string }>(rows: readonly T[]) => rows.filter((r) => r.id !== c.correctsId);
+  switch (c.type) {
+    case "DoseEvent": return { ...timeline, doseEvents: [...drop(timeline.doseEvents), c.row] };
+    case "VitalSigns": return { ...timeline, vitals: [...drop(timeline.vitals), c.row] };
+    case "SideEffect": return { ...timeline, sideEffects: [...drop(timeline.sideEffects), c.row] };
+  }
+}
+
+/**
+ * The conditions charting `candidate` would newly raise: present with it, absent without it,
+ * and not already a live flag (`liveKeys`). The server holds the HARD ones to the override
+ * rule before storing (decision 0009); the bedside form shows all of them as the nurse types,
+ * so the live badge and the stored flags come from one function and cannot disagree.
+ */
+export function conditionsRaisedBy(input: {
+  limits: ProtocolLimits;
+  session: SessionFacts;
+  timeline: SessionTimeline;
+  candidate: CandidateEntry;
+  liveKeys: ReadonlySet<string>;
+  nowMs: number;
+}): FlagCondition[] {
+  const { limits, session, timeline, candidate, liveKeys, nowMs } = input;
+  const before = new Set(evaluateSessionFlags({ limits, session, timeline, nowMs }).conditions.map((c) => c.key));
+  return evaluateSessionFlags({ limits, session, timeline: withCandidate(timeline, candidate), nowMs }).conditions.filter(
+    (c) => !before.has(c.key) && !liveKeys.has(c.key),
+  );
+}
+
 export type StoredFlagStatus = "OPEN" | "ACKNOWLEDGED" | "RESOLVED";
 
 export interface StoredFlag {

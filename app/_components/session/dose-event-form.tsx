@@ -1,8 +1,9 @@
 "use client";
-import { hardLimitOverride, hasReason, isBackTimed, PER_SESSION_CODES, REASON_LENGTH_HINT } from "@/lib/domain/charting";
+import { hardLimitOverride, hasReason, isBackTimed, REASON_LENGTH_HINT } from "@/lib/domain/charting";
 import { useId, useRef, useState } from "react";
 import { integrateDose, validateDoseSequence, type DoseEventPoint, type DoseEventType } from "@/lib/domain/dose";
-import { evaluateDoseEvent, type FlagDraft } from "@/lib/domain/flags";
+import type { FlagDraft } from "@/lib/domain/flags";
+import { conditionsRaisedBy } from "@/lib/domain/session-flags";
 import { pumpRounding } from "@/lib/domain/guards";
 import { safetySettingsOf } from "@/lib/domain/protocol";
 import {
@@ -19,9 +20,9 @@ import { DOSE_EVENT_TYPES, DoseEventSchema } from "@/lib/validation/session";
 import { useNow, useNowReader } from "./clock";
 import { formatHm, toLocalInputValue } from "./clinic-time";
 import { FormAlert, TextField } from "@/app/_components/forms/fields";
-import { flagLabel, LiveFlags } from "./flag-display";
+import { LiveFlags } from "./flag-display";
 import { CorrectionBanner } from "./correction-banner";
-import { DOSE_TYPE_LABELS, doseRowToPoint, effectiveRows, evaluationNow, fieldErrorsOf, FUTURE_SKEW_MS, readNumber, type DoseRow } from "./rows";
+import { DOSE_TYPE_LABELS, doseRowToPoint, effectiveRows, engineViewOf, evaluationNow, fieldErrorsOf, FUTURE_SKEW_MS, readNumber, type DoseRow } from "./rows";
 import { useSession } from "./session-context";
 import { resolveTime, TimeField } from "./time-field";
 import { bandText } from "./protocol-text";
@@ -118,12 +119,14 @@ function DoseEventFormInner({ correcting, onDone }: { correcting: DoseRow | null
   const event: DoseEventPoint = { type, atMs, rateUgPerKgPerH: rateUg, bolusUg };
   const valueReady = needsRate(type) ? rateUg !== null && rateUg > 0 : type === "BOLUS" ? bolusUg !== null && bolusUg > 0 : true;
   const sequenceError = time.atMs !== null && valueReady ? validateDoseSequence(prior, event) : null;
-  const drafts = valueReady && time.atMs !== null && !sequenceError ? evaluateDoseEvent({ limits, weightG, prior, event }) : [];
-  // A session total above the documented range is a per-session limit: the engine repeats it
-  // for every later event while it holds, but once flagged it needs no new reason.
-  const raisedCodes = new Set(chart.flags.map((f) => f.code));
-  const alreadyRaised = drafts.filter((f) => PER_SESSION_CODES.has(f.code) && raisedCodes.has(f.code));
-  const flags = drafts.filter((f) => !alreadyRaised.includes(f));
+  // The live badge is the server's own test (decision 0009): the conditions this entry would
+  // newly raise over the whole timeline, not already a live flag. HARD ones need an override.
+  const flags: FlagDraft[] = valueReady && time.atMs !== null && !sequenceError
+    ? conditionsRaisedBy({
+        limits, ...engineViewOf(chart), nowMs,
+        candidate: { type: "DoseEvent", row: { ...event, id: "candidate", enteredAtMs: nowMs }, correctsId: correcting?.id ?? null },
+      })
+    : [];
   const softFlags = flags.filter((f) => f.severity === "SOFT");
   const hardFlags = hardFlagsFor(flags);
 
@@ -264,9 +267,6 @@ function DoseEventFormInner({ correcting, onDone }: { correcting: DoseRow | null
       />
 
       <LiveFlags flags={flags} />
-      {alreadyRaised.length > 0 && (
-        <p className="text-xs text-slate-600">Already flagged in this session: {alreadyRaised.map((f) => `${flagLabel(f.code)} (${f.valueText})`).join("; ")}.</p>
-      )}
 
       <TextField
         label="Reason" value={reason} onChange={setReason} onBlur={() => touch("reason")} multiline

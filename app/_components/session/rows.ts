@@ -1,4 +1,6 @@
+import { effectiveRows } from "@/lib/domain/charting";
 import type { DoseEventPoint } from "@/lib/domain/dose";
+import type { SessionFacts, SessionTimeline } from "@/lib/domain/session-flags";
 import type { SessionChart } from "@/lib/server/sessions";
 
 export type Chart = SessionChart;
@@ -59,4 +61,30 @@ export { parseNumberInput as readNumber } from "@/lib/validation/number-input";
 export function evaluationNow(chart: Chart, tickMs: number): number {
   const latest = chart.doseEvents.reduce((max, r) => Math.max(max, Date.parse(r.at)), 0);
   return Math.max(tickMs, Date.parse(chart.serverNow), latest);
+}
+
+/**
+ * The session as the flag engine sees it, from the chart the page holds: the same facts and
+ * effective timeline the server evaluates, so the live badge of a form is the server's verdict
+ * (decision 0009). The series-level facts (earlier sessions, the previous weight) are not on
+ * the chart; they only bear on conditions of the whole session, which no single entry changes.
+ */
+export function engineViewOf(chart: Chart): { session: SessionFacts; timeline: SessionTimeline; liveKeys: Set<string> } {
+  const row = (r: { id: string; at: string; enteredAt: string }) => ({ id: r.id, atMs: Date.parse(r.at), enteredAtMs: Date.parse(r.enteredAt) });
+  return {
+    session: {
+      sessionId: chart.id, weightG: chart.weightG, concentrationUgPerMl: chart.concentrationUgPerMl, route: chart.protocol.route,
+      openedAtMs: Date.parse(chart.openedAt), status: chart.status, completedAtMs: chart.completedAt ? Date.parse(chart.completedAt) : null,
+      previousWeightG: null, priorSessionStartsMs: [], plannedSessions: chart.series.plannedSessions,
+    },
+    timeline: {
+      doseEvents: effectiveRows(chart.doseEvents).map((r) => ({ ...row(r), ...doseRowToPoint(r) })),
+      vitals: effectiveRows(chart.vitals).map((r) => ({
+        ...row(r), systolicMmHg: r.systolicMmHg, diastolicMmHg: r.diastolicMmHg, heartRatePerMin: r.heartRatePerMin, spo2Pct: r.spo2Pct, respRatePerMin: r.respRatePerMin,
+      })),
+      sideEffects: effectiveRows(chart.sideEffects).map((r) => ({ ...row(r), kind: r.kind, severity: r.severity })),
+      pain: effectiveRows(chart.painScores).map((r) => ({ ...row(r), score: r.score, scale: r.scale, phase: r.phase })),
+    },
+    liveKeys: new Set(chart.flags.filter((f) => f.status !== "RESOLVED" && f.conditionKey).map((f) => f.conditionKey!)),
+  };
 }

@@ -3,9 +3,9 @@ import { effectiveRows, hasReason } from "@/lib/domain/charting";
 import type { DoseEventPoint } from "@/lib/domain/dose";
 import type { ProtocolLimits, ProtocolRoute } from "@/lib/domain/protocol";
 import {
-  evaluateSessionFlags, reconcileFlags,
-  type ChartedRow, type FlagCondition, type FlagSourceType, type SessionEvaluation, type SessionFacts, type SessionTimeline,
-  type StoredFlag, type StoredFlagStatus, type TimelineDoseEvent, type TimelineSideEffect, type TimelineVitals,
+  conditionsRaisedBy, evaluateSessionFlags, reconcileFlags,
+  type CandidateEntry, type ChartedRow, type FlagCondition, type FlagSourceType, type SessionEvaluation, type SessionFacts,
+  type SessionTimeline, type StoredFlag, type StoredFlagStatus,
 } from "@/lib/domain/session-flags";
 import { AppError } from "@/lib/errors";
 import type { Actor } from "../actor";
@@ -37,10 +37,7 @@ export const SYSTEM_ACTOR_ID = "system";
 const isSystem = (a: ReconcileActor): a is SystemActor => "kind" in a && a.kind === "system";
 
 /** An entry about to be stored, as the engine sees it, for the HARD check before storing. */
-export type CandidateEntry =
-  | { type: "DoseEvent"; row: TimelineDoseEvent; correctsId?: string | null }
-  | { type: "VitalSigns"; row: TimelineVitals; correctsId?: string | null }
-  | { type: "SideEffect"; row: TimelineSideEffect; correctsId?: string | null };
+export type { CandidateEntry };
 
 type FlagRow = Awaited<ReturnType<Tx["flag"]["findMany"]>>[number];
 
@@ -125,14 +122,6 @@ const evaluate = (ctx: FlagContext, timeline: SessionTimeline, nowMs: number): S
   evaluateSessionFlags({ limits: ctx.limits, session: ctx.session, timeline, nowMs });
 
 /** The timeline with `candidate` stored (the row it corrects replaced). */
-function withCandidate(timeline: SessionTimeline, c: CandidateEntry): SessionTimeline {
-  const drop = <T extends { id: string }>(rows: readonly T[]) => rows.filter((r) => r.id !== c.correctsId);
-  switch (c.type) {
-    case "DoseEvent": return { ...timeline, doseEvents: [...drop(timeline.doseEvents), c.row] };
-    case "VitalSigns": return { ...timeline, vitals: [...drop(timeline.vitals), c.row] };
-    case "SideEffect": return { ...timeline, sideEffects: [...drop(timeline.sideEffects), c.row] };
-  }
-}
 
 /**
  * HARD rule (decision 0004), before anything is stored: evaluate the timeline WITH the
@@ -163,11 +152,9 @@ export async function assertHardOverride(
 
 /** HARD conditions the candidate would newly raise (exported for tests). */
 export function newHardConditions(ctx: FlagContext, candidate: CandidateEntry, nowMs: number): FlagCondition[] {
-  const before = new Set(evaluate(ctx, ctx.timeline, nowMs).conditions.map((c) => c.key));
-  const live = new Set(ctx.flags.filter((f) => !f.resolvedAt && f.conditionKey).map((f) => f.conditionKey!));
-  return evaluate(ctx, withCandidate(ctx.timeline, candidate), nowMs).conditions.filter(
-    (c) => c.severity === "HARD" && !before.has(c.key) && !live.has(c.key),
-  );
+  const liveKeys = new Set(ctx.flags.filter((f) => !f.resolvedAt && f.conditionKey).map((f) => f.conditionKey!));
+  return conditionsRaisedBy({ limits: ctx.limits, session: ctx.session, timeline: ctx.timeline, candidate, liveKeys, nowMs })
+    .filter((c) => c.severity === "HARD");
 }
 
 /** A live flag stored before condition keys existed: the condition it stands for, if any. */
