@@ -4,6 +4,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { acknowledgeFlags, completeSession, getSessionChart, reconcileSessionFlags, retractEntry, signSession } from "@/lib/server/sessions";
 import type { Actor } from "@/lib/server/actor";
+import { systemClockActor } from "@/lib/server/actor-type";
 import { CompleteSessionSchema } from "@/lib/validation/session";
 import { db, freshClinic } from "@/test/helpers";
 import { changedTables, snapshotTables } from "@/test/db-snapshot";
@@ -225,7 +226,7 @@ describe("the clock and legacy flags", () => {
     const s = session.id;
     await vitals(nurse, s, at(0));
     await dose(nurse, s, at(1), { type: "START", rateMgPerKgPerH: 0.2 });
-    const clock = { kind: "system" as const, clinicId: c.clinic.id, name: "vitals-clock" };
+    const clock = systemClockActor(c.clinic.id);
     // due at T+16 (START + 15); at T+17 the gap is open
     const r1 = await db.$transaction((tx) => reconcileSessionFlags(tx, { actor: clock, sessionId: s, now: at(17) }));
     expect(r1.raised.map((f) => [f.code, f.raisedById])).toEqual([["VITALS_OVERDUE", "system"]]);

@@ -9,6 +9,7 @@ import {
 } from "@/lib/domain/session-flags";
 import { AppError } from "@/lib/errors";
 import type { Actor } from "../actor";
+import type { SystemActor } from "../actor-type";
 import { writeAudit } from "../audit";
 import type { Tx } from "../db";
 import { limitsOf } from "../protocols";
@@ -19,17 +20,9 @@ import { flagDto, type FlagDto } from "./dto";
 // one live flag per condition key, a flag whose condition went away is resolved (never
 // deleted), a condition that comes back is a new flag.
 
-/**
- * Who reconciles when no person is charting: the vitals clock (VITALS_OVERDUE). Its flags
- * are stored with `raisedById = SYSTEM_ACTOR_ID` and audited with a null actorId, the way the
- * audit chain records actions of no user.
- */
-export interface SystemActor {
-  kind: "system";
-  clinicId: string;
-  /** what acts, for the audit row, e.g. "vitals-clock" */
-  name: string;
-}
+// Who reconciles when no person is charting: the vitals clock (SystemActor, actor-type.ts). Its
+// flags are stored with `raisedById = SYSTEM_ACTOR_ID` and audited with a null actorId.
+export type { SystemActor };
 export type ReconcileActor = Actor | SystemActor;
 /** Flag.raisedById of flags raised by the system (there is no such user row). */
 export const SYSTEM_ACTOR_ID = "system";
