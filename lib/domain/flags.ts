@@ -471,6 +471,12 @@ export function evaluateSideEffect(input: { kind: string; severity: number }): F
   ];
 }
 
+/** The documented session length as text: "216-264 min", "≥ 120 min" or "≤ 240 min". */
+export function durationRangeText(limits: Pick<ProtocolLimits, "minDurationMin" | "maxDurationMin">): string {
+  if (limits.minDurationMin !== null && limits.maxDurationMin !== null) return `${limits.minDurationMin}-${limits.maxDurationMin} min`;
+  return limits.minDurationMin !== null ? `≥ ${limits.minDurationMin} min` : `≤ ${String(limits.maxDurationMin)} min`;
+}
+
 /**
  * Flags when a session is completed:
  * - DURATION_OUT_OF_RANGE: elapsed time from the first START to the STOP (or to endMs when
@@ -492,12 +498,7 @@ export function evaluateCompletion(input: {
     const durationMs = (dose.stopMs ?? endMs) - dose.firstStartMs;
     const minMs = limits.minDurationMin === null ? null : limits.minDurationMin * MS_PER_MINUTE;
     const maxMs = limits.maxDurationMin === null ? null : limits.maxDurationMin * MS_PER_MINUTE;
-    const rangeText =
-      limits.minDurationMin !== null && limits.maxDurationMin !== null
-        ? `${limits.minDurationMin}-${limits.maxDurationMin} min`
-        : limits.minDurationMin !== null
-          ? `≥ ${limits.minDurationMin} min`
-          : `≤ ${String(limits.maxDurationMin)} min`;
+    const rangeText = durationRangeText(limits);
     if (minMs !== null && durationMs < minMs) {
       flags.push(
         draft("DURATION_OUT_OF_RANGE", formatDurationMs(durationMs), rangeText, `The infusion ran ${formatDurationMs(durationMs)}, shorter than the documented ${rangeText}. Give a reason.`),

@@ -11,6 +11,7 @@ import {
   bpRiseFlag,
   cumulativeFlags,
   draft,
+  durationRangeText,
   evaluateSessionSchedule,
   evaluateSideEffect,
   evaluateVitals,
@@ -322,12 +323,7 @@ function bolusWindowFlag(
 function durationDraft(limits: ProtocolLimits, dose: DoseIntegration, session: SessionFacts, nowMs: number): FlagDraft | null {
   if (dose.firstStartMs === null) return null;
   const endMs = dose.stopMs ?? (session.status === "IN_PROGRESS" ? null : session.completedAtMs);
-  const rangeText =
-    limits.minDurationMin !== null && limits.maxDurationMin !== null
-      ? `${limits.minDurationMin}-${limits.maxDurationMin} min`
-      : limits.minDurationMin !== null
-        ? `≥ ${limits.minDurationMin} min`
-        : `≤ ${String(limits.maxDurationMin)} min`;
+  const rangeText = durationRangeText(limits);
   const durationMs = (endMs ?? nowMs) - dose.firstStartMs;
   if (endMs !== null && limits.minDurationMin !== null && durationMs < limits.minDurationMin * MS_PER_MINUTE) {
     return draft("DURATION_OUT_OF_RANGE", formatDurationMs(durationMs), rangeText, `The infusion ran ${formatDurationMs(durationMs)}, shorter than the documented ${rangeText}. Give a reason.`);
