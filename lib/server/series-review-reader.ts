@@ -5,7 +5,7 @@ import type { SummarySessionInput } from "@/lib/domain/series-summary";
 import { formatDate } from "@/lib/time";
 import type { Actor } from "./actor";
 import { limitsOf } from "./protocols";
-import { readSeriesReviewRows, type ReviewFlagRow, type SeriesReviewRow } from "./sql/series-review";
+import { readSeriesReviewRows, type ReviewFlagRow, type SeriesReviewHead, type SeriesReviewRow } from "./sql/series-review";
 
 // What a series review is computed from, read in one query (lib/server/sql/series-review.ts)
 // and handed to lib/domain: which rows are in force (corrections, retractions) and every
@@ -13,17 +13,7 @@ import { readSeriesReviewRows, type ReviewFlagRow, type SeriesReviewRow } from "
 
 export type { ReviewFlagRow };
 
-export interface ReviewSeries {
-  id: string;
-  status: string;
-  plannedSessions: number;
-  intervalDays: number | null;
-  /** YYYY-MM-DD */
-  startDate: string;
-  screeningOverrideReason: string | null;
-  orderingPhysician: string;
-  patient: { id: string; mrn: string; givenName: string; familyName: string; birthDate: string; sex: string; allergies: string };
-  protocol: { id: string; name: string; route: string; indication: string };
+export interface ReviewSeries extends SeriesReviewHead, Pick<SeriesReviewRow, "patient" | "protocol"> {
   protocolVersion: { id: string; version: number; doseBasis: string; sourceDocument: string; sourceWording: string };
   limits: ProtocolLimits;
   /** one per session, by sequence, with the rows in force (the input of summarizeSeries) */

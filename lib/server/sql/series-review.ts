@@ -51,15 +51,20 @@ type SideEffectTuple = [id: string, sessionId: string, kind: string, severity: n
 type ProtocolVersionJson = Omit<ProtocolVersion, "createdAt">;
 
 /** One row as the driver returns it: a bigint column is a JS bigint, a jsonb column a parsed object, a ::text column a string. */
-export interface SeriesReviewDriverRow {
+/** The series' own columns, the same in the driver's row and the decoded one. */
+export interface SeriesReviewHead {
   id: string;
-  isTarget: boolean;
   status: string;
   plannedSessions: number;
   intervalDays: number | null;
+  /** YYYY-MM-DD */
   startDate: string;
   screeningOverrideReason: string | null;
   orderingPhysician: string;
+}
+
+export interface SeriesReviewDriverRow extends SeriesReviewHead {
+  isTarget: boolean;
   patientId: string;
   mrn: string;
   givenName: string;
@@ -84,16 +89,8 @@ export interface SeriesReviewDriverRow {
 export interface Charted<V> { id: string; sessionId: string | null; correctsId: string | null; isRetraction: boolean; value: V }
 
 /** One series, decoded: dates are Dates, epochs numbers, charted rows objects in chart order (corrections and retractions included). */
-export interface SeriesReviewRow {
-  id: string;
+export interface SeriesReviewRow extends SeriesReviewHead {
   isTarget: boolean;
-  status: string;
-  plannedSessions: number;
-  intervalDays: number | null;
-  /** YYYY-MM-DD */
-  startDate: string;
-  screeningOverrideReason: string | null;
-  orderingPhysician: string;
   patient: { id: string; mrn: string; givenName: string; familyName: string; birthDate: string; sex: string; allergies: string };
   protocol: { id: string; name: string; route: string; indication: string };
   protocolVersion: ProtocolVersion;
