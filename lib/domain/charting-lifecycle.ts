@@ -17,6 +17,7 @@ export type SessionAction =
   | "chart-dose"
   | "chart-observation"
   | "chart-follow-up"
+  | "move-opened-at"
   | "complete"
   | "sign"
   | "addendum";
@@ -29,6 +30,7 @@ export const SESSION_ACTION_PERMISSION = {
   "chart-dose": "session:chart",
   "chart-observation": "session:chart",
   "chart-follow-up": "session:chart",
+  "move-opened-at": "session:chart",
   complete: "session:complete",
   sign: "session:sign",
   addendum: "session:addendum",
@@ -54,6 +56,9 @@ export function sessionAllows(status: SessionStatus, action: SessionAction): Dec
       return status === "SIGNED" ? refuse(SIGNED_ONLY_ADDENDA) : ALLOWED;
     case "chart-follow-up":
       return ALLOWED;
+    case "move-opened-at":
+      // late documentation: only while the session runs (decision 0012)
+      return status === "IN_PROGRESS" ? ALLOWED : refuse("Only a session in progress can have its opening time moved.");
     case "complete":
       return status === "IN_PROGRESS" ? ALLOWED : refuse(`This session is already ${status.toLowerCase()}.`);
     case "sign":

@@ -84,7 +84,7 @@ function SessionScreenBody({ chart, timeZone, role }: { chart: Chart; timeZone: 
               <AddendaPanel />
             ) : (
               <>
-                {canChartDose && chart.status === "IN_PROGRESS" && <OpenedAtPanel />}
+                {may("move-opened-at") && <OpenedAtPanel />}
                 {canChartDose ? <DoseEventForm /> : !doseDecision.allowed && (
                   <p className="card text-sm">{doseDecision.reason} Vitals, pain scores and side effects can still be recorded until it is signed.</p>
                 )}

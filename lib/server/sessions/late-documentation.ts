@@ -6,7 +6,7 @@ import type { MoveOpenedAtInput } from "@/lib/validation/session";
 import { requirePermission, type Actor } from "../actor";
 import { auditAs } from "../audit";
 import type { Tx } from "../db";
-import { loadSessionForWrite } from "./write-context";
+import { assertAllowed, loadSessionForWrite } from "./write-context";
 
 /**
  * Late documentation (decision 0009): a nurse who started the pump before opening the chart
@@ -19,9 +19,9 @@ export async function moveOpenedAt(
   tx: Tx,
   { actor, sessionId, input, now = new Date() }: { actor: Actor; sessionId: string; input: MoveOpenedAtInput; now?: Date },
 ) {
-  requirePermission(actor, SESSION_ACTION_PERMISSION["chart-dose"]);
+  requirePermission(actor, SESSION_ACTION_PERMISSION["move-opened-at"]);
   const s = await loadSessionForWrite(tx, actor, sessionId, "update");
-  if (s.status !== "IN_PROGRESS") throw conflict("Only a session in progress can have its opening time moved.");
+  assertAllowed(s, "move-opened-at");
   const openedAt = new Date(input.openedAt);
   const [dose, vitals, pain, sideEffect] = await Promise.all([
     tx.doseEvent.findFirst({ where: { sessionId }, orderBy: { at: "asc" }, select: { at: true } }),
