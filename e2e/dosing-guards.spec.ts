@@ -88,7 +88,12 @@ test("154 typed in the kg field for a 70 kg patient: the pounds message, no star
   expect(posted).toBe(0);
   await reason.fill("Pharmacy prepared 150 mg in 100 mL");
   await page.getByRole("button", { name: "Start session" }).click();
-  await expect(page).toHaveURL(/\/sessions\/[a-z0-9]+$/);
+  // the start is stored and the engine raises the soft flag, with the reason given
+  const started = page.getByRole("region", { name: "Session started, with 1 flag" });
+  await expect(started).toBeVisible();
+  await expect(started.getByText("Concentration not standard")).toBeVisible();
   expect(posted).toBe(1);
+  await started.getByRole("link", { name: "Continue to the session chart" }).click();
+  await expect(page).toHaveURL(/\/sessions\/[a-z0-9]+$/);
   await expect(page.getByRole("heading", { level: 1 })).toContainText(familyName);
 });
