@@ -142,8 +142,15 @@ test("a nurse charts a session at the bedside; the physician acknowledges its fl
 
   // --- STOP, then the post-infusion pain score
   await dose.getByRole("radio", { name: "Stop" }).check();
+  // stopping before the protocol's documented 120 min is itself a soft flag: the live badge is
+  // the server's own verdict over the whole timeline, so the form says so and asks why
+  await expect(live.getByText("Session length outside documented range")).toBeVisible();
+  await dose.getByRole("button", { name: "Save dose event" }).click();
+  await expect(dose.getByText("a reason is required")).toBeVisible();
+  await dose.getByLabel("Reason", { exact: true }).fill("Stopped early: patient asked to end the session");
   await dose.getByRole("button", { name: "Save dose event" }).click();
   await expect(saved).toContainText("Dose event saved: Stop");
+  await expect(saved).toContainText("Session length outside documented range");
   await expect(page.getByTestId("infusion-state")).toContainText("Stopped");
   await expect(pain.getByRole("radio", { name: "After (POST)" })).toBeChecked();
   await pain.getByLabel("Pain score").fill("3");
