@@ -117,9 +117,8 @@ export async function recordPain(
     before: input.correctsId ? rows.find((r) => r.id === input.correctsId) : undefined,
     after: row,
   });
-  // no flag is raised from pain, but a back-timed or corrected row may change the cause
-  // of nothing else: reconciling keeps every write's answer the same shape (and the time-driven
-  // conditions, like a dose total reached meanwhile, current)
+  // no flag is raised from pain itself; reconciling anyway keeps every write's answer the same
+  // shape and the time-driven conditions (a vitals gap, a dose total reached meanwhile) current
   const flags = await reconcileSessionFlags(tx, { actor, sessionId, now, newEntry: { type: "PainScore", id: row.id } });
   return { painScore: painDto(row), flags: flags.raised, resolvedFlags: flags.resolved };
 }
