@@ -31,7 +31,7 @@ export const TILE_STATE_TEXT: Record<TileState, string> = {
   COMPLETING: "Infusion stopped, observing",
 };
 
-const TILE_STATE_OF: Record<InfusionState, TileState> = {
+const TILE_STATE_OF: Record<InfusionState, Exclude<TileState, "FREE">> = {
   NOT_STARTED: "NOT_STARTED",
   RUNNING: "RUNNING",
   PAUSED: "PAUSED",

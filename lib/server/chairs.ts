@@ -1,5 +1,6 @@
 import "server-only";
 import { AppError, conflict, notFound } from "@/lib/errors";
+import { can } from "@/lib/permissions";
 import type { CreateChairInput, MoveChairInput, UpdateChairInput } from "@/lib/validation/chairs";
 import { requirePermission, type Actor } from "./actor";
 import { auditAs } from "./audit";
@@ -53,6 +54,16 @@ export async function findFreeChairs({ actor }: { actor: Actor }) {
   return { required: chairs.length > 0, chairs: chairs.filter((c) => !running.has(c.id)).map((c) => chairDto(c)) };
 }
 export type FreeChairs = Awaited<ReturnType<typeof findFreeChairs>>;
+
+/** The chair of a session and, while it runs, the free chairs it may move to (the chart's control). */
+export async function findSessionChair({ actor, sessionId }: { actor: Actor; sessionId: string }) {
+  requirePermission(actor, "patient:read");
+  const session = await db.infusionSession.findFirst({ where: { id: sessionId, clinicId: actor.clinicId }, select: { status: true, chair: { select: { id: true, name: true } } } });
+  if (!session) throw notFound("Session");
+  const canMove = session.status === "IN_PROGRESS" && can(actor, "session:move-chair");
+  return { chair: session.chair, free: canMove ? (await findFreeChairs({ actor })).chairs : [], canMove };
+}
+export type SessionChair = Awaited<ReturnType<typeof findSessionChair>>;
 
 const nameTaken = () =>
   new AppError("CONFLICT", { userMessage: "This clinic already has a chair with this name.", fields: { name: "already used by another chair" } });
