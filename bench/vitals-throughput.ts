@@ -26,6 +26,7 @@ type Level = { clients: number; requests: number; errors: number; throughputPerS
 async function prepareSessions(count: number): Promise<string[]> {
   const nurse = await login("nurse@demo.clinic");
   const physician = await login("physician@demo.clinic");
+  const admin = await login("admin@demo.clinic");
   const protocols = (await (await fetch(`${BASE}/api/protocols`, { headers: { cookie: nurse } })).json()) as { protocols: { name: string; versions: { id: string }[] }[] };
   const neuro = protocols.protocols.find((p) => /neuropathic/i.test(p.name))!.versions[0]!.id;
   const ids: string[] = [];
@@ -34,7 +35,9 @@ async function prepareSessions(count: number): Promise<string[]> {
       mrn: `BENCH-${randomUUID().slice(0, 8)}`, givenName: "Bench", familyName: `Patient ${i}`, birthDate: "1980-01-01", sex: "UNKNOWN", consentOnFile: true,
     });
     const s = await post<{ series: { id: string } }>(physician, `/api/patients/${p.body.patient.id}/series`, { protocolVersionId: neuro, plannedSessions: 5, startDate: new Date().toISOString().slice(0, 10) });
-    const sess = await post<{ session: { id: string } }>(nurse, `/api/series/${s.body.series.id}/sessions`, { weightKg: 70, concentrationMgPerMl: 1 });
+    // the demo clinic uses chairs: one of its own per session (docs/decisions/0013-chairs-and-the-board.md)
+    const chair = await post<{ chair: { id: string } }>(admin, "/api/admin/chairs", { name: `Bench ${randomUUID().slice(0, 8)}` });
+    const sess = await post<{ session: { id: string } }>(nurse, `/api/series/${s.body.series.id}/sessions`, { weightKg: 70, concentrationMgPerMl: 1, chairId: chair.body.chair.id });
     if (sess.status !== 201) throw new Error(`could not start a session: ${JSON.stringify(sess.body)}`);
     ids.push(sess.body.session.id);
   }

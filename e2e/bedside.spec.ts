@@ -1,4 +1,5 @@
 import { expect as baseExpect, test, type Browser, type Page } from "@playwright/test";
+import { newDemoChair } from "./fixtures";
 
 // The nurse's bedside flow on a session of its own: this spec registers a patient and
 // orders a series (as the physician, through the JSON API), so it never depends on or
@@ -54,6 +55,9 @@ test("a nurse charts a session at the bedside; the physician acknowledges its fl
 
   // --- the nurse starts a new session from the active series
   const page = await signIn(browser, NURSE);
+  const chair = await newDemoChair("Bedside chair");
+  // the nurse's home is the chair board while sessions run: the worklists are one link away
+  await page.getByRole("link", { name: "Worklists" }).click();
   const series = page.getByRole("region", { name: "Active series" }).getByRole("row", { name: new RegExp(familyName) });
   await series.getByRole("link", { name: "Start session" }).click();
   await expect(page.getByRole("heading", { name: "Start session", level: 1 })).toBeVisible();
@@ -62,6 +66,8 @@ test("a nurse charts a session at the bedside; the physician acknowledges its fl
   await page.getByRole("button", { name: "Start session" }).click();
   // both checklist ticks are required: nothing is sent without them
   await expect(page.getByText("confirm that consent is on file")).toBeVisible();
+  await expect(page.getByText("choose the chair the patient is in")).toBeVisible();
+  await page.getByLabel("Chair", { exact: true }).selectOption({ label: chair.name });
   await page.getByLabel("Consent confirmed").check();
   await page.getByLabel("Screening reviewed").check();
   await page.getByRole("button", { name: "Start session" }).click();

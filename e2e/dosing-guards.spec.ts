@@ -1,4 +1,5 @@
 import { expect as baseExpect, test, type Browser, type Page } from "@playwright/test";
+import { newDemoChair } from "./fixtures";
 
 // Dosing-error guards as the nurse types (docs/clinical-brief.md "Safety guards in the style
 // of smart-pump drug libraries [defaults unless marked]"): the classic lb/kg slip and a
@@ -48,9 +49,11 @@ test("154 typed in the kg field for a 70 kg patient: the pounds message, no star
   const physician = await signIn(browser, "physician@demo.clinic");
   const seriesId = await seriesFor(physician, familyName);
 
+  const chair = await newDemoChair("Guard chair");
   const page = await signIn(browser, "nurse@demo.clinic");
   await page.goto(`/series/${seriesId}/start`);
   await expect(page.getByRole("heading", { name: "Start session", level: 1 })).toBeVisible();
+  await page.getByLabel("Chair", { exact: true }).selectOption({ label: chair.name });
   await page.getByLabel("Consent confirmed").check();
   await page.getByLabel("Screening reviewed").check();
   await page.getByLabel("Concentration (mg/mL)").fill("1");

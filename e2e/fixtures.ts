@@ -36,3 +36,25 @@ export async function apiAs(baseURL: string, email: string, password = DEMO_PASS
 }
 
 export const baseURL = () => process.env.E2E_BASE_URL ?? "http://127.0.0.1:3100";
+
+/**
+ * A new chair of the demo clinic, free for one session start. The seeded clinics use chairs,
+ * so every start names one (docs/decisions/0013-chairs-and-the-board.md); sessions the specs
+ * leave running keep theirs, so each start takes a chair of its own instead of a seeded one.
+ */
+export async function newChair(admin: APIRequestContext, prefix = "E2E chair"): Promise<{ id: string; name: string }> {
+  const name = `${prefix} ${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
+  const res = await admin.post("/api/admin/chairs", { data: { name } });
+  expect(res.status()).toBe(201);
+  return (await res.json()).chair as { id: string; name: string };
+}
+
+/** A new chair of the demo clinic, signing its administrator in for the purpose. */
+export async function newDemoChair(prefix?: string): Promise<{ id: string; name: string }> {
+  const admin = await apiAs(baseURL(), USERS.admin);
+  try {
+    return await newChair(admin, prefix);
+  } finally {
+    await admin.dispose();
+  }
+}
