@@ -188,7 +188,10 @@ test("pages: every page x anonymous, nurse, physician, admin, other clinic", asy
           note = ok ? undefined : `location ${location}`;
           break;
         }
-        case "allowed": ok = status === 200 && !NOTICE.test(text); break;
+        case "allowed":
+          ok = (status === 200 && !NOTICE.test(text))
+            || (!!policy.allowedRedirect && [302, 303, 307, 308].includes(status) && policy.allowedRedirect.test(res.headers()["location"] ?? ""));
+          break;
         case "denied": ok = [403, 404].includes(status) || (status === 200 && NOTICE.test(text)); break;
         case "404": ok = status === 404 || (status === 200 && !!policy.otherClinicNotice?.test(text)); break;
       }

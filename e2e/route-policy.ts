@@ -112,6 +112,8 @@ export type PagePolicy = {
    * the id up in the actor's own clinic's worklist and shows nothing of the record.
    */
   otherClinicNotice?: RegExp;
+  /** an allowed caller may be redirected here instead of getting a 200 (the nurse's home opens the board while sessions run) */
+  allowedRedirect?: RegExp;
 };
 
 /** key: the URL pattern derived from app/** /page.tsx (route groups removed) */
@@ -124,7 +126,7 @@ export const PAGE_POLICY: Record<string, PagePolicy> = {
   "/admin/chairs": { permission: "chair:manage", scoped: false },
   "/board": { permission: "board:read", scoped: false },
   "/exports": { permission: "export:sessions", scoped: false },
-  "/": { permission: "signed-in", scoped: false },
+  "/": { permission: "signed-in", scoped: false, allowedRedirect: /^(https?:\/\/[^/]+)?\/board$/ },
   "/patients/[id]": { permission: "patient:read", scoped: true },
   "/patients/new": { permission: "patient:register", scoped: false },
   "/patients": { permission: "patient:read", scoped: false },
