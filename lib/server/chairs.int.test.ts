@@ -112,7 +112,7 @@ describe("moving chair", () => {
     expect((await db.infusionSession.findUniqueOrThrow({ where: { id: session.id } })).chairId).toBe(to!.id);
     const audit = await db.auditEvent.findFirstOrThrow({ where: { action: "session.chair.move", entityId: session.id } });
     expect(audit.before).toEqual({ chair: { id: from!.id, name: "Move 1" } });
-    expect(audit.after).toEqual({ chair: { id: to!.id, name: "Move 2" }, reason: "Patient asked for the window" });
+    expect(audit.after).toEqual({ chair: { id: to!.id, name: "Move 2" }, previousChair: { id: from!.id, name: "Move 1" }, reason: "Patient asked for the window" });
   });
 });
 

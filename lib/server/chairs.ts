@@ -175,7 +175,7 @@ export async function moveSessionChair(tx: Tx, { actor, sessionId, input }: { ac
   }
   const from = session.chairId === null ? null : { id: session.chairId, name: session.chair?.name ?? null };
   const to = { id: target.id, name: target.name };
-  await auditAs(tx, actor)("session.chair.move", "InfusionSession", sessionId, { before: { chair: from }, after: { chair: to, reason: input.reason ?? null } });
+  await auditAs(tx, actor)("session.chair.move", "InfusionSession", sessionId, { before: { chair: from }, after: { chair: to, previousChair: from, reason: input.reason ?? null } });
   return { session: { id: sessionId, chair: to, previousChair: from } };
 }
 
