@@ -19,7 +19,9 @@ export default async function BoardPage({ searchParams }: { searchParams: Promis
   const [board, { display }] = await Promise.all([getBoard({ actor }), searchParams]);
   return (
     <ClockProvider serverNowIso={board.serverNow}>
-      <ChairBoard initial={board} timeZone={actor.clinicTimezone} wallFromUrl={display === "wall"} />
+      {/* `live` is left out of the client's props: the browser recomputes it every second
+          from `clinical` (lib/domain/board.ts), so sending it would only double the payload */}
+      <ChairBoard initial={{ ...board, tiles: board.tiles.map((t) => ({ ...t, live: null })) }} timeZone={actor.clinicTimezone} wallFromUrl={display === "wall"} />
     </ClockProvider>
   );
 }
