@@ -10,7 +10,8 @@ import { auditAs } from "../audit";
 import type { Tx } from "../db";
 import { newId } from "../ids";
 import { doseEventDto, painDto, sideEffectDto, toPoint, vitalsDto } from "./dto";
-import { insertVitals, selectVitalsForCharting } from "./queries";
+import { insertVitals } from "../sql/insert-vitals";
+import { selectVitalsForCharting } from "../sql/vitals-for-charting";
 import { assertHardOverride, reconcileSessionFlags } from "./flag-reconcile";
 import { assertAllowed, assertCorrectable, loadSessionForWrite, resolveChartTime } from "./write-context";
 import { checkDoseEventInputs } from "./input-checks";
@@ -74,7 +75,7 @@ export async function chartVitals(
   const temperatureDeciC = input.temperatureC === undefined ? null : deciCFromC(input.temperatureC);
   // Light columns only: a multi-day session holds hundreds of sets. Plain SQL on this path
   // (the bedside's most frequent write): a Prisma model query costs several times the CPU.
-  const rows = await selectVitalsForCharting(tx, sessionId);
+  const rows = await selectVitalsForCharting(tx, actor.clinicId, sessionId);
   assertCorrectable(rows, input.correctsId);
   const effective = effectiveRows(rows).filter((r) => r.id !== input.correctsId);
   const baseline = effective.find((r) => r.isBaseline) ?? effective[0] ?? null;

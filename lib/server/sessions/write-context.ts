@@ -4,7 +4,7 @@ import { badInput, conflict, notFound } from "@/lib/errors";
 import type { Actor } from "../actor";
 import type { Tx } from "../db";
 import { limitsOf } from "../protocols";
-import { selectSessionForWrite } from "./queries";
+import { selectSessionForWrite } from "../sql/session-for-write";
 
 // What every write to a session shares: loading it under a lock, asking the domain's rules
 // (lib/domain/charting.ts) and turning their refusals into the API's errors. Flags are reconciled by flag-reconcile.ts.
