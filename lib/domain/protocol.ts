@@ -217,12 +217,16 @@ export function validateProtocolLimits(l: ProtocolLimits, route: ProtocolRoute =
     "minIntervalHours",
     "maxSessionsPer7Days",
   ];
-  for (const field of nullablePositive) {
-    const value = l[field];
-    if (value === null) continue;
-    if (!Number.isSafeInteger(value)) fail(field, "must be a whole number");
-    else if (value <= 0) fail(field, "must be above 0");
-  }
+  // each a whole number above 0; a nullable limit may be absent (no such limit), a required one not
+  const checkPositive = (fields: readonly NullableIntField[], { nullable }: { nullable: boolean }) => {
+    for (const field of fields) {
+      const value = l[field];
+      if (value === null && nullable) continue;
+      if (value === null || !Number.isSafeInteger(value)) fail(field, "must be a whole number");
+      else if (value <= 0) fail(field, "must be above 0");
+    }
+  };
+  checkPositive(nullablePositive, { nullable: true });
   const requiredPositive: NullableIntField[] = [
     "hardMaxRateUgPerKgPerH",
     "hardMaxBolusUgPerKg",
@@ -236,11 +240,7 @@ export function validateProtocolLimits(l: ProtocolLimits, route: ProtocolRoute =
     "rrLowPerMin",
     "rrHighPerMin",
   ];
-  for (const field of requiredPositive) {
-    const value = l[field];
-    if (value === null || !Number.isSafeInteger(value)) fail(field, "must be a whole number");
-    else if (value <= 0) fail(field, "must be above 0");
-  }
+  checkPositive(requiredPositive, { nullable: false });
   if (!DOSE_BASES.includes(l.doseBasis)) errors.doseBasis = "is not a known dose basis";
 
   const ordered = (lowField: keyof ProtocolLimits, highField: keyof ProtocolLimits, message: string) => {
