@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { beforeAll } from "vitest";
+import { beforeAll, expect } from "vitest";
 import { createTestClinic } from "@/prisma/seed/factories";
 import { db } from "@/lib/server/db";
 
@@ -33,6 +33,21 @@ export function clinicPerFile(): FileClinic {
     Object.assign(file, { c, clinicId: c.clinic.id, nurse: c.actors.nurse, physician: c.actors.physician, admin: c.actors.admin });
   });
   return file;
+}
+
+/**
+ * Whether another connection can lock row `id` of `table` in `mode` right now, without
+ * waiting: false while a transaction elsewhere holds a conflicting lock on it.
+ */
+export async function canLockRow(table: "Series" | "InfusionSession", id: string, mode: "FOR UPDATE" | "FOR SHARE" = "FOR UPDATE"): Promise<boolean> {
+  try {
+    await db.$queryRawUnsafe(`SELECT id FROM "${table}" WHERE id = $1 ${mode} NOWAIT`, id);
+    return true;
+  } catch (err) {
+    // 55P03 lock_not_available, and nothing else
+    expect(String(err)).toMatch(/could not obtain lock|55P03/);
+    return false;
+  }
 }
 
 /**

@@ -5,36 +5,25 @@ import { describe, expect, it } from "vitest";
 import { preparedStatementName } from "@/lib/server/db";
 import { lockSeriesForStart, SERIES_START_LOCK_STATEMENT, seriesStartLockSql } from "@/lib/server/sql/series-start-lock";
 import { patientWithSeries } from "@/test/charting";
-import { clinicPerFile, db } from "@/test/helpers";
+import { canLockRow, clinicPerFile, db } from "@/test/helpers";
 
 const IV = "IV infusion (routes table)";
 const file = clinicPerFile();
 const other = clinicPerFile();
 
-/** Whether another connection can lock the series row right now, without waiting. */
-async function canLock(seriesId: string): Promise<boolean> {
-  try {
-    await db.$queryRawUnsafe(`SELECT id FROM "Series" WHERE id = $1 FOR UPDATE NOWAIT`, seriesId);
-    return true;
-  } catch (err) {
-    expect(String(err)).toMatch(/could not obtain lock|55P03/);
-    return false;
-  }
-}
-
 describe("lockSeriesForStart", () => {
   it("locks the series Prisma finds in the clinic, until the transaction ends", async () => {
     const { series } = await patientWithSeries(file.c, IV);
     expect(await db.series.findFirst({ where: { id: series.id, clinicId: file.clinicId } })).not.toBeNull();
-    const whileHeld = await db.$transaction(async (tx) => ({ locked: await lockSeriesForStart(tx, file.clinicId, series.id), free: await canLock(series.id) }));
+    const whileHeld = await db.$transaction(async (tx) => ({ locked: await lockSeriesForStart(tx, file.clinicId, series.id), free: await canLockRow("Series", series.id) }));
     expect(whileHeld).toEqual({ locked: true, free: false });
-    expect(await canLock(series.id)).toBe(true);
+    expect(await canLockRow("Series", series.id)).toBe(true);
   });
 
   it("finds and locks nothing of another clinic (Prisma finds nothing either)", async () => {
     const { series } = await patientWithSeries(file.c, IV);
     expect(await db.series.findFirst({ where: { id: series.id, clinicId: other.clinicId } })).toBeNull();
-    const whileHeld = await db.$transaction(async (tx) => ({ locked: await lockSeriesForStart(tx, other.clinicId, series.id), free: await canLock(series.id) }));
+    const whileHeld = await db.$transaction(async (tx) => ({ locked: await lockSeriesForStart(tx, other.clinicId, series.id), free: await canLockRow("Series", series.id) }));
     expect(whileHeld).toEqual({ locked: false, free: true });
   });
 

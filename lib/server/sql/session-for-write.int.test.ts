@@ -6,7 +6,7 @@ import { describe, expect, it } from "vitest";
 import { preparedStatementName } from "@/lib/server/db";
 import { SESSION_FOR_WRITE_STATEMENTS, selectSessionForWrite, sessionForWriteSql } from "@/lib/server/sql/session-for-write";
 import { at, complete, dose, openSession, pain, T0, vitals } from "@/test/charting";
-import { clinicPerFile, db } from "@/test/helpers";
+import { canLockRow, clinicPerFile, db } from "@/test/helpers";
 
 const IV = "IV infusion (routes table)";
 const file = clinicPerFile();
@@ -23,17 +23,6 @@ async function reference(clinicId: string, sessionId: string) {
 
 const read = (clinicId: string, sessionId: string, lock: "share" | "update") =>
   db.$transaction((tx) => selectSessionForWrite(tx, clinicId, sessionId, lock));
-
-/** Whether another connection can take `mode` on the session row right now, without waiting. */
-async function canLock(sessionId: string, mode: "FOR UPDATE" | "FOR SHARE"): Promise<boolean> {
-  try {
-    await db.$queryRawUnsafe(`SELECT id FROM "InfusionSession" WHERE id = $1 ${mode} NOWAIT`, sessionId);
-    return true;
-  } catch (err) {
-    expect(String(err)).toMatch(/could not obtain lock|55P03/);
-    return false;
-  }
-}
 
 describe("selectSessionForWrite", () => {
   it("reads a running session as Prisma does: completedAt null, the version's createdAt a Date", async () => {
@@ -73,12 +62,12 @@ describe("selectSessionForWrite", () => {
     const held = async (lock: "share" | "update") =>
       db.$transaction(async (tx) => {
         expect(await selectSessionForWrite(tx, file.clinicId, session.id, lock)).toHaveLength(1);
-        return { share: await canLock(session.id, "FOR SHARE"), update: await canLock(session.id, "FOR UPDATE") };
+        return { share: await canLockRow("InfusionSession", session.id, "FOR SHARE"), update: await canLockRow("InfusionSession", session.id, "FOR UPDATE") };
       });
     expect(await held("share")).toEqual({ share: true, update: false });
     expect(await held("update")).toEqual({ share: false, update: false });
     // released with the transaction
-    expect(await canLock(session.id, "FOR UPDATE")).toBe(true);
+    expect(await canLockRow("InfusionSession", session.id, "FOR UPDATE")).toBe(true);
   });
 
   it("is prepared under one name per lock (lib/server/sql/prepared.ts)", () => {
