@@ -39,16 +39,14 @@ describe("sessionAllows", () => {
 });
 
 describe("SESSION_ACTION_PERMISSION", () => {
-  it("charting of every kind needs session:chart; the state changes their own permission", () => {
-    expect(SESSION_ACTION_PERMISSION).toEqual({
-      "chart-dose": "session:chart",
-      "chart-observation": "session:chart",
-      "chart-follow-up": "session:chart",
-      "move-opened-at": "session:chart",
-      complete: "session:complete",
-      sign: "session:sign",
-      addendum: "session:addendum",
-    });
+  it("charting of every kind, and moving the opening time, needs the charting permission", () => {
+    for (const action of ["chart-dose", "chart-observation", "chart-follow-up", "move-opened-at"] as const)
+      expect(SESSION_ACTION_PERMISSION[action]).toBe("session:chart");
+  });
+  it("completing, signing and adding an addendum each need their own permission, never the charting one", () => {
+    const stateChanges = [SESSION_ACTION_PERMISSION.complete, SESSION_ACTION_PERMISSION.sign, SESSION_ACTION_PERMISSION.addendum];
+    expect(stateChanges).toEqual(["session:complete", "session:sign", "session:addendum"]);
+    expect(stateChanges).not.toContain("session:chart");
   });
 });
 

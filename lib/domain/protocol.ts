@@ -217,12 +217,6 @@ export function validateProtocolLimits(l: ProtocolLimits, route: ProtocolRoute =
     "minIntervalHours",
     "maxSessionsPer7Days",
   ];
-  for (const field of nullablePositive) {
-    const value = l[field];
-    if (value === null) continue;
-    if (!Number.isSafeInteger(value)) fail(field, "must be a whole number");
-    else if (value <= 0) fail(field, "must be above 0");
-  }
   const requiredPositive: NullableIntField[] = [
     "hardMaxRateUgPerKgPerH",
     "hardMaxBolusUgPerKg",
@@ -236,11 +230,15 @@ export function validateProtocolLimits(l: ProtocolLimits, route: ProtocolRoute =
     "rrLowPerMin",
     "rrHighPerMin",
   ];
-  for (const field of requiredPositive) {
+  // an optional limit may be left empty (no limit); a set one, like every required one, is a whole number above 0
+  const positive = (field: NullableIntField, required: boolean) => {
     const value = l[field];
+    if (value === null && !required) return;
     if (value === null || !Number.isSafeInteger(value)) fail(field, "must be a whole number");
     else if (value <= 0) fail(field, "must be above 0");
-  }
+  };
+  for (const field of nullablePositive) positive(field, false);
+  for (const field of requiredPositive) positive(field, true);
   if (!DOSE_BASES.includes(l.doseBasis)) errors.doseBasis = "is not a known dose basis";
 
   const ordered = (lowField: keyof ProtocolLimits, highField: keyof ProtocolLimits, message: string) => {

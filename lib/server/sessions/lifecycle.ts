@@ -12,7 +12,7 @@ import { chairForStart, chairTakenError } from "../chairs";
 import type { Tx } from "../db";
 import { limitsOf } from "../protocols";
 import { loadSeries } from "../series";
-import { lockSeriesForStart } from "./queries";
+import { lockSeriesForStart } from "../sql/series-start-lock";
 import { toPoint } from "./dto";
 import { reconcileSessionFlags } from "./flag-reconcile";
 import { assertAllowed, loadSessionForWrite } from "./write-context";

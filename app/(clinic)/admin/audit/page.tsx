@@ -30,6 +30,18 @@ function Change({ before, after }: { before: unknown; after: unknown }) {
   );
 }
 
+/** One filter choice: "any" or one of the values the clinic's log holds. */
+function FilterSelect({ label, name, anyText, value, options }: { label: string; name: string; anyText: string; value: string | undefined; options: { value: string; label: string }[] }) {
+  return (
+    <label className="text-sm">{label}
+      <select name={name} className="field-input h-10" defaultValue={value ?? ""}>
+        <option value="">{anyText}</option>
+        {options.map((o) => <option key={o.value} value={o.value}>{o.label}</option>)}
+      </select>
+    </label>
+  );
+}
+
 export default async function AuditPage({ searchParams }: { searchParams: Promise<Search> }) {
   const actor = await requirePageActor();
   const params = await searchParams;
@@ -53,30 +65,10 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
     <div className="space-y-4">
       <h1 className="text-2xl font-bold">Audit log</h1>
       <form method="get" className="card grid gap-3 sm:grid-cols-4" aria-label="Filter the audit log">
-        <label className="text-sm">User
-          <select name="userId" className="field-input h-10" defaultValue={filter.userId ?? ""}>
-            <option value="">Anyone</option>
-            {choices.users.map((u) => <option key={u.id} value={u.id}>{u.name}</option>)}
-          </select>
-        </label>
-        <label className="text-sm">Patient
-          <select name="patientId" className="field-input h-10" defaultValue={filter.patientId ?? ""}>
-            <option value="">Any patient</option>
-            {choices.patients.map((p) => <option key={p.id} value={p.id}>{p.label}</option>)}
-          </select>
-        </label>
-        <label className="text-sm">Action
-          <select name="action" className="field-input h-10" defaultValue={filter.action ?? ""}>
-            <option value="">Any action</option>
-            {choices.actions.map((a) => <option key={a} value={a}>{a}</option>)}
-          </select>
-        </label>
-        <label className="text-sm">Record type
-          <select name="entityType" className="field-input h-10" defaultValue={filter.entityType ?? ""}>
-            <option value="">Any record</option>
-            {choices.entityTypes.map((t) => <option key={t} value={t}>{t}</option>)}
-          </select>
-        </label>
+        <FilterSelect label="User" name="userId" anyText="Anyone" value={filter.userId} options={choices.users.map((u) => ({ value: u.id, label: u.name }))} />
+        <FilterSelect label="Patient" name="patientId" anyText="Any patient" value={filter.patientId} options={choices.patients.map((p) => ({ value: p.id, label: p.label }))} />
+        <FilterSelect label="Action" name="action" anyText="Any action" value={filter.action} options={choices.actions.map((a) => ({ value: a, label: a }))} />
+        <FilterSelect label="Record type" name="entityType" anyText="Any record" value={filter.entityType} options={choices.entityTypes.map((t) => ({ value: t, label: t }))} />
         <label className="text-sm">Record id
           <input name="entityId" className="field-input h-10" defaultValue={filter.entityId ?? ""} />
         </label>
