@@ -59,23 +59,23 @@ export function selectVitalsForCharting(tx: Tx, sessionId: string): Promise<Vita
 export type InsertedVitalsRow = {
   id: string; sessionId: string; at: Date; systolicMmHg: number; diastolicMmHg: number; heartRatePerMin: number; spo2Pct: number;
   respRatePerMin: number; temperatureDeciC: number | null; sedationRass: number | null; isBaseline: boolean; enteredById: string;
-  enteredAt: Date; correctsId: string | null; correctionReason: string | null; isRetraction: boolean;
+  enteredAt: Date; queuedAt: Date | null; correctsId: string | null; correctionReason: string | null; isRetraction: boolean;
 };
 
 /** Inserts one vitals set and returns it whole (for the audit row and the answer). */
 export async function insertVitals(
   tx: Tx,
-  v: { sessionId: string; at: Date; input: VitalsInput; temperatureDeciC: number | null; isBaseline: boolean; enteredById: string; now: Date },
+  v: { sessionId: string; at: Date; queuedAt: Date | null; input: VitalsInput; temperatureDeciC: number | null; isBaseline: boolean; enteredById: string; now: Date },
 ): Promise<InsertedVitalsRow> {
   const { input, now } = v;
   const [row] = await tx.$queryRaw<InsertedVitalsRow[]>`
     INSERT INTO "VitalSigns" (id, "sessionId", at, "systolicMmHg", "diastolicMmHg", "heartRatePerMin", "spo2Pct", "respRatePerMin",
-                              "temperatureDeciC", "sedationRass", "isBaseline", "enteredById", "enteredAt", "correctsId", "correctionReason")
+                              "temperatureDeciC", "sedationRass", "isBaseline", "enteredById", "enteredAt", "queuedAt", "correctsId", "correctionReason")
     VALUES (${newId(now.getTime())}, ${v.sessionId}, ${v.at.toISOString()}::timestamp(3), ${input.systolicMmHg}, ${input.diastolicMmHg},
             ${input.heartRatePerMin}, ${input.spo2Pct}, ${input.respRatePerMin}, ${v.temperatureDeciC}, ${input.sedationRass ?? null},
-            ${v.isBaseline}, ${v.enteredById}, ${now.toISOString()}::timestamp(3), ${input.correctsId ?? null}, ${input.correctionReason ?? null})
+            ${v.isBaseline}, ${v.enteredById}, ${now.toISOString()}::timestamp(3), ${v.queuedAt?.toISOString() ?? null}::timestamp(3), ${input.correctsId ?? null}, ${input.correctionReason ?? null})
     RETURNING id, "sessionId", at, "systolicMmHg", "diastolicMmHg", "heartRatePerMin", "spo2Pct", "respRatePerMin", "temperatureDeciC",
-              "sedationRass", "isBaseline", "enteredById", "enteredAt", "correctsId", "correctionReason", "isRetraction"`;
+              "sedationRass", "isBaseline", "enteredById", "enteredAt", "queuedAt", "correctsId", "correctionReason", "isRetraction"`;
   if (!row) throw new Error("INSERT ... RETURNING gave no row");
   return row;
 }
