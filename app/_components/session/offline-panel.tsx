@@ -49,7 +49,7 @@ export function OfflinePanel({ sessionId, timeZone }: { sessionId: string; timeZ
   const [confirming, setConfirming] = useState<string | null>(null);
 
   return (
-    <div className="space-y-2 no-print">
+    <div className="space-y-2 no-print" data-testid="offline-panel" data-offline-ready={q.offlineReady ? "true" : "false"} data-from-cache={q.pageFromCache ? "true" : "false"}>
       {q.pageFromCache && (
         <p className="rounded-md border-2 border-soft bg-soft-50 px-4 py-2 text-sm font-semibold" data-testid="offline-copy">
           No network: this is the copy of the chart saved on this device. Entries made on other devices since then are not shown.
