@@ -7,7 +7,7 @@
  * a session chart open without a network.
  */
 import { useEffect } from "react";
-import { setOfflineReady, setOwner, setPageFromCache, setSender, syncNow } from "@/app/_components/data/offline-queue";
+import { retrySoon, setOfflineReady, setOwner, setPageFromCache, setSender, syncNow } from "@/app/_components/data/offline-queue";
 import { sendDirect } from "@/app/_components/data/send";
 
 const RETRY_EVERY_MS = 15_000;
@@ -26,9 +26,9 @@ export function OfflineSync({ userId, clinicId, name }: { userId: string; clinic
   useEffect(() => {
     setSender((req) => sendDirect(req));
     setOwner({ userId, clinicId, name });
-    const onOnline = () => void syncNow();
+    const onOnline = () => void syncNow({ now: true });
     window.addEventListener("online", onOnline);
-    const timer = window.setInterval(() => void syncNow(), RETRY_EVERY_MS);
+    const timer = window.setInterval(retrySoon, RETRY_EVERY_MS);
     return () => {
       window.removeEventListener("online", onOnline);
       window.clearInterval(timer);

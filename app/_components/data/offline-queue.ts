@@ -86,7 +86,7 @@ const ensureLoaded = () => (loaded ??= reload());
 export function setOwner(owner: OfflineOwner | null): void {
   const changed = owner?.userId !== state.owner?.userId || owner?.clinicId !== state.owner?.clinicId;
   setState({ owner, ...(changed ? { signedOut: false } : {}) });
-  void ensureLoaded().then(() => syncNow());
+  void ensureLoaded().then(() => syncNow({ now: true }));
 }
 
 export function setPageFromCache(pageFromCache: boolean): void {
@@ -182,15 +182,17 @@ function refusalOf(status: number, body: unknown): QueueRefusal {
 /**
  * Sends the owner's entries in press order, one at a time, each with its own key, until the
  * queue is empty, the network fails (retried with backoff), or the sign-in has ended.
+ * `now`: the browser says the network is back, or the page was just opened: the backoff of
+ * earlier failures no longer applies.
  */
-export async function syncNow(): Promise<void> {
+export async function syncNow({ now = false }: { now?: boolean } = {}): Promise<void> {
   if (syncing || !sender || !state.owner || state.signedOut) return;
   syncing = true;
   try {
     await ensureLoaded();
     for (;;) {
       await reload();
-      const next = nextToSend(state.entries, state.owner, Date.now());
+      const next = nextToSend(state.entries, state.owner, now ? Number.POSITIVE_INFINITY : Date.now());
       if (!next) break;
       let status: number | "network";
       let body: unknown = null;
@@ -229,7 +231,7 @@ export async function retryEntry(key: string): Promise<void> {
   const e = (await d.get("entries", key)) as QueuedEntry | undefined;
   if (e) await d.put("entries", { ...e, state: "waiting", attempts: 0, nextAttemptAtMs: 0, refusal: null } satisfies QueuedEntry);
   await reload();
-  await syncNow();
+  await syncNow({ now: true });
 }
 
 /** The nurse's decision: this entry will not be charted. Kept on this device as discarded by her. */
@@ -246,8 +248,11 @@ export async function discardEntry(key: string): Promise<QueuedEntry | null> {
   return e;
 }
 
-/** After signing in again: send what waited. */
-export function resumeAfterSignIn(): void {
-  setState({ signedOut: false });
+/**
+ * The periodic retry: also after a 401, since the nurse may have signed in again in another
+ * tab (the cookie is shared); another 401 costs one request and stops again.
+ */
+export function retrySoon(): void {
+  if (state.signedOut) setState({ signedOut: false });
   void syncNow();
 }
