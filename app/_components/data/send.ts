@@ -42,12 +42,14 @@ export async function send(request: ApiRequest): Promise<Response> {
   if (!request.queue || !isQueueable(request)) return sendDirect(request);
   const queued = { ...request, pressedAtMs: request.queue.pressedAtMs };
   // a later entry never overtakes an earlier one of the same session still on this device
-  if (await mustWaitBehindQueue(request)) return enqueue(queued);
+  // (no IndexedDB, e.g. a private window: no queue, the write goes out as before)
+  if (await mustWaitBehindQueue(request).catch(() => false)) return enqueue(queued);
   try {
     return await sendDirect(request);
   } catch (err) {
     if (isAbort(err) || request.signal?.aborted) throw err;
-    return enqueue(queued);
+    // could not store it either: the form says "no connection, press save again" as before
+    return enqueue(queued).catch(() => { throw err; });
   }
 }
 
