@@ -25,6 +25,14 @@ const nextConfig = {
         ],
       },
       { source: "/api/:path*", headers: [{ key: "Content-Security-Policy", value: apiCsp }] },
+      // the offline service worker (docs/decisions/0017-offline-charting.md): always revalidated, so a new version is picked up
+      {
+        source: "/sw.js",
+        headers: [
+          { key: "Cache-Control", value: "no-cache" },
+          { key: "Content-Security-Policy", value: "default-src 'self'; frame-ancestors 'none'" },
+        ],
+      },
     ];
   },
 };

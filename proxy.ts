@@ -24,6 +24,8 @@ export async function proxy(req: NextRequest) {
     "base-uri 'self'",
     "form-action 'self'",
     "object-src 'none'",
+    // the offline service worker (public/sw.js, decision 0017): 'strict-dynamic' ignores 'self' for scripts
+    "worker-src 'self'",
   ].join("; ");
 
   const { pathname, search } = req.nextUrl;
@@ -47,7 +49,7 @@ export async function proxy(req: NextRequest) {
 export const config = {
   matcher: [
     {
-      source: "/((?!api|_next/static|_next/image|favicon.ico).*)",
+      source: "/((?!api|_next/static|_next/image|favicon.ico|sw.js).*)",
       missing: [
         { type: "header", key: "next-router-prefetch" },
         { type: "header", key: "purpose", value: "prefetch" },

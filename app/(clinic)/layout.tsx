@@ -1,5 +1,6 @@
 import Link from "next/link";
 import { IdleSignOut } from "@/app/_components/idle-sign-out";
+import { OfflineSync } from "@/app/_components/offline-sync";
 import { SignOutButton } from "@/app/_components/sign-out-button";
 import { can, ROLE_LABELS } from "@/lib/permissions";
 import { requirePageActor } from "@/lib/server/actor";
@@ -31,6 +32,7 @@ export default async function ClinicLayout({ children }: { children: React.React
         </div>
       </nav>
       <IdleSignOut idleMinutes={clinic.idleSignOutMin} />
+      <OfflineSync userId={actor.userId} clinicId={actor.clinicId} name={actor.name} />
       <main className="mx-auto max-w-7xl p-4">{children}</main>
     </div>
   );

@@ -1,5 +1,6 @@
 "use client";
 import { signOut } from "next-auth/react";
+import { clearCachedCharts } from "./offline-sync";
 import { useEffect, useRef, useState } from "react";
 import { read } from "./data/use-read";
 
@@ -32,7 +33,8 @@ export function IdleSignOut({ idleMinutes }: { idleMinutes: number }) {
     events.forEach((e) => window.addEventListener(e, onActivity, { passive: true }));
     const timer = window.setInterval(() => {
       const idleMs = Date.now() - lastActivity.current;
-      if (idleMs >= idleMinutes * 60_000) void signOut({ callbackUrl: "/login?reason=idle" });
+      // the cached charts go with the sign-in; the offline queue stays (decision 0017)
+      if (idleMs >= idleMinutes * 60_000) void clearCachedCharts().catch(() => undefined).finally(() => void signOut({ callbackUrl: "/login?reason=idle" }));
       else setWarning(idleMs >= (idleMinutes - 1) * 60_000);
     }, 5_000);
     return () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import {
   AFTER_END_WINDOW_MS, BACK_TIME_GRACE_MS, checkChartTime, FUTURE_SKEW_MS, hardLimitOverride, hasReason, isBackTimed,
-  REASON_LENGTH_HINT, REASON_MIN_CHARS,
+  latenessReferenceMs, OFFLINE_PRESS_MAX_AGE_MS, REASON_LENGTH_HINT, REASON_MIN_CHARS,
 } from "./charting";
 import type { FlagCode, FlagDraft } from "./flags";
 
@@ -94,4 +94,61 @@ describe("hardLimitOverride", () => {
     expect(hardLimitOverride([hard], "   ")).toMatchObject({ overrideReason: null, isMissing: true }));
   it("a hard flag with 3 characters passes, trimmed", () =>
     expect(hardLimitOverride([hard], " abc ")).toEqual({ hard: [hard], overrideReason: "abc", isMissing: false }));
+});
+
+// decision 0017: an entry synced from a device's offline queue is judged late at its press
+describe("offline press time (queuedAtMs)", () => {
+  const HOUR = 60 * MIN;
+  const openedAtMs = 1_000 * MIN; // the session opened at t0
+  const atMs = openedAtMs + 60 * MIN; // charted "now" at the bedside at t0 + 60 min
+  const base = { openedAtMs, completedAtMs: null, isInProgress: true, atMs };
+  const BACK_TIMED = { message: "This entry is back-timed: give a reason.", field: "backTimeReason", fieldMessage: "required for entries more than 10 minutes in the past" };
+
+  it("the constants are the documented ones", () => {
+    expect(OFFLINE_PRESS_MAX_AGE_MS).toBe(24 * HOUR);
+    expect(BACK_TIME_GRACE_MS).toBe(10 * MIN);
+  });
+
+  describe("latenessReferenceMs", () => {
+    const nowMs = 5_000 * MIN;
+    it("no press time: the server's now", () => expect(latenessReferenceMs(nowMs, null)).toBe(nowMs));
+    it("a press 40 min ago: the press", () => expect(latenessReferenceMs(nowMs, nowMs - 40 * MIN)).toBe(nowMs - 40 * MIN));
+    it("a press exactly 24 h ago: still the press", () => expect(latenessReferenceMs(nowMs, nowMs - 24 * HOUR)).toBe(nowMs - 24 * HOUR));
+    it("a press 24 h + 1 ms ago: the server's now", () => expect(latenessReferenceMs(nowMs, nowMs - 24 * HOUR - 1)).toBe(nowMs));
+    it("a press slightly ahead (device clock): never later than now", () => expect(latenessReferenceMs(nowMs, nowMs + MIN)).toBe(nowMs));
+  });
+
+  it("pressed at the clinical time, synced 40 min later: no reason needed", () =>
+    expect(checkChartTime({ ...base, nowMs: atMs + 40 * MIN, queuedAtMs: atMs })).toBeNull());
+  it("the same entry without a press time is back-timed (the rule is not dodged by default)", () =>
+    expect(checkChartTime({ ...base, nowMs: atMs + 40 * MIN })).toEqual(BACK_TIMED));
+  it("pressed exactly 10 min after the clinical time, synced 40 min later: no reason", () =>
+    expect(checkChartTime({ ...base, nowMs: atMs + 50 * MIN, queuedAtMs: atMs + 10 * MIN })).toBeNull());
+  it("pressed 10 min + 1 ms after the clinical time: a reason is needed, as the form asked at the press", () =>
+    expect(checkChartTime({ ...base, nowMs: atMs + 50 * MIN, queuedAtMs: atMs + 10 * MIN + 1 })).toEqual(BACK_TIMED));
+  it("... and given, it is accepted", () =>
+    expect(checkChartTime({ ...base, nowMs: atMs + 50 * MIN, queuedAtMs: atMs + 10 * MIN + 1, backTimeReason: "monitor was down" })).toBeNull());
+  it("a press exactly 24 h before the sync is still judged at the press", () =>
+    expect(checkChartTime({ ...base, nowMs: atMs + 24 * HOUR, queuedAtMs: atMs })).toBeNull());
+  it("a press more than 24 h before the sync is judged at the sync: a reason is needed", () =>
+    expect(checkChartTime({ ...base, nowMs: atMs + 24 * HOUR + 1, queuedAtMs: atMs })).toEqual(BACK_TIMED));
+  it("a press exactly at now + skew is accepted", () =>
+    expect(checkChartTime({ ...base, nowMs: atMs, queuedAtMs: atMs + FUTURE_SKEW_MS })).toBeNull());
+  it("a press 1 ms beyond now + skew is refused", () =>
+    expect(checkChartTime({ ...base, nowMs: atMs, queuedAtMs: atMs + FUTURE_SKEW_MS + 1 })).toEqual({
+      message: "The time this entry was saved on the device is in the future.", field: "queuedAt", fieldMessage: "must not be in the future",
+    }));
+  it("a press before the session opened is refused", () =>
+    expect(checkChartTime({ ...base, atMs: openedAtMs, nowMs: atMs, queuedAtMs: openedAtMs - 1 })).toEqual({
+      message: "The time this entry was saved on the device is before this session opened.", field: "queuedAt",
+      fieldMessage: `must be at or after ${new Date(openedAtMs).toISOString()}`,
+    }));
+  it("a press exactly at the opening is accepted", () =>
+    expect(checkChartTime({ ...base, atMs: openedAtMs, nowMs: atMs, queuedAtMs: openedAtMs, backTimeReason: "late" })).toBeNull());
+  it("a clinical time 1 ms beyond the press + skew is refused (charting what had not happened)", () =>
+    expect(checkChartTime({ ...base, nowMs: atMs + 30 * MIN, queuedAtMs: atMs - FUTURE_SKEW_MS - 1 })).toEqual({
+      message: "The time is after this entry was saved on the device.", field: "at", fieldMessage: "must not be after the time it was saved",
+    }));
+  it("a clinical time exactly at the press + skew is accepted", () =>
+    expect(checkChartTime({ ...base, nowMs: atMs + 30 * MIN, queuedAtMs: atMs - FUTURE_SKEW_MS })).toBeNull());
 });

@@ -34,10 +34,30 @@ export function isBackTimed(nowMs: number, atMs: number): boolean {
   return nowMs - atMs > BACK_TIME_GRACE_MS;
 }
 
+/**
+ * How long an entry may wait in a bedside device's offline queue and still have its lateness
+ * judged at the press (docs/decisions/0017-offline-charting.md). Beyond this the press time
+ * is only recorded, and lateness is judged at the server's receipt like any other entry.
+ */
+export const OFFLINE_PRESS_MAX_AGE_MS = 24 * 3_600_000;
+
+/**
+ * The instant an entry's lateness is judged at: the server's receipt, or, for an entry that
+ * waited in a device's offline queue (`queuedAtMs`, the device time of the save press), the
+ * press, when the press is no older than OFFLINE_PRESS_MAX_AGE_MS. The nurse was asked for
+ * a late-charting reason at the press if the press itself was late, so the rule she saw is the
+ * rule applied; the time between press and receipt is stored and shown, never hidden
+ * (docs/decisions/0017-offline-charting.md).
+ */
+export function latenessReferenceMs(nowMs: number, queuedAtMs: number | null | undefined): number {
+  if (queuedAtMs === null || queuedAtMs === undefined) return nowMs;
+  return nowMs - queuedAtMs <= OFFLINE_PRESS_MAX_AGE_MS ? Math.min(queuedAtMs, nowMs) : nowMs;
+}
+
 /** A refused chart time: the message for the whole form and one for its field. */
 export interface ChartTimeError {
   message: string;
-  field: "at" | "backTimeReason";
+  field: "at" | "backTimeReason" | "queuedAt";
   fieldMessage: string;
 }
 
@@ -48,6 +68,11 @@ export interface ChartTimeError {
  * A follow-up pain score (days later, by phone: docs/clinical-brief.md "Patient-reported
  * follow-up") is bound only by the first two; a correction keeps the original's time and its
  * correction reason already says why it is late.
+ *
+ * An entry synced from an offline queue carries `queuedAtMs`, the device time of the press.
+ * The press may not be in the future (beyond the skew), before the session opened, or before
+ * the entry's own time (beyond the skew: nobody charts what has not happened); lateness is then
+ * judged at the press (`latenessReferenceMs`).
  */
 export function checkChartTime(input: {
   atMs: number;
@@ -58,14 +83,24 @@ export function checkChartTime(input: {
   backTimeReason?: string | null;
   isFollowUp?: boolean;
   isCorrection?: boolean;
+  queuedAtMs?: number | null;
 }): ChartTimeError | null {
   const { atMs, nowMs, openedAtMs, completedAtMs } = input;
+  const queuedAtMs = input.queuedAtMs ?? null;
+  if (queuedAtMs !== null) {
+    if (queuedAtMs > nowMs + FUTURE_SKEW_MS)
+      return { message: "The time this entry was saved on the device is in the future.", field: "queuedAt", fieldMessage: "must not be in the future" };
+    if (queuedAtMs < openedAtMs)
+      return { message: "The time this entry was saved on the device is before this session opened.", field: "queuedAt", fieldMessage: `must be at or after ${new Date(openedAtMs).toISOString()}` };
+    if (atMs > queuedAtMs + FUTURE_SKEW_MS)
+      return { message: "The time is after this entry was saved on the device.", field: "at", fieldMessage: "must not be after the time it was saved" };
+  }
   if (atMs < openedAtMs)
     return { message: "The time is before this session opened.", field: "at", fieldMessage: `must be at or after ${new Date(openedAtMs).toISOString()}` };
   if (atMs > nowMs + FUTURE_SKEW_MS) return { message: "The time is in the future.", field: "at", fieldMessage: "must not be in the future" };
   if (!input.isFollowUp && completedAtMs !== null && !input.isInProgress && atMs > completedAtMs + AFTER_END_WINDOW_MS)
     return { message: "The time is after this session ended.", field: "at", fieldMessage: "must be within the session" };
-  if (!input.isFollowUp && !input.isCorrection && isBackTimed(nowMs, atMs) && !hasReason(input.backTimeReason))
+  if (!input.isFollowUp && !input.isCorrection && isBackTimed(latenessReferenceMs(nowMs, queuedAtMs), atMs) && !hasReason(input.backTimeReason))
     return {
       message: "This entry is back-timed: give a reason.",
       field: "backTimeReason",

@@ -93,6 +93,18 @@ export function apiRoute<P = Record<string, never>>(
 const IDEMPOTENCY_KEY = /^[A-Za-z0-9_.:-]{8,128}$/;
 
 /**
+ * The part of a body that identifies the intent. `queuedAt` says how the entry travelled (it
+ * waited in a device's offline queue, decision 0017), not what was charted: a first attempt
+ * whose answer was lost may have landed without it, and its resend from the queue carries it.
+ * The resend must replay the stored answer, not be refused as another request.
+ */
+function intentOf(body: unknown): unknown {
+  if (typeof body !== "object" || body === null || Array.isArray(body) || !("queuedAt" in body)) return body;
+  const { queuedAt: _delivery, ...content } = body as Record<string, unknown>;
+  return content;
+}
+
+/**
  * Runs a write at most once per (user, Idempotency-Key). The stored answer is written in the
  * same transaction as the write, so a retry after a crash either finds both or neither.
  * Without the header the write simply runs.
@@ -114,7 +126,7 @@ export async function runIdempotent(
       fields: { "Idempotency-Key": "invalid format" },
     });
   const requestHash = createHash("sha256")
-    .update(`${req.method} ${new URL(req.url).pathname}\n${JSON.stringify(body)}`)
+    .update(`${req.method} ${new URL(req.url).pathname}\n${JSON.stringify(intentOf(body))}`)
     .digest("hex");
   const replay = async () => {
     const existing = await db.idempotencyRecord.findUnique({ where: { userId_key: { userId: actor.userId, key } } });

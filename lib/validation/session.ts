@@ -6,6 +6,15 @@ import { PAIN_BOUNDS } from "@/lib/domain/pain";
 import { clinicalText, cuidLike, decimalQuantity, instant, requiredReason, wholeNumber } from "./common";
 
 /** Every charted entry may replace an earlier one: the new row points at it, with a reason. */
+/**
+ * The device time of the save press of an entry that waited in a bedside device's offline
+ * queue (decision 0017): stored, shown as "charted offline", and the instant its lateness is
+ * judged at (lib/domain/charting `checkChartTime`). Absent for an entry sent at once.
+ */
+const offlineFields = {
+  queuedAt: instant.optional(),
+};
+
 const correctionFields = {
   correctsId: cuidLike.optional(),
   correctionReason: clinicalText(1000).optional(),
@@ -57,6 +66,7 @@ export const DoseEventSchema = z
     overrideReason: clinicalText(1000).optional(),
     backTimeReason: clinicalText(1000).optional(),
     ...correctionFields,
+    ...offlineFields,
   })
   .superRefine(correctionNeedsReason)
   .superRefine((v, ctx) => {
@@ -87,6 +97,7 @@ export const VitalsSchema = z
     reason: clinicalText(1000).optional(),
     backTimeReason: clinicalText(1000).optional(),
     ...correctionFields,
+    ...offlineFields,
   })
   .refine((v) => v.diastolicMmHg < v.systolicMmHg, { path: ["diastolicMmHg"], message: "must be below systolic" })
   .superRefine(correctionNeedsReason);
@@ -100,6 +111,7 @@ export const PainSchema = z
     phase: z.enum(["PRE", "INTRA", "POST", "FOLLOW_UP"], { message: "must be PRE, INTRA, POST or FOLLOW_UP" }),
     backTimeReason: clinicalText(1000).optional(),
     ...correctionFields,
+    ...offlineFields,
   })
   .superRefine(correctionNeedsReason)
   .superRefine((v, ctx) => {
@@ -119,6 +131,7 @@ export const SideEffectSchema = z.strictObject({
   note: clinicalText(2000).optional(),
   backTimeReason: clinicalText(1000).optional(),
   ...correctionFields,
+  ...offlineFields,
 }).superRefine(correctionNeedsReason);
 export type SideEffectInput = z.infer<typeof SideEffectSchema>;
 

@@ -13,9 +13,15 @@
  * are already final, and a replay with the same key is stored once by the server), answer
  * with a synthetic Response, and replay later through the same function. Nothing above it
  * needs to change. See docs/decisions/0008-client-data-layer.md.
+ *
+ * The offline queue is plugged in (offline-queue.ts, docs/decisions/0017-offline-charting.md):
+ * a charting write marked `queue` that throws for want of a network, or that would overtake an
+ * entry of its session still waiting on this device, is stored there and answered 202
+ * `{ queued: true }`. The queue sends later through `sendDirect`, with the same key.
  */
 import { abortedError, errorFromResponse, networkError, SIGNED_OUT_WRITE_MESSAGE, type ApiError, type ApiResult } from "@/lib/client/api-error";
 import { safeReturnPath } from "@/lib/client/intent";
+import { enqueue, isQueueable, mustWaitBehindQueue } from "./offline-queue";
 
 export interface ApiRequest {
   method: "GET" | "POST";
@@ -24,10 +30,31 @@ export interface ApiRequest {
   body?: unknown;
   idempotencyKey?: string;
   signal?: AbortSignal;
+  /** a bedside charting write that may wait in the offline queue: the device time of the save press */
+  queue?: { pressedAtMs: number };
 }
 
-/** THE seam: one request out, one Response back (or a thrown network/abort error). */
+/**
+ * THE seam: one request out, one Response back (or a thrown network/abort error). A queueable
+ * write goes to the offline queue instead of failing (see above).
+ */
 export async function send(request: ApiRequest): Promise<Response> {
+  if (!request.queue || !isQueueable(request)) return sendDirect(request);
+  const queued = { ...request, pressedAtMs: request.queue.pressedAtMs };
+  // a later entry never overtakes an earlier one of the same session still on this device
+  // (no IndexedDB, e.g. a private window: no queue, the write goes out as before)
+  if (await mustWaitBehindQueue(request).catch(() => false)) return enqueue(queued);
+  try {
+    return await sendDirect(request);
+  } catch (err) {
+    if (isAbort(err) || request.signal?.aborted) throw err;
+    // could not store it either: the form says "no connection, press save again" as before
+    return enqueue(queued).catch(() => { throw err; });
+  }
+}
+
+/** The request itself: the only `fetch` of the app's own API (the offline queue sends through it too). */
+export async function sendDirect(request: ApiRequest): Promise<Response> {
   const headers: Record<string, string> = {};
   if (request.body !== undefined) headers["Content-Type"] = "application/json";
   if (request.idempotencyKey) headers["Idempotency-Key"] = request.idempotencyKey;

@@ -17,6 +17,12 @@ export interface SubmitOptions {
    * Defaults to the body.
    */
   intent?: unknown;
+  /**
+   * A bedside charting write: when the network is down it waits in the offline queue
+   * (send.ts) and the answer is `{ queued: true }` (offline-queue.ts `isQueuedAnswer`).
+   * The device time of the save press.
+   */
+  queue?: { pressedAtMs: number };
 }
 
 /**
@@ -47,7 +53,7 @@ export function useMutation() {
     setPending(true);
     setError(null);
     try {
-      const result = await request<T>({ ...intent.request, idempotencyKey: intent.key });
+      const result = await request<T>({ ...intent.request, idempotencyKey: intent.key, ...(options.queue ? { queue: options.queue } : {}) });
       pendingIntent.current = intentAfter(intent, result);
       if (!result.ok) setError(result.error);
       return result;

@@ -14,6 +14,7 @@ import { Fragment, useId, useRef, useState, type ReactNode } from "react";
 import type { ZodType } from "zod";
 import { hasReason, isBackTimed, REASON_LENGTH_HINT } from "@/lib/domain/charting";
 import { FormAlert } from "@/app/_components/forms/fields";
+import { isQueuedAnswer } from "@/app/_components/data/offline-queue";
 import { useMutation } from "@/app/_components/data/use-mutation";
 import { useNow, useNowReader } from "./clock";
 import { formatHm, toLocalInputValue } from "./clinic-time";
@@ -60,7 +61,7 @@ export interface TimingOptions {
 }
 
 export function useChartEntry({ correcting, onDone, nowIntervalMs = 15_000 }: ChartEntryOptions) {
-  const { chart, timeZone, onSaved, cancelCorrection, isRefreshing } = useSession();
+  const { chart, timeZone, onSaved, onQueued, cancelCorrection, isRefreshing } = useSession();
   const formId = useId();
   const nowMs = useNow(nowIntervalMs);
   const readNow = useNowReader();
@@ -112,7 +113,8 @@ export function useChartEntry({ correcting, onDone, nowIntervalMs = 15_000 }: Ch
   /**
    * Saves the entry. An entry with no typed time is stamped at the press, but pressing again
    * after a lost connection is the same intent ("now"), so it resends the first body, its
-   * time included, under the same Idempotency-Key.
+   * time included, under the same Idempotency-Key. Without a network the entry waits in the
+   * offline queue with that key and the press time (docs/decisions/0017-offline-charting.md).
    */
   async function save<T extends ChartedEntry>(
     e: React.FormEvent,
@@ -132,10 +134,15 @@ export function useChartEntry({ correcting, onDone, nowIntervalMs = 15_000 }: Ch
       return;
     }
     const stampedNow = atText === null && !correcting;
-    const sent = body(stampedNow ? readNow() : atMs);
-    const result = await mutation.submit<T>(url, sent, { schema, intent: stampedNow ? { ...sent, at: "now" } : sent });
+    const pressedAtMs = readNow();
+    const sent = body(stampedNow ? pressedAtMs : atMs);
+    const result = await mutation.submit<T>(url, sent, { schema, intent: stampedNow ? { ...sent, at: "now" } : sent, queue: { pressedAtMs } });
     if (!result?.ok) return;
-    onSaved(announce(result.data), result.data.flags);
+    if (isQueuedAnswer(result.data)) {
+      onQueued(`Saved on this device at ${formatHm(pressedAtMs, timeZone)}, waiting to sync: no network. It is sent by itself when the network returns.`);
+    } else {
+      onSaved(announce(result.data), result.data.flags);
+    }
     if (correcting) cancelCorrection();
     onDone();
   }

@@ -11,8 +11,9 @@ import { RetractSchema } from "@/lib/validation/session";
 import { DOSE_TYPE_LABELS, PAIN_PHASE_LABELS, replacementOf, type Chart, type Correction, type EntryKind } from "./rows";
 import { useSession } from "./session-context";
 import { useMutation } from "@/app/_components/data/use-mutation";
+import { pendingStateOf } from "@/lib/client/offline-queue";
 
-type Row = { id: string; at: string; enteredAt: string; enteredBy: string | null; correctsId: string | null; correctionReason: string | null; isRetraction: boolean };
+type Row = { id: string; at: string; enteredAt: string; queuedAt: string | null; enteredBy: string | null; correctsId: string | null; correctionReason: string | null; isRetraction: boolean };
 
 interface Column<R> {
   header: string;
@@ -71,6 +72,8 @@ function LogTable<R extends Row>({
               {shown.map((r) => {
                 const replacement = replacementOf(rows, r);
                 const isStruck = replacement !== undefined;
+                // a row only on this device (offline queue) cannot be corrected until the server has it
+                const pending = pendingStateOf(r);
                 const cellClass = isStruck ? "struck-cell" : "";
                 return (
                   <Fragment key={r.id}>
@@ -79,9 +82,20 @@ function LogTable<R extends Row>({
                       {columns.map((c) => <td key={c.header} className={`${c.numeric ? "text-right tabular-nums" : ""} ${cellClass}`}>{c.cell(r)}</td>)}
                       <td className="text-xs">
                         {r.enteredBy ?? "—"}
-                        <span className="block text-slate-500">at {when(r.enteredAt)}</span>
-                        {/* charted more than 10 minutes after its clinical time (decision 0009) */}
-                        {isLateEntry(Date.parse(r.at), Date.parse(r.enteredAt)) && !r.isRetraction && (
+                        {pending ? (
+                          <span className="mt-0.5 block rounded bg-soft-50 px-1.5 py-0.5 font-bold text-soft" data-testid="waiting-to-sync">
+                            ⟳ waiting to sync (saved on this device at {when(r.enteredAt)})
+                          </span>
+                        ) : r.queuedAt ? (
+                          // decision 0017: saved on a device without network, stored when it returned
+                          <span className="mt-0.5 block text-slate-600" data-testid="charted-offline">
+                            charted offline at {when(r.queuedAt)}, synced at {when(r.enteredAt)}
+                          </span>
+                        ) : (
+                          <span className="block text-slate-500">at {when(r.enteredAt)}</span>
+                        )}
+                        {/* charted more than 10 minutes after its clinical time (decision 0009), judged at the press when charted offline (decision 0017) */}
+                        {!pending && isLateEntry(Date.parse(r.at), Date.parse(r.queuedAt ?? r.enteredAt)) && !r.isRetraction && (
                           <span className="mt-0.5 inline-block rounded bg-soft-50 px-1.5 py-0.5 font-bold uppercase text-soft" data-testid="late-entry">late entry</span>
                         )}
                       </td>
@@ -103,7 +117,7 @@ function LogTable<R extends Row>({
                         ) : (
                           <span className="text-slate-500">in force</span>
                         )}
-                        {canEdit && !isStruck && (
+                        {canEdit && !isStruck && !pending && (
                           <div className="no-print mt-1 flex flex-wrap gap-1">
                             <button type="button" className="btn-secondary px-3" onClick={() => startCorrection(toCorrection(r))}>Correct</button>
                             <button type="button" className="btn-secondary px-3" aria-expanded={retracting === r.id} onClick={() => setRetracting(retracting === r.id ? null : r.id)}>

@@ -1,5 +1,6 @@
 "use client";
 import { createContext, useContext, useEffect, useState } from "react";
+import { useOfflineQueue } from "@/app/_components/data/offline-queue";
 
 /**
  * A device clock more than this far from the server's is treated as wrong and corrected:
@@ -22,13 +23,17 @@ export function ClockProvider({ serverNowIso, children }: { serverNowIso: string
   const [skewMs, setSkewMs] = useState(0);
   // The first render uses the server's time on both sides (identical markup); the device clock
   // is read only after hydration, in a callback, so the skew never changes the server's HTML.
+  // A page opened from the service worker's copy carries the server's time of that copy, not
+  // of now: measuring skew against it would set the clock back by the copy's age. The device
+  // clock is then the only clock (docs/decisions/0017-offline-charting.md).
+  const { pageFromCache } = useOfflineQueue();
   useEffect(() => {
     const timer = window.setTimeout(() => {
       const diff = initialMs - Date.now();
-      setSkewMs(Math.abs(diff) > SKEW_TOLERANCE_MS ? diff : 0);
+      setSkewMs(!pageFromCache && Math.abs(diff) > SKEW_TOLERANCE_MS ? diff : 0);
     }, 0);
     return () => window.clearTimeout(timer);
-  }, [initialMs]);
+  }, [initialMs, pageFromCache]);
   return <ClockContext.Provider value={{ skewMs, initialMs }}>{children}</ClockContext.Provider>;
 }
 

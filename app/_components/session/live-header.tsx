@@ -16,6 +16,7 @@ import { useClockSkew, useNow } from "./clock";
 import { hasRecordedAllergy } from "./allergies";
 import { useSession } from "./session-context";
 import { formatDateHm, formatElapsed, formatHm } from "./clinic-time";
+import { SyncBadge } from "./offline-panel";
 import { bandText } from "./protocol-text";
 import { doseRowToPoint, effectiveRows, evaluationNow, type Chart } from "./rows";
 
@@ -77,6 +78,7 @@ export function LiveHeader({ chart, timeZone }: { chart: Chart; timeZone: string
         <div className="flex flex-wrap items-center gap-2">
           <span className={`state-pill ${state.className}`} data-testid="infusion-state">Infusion: {state.label}</span>
           <span className="state-pill bg-calm-50 text-calm" data-testid="session-status">Session: {STATUS_TEXT[chart.status]}</span>
+          <SyncBadge sessionId={chart.id} />
         </div>
       </div>
       <dl className="kv grid grid-cols-2 gap-x-4 gap-y-2 sm:grid-cols-4 lg:grid-cols-8">

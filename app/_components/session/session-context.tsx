@@ -8,6 +8,8 @@ export interface SessionCtx {
   role: "NURSE" | "PHYSICIAN" | "ADMIN";
   /** after every successful write: announce, then reload the chart from the server */
   onSaved: (message: string, flags?: { code: string; severity: string }[]) => void;
+  /** after a write went to the offline queue: announce it (the chart merges the queue itself) */
+  onQueued: (message: string) => void;
   /** re-reads the chart from the server without a message (the clock may have raised a flag) */
   refreshChart: () => void;
   /** true from a save until the reloaded chart arrives: forms wait, so the live rules never run on stale rows */

@@ -1,6 +1,8 @@
 "use client";
 import { useRouter } from "next/navigation";
-import { useCallback, useEffect, useRef, useState, useTransition } from "react";
+import { useCallback, useEffect, useMemo, useRef, useState, useTransition } from "react";
+import { useOfflineQueue } from "@/app/_components/data/offline-queue";
+import { withQueuedRows } from "@/lib/client/offline-queue";
 import { PainChart } from "@/app/_components/charts/pain-chart";
 import { TitrationChart } from "@/app/_components/charts/titration-chart";
 import { VitalsChart } from "@/app/_components/charts/vitals-chart";
@@ -15,6 +17,7 @@ import { DoseEventForm } from "./dose-event-form";
 import { flagLabel } from "./flag-display";
 import { FlagsPanel } from "./flags-panel";
 import { LiveHeader, VitalsCountdown } from "./live-header";
+import { OfflinePanel } from "./offline-panel";
 import { OpenedAtPanel } from "./opened-at-panel";
 import { PainForm } from "./pain-form";
 import { doseRowToPoint, effectiveRows, type Chart, type Correction } from "./rows";
@@ -32,8 +35,13 @@ export function SessionScreen({ chart, timeZone, role }: { chart: Chart; timeZon
   );
 }
 
-function SessionScreenBody({ chart, timeZone, role }: { chart: Chart; timeZone: string; role: SessionCtx["role"] }) {
+function SessionScreenBody({ chart: serverChart, timeZone, role }: { chart: Chart; timeZone: string; role: SessionCtx["role"] }) {
   const router = useRouter();
+  // The chart every part of the screen computes from: the server's rows plus this user's
+  // entries still waiting on this device (docs/decisions/0017-offline-charting.md), so the
+  // live header, the vitals countdown and the flag badges keep computing offline.
+  const queue = useOfflineQueue();
+  const chart = useMemo(() => withQueuedRows(serverChart, queue.entries, queue.owner, queue.owner?.name ?? null), [serverChart, queue.entries, queue.owner]);
   const [isRefreshing, startRefresh] = useTransition();
   const [message, setMessage] = useState<{ text: string; key: number } | null>(null);
   const [correction, setCorrection] = useState<Correction | null>(null);
@@ -53,9 +61,19 @@ function SessionScreenBody({ chart, timeZone, role }: { chart: Chart; timeZone: 
   const [, startBackgroundRefresh] = useTransition();
   const refreshChart = useCallback(() => startBackgroundRefresh(() => router.refresh()), [router]);
   useEffect(() => () => { if (messageTimer.current) window.clearTimeout(messageTimer.current); }, []);
+  const onQueued = useCallback<SessionCtx["onQueued"]>((text) => {
+    setMessage({ text: `⟳ ${text}`, key: Date.now() });
+    if (messageTimer.current) window.clearTimeout(messageTimer.current);
+    messageTimer.current = window.setTimeout(() => setMessage(null), 8000);
+  }, []);
+  // an entry of the queue was stored: re-read the chart, which now holds it
+  const storedCount = queue.storedCount;
+  useEffect(() => {
+    if (storedCount > 0) refreshChart();
+  }, [storedCount, refreshChart]);
 
   const ctx: SessionCtx = {
-    chart, timeZone, role, onSaved, refreshChart, correction, isRefreshing,
+    chart, timeZone, role, onSaved, onQueued, refreshChart, correction, isRefreshing,
     startCorrection: setCorrection,
     cancelCorrection: () => setCorrection(null),
   };
@@ -71,6 +89,7 @@ function SessionScreenBody({ chart, timeZone, role }: { chart: Chart; timeZone: 
       <div className="space-y-4">
         <LiveHeader chart={chart} timeZone={timeZone} />
         <VitalsCountdown chart={chart} timeZone={timeZone} />
+        <OfflinePanel sessionId={chart.id} timeZone={timeZone} />
         <div
           role="status" aria-live="polite" data-testid="save-confirmation"
           className={message ? "rounded-md border-2 border-ok bg-green-50 px-4 py-2 font-semibold text-ok no-print" : "sr-only"}

@@ -26,7 +26,7 @@ export async function chartDoseEvent(
   const s = await openSessionWrite(tx, actor, sessionId, "chart-dose");
   // the rate the pump cannot run is refused before the time is checked, as it always was
   await checkDoseEventInputs(tx, { sessionId, limits: s.limits, weightG: s.weightG, input });
-  const at = resolveChartTime(s, input.at, input.backTimeReason, now, { correction: !!input.correctsId });
+  const { at, queuedAt } = resolveChartTime(s, input, now, { correction: !!input.correctsId });
   const rateUgPerKgPerH = input.rateMgPerKgPerH === undefined ? null : rateUgPerKgPerHFromMgPerKgPerH(input.rateMgPerKgPerH);
   const bolusUg = input.bolusMg === undefined ? null : ugFromMg(input.bolusMg);
   const rows = await tx.doseEvent.findMany({ where: { sessionId }, orderBy: [{ at: "asc" }, { enteredAt: "asc" }] });
@@ -46,7 +46,7 @@ export async function chartDoseEvent(
       id, sessionId, type: input.type, at, rateUgPerKgPerH, bolusUg,
       reason: input.reason?.trim() || input.backTimeReason?.trim() || null,
       overrideReason,
-      enteredById: actor.userId, enteredAt: now,
+      enteredById: actor.userId, enteredAt: now, queuedAt,
       correctsId: input.correctsId ?? null, correctionReason: input.correctionReason ?? null,
     },
   });
@@ -69,7 +69,7 @@ export async function chartVitals(
   tx: Tx,
   { actor, sessionId, input, now = new Date() }: { actor: Actor; sessionId: string; input: VitalsInput; now?: Date },
 ) {
-  const { at } = await openChartingWrite(tx, { actor, sessionId, action: "chart-observation", input, now });
+  const { at, queuedAt } = await openChartingWrite(tx, { actor, sessionId, action: "chart-observation", input, now });
   const temperatureDeciC = input.temperatureC === undefined ? null : deciCFromC(input.temperatureC);
   // Light columns only: a multi-day session holds hundreds of sets. Plain SQL on this path
   // (the bedside's most frequent write): a Prisma model query costs several times the CPU.
@@ -79,7 +79,7 @@ export async function chartVitals(
   const baseline = effective.find((r) => r.isBaseline) ?? effective[0] ?? null;
   // a correction of the baseline set stays the baseline
   const isBaseline = input.isBaseline ?? (input.correctsId ? rows.find((r) => r.id === input.correctsId)?.isBaseline ?? false : baseline === null);
-  const row = await insertVitals(tx, { sessionId, at, input, temperatureDeciC, isBaseline, enteredById: actor.userId, now });
+  const row = await insertVitals(tx, { sessionId, at, queuedAt, input, temperatureDeciC, isBaseline, enteredById: actor.userId, now });
   await auditAs(tx, actor)(input.correctsId ? "vitals.correct" : "vitals.chart", "VitalSigns", row.id, {
     before: input.correctsId ? rows.find((r) => r.id === input.correctsId) : undefined,
     after: row,
@@ -100,13 +100,13 @@ export async function recordPain(
   // Follow-up scores (days after the infusion, often by phone) belong to the session they
   // follow and are accepted after it is signed: they do not change what was charted.
   const action = input.phase === "FOLLOW_UP" ? "chart-follow-up" : "chart-observation";
-  const { s, at } = await openChartingWrite(tx, { actor, sessionId, action, input, now });
+  const { s, at, queuedAt } = await openChartingWrite(tx, { actor, sessionId, action, input, now });
   const rows = await tx.painScore.findMany({ where: { sessionId }, orderBy: { at: "asc" } });
   assertCorrectable(rows, input.correctsId);
   const row = await tx.painScore.create({
     data: {
       seriesId: s.seriesId, sessionId, at, score: input.score, scale: input.scale, phase: input.phase,
-      enteredById: actor.userId, enteredAt: now,
+      enteredById: actor.userId, enteredAt: now, queuedAt,
       correctsId: input.correctsId ?? null, correctionReason: input.correctionReason ?? null,
     },
   });
@@ -126,13 +126,13 @@ export async function recordSideEffect(
   tx: Tx,
   { actor, sessionId, input, now = new Date() }: { actor: Actor; sessionId: string; input: SideEffectInput; now?: Date },
 ) {
-  const { at } = await openChartingWrite(tx, { actor, sessionId, action: "chart-observation", input, now });
+  const { at, queuedAt } = await openChartingWrite(tx, { actor, sessionId, action: "chart-observation", input, now });
   const rows = await tx.sideEffect.findMany({ where: { sessionId }, orderBy: { at: "asc" } });
   assertCorrectable(rows, input.correctsId);
   const row = await tx.sideEffect.create({
     data: {
       sessionId, at, kind: input.kind, severity: input.severity, intervention: input.intervention ?? null,
-      note: input.note?.trim() || null, enteredById: actor.userId, enteredAt: now,
+      note: input.note?.trim() || null, enteredById: actor.userId, enteredAt: now, queuedAt,
       correctsId: input.correctsId ?? null, correctionReason: input.correctionReason ?? null,
     },
   });
@@ -164,7 +164,7 @@ const RETRACTABLE_ENTITY: Record<RetractableKind, string> = {
 };
 
 /** The columns a retraction sets itself; every other column is copied from the entry it withdraws. */
-const RETRACTION_OWN_COLUMNS = new Set(["id", "enteredAt", "correctsId", "correctionReason", "isRetraction"]);
+const RETRACTION_OWN_COLUMNS = new Set(["id", "enteredAt", "queuedAt", "correctsId", "correctionReason", "isRetraction"]);
 
 /**
  * Withdraws a charted entry entered in error: a new retraction row pointing at it, with a

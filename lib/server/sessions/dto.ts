@@ -8,31 +8,31 @@ export function toPoint(e: { type: DoseEventPoint["type"]; at: Date; rateUgPerKg
   return { type: e.type, atMs: e.at.getTime(), rateUgPerKgPerH: e.rateUgPerKgPerH, bolusUg: e.bolusUg };
 }
 
-export function doseEventDto(r: { id: string; type: string; at: Date; rateUgPerKgPerH: number | null; bolusUg: number | null; reason: string | null; overrideReason: string | null; enteredById: string; enteredAt: Date; correctsId: string | null; correctionReason: string | null; isRetraction: boolean }) {
+export function doseEventDto(r: { id: string; type: string; at: Date; rateUgPerKgPerH: number | null; bolusUg: number | null; reason: string | null; overrideReason: string | null; enteredById: string; enteredAt: Date; queuedAt?: Date | null; correctsId: string | null; correctionReason: string | null; isRetraction: boolean }) {
   return {
     id: r.id, type: r.type as DoseEventPoint["type"], at: r.at.toISOString(), rateUgPerKgPerH: r.rateUgPerKgPerH, bolusUg: r.bolusUg,
-    reason: r.reason, overrideReason: r.overrideReason, enteredById: r.enteredById, enteredAt: r.enteredAt.toISOString(),
+    reason: r.reason, overrideReason: r.overrideReason, enteredById: r.enteredById, enteredAt: r.enteredAt.toISOString(), queuedAt: r.queuedAt?.toISOString() ?? null,
     correctsId: r.correctsId, correctionReason: r.correctionReason, isRetraction: r.isRetraction,
   };
 }
-export function vitalsDto(r: { id: string; at: Date; systolicMmHg: number; diastolicMmHg: number; heartRatePerMin: number; spo2Pct: number; respRatePerMin: number; temperatureDeciC: number | null; sedationRass: number | null; isBaseline: boolean; enteredById: string; enteredAt: Date; correctsId: string | null; correctionReason: string | null; isRetraction: boolean }) {
+export function vitalsDto(r: { id: string; at: Date; systolicMmHg: number; diastolicMmHg: number; heartRatePerMin: number; spo2Pct: number; respRatePerMin: number; temperatureDeciC: number | null; sedationRass: number | null; isBaseline: boolean; enteredById: string; enteredAt: Date; queuedAt?: Date | null; correctsId: string | null; correctionReason: string | null; isRetraction: boolean }) {
   return {
     id: r.id, at: r.at.toISOString(), systolicMmHg: r.systolicMmHg, diastolicMmHg: r.diastolicMmHg, heartRatePerMin: r.heartRatePerMin,
     spo2Pct: r.spo2Pct, respRatePerMin: r.respRatePerMin, temperatureDeciC: r.temperatureDeciC, sedationRass: r.sedationRass,
-    isBaseline: r.isBaseline, enteredById: r.enteredById, enteredAt: r.enteredAt.toISOString(),
+    isBaseline: r.isBaseline, enteredById: r.enteredById, enteredAt: r.enteredAt.toISOString(), queuedAt: r.queuedAt?.toISOString() ?? null,
     correctsId: r.correctsId, correctionReason: r.correctionReason, isRetraction: r.isRetraction,
   };
 }
-export function painDto(r: { id: string; at: Date; score: number; scale: string; phase: string; enteredById: string; enteredAt: Date; correctsId: string | null; correctionReason: string | null; isRetraction: boolean }) {
+export function painDto(r: { id: string; at: Date; score: number; scale: string; phase: string; enteredById: string; enteredAt: Date; queuedAt?: Date | null; correctsId: string | null; correctionReason: string | null; isRetraction: boolean }) {
   return {
     id: r.id, at: r.at.toISOString(), score: r.score, scale: r.scale as "NRS" | "VAS", phase: r.phase as "PRE" | "INTRA" | "POST" | "FOLLOW_UP",
-    enteredById: r.enteredById, enteredAt: r.enteredAt.toISOString(), correctsId: r.correctsId, correctionReason: r.correctionReason, isRetraction: r.isRetraction,
+    enteredById: r.enteredById, enteredAt: r.enteredAt.toISOString(), queuedAt: r.queuedAt?.toISOString() ?? null, correctsId: r.correctsId, correctionReason: r.correctionReason, isRetraction: r.isRetraction,
   };
 }
-export function sideEffectDto(r: { id: string; at: Date; kind: string; severity: number; intervention: string | null; note: string | null; enteredById: string; enteredAt: Date; correctsId: string | null; correctionReason: string | null; isRetraction: boolean }) {
+export function sideEffectDto(r: { id: string; at: Date; kind: string; severity: number; intervention: string | null; note: string | null; enteredById: string; enteredAt: Date; queuedAt?: Date | null; correctsId: string | null; correctionReason: string | null; isRetraction: boolean }) {
   return {
     id: r.id, at: r.at.toISOString(), kind: r.kind, severity: r.severity, intervention: r.intervention, note: r.note,
-    enteredById: r.enteredById, enteredAt: r.enteredAt.toISOString(), correctsId: r.correctsId, correctionReason: r.correctionReason, isRetraction: r.isRetraction,
+    enteredById: r.enteredById, enteredAt: r.enteredAt.toISOString(), queuedAt: r.queuedAt?.toISOString() ?? null, correctsId: r.correctsId, correctionReason: r.correctionReason, isRetraction: r.isRetraction,
   };
 }
 export function flagDto(

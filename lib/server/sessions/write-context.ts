@@ -50,29 +50,34 @@ export async function openChartingWrite(
   tx: Tx,
   { actor, sessionId, action, input, now }: {
     actor: Actor; sessionId: string; action: SessionAction; now: Date;
-    input: { at: string; backTimeReason?: string; correctsId?: string };
+    input: { at: string; backTimeReason?: string; queuedAt?: string; correctsId?: string };
   },
-): Promise<{ s: SessionForWrite; at: Date }> {
+): Promise<{ s: SessionForWrite; at: Date; queuedAt: Date | null }> {
   const s = await openSessionWrite(tx, actor, sessionId, action);
-  const at = resolveChartTime(s, input.at, input.backTimeReason, now, { followUp: action === "chart-follow-up", correction: !!input.correctsId });
-  return { s, at };
+  const { at, queuedAt } = resolveChartTime(s, input, now, { followUp: action === "chart-follow-up", correction: !!input.correctsId });
+  return { s, at, queuedAt };
 }
 
-/** The charted time, or a 400 naming the field when the domain refuses it. */
+/**
+ * The charted time, and the device's press time of an entry that waited in an offline queue
+ * (null when sent at once), or a 400 naming the field when the domain refuses them. Lateness
+ * of a queued entry is judged at its press (docs/decisions/0017-offline-charting.md).
+ */
 export function resolveChartTime(
   s: SessionForWrite,
-  atIso: string,
-  backTimeReason: string | undefined,
+  input: { at: string; backTimeReason?: string; queuedAt?: string },
   now: Date,
   opts: { followUp?: boolean; correction?: boolean } = {},
-): Date {
-  const at = new Date(atIso);
+): { at: Date; queuedAt: Date | null } {
+  const at = new Date(input.at);
+  const queuedAt = input.queuedAt ? new Date(input.queuedAt) : null;
   const error = checkChartTime({
     atMs: at.getTime(), nowMs: now.getTime(), openedAtMs: s.openedAt.getTime(), completedAtMs: s.completedAt?.getTime() ?? null,
-    isInProgress: s.status === "IN_PROGRESS", backTimeReason, isFollowUp: opts.followUp, isCorrection: opts.correction,
+    isInProgress: s.status === "IN_PROGRESS", backTimeReason: input.backTimeReason, isFollowUp: opts.followUp, isCorrection: opts.correction,
+    queuedAtMs: queuedAt?.getTime() ?? null,
   });
   if (error) throw badInput(error.message, { [error.field]: error.fieldMessage });
-  return at;
+  return { at, queuedAt };
 }
 
 /** A correction must target a row of this session that nobody has corrected or retracted yet. */

@@ -14,7 +14,7 @@ const file = clinicPerFile();
 function insert(sessionId: string, raw: Record<string, unknown>, opts: { atDate: Date; now: Date; temperatureDeciC?: number | null; isBaseline?: boolean }) {
   const input = VitalsSchema.parse({ at: opts.atDate.toISOString(), ...normalVitals, ...raw });
   return db.$transaction((tx) => insertVitals(tx, {
-    sessionId, at: opts.atDate, input, temperatureDeciC: opts.temperatureDeciC ?? null, isBaseline: opts.isBaseline ?? false,
+    sessionId, at: opts.atDate, queuedAt: null, input, temperatureDeciC: opts.temperatureDeciC ?? null, isBaseline: opts.isBaseline ?? false,
     enteredById: file.nurse.userId, now: opts.now,
   }));
 }
@@ -40,7 +40,7 @@ describe("insertVitals", () => {
 
   it("is prepared under its own name", () => {
     const input = VitalsSchema.parse({ at: T0.toISOString(), ...normalVitals });
-    const sql = insertVitalsSql({ id: "v", sessionId: "s", at: T0, input, temperatureDeciC: null, isBaseline: false, enteredById: "u", now: T0 });
+    const sql = insertVitalsSql({ id: "v", sessionId: "s", at: T0, input, temperatureDeciC: null, queuedAt: null, isBaseline: false, enteredById: "u", now: T0 });
     expect(preparedStatementName({ sql: sql.text })).toBe(INSERT_VITALS_STATEMENT);
   });
 });

@@ -14,17 +14,17 @@ import { preparedSql } from "./prepared";
 export const INSERT_VITALS_STATEMENT = "insert-vitals";
 
 /** The stored row as the driver returns it: its two timestamps as bigint epochs. */
-export type InsertedVitalsDriverRow = Omit<InsertedVitalsRow, "at" | "enteredAt"> & { atMs: bigint; enteredAtMs: bigint };
+export type InsertedVitalsDriverRow = Omit<InsertedVitalsRow, "at" | "enteredAt" | "queuedAt"> & { atMs: bigint; enteredAtMs: bigint; queuedAtMs: bigint | null };
 
 /** The stored row decoded, its keys in column order (the audit row quotes it whole). */
 export type InsertedVitalsRow = {
   id: string; sessionId: string; at: Date; systolicMmHg: number; diastolicMmHg: number; heartRatePerMin: number; spo2Pct: number;
   respRatePerMin: number; temperatureDeciC: number | null; sedationRass: number | null; isBaseline: boolean; enteredById: string;
-  enteredAt: Date; correctsId: string | null; correctionReason: string | null; isRetraction: boolean;
+  enteredAt: Date; queuedAt: Date | null; correctsId: string | null; correctionReason: string | null; isRetraction: boolean;
 };
 
 export type NewVitals = {
-  id: string; sessionId: string; at: Date; input: VitalsInput; temperatureDeciC: number | null; isBaseline: boolean; enteredById: string; now: Date;
+  id: string; sessionId: string; at: Date; queuedAt: Date | null; input: VitalsInput; temperatureDeciC: number | null; isBaseline: boolean; enteredById: string; now: Date;
 };
 
 /** The SQL: one vitals set, timestamps to the millisecond (Prisma's timestamp(3)), RETURNING the row. */
@@ -32,13 +32,13 @@ export function insertVitalsSql(v: NewVitals): Prisma.Sql {
   const { input, now } = v;
   return preparedSql(INSERT_VITALS_STATEMENT, Prisma.sql`
     INSERT INTO "VitalSigns" AS v (id, "sessionId", at, "systolicMmHg", "diastolicMmHg", "heartRatePerMin", "spo2Pct", "respRatePerMin",
-                              "temperatureDeciC", "sedationRass", "isBaseline", "enteredById", "enteredAt", "correctsId", "correctionReason")
+                              "temperatureDeciC", "sedationRass", "isBaseline", "enteredById", "enteredAt", "queuedAt", "correctsId", "correctionReason")
     VALUES (${v.id}, ${v.sessionId}, ${v.at.toISOString()}::timestamp(3), ${input.systolicMmHg}, ${input.diastolicMmHg},
             ${input.heartRatePerMin}, ${input.spo2Pct}, ${input.respRatePerMin}, ${v.temperatureDeciC}, ${input.sedationRass ?? null},
-            ${v.isBaseline}, ${v.enteredById}, ${now.toISOString()}::timestamp(3), ${input.correctsId ?? null}, ${input.correctionReason ?? null})
+            ${v.isBaseline}, ${v.enteredById}, ${now.toISOString()}::timestamp(3), ${v.queuedAt?.toISOString() ?? null}::timestamp(3), ${input.correctsId ?? null}, ${input.correctionReason ?? null})
     RETURNING v.id, v."sessionId", ${Prisma.raw(epochMs("v.at"))} AS "atMs", v."systolicMmHg", v."diastolicMmHg", v."heartRatePerMin", v."spo2Pct",
               v."respRatePerMin", v."temperatureDeciC", v."sedationRass", v."isBaseline", v."enteredById", ${Prisma.raw(epochMs(`v."enteredAt"`))} AS "enteredAtMs",
-              v."correctsId", v."correctionReason", v."isRetraction"`);
+              ${Prisma.raw(epochMs(`v."queuedAt"`))} AS "queuedAtMs", v."correctsId", v."correctionReason", v."isRetraction"`);
 }
 
 export function decodeInsertedVitalsRow(r: InsertedVitalsDriverRow): InsertedVitalsRow {
@@ -46,6 +46,7 @@ export function decodeInsertedVitalsRow(r: InsertedVitalsDriverRow): InsertedVit
     id: r.id, sessionId: r.sessionId, at: new Date(Number(r.atMs)), systolicMmHg: r.systolicMmHg, diastolicMmHg: r.diastolicMmHg,
     heartRatePerMin: r.heartRatePerMin, spo2Pct: r.spo2Pct, respRatePerMin: r.respRatePerMin, temperatureDeciC: r.temperatureDeciC,
     sedationRass: r.sedationRass, isBaseline: r.isBaseline, enteredById: r.enteredById, enteredAt: new Date(Number(r.enteredAtMs)),
+    queuedAt: r.queuedAtMs === null ? null : new Date(Number(r.queuedAtMs)),
     correctsId: r.correctsId, correctionReason: r.correctionReason, isRetraction: r.isRetraction,
   };
 }
