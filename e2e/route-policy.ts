@@ -37,6 +37,8 @@ export type ApiPolicy = {
   allowedProbe: "invalid" | "as-is";
   /** a POST that only reads (search): no audit row expected */
   readOnly?: true;
+  /** a Server-Sent Events stream: the matrix reads its status and headers, then hangs up */
+  stream?: true;
 };
 
 const now = () => new Date().toISOString();
@@ -57,6 +59,7 @@ export const API_POLICY: Record<string, ApiPolicy> = {
     body: () => ({ name: "Matrix Intruder", email: `intruder-${Date.now()}@demo.clinic`, role: "ADMIN", password: "a-long-enough-passphrase-7" }) },
   "GET /api/auth/[...nextauth]": { permission: "public", scoped: false, allowedProbe: "as-is" },
   "POST /api/auth/[...nextauth]": { permission: "public", scoped: false, allowedProbe: "as-is", readOnly: true },
+  "GET /api/events": { permission: "signed-in", scoped: false, allowedProbe: "as-is", stream: true },
   "GET /api/exports/sessions/count": { permission: "export:sessions", scoped: false, allowedProbe: "as-is" },
   "GET /api/exports/sessions": { permission: "export:sessions", scoped: false, allowedProbe: "as-is" },
   "POST /api/flags/[id]/acknowledge": { permission: "flag:acknowledge", scoped: true, allowedProbe: "invalid", body: () => ({ reason: "matrix check" }) },

@@ -1,4 +1,5 @@
 import Link from "next/link";
+import { LiveRefresh } from "@/app/_components/live-refresh";
 import { ProtocolTable } from "@/app/_components/protocol-table";
 import { requirePageActor } from "@/lib/server/actor";
 import { findNurseWorklist, findPhysicianWorklist, findStaff } from "@/lib/server/dashboard";
@@ -12,6 +13,9 @@ export default async function HomePage() {
   return <AdminHome />;
 }
 
+/** What the worklists show: sessions and their state, series, open flags, reviews (decision 0014). */
+const WORKLIST_KINDS = ["session", "series", "flag", "review"] as const;
+
 async function NurseHome() {
   const actor = await requirePageActor();
   const { sessions, readySeries } = await findNurseWorklist({ actor });
@@ -19,6 +23,7 @@ async function NurseHome() {
   return (
     <div className="space-y-6">
       <h1 className="text-2xl font-bold">Today&apos;s sessions</h1>
+      <LiveRefresh kinds={WORKLIST_KINDS} />
       <section className="card" aria-labelledby="today-h">
         <h2 id="today-h" className="sr-only">Sessions today</h2>
         {sessions.length === 0 ? (
@@ -73,6 +78,7 @@ async function PhysicianHome() {
   return (
     <div className="space-y-6">
       <h1 className="text-2xl font-bold">Review worklist</h1>
+      <LiveRefresh kinds={WORKLIST_KINDS} />
       <p className="text-sm text-slate-600">Most urgent first: hard flags, then the oldest.</p>
       <section className="card" aria-labelledby="flags-h">
         <h2 id="flags-h" className="mb-2 text-lg font-semibold">Patients with unacknowledged flags</h2>
