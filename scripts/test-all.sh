@@ -81,8 +81,7 @@ step "End-to-end: Playwright (Chromium)"
 E2E_BASE_URL="http://127.0.0.1:$E2E_PORT" E2E_BASE_URL_2="http://127.0.0.1:$E2E_PORT_2" E2E_DATABASE_URL="$E2E_URL" npx playwright test
 
 step "No patient data in the server log"
-E2E_DATABASE_URL="$E2E_URL" npx tsx scripts/scan-server-log.ts test-results/server.log
-E2E_DATABASE_URL="$E2E_URL" npx tsx scripts/scan-server-log.ts test-results/server-2.log
+E2E_DATABASE_URL="$E2E_URL" npx tsx scripts/scan-server-log.ts test-results/server.log test-results/server-2.log
 
 step "No lost writes: SIGKILL during concurrent charting (own server and database)"
 # stop the e2e server first: two servers on 2 cores would slow both

@@ -122,7 +122,6 @@ export async function openEventStream({ actor, signal, lastEventId }: { actor: A
     headers: {
       "Content-Type": "text/event-stream; charset=utf-8",
       "Cache-Control": "no-cache, no-transform",
-      Connection: "keep-alive",
       "X-Accel-Buffering": "no",
     },
   });
