@@ -120,8 +120,11 @@ export function useLiveEvents(match: (e: LiveEvent) => boolean, onChange: () => 
   }, []);
 }
 
-/** A refresh never takes longer than this to count as done (a lost transition must not stall the next). */
-const REFRESH_SETTLE_MAX_MS = 5_000;
+/**
+ * A refresh counts as done when its transition ends, or after this at the latest: a transition
+ * React finished without a pending render must not hold the next (trailing) refresh back.
+ */
+const REFRESH_SETTLE_MAX_MS = 1_500;
 
 /**
  * For server-rendered screens: re-renders the page from the server when a matching event
