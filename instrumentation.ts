@@ -2,9 +2,13 @@
 // every app instance takes part in the leader election (docs/decisions/0011-clock-driven-flags.md);
 // only the Node.js runtime (it needs a database connection), and not while `next build`
 // collects pages (a build must not write flags into whatever database it can reach).
+// The live events listener starts here too, so the first stream finds it connected
+// (docs/decisions/0014-live-events.md).
 export async function register() {
   if (process.env.NEXT_RUNTIME !== "nodejs") return;
   if (process.env.NEXT_PHASE === "phase-production-build") return;
   const { startClockFromEnv } = await import("./lib/server/clock/start");
   startClockFromEnv();
+  const { getEventHub } = await import("./lib/server/events");
+  getEventHub().start();
 }

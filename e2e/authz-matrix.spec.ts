@@ -4,6 +4,7 @@ import { expect, request as playwrightRequest, test, type APIRequestContext, typ
 import type { Role } from "../lib/permissions";
 import { apiAs, baseURL, USERS } from "./fixtures";
 import { changedTables, cloneUser, demoIds, e2eDb, snapshot } from "./db-probe";
+import { openEventStream } from "./live-stream";
 import {
   API_POLICY, PAGE_POLICY, discoverApiRoutes, discoverPages, fillPath, rolesFor, type ApiPolicy, type Ids,
 } from "./route-policy";
@@ -87,6 +88,16 @@ function otherCaller(policy: { permission: ApiPolicy["permission"] }): Role {
   return (["PHYSICIAN", "NURSE", "ADMIN"] as Role[]).find((r) => allowed.includes(r))!;
 }
 
+type Answer = Pick<APIResponse, "status" | "headers" | "json" | "text">;
+
+/** A stream never ends: read its status and headers with fetch, then hang up. */
+async function sendStream(ctx: APIRequestContext, url: string): Promise<Answer> {
+  const s = await openEventStream(ctx, new URL(url, baseURL()).toString());
+  s.close();
+  const text = await s.text();
+  return { status: () => s.status, headers: () => s.headers, text: async () => text, json: async () => JSON.parse(text) };
+}
+
 async function send(ctx: APIRequestContext, method: string, url: string, body?: unknown): Promise<APIResponse> {
   if (method === "GET") return ctx.get(url, { maxRedirects: 0 });
   return ctx.fetch(url, { method, maxRedirects: 0, ...(body === undefined ? {} : { data: body }) });
@@ -127,7 +138,7 @@ test("API: every route x anonymous, nurse, physician, admin, other clinic", asyn
         : policy.allowedProbe === "invalid" ? {} : policy.body?.(ids);
 
       const before = refused && mutating ? await snapshot(db) : expected === "allowed" && mutating ? await snapshot(db) : null;
-      const res = await send(ctx, method, url, body);
+      const res: Answer = policy.stream ? await sendStream(ctx, url) : await send(ctx, method, url, body);
       const status = res.status();
       let ok: boolean;
       let note: string | undefined;

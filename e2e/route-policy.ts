@@ -39,6 +39,8 @@ export type ApiPolicy = {
   allowedProbe: "invalid" | "as-is";
   /** a POST that only reads (search): no audit row expected */
   readOnly?: true;
+  /** a Server-Sent Events stream: the matrix reads its status and headers, then hangs up */
+  stream?: true;
 };
 
 const now = () => new Date().toISOString();
@@ -63,6 +65,7 @@ export const API_POLICY: Record<string, ApiPolicy> = {
   "GET /api/board": { permission: "board:read", scoped: false, allowedProbe: "as-is" },
   "GET /api/auth/[...nextauth]": { permission: "public", scoped: false, allowedProbe: "as-is" },
   "POST /api/auth/[...nextauth]": { permission: "public", scoped: false, allowedProbe: "as-is", readOnly: true },
+  "GET /api/events": { permission: "signed-in", scoped: false, allowedProbe: "as-is", stream: true },
   "GET /api/exports/sessions/count": { permission: "export:sessions", scoped: false, allowedProbe: "as-is" },
   "GET /api/exports/sessions": { permission: "export:sessions", scoped: false, allowedProbe: "as-is" },
   "POST /api/flags/[id]/acknowledge": { permission: "flag:acknowledge", scoped: true, allowedProbe: "invalid", body: () => ({ reason: "matrix check" }) },

@@ -2,14 +2,15 @@
  * No patient data in logs (docs/SECURITY.md): after the end-to-end run, searches the server's log
  * (test-results/server.log, written by scripts/test-all.sh) for every patient name, MRN and
  * birth date in the e2e database. Exit 1 and list the hits if any appear.
- * Usage: E2E_DATABASE_URL=... tsx scripts/scan-server-log.ts [log file]
+ * Usage: E2E_DATABASE_URL=... tsx scripts/scan-server-log.ts [log file...] (every app instance's log)
  */
 import { readFileSync, writeFileSync } from "node:fs";
 import pg from "pg";
 
 async function main() {
-  const file = process.argv[2] ?? "test-results/server.log";
-  const log = readFileSync(file, "utf8");
+  const files = process.argv.length > 2 ? process.argv.slice(2) : ["test-results/server.log"];
+  const file = files.join(" + ");
+  const log = files.map((f) => readFileSync(f, "utf8")).join("\n");
   const db = new pg.Client({ connectionString: process.env.E2E_DATABASE_URL });
   await db.connect();
   const patients = (await db.query<{ mrn: string; givenName: string; familyName: string; birthDate: string }>(

@@ -11,11 +11,14 @@ PG_SERVER_URL="${TEST_PG_URL:-postgresql://postgres@127.0.0.1:5432/postgres}"
 E2E_PORT="${E2E_PORT:-3100}"
 E2E_DB="titrate_e2e_$$_$(date +%s)"
 E2E_URL="$(node -e 'const u=new URL(process.argv[1]);u.pathname="/"+process.argv[2];console.log(u.toString())' "$PG_SERVER_URL" "$E2E_DB")"
+E2E_PORT_2=$((E2E_PORT + 1))
 SERVER_PID=""
+SERVER_PID_2=""
 
 cleanup() {
-  # the server and anything it spawned
+  # the servers and anything they spawned
   if [ -n "$SERVER_PID" ]; then pkill -P "$SERVER_PID" 2>/dev/null || true; kill "$SERVER_PID" 2>/dev/null || true; fi
+  if [ -n "$SERVER_PID_2" ]; then pkill -P "$SERVER_PID_2" 2>/dev/null || true; kill "$SERVER_PID_2" 2>/dev/null || true; fi
   node -e '
     const pg=require("pg");const c=new pg.Client({connectionString:process.argv[1]});
     c.connect().then(()=>c.query(`DROP DATABASE IF EXISTS "${process.argv[2]}" WITH (FORCE)`)).then(()=>c.end()).catch(()=>process.exit(0));
@@ -46,32 +49,44 @@ DATABASE_URL="$E2E_URL" npx prisma migrate deploy
 DATABASE_URL="$E2E_URL" npx tsx --conditions=react-server prisma/seed.ts
 
 step "End-to-end: build and serve on :$E2E_PORT"
-if curl -s -o /dev/null "http://127.0.0.1:$E2E_PORT/"; then
-  echo "Port $E2E_PORT is already in use: stop that server or set E2E_PORT." >&2
-  exit 1
-fi
+for port in "$E2E_PORT" "$E2E_PORT_2"; do
+  if curl -s -o /dev/null "http://127.0.0.1:$port/"; then
+    echo "Port $port is already in use: stop that server or set E2E_PORT (the suite uses it and the next one)." >&2
+    exit 1
+  fi
+done
 # the type check ran first (set -e stopped us otherwise): TITRATE_TYPECHECKED=1 tells
 # next.config.js to skip the build's own second pass over the same files
 DATABASE_URL="$E2E_URL" TITRATE_TYPECHECKED=1 npx next build
-DATABASE_URL="$E2E_URL" NEXTAUTH_SECRET="e2e-secret-$$-$RANDOM" NEXTAUTH_URL="http://127.0.0.1:$E2E_PORT" \
+# one secret for both instances: a sign-in on one is valid on the other (README "Several instances")
+E2E_SECRET="e2e-secret-$$-$RANDOM"
+DATABASE_URL="$E2E_URL" NEXTAUTH_SECRET="$E2E_SECRET" NEXTAUTH_URL="http://127.0.0.1:$E2E_PORT" \
   TITRATE_LOG_FILE="${TITRATE_LOG_FILE:-test-results/server.log}" \
   node_modules/.bin/next start -p "$E2E_PORT" -H 127.0.0.1 > >(mkdir -p test-results; tee test-results/server.log) 2>&1 &
 SERVER_PID=$!
-for _ in $(seq 1 120); do
-  curl -fs -o /dev/null "http://127.0.0.1:$E2E_PORT/login" && break
-  sleep 0.5
+mkdir -p test-results
+# a second instance on the same database, for e2e/live.spec.ts (a write through one reaches the other)
+DATABASE_URL="$E2E_URL" NEXTAUTH_SECRET="$E2E_SECRET" NEXTAUTH_URL="http://127.0.0.1:$E2E_PORT_2" \
+  node_modules/.bin/next start -p "$E2E_PORT_2" -H 127.0.0.1 > test-results/server-2.log 2>&1 &
+SERVER_PID_2=$!
+for port in "$E2E_PORT" "$E2E_PORT_2"; do
+  for _ in $(seq 1 120); do
+    curl -fs -o /dev/null "http://127.0.0.1:$port/login" && break
+    sleep 0.5
+  done
+  curl -fsS -o /dev/null "http://127.0.0.1:$port/login"
 done
-curl -fsS -o /dev/null "http://127.0.0.1:$E2E_PORT/login"
 
 step "End-to-end: Playwright (Chromium)"
-E2E_BASE_URL="http://127.0.0.1:$E2E_PORT" E2E_DATABASE_URL="$E2E_URL" npx playwright test
+E2E_BASE_URL="http://127.0.0.1:$E2E_PORT" E2E_BASE_URL_2="http://127.0.0.1:$E2E_PORT_2" E2E_DATABASE_URL="$E2E_URL" npx playwright test
 
 step "No patient data in the server log"
-E2E_DATABASE_URL="$E2E_URL" npx tsx scripts/scan-server-log.ts test-results/server.log
+E2E_DATABASE_URL="$E2E_URL" npx tsx scripts/scan-server-log.ts test-results/server.log test-results/server-2.log
 
 step "No lost writes: SIGKILL during concurrent charting (own server and database)"
 # stop the e2e server first: two servers on 2 cores would slow both
 if [ -n "$SERVER_PID" ]; then pkill -P "$SERVER_PID" 2>/dev/null || true; kill "$SERVER_PID" 2>/dev/null || true; SERVER_PID=""; fi
+if [ -n "$SERVER_PID_2" ]; then pkill -P "$SERVER_PID_2" 2>/dev/null || true; kill "$SERVER_PID_2" 2>/dev/null || true; SERVER_PID_2=""; fi
 TEST_PG_URL="$PG_SERVER_URL" npx tsx scripts/crash-test.ts
 
 step "The demo command on the embedded database (PGlite)"

@@ -1,6 +1,7 @@
 import Link from "next/link";
 import { IdleSignOut } from "@/app/_components/idle-sign-out";
 import { OfflineSync } from "@/app/_components/offline-sync";
+import { LiveIndicator } from "@/app/_components/live-indicator";
 import { SignOutButton } from "@/app/_components/sign-out-button";
 import { can, ROLE_LABELS } from "@/lib/permissions";
 import { requirePageActor } from "@/lib/server/actor";
@@ -25,6 +26,7 @@ export default async function ClinicLayout({ children }: { children: React.React
             {can(actor, "staff:manage") && <Link href="/admin/staff" className="rounded px-3 py-2 hover:bg-slate-100">Staff</Link>}
             {can(actor, "export:sessions") && <Link href="/exports" className="rounded px-3 py-2 hover:bg-slate-100">Exports</Link>}
           </div>
+          <LiveIndicator />
           <span className="text-sm" data-testid="current-user">
             {actor.name} · <span className="font-semibold">{ROLE_LABELS[actor.role]}</span>
           </span>

@@ -1,5 +1,6 @@
 import Link from "next/link";
 import { redirect } from "next/navigation";
+import { LiveRefresh } from "@/app/_components/live-refresh";
 import { ProtocolTable } from "@/app/_components/protocol-table";
 import { requirePageActor } from "@/lib/server/actor";
 import { hasRunningSessions } from "@/lib/server/board";
@@ -22,6 +23,9 @@ export default async function HomePage({ searchParams }: { searchParams: Promise
   return <AdminHome />;
 }
 
+/** What the worklists show: sessions and their state, series, open flags, reviews (decision 0014). */
+const WORKLIST_KINDS = ["session", "series", "flag", "review"] as const;
+
 async function NurseHome() {
   const actor = await requirePageActor();
   const { sessions, readySeries } = await findNurseWorklist({ actor });
@@ -32,6 +36,7 @@ async function NurseHome() {
         <h1 className="text-2xl font-bold">Today&apos;s sessions</h1>
         <Link href="/board" className="btn-secondary min-h-12">Chair board</Link>
       </div>
+      <LiveRefresh kinds={WORKLIST_KINDS} />
       <section className="card" aria-labelledby="today-h">
         <h2 id="today-h" className="sr-only">Sessions today</h2>
         {sessions.length === 0 ? (
@@ -86,6 +91,7 @@ async function PhysicianHome() {
   return (
     <div className="space-y-6">
       <h1 className="text-2xl font-bold">Review worklist</h1>
+      <LiveRefresh kinds={WORKLIST_KINDS} />
       <p className="text-sm text-slate-600">Most urgent first: hard flags, then the oldest.</p>
       <section className="card" aria-labelledby="flags-h">
         <h2 id="flags-h" className="mb-2 text-lg font-semibold">Patients with unacknowledged flags</h2>

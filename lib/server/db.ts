@@ -1,6 +1,8 @@
 import "server-only";
 import { PrismaPg } from "@prisma/adapter-pg";
+import pg from "pg";
 import { PrismaClient } from "@/lib/generated/prisma/client";
+import { embeddedNotifications, EVENTS_CHANNEL } from "./events/hub";
 import { preparedStatementName } from "./sql/prepared";
 
 /**
@@ -16,9 +18,23 @@ function makeClient() {
   // PGlite is one database session behind its socket: a statement prepared by a connection
   // outlives it there, and the next connection's `pg` client, which believes nothing is
   // prepared, gets 42P05 "prepared statement already exists". Unprepared on the demo.
+  if (embedded) return new PrismaClient({ adapter: new PrismaPg(embeddedPool(connectionString), {}) });
   return new PrismaClient({
-    adapter: new PrismaPg({ connectionString, max }, embedded ? {} : { statementNameGenerator: preparedStatementNameForPg }),
+    adapter: new PrismaPg({ connectionString, max }, { statementNameGenerator: preparedStatementNameForPg }),
   });
+}
+
+/**
+ * The embedded database's pool of one. Its connection is the one PGlite session, where the
+ * live events LISTEN, and a notification comes back on the connection that committed: handed
+ * to the event hub's emitter (lib/server/events/hub.ts, docs/decisions/0014-live-events.md).
+ */
+function embeddedPool(connectionString: string): pg.Pool {
+  const pool = new pg.Pool({ connectionString, max: 1 });
+  pool.on("connect", (client) => {
+    client.on("notification", (n) => { if (n.channel === EVENTS_CHANNEL && n.payload) embeddedNotifications.emit("notification", n.payload); });
+  });
+  return pool;
 }
 
 // A raw query of lib/server/sql whose SQL opens with `/* prepared: <name> */` gets that name:

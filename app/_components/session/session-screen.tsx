@@ -10,6 +10,7 @@ import { SESSION_ACTION_PERMISSION, sessionAllows, type SessionAction } from "@/
 import { isLateEntry, pumpRounding } from "@/lib/domain/guards";
 import { safetySettingsOf } from "@/lib/domain/protocol";
 import { can } from "@/lib/permissions";
+import { useLiveRefresh } from "@/app/_components/data/live";
 import { ChartLogs } from "./chart-logs";
 import { ClockProvider, useNow } from "./clock";
 import { formatDateHm } from "./clinic-time";
@@ -71,6 +72,9 @@ function SessionScreenBody({ chart: serverChart, timeZone, role }: { chart: Char
   useEffect(() => {
     if (storedCount > 0) refreshChart();
   }, [storedCount, refreshChart]);
+  // A write from any device (another nurse, the physician's acknowledgement, the clock's
+  // flag) re-reads the chart within a second; what is typed in a form stays (decision 0014).
+  useLiveRefresh((e) => e.sessionId === chart.id || (e.sessionId === null && e.seriesId === chart.series.id));
 
   const ctx: SessionCtx = {
     chart, timeZone, role, onSaved, onQueued, refreshChart, correction, isRefreshing,

@@ -9,6 +9,7 @@ import { getSeriesSummary, type SeriesSummaryDto } from "@/lib/server/reviews";
 import { formatDateTime } from "@/lib/time";
 import { toColumns } from "@/lib/columns";
 import type { SeriesChartRow } from "@/app/_components/charts/series-charts";
+import { LiveRefresh } from "@/app/_components/live-refresh";
 import { FlagAcknowledgements } from "./flag-acknowledgements";
 import { ReviewCharts } from "./review-charts";
 import { ReviewPanel } from "./review-panel";
@@ -58,6 +59,7 @@ export default async function SeriesReviewPage({ params, searchParams }: { param
   const rows = s.rows;
   return (
     <div className="space-y-4">
+      <LiveRefresh seriesId={s.series.id} />
       <header className="card flex flex-wrap items-start justify-between gap-4">
         <div>
           <p className="text-sm"><Link className="text-calm hover:underline" href={`/patients/${s.patient.id}`}>← {s.patient.name}</Link> <span className="text-slate-500">MRN {s.patient.mrn}</span></p>
