@@ -1,6 +1,7 @@
 "use client";
 import Link from "next/link";
 import { useCallback, useEffect, useRef, useState } from "react";
+import { useLiveEvents } from "@/app/_components/data/live";
 import { read } from "@/app/_components/data/use-read";
 import { hasRecordedAllergy } from "@/app/_components/session/allergies";
 import { useNow } from "@/app/_components/session/clock";
@@ -10,8 +11,11 @@ import { sortTiles, TILE_STATE_TEXT, tileLive, type BoardFlag, type BoardSort, t
 import { formatMgPerKg, formatMgPerKgPerH } from "@/lib/domain/units";
 import type { Board, BoardTileDto } from "@/lib/server/board";
 
-/** How often the board re-reads /api/board until the live event stream drives `reload()`. */
-const POLL_MS = 15_000;
+/**
+ * A slow safety net beside the live event stream: a chair added or renamed by an admin sends
+ * no event (only sessions, entries, flags and reviews do: docs/decisions/0014-live-events.md).
+ */
+const POLL_MS = 60_000;
 const WALL_KEY = "titrate.board.wall";
 
 const STATE_STYLE: Record<TileState, string> = {
@@ -36,7 +40,7 @@ export function ChairBoard({ initial, timeZone, wallFromUrl }: { initial: Board;
   const nowMs = useNow(1000);
   const loading = useRef(false);
 
-  /** The one refetch of the board. The live event stream calls this too once it is wired in. */
+  /** The one refetch of the board: on every event of the clinic, after a resync, and on the safety-net timer. */
   const reload = useCallback(async () => {
     if (loading.current) return;
     loading.current = true;
@@ -53,8 +57,9 @@ export function ChairBoard({ initial, timeZone, wallFromUrl }: { initial: Board;
     }
   }, []);
 
-  // Polling for now: the lead wires the live event stream (app/_components/data/live.ts) to
-  // reload() at merge, and this interval can then become a slow safety net.
+  // every event of the clinic may change a tile (a chart entry, a flag, a session started,
+  // moved or completed), and the board shows every running session of the clinic
+  useLiveEvents(() => true, reload);
   useEffect(() => {
     const timer = window.setInterval(() => void reload(), POLL_MS);
     return () => window.clearInterval(timer);
