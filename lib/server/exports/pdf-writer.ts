@@ -80,6 +80,14 @@ function textHeight(doc: Doc, text: string, width: number, size: number): number
   return Math.max(...heights) + (faces.length > 1 ? doc.currentLineHeight(true) : 0);
 }
 
+/** The size (at most `size`, at least `minSize`) at which `text` fits `width` on one line. */
+function fittingSize(doc: Doc, text: string, width: number, size: number, minSize: number, bold: boolean): number {
+  const { runs } = fontRuns(text, bold ? "bold" : "regular");
+  doc.fontSize(size);
+  const w = runs.reduce((sum, r) => sum + doc.font(faceName(r.face)).widthOfString(r.text, { features: FEATURES }), 0);
+  return w <= width ? size : Math.max(minSize, Math.floor((size * width * 10) / w) / 10);
+}
+
 function label(doc: Doc, text: string, x: number, y: number, opts: TextOpts = {}) {
   write(doc, text, x, y, { ...opts, height: opts.width ? 40 : undefined });
 }
@@ -229,7 +237,8 @@ export function drawSessionPage(doc: Doc, p: PdfSession, generatedAtMs: number) 
   label(doc, `Session date ${s.sessionDate}`, PAGE.w - m - 200, 38, { size: 9, color: "#dcecf1", width: 200, align: "right" });
 
   let y = 76;
-  label(doc, s.patientName, m, y, { bold: true, size: 13 });
+  // a long name is set smaller rather than cut: the record carries the whole name
+  label(doc, s.patientName, m, y, { bold: true, size: fittingSize(doc, s.patientName, 292, 13, 8, true) });
   label(doc, `MRN ${s.mrn}    Born ${s.birthDate}    Weight used ${s.weightKg} kg`, m, y + 17, { size: 9, color: COLOR.muted });
   label(doc, `${s.protocol} (version ${s.protocolVersion})`, m + 300, y + 2, { size: 9, bold: true, width: INNER_W - 300, align: "right" });
   label(doc, `Concentration ${(d.session.concentrationUgPerMl / 1000).toFixed(2)} mg/mL    Route ${d.session.route}`, m + 300, y + 17, { size: 9, color: COLOR.muted, width: INNER_W - 300, align: "right" });
