@@ -77,6 +77,26 @@ export function latinAscender(): number {
 export interface TextRun {
   face: FaceKey;
   text: string;
+  /** the run has a letter the font's `ccmp` feature splits into glyphs without a character (see splitsWithCcmp) */
+  needsNoCcmp: boolean;
+}
+
+// fontkit's default `ccmp` feature splits some precomposed letters of Noto Sans ("ị", U+1ECB)
+// into a base and a mark glyph; pdfkit maps the mark glyph to no character, so the PDF's text
+// (copy, search, screen readers) would read "Thi" for "Thị". Such runs are drawn with ccmp off
+// (pdf-writer.ts NO_CCMP). Only those: a `features` option bypasses pdfkit's layout cache and
+// makes text ~6 times slower to lay out. Found once per face and character.
+const splits = new Map<FaceKey, Map<number, boolean>>();
+function splitsWithCcmp(key: FaceKey, cp: number): boolean {
+  let known = splits.get(key);
+  if (!known) splits.set(key, (known = new Map()));
+  let v = known.get(cp);
+  if (v === undefined) {
+    const { glyphs } = face(key).layout(String.fromCodePoint(cp));
+    v = glyphs.length !== 1 || glyphs.some((g) => g.codePoints.length === 0);
+    known.set(cp, v);
+  }
+  return v;
 }
 
 /** How a character no embedded font covers is printed: its code point, never a look-alike. */
@@ -102,7 +122,11 @@ export function fontRuns(text: string, weight: "regular" | "bold"): { runs: Text
   const push = (key: FaceKey, s: string) => {
     const last = runs.at(-1);
     if (last && last.face === key) last.text += s;
-    else runs.push({ face: key, text: s });
+    else runs.push({ face: key, text: s, needsNoCcmp: false });
+  };
+  const mark = (cp: number) => {
+    const last = runs.at(-1)!;
+    if (cp > 0x7f && !last.needsNoCcmp && splitsWithCcmp(last.face, cp)) last.needsNoCcmp = true;
   };
   for (const ch of text) {
     const cp = ch.codePointAt(0)!;
@@ -113,10 +137,14 @@ export function fontRuns(text: string, weight: "regular" | "bold"): { runs: Text
     }
     if (last && SHARED.test(ch) && face(last.face).hasGlyphForCodePoint(cp)) {
       last.text += ch;
+      mark(cp);
       continue;
     }
     const key = order.find((k) => face(k).hasGlyphForCodePoint(cp));
-    if (key) push(key, ch);
+    if (key) {
+      push(key, ch);
+      mark(cp);
+    }
     else {
       missing.push(ch);
       push(last?.face ?? order[0]!, missingMarker(cp));

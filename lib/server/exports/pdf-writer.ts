@@ -7,7 +7,7 @@ import type { SessionSummary } from "@/lib/domain/session-summary";
 import { interventionLabel, sideEffectLabel, SEVERITY_LABELS } from "@/lib/domain/side-effects";
 import { formatDateTime, formatTime } from "@/lib/domain/time";
 import { formatMgPerKgPerH } from "@/lib/domain/units";
-import { faceName, fontRuns, latinAscender, MISSING_NOTE, registerPdfFonts } from "./pdf-fonts";
+import { faceName, fontRuns, latinAscender, MISSING_NOTE, registerPdfFonts, type TextRun } from "./pdf-fonts";
 
 /** One page's data: the summary row, the charted detail (rows in force) and the protocol's band. */
 export interface PdfSession {
@@ -29,12 +29,11 @@ interface TextOpts { size?: number; bold?: boolean; color?: string; width?: numb
 // the marker means (pdf-fonts.ts MISSING_NOTE).
 const markedOnPage = new WeakMap<Doc, number>();
 
-// fontkit's default `ccmp` feature splits some precomposed letters of Noto Sans ("ị", U+1ECB)
-// into a base and a mark glyph; pdfkit maps the mark glyph to no character, so the PDF's text
-// (copy, search, screen readers) would read "Thi" for "Thị". Turned off, every precomposed
-// letter is its own glyph and reads back as itself. pdfkit passes `features` to fontkit, which
-// takes an object of features to switch off; @types/pdfkit only knows the array form.
-const FEATURES = { ccmp: false } as unknown as PDFKit.Mixins.OpenTypeFeatures[];
+// Runs with a letter that fontkit's `ccmp` would split (pdf-fonts.ts TextRun.needsNoCcmp) are
+// laid out with it off. pdfkit passes `features` to fontkit, which takes an object of features
+// to switch off; @types/pdfkit only knows the array form.
+const NO_CCMP = { ccmp: false } as unknown as PDFKit.Mixins.OpenTypeFeatures[];
+const features = (runs: TextRun[]) => (runs.some((r) => r.needsNoCcmp) ? { features: NO_CCMP } : {});
 
 /**
  * Draws `text` at (x, y) in the fonts that have its letters (pdf-fonts.ts fontRuns): names and
@@ -47,24 +46,24 @@ function write(doc: Doc, text: string, x: number, y: number, o: TextOpts & { hei
   const { runs, missing } = fontRuns(text, o.bold ? "bold" : "regular");
   if (missing.length) markedOnPage.set(doc, (markedOnPage.get(doc) ?? 0) + missing.length);
   doc.fontSize(size).fillColor(o.color ?? COLOR.ink);
-  const base = { baseline: -(latinAscender() / 1000) * size, lineBreak: o.width !== undefined, height: o.height, features: FEATURES };
+  const base = { baseline: -(latinAscender() / 1000) * size, lineBreak: o.width !== undefined, height: o.height };
   if (runs.length <= 1) {
-    doc.font(faceName(runs[0]?.face ?? "latin")).text(runs[0]?.text ?? "", x, y, { ...base, width: o.width, align: o.align, ellipsis: true });
+    doc.font(faceName(runs[0]?.face ?? "latin")).text(runs[0]?.text ?? "", x, y, { ...base, width: o.width, align: o.align, ellipsis: true, ...features(runs) });
     return;
   }
   // Several fonts in one text: pdfkit's `continued` text keeps one line wrapper across the
   // runs. Right or centre alignment is applied to the whole when it fits on one line.
   let startX = x;
   if (o.width !== undefined && o.align && o.align !== "left") {
-    const total = runs.reduce((w, r) => w + doc.font(faceName(r.face)).widthOfString(r.text, { features: FEATURES }), 0);
+    const total = runs.reduce((w, r) => w + doc.font(faceName(r.face)).widthOfString(r.text, features([r])), 0);
     if (total <= o.width) startX = x + (o.align === "right" ? o.width - total : (o.width - total) / 2);
   }
   runs.forEach((r, i) => {
     doc.font(faceName(r.face));
     const continued = i < runs.length - 1;
-    if (i === 0) doc.text(r.text, startX, y, { ...base, width: o.width === undefined ? undefined : o.width - (startX - x), continued });
+    if (i === 0) doc.text(r.text, startX, y, { ...base, width: o.width === undefined ? undefined : o.width - (startX - x), continued, ...features(runs) });
     // without a width each call is a single line that goes on where the last one ended
-    else doc.text(r.text, o.width === undefined ? { ...base, continued } : { continued });
+    else doc.text(r.text, o.width === undefined ? { ...base, continued, ...features(runs) } : { continued });
   });
 }
 
@@ -76,7 +75,7 @@ function textHeight(doc: Doc, text: string, width: number, size: number): number
   const { runs } = fontRuns(text, "regular");
   doc.fontSize(size);
   const faces = [...new Set(runs.map((r) => r.face))];
-  const heights = (faces.length ? faces : (["latin"] as const)).map((f) => doc.font(faceName(f)).heightOfString(runs.map((r) => r.text).join(""), { width, features: FEATURES }));
+  const heights = (faces.length ? faces : (["latin"] as const)).map((f) => doc.font(faceName(f)).heightOfString(runs.map((r) => r.text).join(""), { width, ...features(runs) }));
   return Math.max(...heights) + (faces.length > 1 ? doc.currentLineHeight(true) : 0);
 }
 
@@ -84,7 +83,7 @@ function textHeight(doc: Doc, text: string, width: number, size: number): number
 function fittingSize(doc: Doc, text: string, width: number, size: number, minSize: number, bold: boolean): number {
   const { runs } = fontRuns(text, bold ? "bold" : "regular");
   doc.fontSize(size);
-  const w = runs.reduce((sum, r) => sum + doc.font(faceName(r.face)).widthOfString(r.text, { features: FEATURES }), 0);
+  const w = runs.reduce((sum, r) => sum + doc.font(faceName(r.face)).widthOfString(r.text, features([r])), 0);
   return w <= width ? size : Math.max(minSize, Math.floor((size * width * 10) / w) / 10);
 }
 
