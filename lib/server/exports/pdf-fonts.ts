@@ -35,9 +35,9 @@ function fontPath(key: FaceKey): string {
   return path.join(path.dirname(requireFromRoot.resolve(pkg)), "..", "fonts", file);
 }
 
-// Read once per process: ~0.6 MB per Noto Sans face, ~8.4 MB per CJK face. Each document
-// parses the bytes it needs lazily (pdfkit opens a face on first use), so a PDF without
-// CJK text never parses the CJK font.
+// Read once per process when first needed: ~0.6 MB per Noto Sans face, ~8.4 MB per CJK face
+// (the CJK ones only once a text has a letter Noto Sans lacks). Each document opens a face
+// on its first use, so a PDF without CJK text never reads or parses the CJK font.
 const bytes = new Map<FaceKey, Buffer>();
 const parsed = new Map<FaceKey, fontkit.Font>();
 
@@ -63,9 +63,13 @@ function face(key: FaceKey): fontkit.Font {
   return f;
 }
 
-/** Registers the four faces on a pdfkit document (bytes shared, parsed on first use). */
+/**
+ * Registers the four faces on a pdfkit document. The Noto Sans bytes are shared; the CJK faces
+ * are registered by path, so pdfkit reads them only for a document that uses them.
+ */
 export function registerPdfFonts(doc: PDFKit.PDFDocument): void {
-  for (const key of Object.keys(FACES) as FaceKey[]) doc.registerFont(faceName(key), faceBytes(key));
+  for (const key of Object.keys(FACES) as FaceKey[])
+    doc.registerFont(faceName(key), key === "cjk" || key === "cjkBold" ? fontPath(key) : faceBytes(key));
 }
 
 /** Ascender of Noto Sans in 1/1000 em: every run of a line sits on Noto Sans's baseline. */
