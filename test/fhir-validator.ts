@@ -66,6 +66,16 @@ export function fhirJsErrors(resource: unknown): string[] {
     .map((m) => `${m.location ?? ""}: ${m.message ?? "?"}`);
 }
 
+/**
+ * Loads both validators' definitions (~5-10 s on a quiet 2-core machine, several times that
+ * under load): call it from a beforeAll with a generous timeout, so no test pays for it.
+ */
+export async function loadValidators(): Promise<void> {
+  loaded ??= load();
+  await loaded;
+  loadFhirJs();
+}
+
 /** Both validators' errors, each prefixed with its validator's name; [] when both accept it. */
 export async function fhirErrors(resource: unknown): Promise<string[]> {
   const medplum = (await medplumErrors(resource)).map((e) => `medplum: ${e}`);

@@ -1,5 +1,5 @@
-import { describe, expect, it } from "vitest";
-import { fhirErrors, fhirJsErrors, medplumErrors } from "@/test/fhir-validator";
+import { beforeAll, describe, expect, it } from "vitest";
+import { fhirErrors, fhirJsErrors, loadValidators, medplumErrors } from "@/test/fhir-validator";
 import { sessionTotals } from "./charting-totals";
 import { FhirReadError, readSessionsFromBundle } from "./fhir-read";
 import { buildBundle, buildSessionEntries, KETAMINE, LOINC, RXNORM, UCUM, type FhirResource, type FhirSessionInput } from "./fhir";
@@ -57,6 +57,7 @@ const loincOf = (r: FhirResource) => ((r.code as { coding?: { system: string; co
 
 describe("FHIR R4 session export builder", () => {
   const bundle = buildBundle([session()], uuids(), "bundle-1", "2026-03-02T20:00:00Z");
+  beforeAll(loadValidators, 180_000);
 
   it("the whole bundle validates with both validators (medplum's StructureDefinitions, FHIR.js with the R4 value sets)", async () => {
     expect(await fhirErrors(bundle)).toEqual([]);

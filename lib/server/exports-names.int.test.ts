@@ -18,7 +18,7 @@ import { OrderSeriesSchema } from "@/lib/validation/series";
 import { CompleteSessionSchema } from "@/lib/validation/session";
 import { at, dose, nextMrn, pain, start, vitals, type Clinic } from "@/test/charting";
 import { expectBundleMatchesCharts } from "@/test/fhir-read-check";
-import { fhirErrors } from "@/test/fhir-validator";
+import { fhirErrors, loadValidators } from "@/test/fhir-validator";
 import { db, freshClinic } from "@/test/helpers";
 
 const NEURO = "Chronic neuropathic pain 0.1-0.3 mg/kg/h";
@@ -82,7 +82,8 @@ describe("names as written in the PDF, CSV and FHIR exports", () => {
     // stored exactly as typed (NFC): the comparisons below are byte for byte
     for (const n of NAMES) expect(await db.patient.count({ where: { clinicId: c.clinic.id, givenName: n.givenName, familyName: n.familyName } })).toBe(1);
     for (const n of NAMES) expect(display(n)).toBe(display(n).normalize("NFC"));
-  }, 120_000);
+    await loadValidators();
+  }, 240_000);
 
   it("PDF: the extracted text of each patient's page holds the name exactly as registered", async () => {
     const body = await exportAs("pdf");

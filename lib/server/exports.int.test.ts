@@ -13,7 +13,7 @@ import { countExportSessions, EXPORT_BATCH_SIZE, openSessionExport } from "@/lib
 import { ExportQuerySchema } from "@/lib/validation/export";
 import { CompleteSessionSchema, SideEffectSchema } from "@/lib/validation/session";
 import { at, dose, expectAppError, openSession, pain, vitals, type Clinic } from "@/test/charting";
-import { fhirErrors } from "@/test/fhir-validator";
+import { fhirErrors, loadValidators } from "@/test/fhir-validator";
 import { expectBundleMatchesCharts } from "@/test/fhir-read-check";
 import { db, freshClinic, snapshotTables } from "@/test/helpers";
 
@@ -77,7 +77,8 @@ describe("session exports", () => {
     B = await chartedSession(c, 5, { givenName: "Zoë, \"Jo\"" });
     unsigned = await chartedSession(c, 6, { sign: false });
     await chartedSession(other, 3);
-  }, 120_000);
+    await loadValidators();
+  }, 240_000);
 
   it("CSV: BOM, header of SUMMARY_COLUMNS, CRLF; parses back to exactly buildSessionSummary's values; clinic-scoped", async () => {
     const { exp, body } = await exportAs(c.actors.admin, { format: "csv" });
