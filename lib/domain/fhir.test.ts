@@ -1,5 +1,7 @@
-import { describe, expect, it } from "vitest";
-import { fhirErrors } from "@/test/fhir-validator";
+import { beforeAll, describe, expect, it } from "vitest";
+import { fhirErrors, fhirJsErrors, loadValidators, medplumErrors } from "@/test/fhir-validator";
+import { sessionTotals } from "./charting-totals";
+import { FhirReadError, readSessionsFromBundle } from "./fhir-read";
 import { buildBundle, buildSessionEntries, KETAMINE, LOINC, RXNORM, UCUM, type FhirResource, type FhirSessionInput } from "./fhir";
 
 const T0 = Date.parse("2026-03-02T14:00:00Z");
@@ -55,8 +57,9 @@ const loincOf = (r: FhirResource) => ((r.code as { coding?: { system: string; co
 
 describe("FHIR R4 session export builder", () => {
   const bundle = buildBundle([session()], uuids(), "bundle-1", "2026-03-02T20:00:00Z");
+  beforeAll(loadValidators, 180_000);
 
-  it("the whole bundle validates against the R4 StructureDefinitions (medplum, independent)", async () => {
+  it("the whole bundle validates with both validators (medplum's StructureDefinitions, FHIR.js with the R4 value sets)", async () => {
     expect(await fhirErrors(bundle)).toEqual([]);
     for (const e of bundle.entry) expect(await fhirErrors(e.resource), e.resource.resourceType).toEqual([]);
   });
@@ -165,5 +168,63 @@ describe("FHIR R4 session export builder", () => {
     const empty = buildBundle([session({ doseEvents: [], vitals: [], pain: [], sideEffects: [], flags: [] })], uuids(), "b", "2026-03-02T20:00:00Z");
     expect(await fhirErrors(empty)).toEqual([]);
     expect(byType(empty.entry, "Encounter")).toHaveLength(1);
+  });
+});
+
+describe("FHIR bundle read back (fhir-read.ts)", () => {
+  const input = session();
+  const bundle = buildBundle([input], uuids(), "bundle-1", "2026-03-02T20:00:00Z");
+
+  it("FHIR.js with the R4 value sets rejects a bogus Observation.status that medplum accepts", async () => {
+    const obs = structuredClone(byType(bundle.entry, "Observation")[0]!);
+    expect(await medplumErrors(obs)).toEqual([]);
+    expect(fhirJsErrors(obs)).toEqual([]);
+    obs.status = "bogus";
+    expect(await medplumErrors(obs)).toEqual([]); // medplum checks no value set
+    expect(fhirJsErrors(obs)).toEqual([expect.stringMatching(/^Observation\.status: Code "bogus" not found in value set$/)]);
+    // inside a Bundle too, and an unknown property is an error, not a warning
+    expect(fhirJsErrors({ ...bundle, entry: [{ fullUrl: `urn:uuid:${obs.id}`, resource: obs }] }).length).toBe(1);
+    expect(fhirJsErrors({ ...byType(bundle.entry, "Flag")[0]!, priority: "high" })).toEqual([expect.stringContaining("Unexpected property")]);
+    expect(fhirJsErrors({ ...byType(bundle.entry, "Encounter")[0]!, status: "done" })).toEqual([expect.stringContaining('Code "done" not found')]);
+  });
+
+  it("reconstructs the session's dose events, weight and totals exactly (the app's own integral of the input)", () => {
+    const [read, ...more] = readSessionsFromBundle(JSON.parse(JSON.stringify(bundle)));
+    expect(more).toEqual([]);
+    expect(read!.sessionId).toBe("ses1");
+    expect(read!.patient).toEqual({ mrn: "MRN-001", familyName: "Ngô", givenName: "Zoë", birthDate: "1980-05-01" });
+    expect(read!.weightG).toBe(input.session.weightG);
+    expect(read!.doseEvents).toEqual(input.doseEvents.map((e) => ({ type: e.type, atMs: e.atMs, rateUgPerKgPerH: e.type === "START" || e.type === "RATE_CHANGE" ? e.rateUgPerKgPerH : null, bolusUg: e.bolusUg })));
+    const expected = sessionTotals(input.doseEvents, input.session.weightG, input.session.endMs!, input.session.openedAtMs, input.session.endMs);
+    expect(read!.totals).toEqual(expected);
+    // not vacuous: 0.1 mg/kg/h 30 min + 0.35 mg/kg/h 30 min + 0.35 mg/kg/h 50 min, plus the 7.04 mg bolus
+    expect(read!.totals.totalUgPerKg).toBe(50 + 175 + 292 + 100);
+    expect(read!.totals.peakRateUgPerKgPerH).toBe(350);
+  });
+
+  it("reconstructs every vital-signs set and every flag with its acknowledgement and resolution", () => {
+    const f2 = input.flags[1]!;
+    const withResolved = buildBundle([session({ flags: [input.flags[0]!, { ...f2, resolvedAtMs: min(40), resolution: "corrected" }] })], uuids(), "b", "2026-03-02T20:00:00Z");
+    const [read] = readSessionsFromBundle(withResolved);
+    expect(read!.vitals).toEqual(input.vitals.map(({ id, atMs, systolicMmHg, diastolicMmHg, heartRatePerMin, spo2Pct, respRatePerMin, temperatureDeciC }) =>
+      ({ id, atMs, systolicMmHg, diastolicMmHg, heartRatePerMin, spo2Pct, respRatePerMin, temperatureDeciC })));
+    expect(read!.flags).toEqual([
+      { code: "VITALS_SBP_HIGH", severity: "SOFT", raisedAtMs: min(15), acknowledgedAtMs: min(200), resolvedAtMs: null, active: false },
+      { code: "RATE_ABOVE_SOFT", severity: "HARD", raisedAtMs: min(30), acknowledgedAtMs: null, resolvedAtMs: min(40), active: false },
+    ]);
+    const [open] = readSessionsFromBundle(bundle);
+    expect(open!.flags[1]).toMatchObject({ acknowledgedAtMs: null, resolvedAtMs: null, active: true });
+  });
+
+  it("a running session is integrated to the bundle's timestamp; a broken bundle is an error, not a guess", () => {
+    const running = session({ session: { ...input.session, status: "IN_PROGRESS", endMs: null }, doseEvents: input.doseEvents.slice(0, 3) });
+    const [read] = readSessionsFromBundle(buildBundle([running], uuids(), "b", new Date(min(90)).toISOString()));
+    expect(read!.endMs).toBeNull();
+    expect(read!.totals).toEqual(sessionTotals(running.doseEvents, running.session.weightG, min(90), running.session.openedAtMs, null));
+    const broken = structuredClone(bundle);
+    const med = broken.entry.find((e) => e.resource.resourceType === "MedicationAdministration")!.resource as unknown as { dosage: { rateQuantity: { value: number } } };
+    med.dosage.rateQuantity.value = 0.1234;
+    expect(() => readSessionsFromBundle(broken)).toThrow(FhirReadError);
+    expect(() => readSessionsFromBundle({ resourceType: "Patient" })).toThrow(FhirReadError);
   });
 });

@@ -27,6 +27,8 @@ export const TITRATE_SYSTEM = {
   sideEffect: "urn:titrate:side-effect-kind",
   flag: "urn:titrate:flag-code",
   doseEvent: "urn:titrate:dose-event-type",
+  /** the vital-signs set an Observation was charted in: its BP panel, HR, SpO2, RR and temperature share it */
+  vitalSigns: "urn:titrate:vital-signs",
 } as const;
 
 /** LOINC codes and UCUM units of docs/clinical-brief.md. */
@@ -228,7 +230,7 @@ export function buildSessionEntries(input: FhirSessionInput, uuidOf: UuidOf): Bu
 
   for (const v of input.vitals) {
     const common = {
-      resourceType: "Observation", status: "final", category: vitalCategory, subject: patient, encounter, effectiveDateTime: at(v.atMs),
+      resourceType: "Observation", identifier: [{ system: TITRATE_SYSTEM.vitalSigns, value: v.id }], status: "final", category: vitalCategory, subject: patient, encounter, effectiveDateTime: at(v.atMs),
       ...issued(v), ...withLateNotes(v),
     };
     const simple = (key: "heartRate" | "spo2" | "respRate" | "temperature", value: number) => {

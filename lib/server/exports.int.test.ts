@@ -13,7 +13,8 @@ import { countExportSessions, EXPORT_BATCH_SIZE, openSessionExport } from "@/lib
 import { ExportQuerySchema } from "@/lib/validation/export";
 import { CompleteSessionSchema, SideEffectSchema } from "@/lib/validation/session";
 import { at, dose, expectAppError, openSession, pain, vitals, type Clinic } from "@/test/charting";
-import { fhirErrors } from "@/test/fhir-validator";
+import { fhirErrors, loadValidators } from "@/test/fhir-validator";
+import { expectBundleMatchesCharts } from "@/test/fhir-read-check";
 import { db, freshClinic, snapshotTables } from "@/test/helpers";
 
 const NEURO = "Chronic neuropathic pain 0.1-0.3 mg/kg/h";
@@ -76,7 +77,8 @@ describe("session exports", () => {
     B = await chartedSession(c, 5, { givenName: "Zoë, \"Jo\"" });
     unsigned = await chartedSession(c, 6, { sign: false });
     await chartedSession(other, 3);
-  }, 120_000);
+    await loadValidators();
+  }, 240_000);
 
   it("CSV: BOM, header of SUMMARY_COLUMNS, CRLF; parses back to exactly buildSessionSummary's values; clinic-scoped", async () => {
     const { exp, body } = await exportAs(c.actors.admin, { format: "csv" });
@@ -140,12 +142,15 @@ describe("session exports", () => {
     expect(await n({ status: "all", protocolId: c.protocolByName("Fibromyalgia 0.5 mg/kg over 40 minutes").protocol.id })).toBe(0);
   });
 
-  it("FHIR: the streamed bundle parses and validates (medplum); references resolve; another clinic's patients are absent", async () => {
+  it("FHIR: the streamed bundle parses, validates with both validators and reads back to each session's chart; references resolve; another clinic's patients are absent", async () => {
     const { exp, body } = await exportAs(c.actors.physician, { format: "fhir", status: "all" });
     expect(exp.contentType).toContain("application/fhir+json");
     const bundle = JSON.parse(body.toString("utf8"));
     expect(bundle).toMatchObject({ resourceType: "Bundle", type: "collection" });
     expect(await fhirErrors(bundle)).toEqual([]);
+    // read back: every session's dose events, totals, vitals and flags as the session service has them
+    expect(await expectBundleMatchesCharts(bundle, c.actors.physician)).toBe(3);
+    expect(bundle.entry.filter((e: { resource: { resourceType: string } }) => e.resource.resourceType === "Flag").length).toBeGreaterThan(0);
     const types = bundle.entry.map((e: { resource: { resourceType: string } }) => e.resource.resourceType);
     expect(types.filter((t: string) => t === "Encounter")).toHaveLength(3);
     expect(types.filter((t: string) => t === "Patient")).toHaveLength(3);

@@ -7,6 +7,7 @@ import type { SessionSummary } from "@/lib/domain/session-summary";
 import { interventionLabel, sideEffectLabel, SEVERITY_LABELS } from "@/lib/domain/side-effects";
 import { formatDateTime, formatTime } from "@/lib/domain/time";
 import { formatMgPerKgPerH } from "@/lib/domain/units";
+import { faceName, fontRuns, latinAscender, MISSING_NOTE, registerPdfFonts, type TextRun } from "./pdf-fonts";
 
 /** One page's data: the summary row, the charted detail (rows in force) and the protocol's band. */
 export interface PdfSession {
@@ -21,26 +22,73 @@ const PAGE = { w: 612, h: 792, m: 36 };
 const INNER_W = PAGE.w - 2 * PAGE.m;
 const COLOR = { ink: "#0f1f2e", muted: "#55606b", calm: "#0f5c73", band: "#d6ecf2", start: "#9fd0de", hard: "#b91c1c", soft: "#b45309", grid: "#d9dee3", sbp: "#0f5c73", dbp: "#5b8fa3", hr: "#b45309" };
 
-// The built-in Helvetica writes WinAnsi (Latin-1 plus a few): other letters lose their
-// accent (Nguyễn -> Nguyen) rather than print as a wrong glyph.
-const WIN_ANSI_EXTRA = new Set("€‚ƒ„…†‡ˆ‰Š‹ŒŽ‘’“”•–—˜™š›œžŸ");
-function pdfText(s: string): string {
-  let out = "";
-  for (const ch of s) {
-    if (ch.charCodeAt(0) <= 0xff || WIN_ANSI_EXTRA.has(ch)) out += ch;
-    else {
-      const base = ch.normalize("NFKD").replace(/[\u0300-\u036f]/g, "");
-      out += [...base].every((c) => c.charCodeAt(0) <= 0xff) ? base : "?";
-    }
+type Doc = PDFKit.PDFDocument;
+interface TextOpts { size?: number; bold?: boolean; color?: string; width?: number; align?: "left" | "right" | "center" }
+
+// Characters printed as a code-point marker on the page being drawn: the page then says what
+// the marker means (pdf-fonts.ts MISSING_NOTE).
+const markedOnPage = new WeakMap<Doc, number>();
+
+// Runs with a letter that fontkit's `ccmp` would split (pdf-fonts.ts TextRun.needsNoCcmp) are
+// laid out with it off. pdfkit passes `features` to fontkit, which takes an object of features
+// to switch off; @types/pdfkit only knows the array form.
+const NO_CCMP = { ccmp: false } as unknown as PDFKit.Mixins.OpenTypeFeatures[];
+const features = (runs: TextRun[]) => (runs.some((r) => r.needsNoCcmp) ? { features: NO_CCMP } : {});
+
+/**
+ * Draws `text` at (x, y) in the fonts that have its letters (pdf-fonts.ts fontRuns): names and
+ * notes print as written, in any script the embedded fonts cover. With a width it wraps, at
+ * most `height` points tall; without one it is a single line. Every run sits on Noto Sans's
+ * baseline, so a CJK run beside a Latin one lines up.
+ */
+function write(doc: Doc, text: string, x: number, y: number, o: TextOpts & { height?: number }) {
+  const size = o.size ?? 9;
+  const { runs, missing } = fontRuns(text, o.bold ? "bold" : "regular");
+  if (missing.length) markedOnPage.set(doc, (markedOnPage.get(doc) ?? 0) + missing.length);
+  doc.fontSize(size).fillColor(o.color ?? COLOR.ink);
+  const base = { baseline: -(latinAscender() / 1000) * size, lineBreak: o.width !== undefined, height: o.height };
+  if (runs.length <= 1) {
+    doc.font(faceName(runs[0]?.face ?? "latin")).text(runs[0]?.text ?? "", x, y, { ...base, width: o.width, align: o.align, ellipsis: true, ...features(runs) });
+    return;
   }
-  return out;
+  // Several fonts in one text: pdfkit's `continued` text keeps one line wrapper across the
+  // runs. Right or centre alignment is applied to the whole when it fits on one line.
+  let startX = x;
+  if (o.width !== undefined && o.align && o.align !== "left") {
+    const total = runs.reduce((w, r) => w + doc.font(faceName(r.face)).widthOfString(r.text, features([r])), 0);
+    if (total <= o.width) startX = x + (o.align === "right" ? o.width - total : (o.width - total) / 2);
+  }
+  runs.forEach((r, i) => {
+    doc.font(faceName(r.face));
+    const continued = i < runs.length - 1;
+    if (i === 0) doc.text(r.text, startX, y, { ...base, width: o.width === undefined ? undefined : o.width - (startX - x), continued, ...features(runs) });
+    // without a width each call is a single line that goes on where the last one ended
+    else doc.text(r.text, o.width === undefined ? { ...base, continued, ...features(runs) } : { continued });
+  });
 }
 
-type Doc = PDFKit.PDFDocument;
+/**
+ * The height `text` takes wrapped at `width`. For text in several fonts, the tallest of the
+ * text measured in each of them, plus a line: a safe over-estimate for the page's cut-off.
+ */
+function textHeight(doc: Doc, text: string, width: number, size: number): number {
+  const { runs } = fontRuns(text, "regular");
+  doc.fontSize(size);
+  const faces = [...new Set(runs.map((r) => r.face))];
+  const heights = (faces.length ? faces : (["latin"] as const)).map((f) => doc.font(faceName(f)).heightOfString(runs.map((r) => r.text).join(""), { width, ...features(runs) }));
+  return Math.max(...heights) + (faces.length > 1 ? doc.currentLineHeight(true) : 0);
+}
 
-function label(doc: Doc, text: string, x: number, y: number, opts: { size?: number; bold?: boolean; color?: string; width?: number; align?: "left" | "right" | "center" } = {}) {
-  doc.font(opts.bold ? "Helvetica-Bold" : "Helvetica").fontSize(opts.size ?? 9).fillColor(opts.color ?? COLOR.ink)
-    .text(pdfText(text), x, y, { width: opts.width, align: opts.align, lineBreak: opts.width !== undefined, height: opts.width ? 40 : undefined, ellipsis: true });
+/** The size (at most `size`, at least `minSize`) at which `text` fits `width` on one line. */
+function fittingSize(doc: Doc, text: string, width: number, size: number, minSize: number, bold: boolean): number {
+  const { runs } = fontRuns(text, bold ? "bold" : "regular");
+  doc.fontSize(size);
+  const w = runs.reduce((sum, r) => sum + doc.font(faceName(r.face)).widthOfString(r.text, features([r])), 0);
+  return w <= width ? size : Math.max(minSize, Math.floor((size * width * 10) / w) / 10);
+}
+
+function label(doc: Doc, text: string, x: number, y: number, opts: TextOpts = {}) {
+  write(doc, text, x, y, { ...opts, height: opts.width ? 40 : undefined });
 }
 
 /** Rate in force over time (mg/kg/h) as steps, from the dose events in force. */
@@ -162,13 +210,12 @@ function list(doc: Doc, title: string, lines: { text: string; color?: string }[]
     return cy + 12;
   }
   for (let i = 0; i < lines.length; i++) {
-    doc.font("Helvetica").fontSize(8);
-    const h = doc.heightOfString(pdfText(lines[i]!.text), { width: w });
+    const h = textHeight(doc, lines[i]!.text, w, 8);
     if (cy + h > maxY) {
       label(doc, `… and ${lines.length - i} more (see the session chart)`, x, cy, { size: 8, color: COLOR.muted, width: w });
       return cy + 11;
     }
-    doc.fillColor(lines[i]!.color ?? COLOR.ink).text(pdfText(lines[i]!.text), x, cy, { width: w });
+    write(doc, lines[i]!.text, x, cy, { size: 8, color: lines[i]!.color, width: w, height: maxY - cy });
     cy += h + 2;
   }
   return cy;
@@ -180,6 +227,7 @@ export function drawSessionPage(doc: Doc, p: PdfSession, generatedAtMs: number) 
   const d = p.detail;
   const tz = d.timeZone;
   const { m } = PAGE;
+  markedOnPage.set(doc, 0);
   // header
   doc.save().rect(0, 0, PAGE.w, 64).fill(COLOR.calm).restore();
   label(doc, "Ketamine infusion: session summary", m, 16, { bold: true, size: 15, color: "#ffffff" });
@@ -188,7 +236,8 @@ export function drawSessionPage(doc: Doc, p: PdfSession, generatedAtMs: number) 
   label(doc, `Session date ${s.sessionDate}`, PAGE.w - m - 200, 38, { size: 9, color: "#dcecf1", width: 200, align: "right" });
 
   let y = 76;
-  label(doc, s.patientName, m, y, { bold: true, size: 13 });
+  // a long name is set smaller rather than cut: the record carries the whole name
+  label(doc, s.patientName, m, y, { bold: true, size: fittingSize(doc, s.patientName, 292, 13, 8, true) });
   label(doc, `MRN ${s.mrn}    Born ${s.birthDate}    Weight used ${s.weightKg} kg`, m, y + 17, { size: 9, color: COLOR.muted });
   label(doc, `${s.protocol} (version ${s.protocolVersion})`, m + 300, y + 2, { size: 9, bold: true, width: INNER_W - 300, align: "right" });
   label(doc, `Concentration ${(d.session.concentrationUgPerMl / 1000).toFixed(2)} mg/mL    Route ${d.session.route}`, m + 300, y + 17, { size: 9, color: COLOR.muted, width: INNER_W - 300, align: "right" });
@@ -256,6 +305,8 @@ export function drawSessionPage(doc: Doc, p: PdfSession, generatedAtMs: number) 
   });
   label(doc, `Generated by Titrate ${formatDateTime(new Date(generatedAtMs), tz)} (${tz}). Rows in force only; corrections and retractions are in the session chart.`,
     m, PAGE.h - 44, { size: 6.5, color: COLOR.muted, width: INNER_W });
+  // a character no embedded font has printed as [U+XXXX]: the page says so, in red
+  if ((markedOnPage.get(doc) ?? 0) > 0) label(doc, MISSING_NOTE, m, PAGE.h - 30, { size: 6.5, bold: true, color: COLOR.hard, width: INNER_W });
 }
 
 /**
@@ -266,6 +317,7 @@ export function drawSessionPage(doc: Doc, p: PdfSession, generatedAtMs: number) 
  */
 export function createPdfWriter(generatedAtMs = Date.now()) {
   const doc = new PDFDocument({ size: "LETTER", margin: PAGE.m, autoFirstPage: false, bufferPages: false, info: { Title: "Titrate session summaries", Creator: "Titrate" } });
+  registerPdfFonts(doc);
   let chunks: Uint8Array[] = [];
   doc.on("data", (c: Uint8Array) => chunks.push(c));
   const ended = new Promise<void>((resolve) => doc.on("end", () => resolve()));

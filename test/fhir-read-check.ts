@@ -1,0 +1,36 @@
+/**
+ * Read back (docs/decisions/0015-unicode-pdf-and-fhir-validation.md): rebuilds every session of
+ * an exported FHIR bundle with lib/domain/fhir-read.ts and compares it with what the session
+ * service itself says about that session (getSessionChart: its totals, its vitals in force, its
+ * flags), so the exchange file is checked against the app's own numbers, not constants.
+ */
+import { expect } from "vitest";
+import { effectiveRows } from "@/lib/domain/charting";
+import { readSessionsFromBundle } from "@/lib/domain/fhir-read";
+import type { Actor } from "@/lib/server/actor";
+import { getSessionChart } from "@/lib/server/sessions";
+
+/** Asserts every session of `bundle` equals the service's chart of it; returns how many were checked. */
+export async function expectBundleMatchesCharts(bundle: unknown, actor: Actor): Promise<number> {
+  const sessions = readSessionsFromBundle(bundle);
+  for (const read of sessions) {
+    const chart = await getSessionChart({ actor, sessionId: read.sessionId });
+    expect(read.patient.mrn).toBe(chart.patient.mrn);
+    expect(`${read.patient.familyName}, ${read.patient.givenName}`).toBe(chart.patient.name);
+    expect(read.weightG).toBe(chart.weightG);
+    expect(read.doseEvents).toEqual(effectiveRows(chart.doseEvents).map((e) => ({
+      type: e.type, atMs: Date.parse(e.at), rateUgPerKgPerH: e.type === "START" || e.type === "RATE_CHANGE" ? e.rateUgPerKgPerH : null, bolusUg: e.type === "BOLUS" ? e.bolusUg : null,
+    })));
+    // the chart integrates to the completion (or now while running); the bundle to its end (or its timestamp)
+    if (chart.status !== "IN_PROGRESS") expect(read.totals).toEqual(chart.totals);
+    expect(read.vitals).toEqual(effectiveRows(chart.vitals).map((v) => ({
+      id: v.id, atMs: Date.parse(v.at), systolicMmHg: v.systolicMmHg, diastolicMmHg: v.diastolicMmHg, heartRatePerMin: v.heartRatePerMin,
+      spo2Pct: v.spo2Pct, respRatePerMin: v.respRatePerMin, temperatureDeciC: v.temperatureDeciC,
+    })));
+    const ms = (iso: string | null) => (iso === null ? null : Date.parse(iso));
+    expect(read.flags).toEqual(chart.flags.map((f) => ({
+      code: f.code, severity: f.severity, raisedAtMs: ms(f.raisedAt), acknowledgedAtMs: ms(f.acknowledgedAt), resolvedAtMs: ms(f.resolvedAt), active: f.status === "OPEN",
+    })));
+  }
+  return sessions.length;
+}
