@@ -1,5 +1,5 @@
-// Next.js runs register() once when a server process starts. The vitals clock starts here so
-// every app instance takes part in the leader election (docs/decisions/0011-clock-driven-flags.md);
+// Next.js runs register() once when a server process starts. The vitals clock and the audit
+// sealer start here so every app instance takes part in their leader elections (docs/decisions/0011-clock-driven-flags.md);
 // only the Node.js runtime (it needs a database connection), and not while `next build`
 // collects pages (a build must not write flags into whatever database it can reach).
 export async function register() {
@@ -7,4 +7,7 @@ export async function register() {
   if (process.env.NEXT_PHASE === "phase-production-build") return;
   const { startClockFromEnv } = await import("./lib/server/clock/start");
   startClockFromEnv();
+  // The audit sealer: the same leader election, its own lock (docs/decisions/0018-asynchronous-audit-sealing.md).
+  const { startSealerFromEnv } = await import("./lib/server/audit-seal/start");
+  startSealerFromEnv();
 }
