@@ -103,7 +103,8 @@ export async function verifyAnchorsAgainstChain(db: Pick<PrismaClient, "$queryRa
       FROM a
       LEFT JOIN "AuditEvent" e ON e."clinicId" IS NOT DISTINCT FROM a.clinic AND e."seq" = a.seq
       LEFT JOIN heads h ON h."clinicId" IS NOT DISTINCT FROM a.clinic
-     WHERE e."hash" IS DISTINCT FROM a.hash`;
+     WHERE e."hash" IS DISTINCT FROM a.hash
+     ORDER BY a.clinic, a.seq`;
   const problems = rows.map((r) => {
     const who = `clinic ${r.clinicId ?? "(none)"} seq ${r.seq}`;
     if (r.found === null)

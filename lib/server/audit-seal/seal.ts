@@ -67,3 +67,26 @@ export function isSealConflict(err: unknown): boolean {
   return e?.code === "P2034" || e?.code === "P2002" || e?.code === "40001" || e?.code === "23505"
     || (typeof e?.message === "string" && /could not serialize|sealed by another transaction|40001|23505|AuditEvent_(no_)?clinic_seq_key/.test(e.message));
 }
+
+/**
+ * Seals every row committed before the call (tests, the crash test, the benchmark): waits
+ * until every transaction that had started by then has ended, since a row can only be sealed
+ * once nothing below its xid is still running (on the whole server: any database's open
+ * transaction holds the horizon). Throws after `timeoutMs` if something stays open that long.
+ */
+export async function sealCommitted(db: Pick<PrismaClient, "$transaction" | "$queryRaw">, timeoutMs = 15_000): Promise<SealResult> {
+  const [target] = await db.$queryRaw<{ xmax: string }[]>`SELECT pg_snapshot_xmax(pg_current_snapshot())::text AS xmax`;
+  const all: SealResult = { sealed: 0, heads: [] };
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    // checked before the seal: the seal's own snapshot is later, so its horizon is at least this one
+    const [h] = await db.$queryRaw<{ passed: boolean }[]>`
+      SELECT pg_snapshot_xmin(pg_current_snapshot()) >= ${target!.xmax}::xid8 AS passed`;
+    const r = await sealAllPending(db);
+    all.sealed += r.sealed;
+    all.heads.push(...r.heads);
+    if (h?.passed) return all;
+    if (Date.now() > deadline) throw new Error(`sealCommitted: a transaction older than ${timeoutMs} ms still holds the sealing horizon`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
