@@ -60,7 +60,7 @@ export function keyIdOf(publicKey: KeyObject): string {
 
 /** A PEM text, or the path of a file holding one. */
 function pemFrom(value: string): string {
-  return value.includes("-----BEGIN") ? value : readFileSync(value, "utf8");
+  return value.includes("-----BEGIN") ? value : readFileSync(/*turbopackIgnore: true*/ value, "utf8");
 }
 
 export function loadPrivateKey(value: string): KeyObject {
@@ -81,10 +81,10 @@ export function loadPublicKey(value: string): KeyObject {
  */
 export function resolveSigningKey(configured: string | undefined, generatedPath: string = DEFAULT_GENERATED_KEY_PATH): { key: KeyObject; generated: string | null; created: boolean } {
   if (configured) return { key: loadPrivateKey(configured), generated: null, created: false };
-  if (existsSync(generatedPath)) return { key: loadPrivateKey(generatedPath), generated: generatedPath, created: false };
+  if (existsSync(/*turbopackIgnore: true*/ generatedPath)) return { key: loadPrivateKey(generatedPath), generated: generatedPath, created: false };
   const { privateKey } = generateKeyPairSync("ed25519");
-  mkdirSync(path.dirname(generatedPath), { recursive: true });
-  writeFileSync(generatedPath, privateKey.export({ type: "pkcs8", format: "pem" }), { mode: 0o600, flag: "wx" });
+  mkdirSync(/*turbopackIgnore: true*/ path.dirname(generatedPath), { recursive: true });
+  writeFileSync(/*turbopackIgnore: true*/ generatedPath, privateKey.export({ type: "pkcs8", format: "pem" }), { mode: 0o600, flag: "wx" });
   return { key: privateKey, generated: generatedPath, created: true };
 }
 
@@ -96,7 +96,7 @@ export function publicKeyPem(privateKey: KeyObject): string {
 async function lastLine(file: string): Promise<string | null> {
   let fh;
   try {
-    fh = await open(file, "r");
+    fh = await open(/*turbopackIgnore: true*/ file, "r");
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === "ENOENT") return null;
     throw err;
@@ -121,7 +121,7 @@ async function lastLine(file: string): Promise<string | null> {
 }
 
 async function endsWithNewline(file: string): Promise<boolean> {
-  const fh = await open(file, "r").catch(() => null);
+  const fh = await open(/*turbopackIgnore: true*/ file, "r").catch(() => null);
   if (!fh) return true;
   try {
     const { size } = await fh.stat();
@@ -147,13 +147,13 @@ export interface AnchorWriter {
  * the file (anchor-public-key.pem) for whoever ships the anchors; verify with a copy kept apart.
  */
 export function createAnchorWriter(dir: string, privateKey: KeyObject): AnchorWriter {
-  mkdirSync(dir, { recursive: true });
+  mkdirSync(/*turbopackIgnore: true*/ dir, { recursive: true });
   const file = path.join(dir, ANCHOR_FILE_NAME);
   const publicKey = createPublicKey(privateKey);
   const keyId = keyIdOf(publicKey);
   const pubFile = path.join(dir, PUBLIC_KEY_FILE_NAME);
   const pem = publicKeyPem(privateKey);
-  if (!existsSync(pubFile) || readFileSync(pubFile, "utf8") !== pem) writeFileSync(pubFile, pem);
+  if (!existsSync(/*turbopackIgnore: true*/ pubFile) || readFileSync(/*turbopackIgnore: true*/ pubFile, "utf8") !== pem) writeFileSync(/*turbopackIgnore: true*/ pubFile, pem);
   return {
     file,
     keyId,
@@ -173,7 +173,7 @@ export function createAnchorWriter(dir: string, privateKey: KeyObject): AnchorWr
         text += lineText + "\n";
         prev = lineText;
       }
-      const fh = await open(file, "a", 0o644);
+      const fh = await open(/*turbopackIgnore: true*/ file, "a", 0o644);
       try {
         await fh.write(text);
         await fh.sync();
@@ -200,7 +200,7 @@ export function readAnchorFile(file: string, publicKey: KeyObject): AnchorFileRe
   const anchors: AnchorLine[] = [];
   const tornLines: number[] = [];
   let prevText: string | null = null;
-  const lines = readFileSync(file, "utf8").split("\n");
+  const lines = readFileSync(/*turbopackIgnore: true*/ file, "utf8").split("\n");
   lines.forEach((text, i) => {
     const n = i + 1;
     if (!text) return;
