@@ -33,9 +33,10 @@ if (!dbUrl) throw new Error("BENCH_DATABASE_URL is required");
 type Level = { clients: number; requests: number; errors: number; throughputPerS: number; p50Ms: number; p99Ms: number };
 type SealLag = { rows: number; p50Ms: number; p99Ms: number; maxMs: number; waitedMs: number };
 
-async function prepareSessions(count: number, nurseEmail = "nurse@demo.clinic", physicianEmail = "physician@demo.clinic"): Promise<string[]> {
+async function prepareSessions(count: number, nurseEmail = "nurse@demo.clinic", physicianEmail = "physician@demo.clinic", adminEmail = "admin@demo.clinic"): Promise<string[]> {
   const nurse = await login(nurseEmail);
   const physician = await login(physicianEmail);
+  const admin = await login(adminEmail);
   const protocols = (await (await fetch(`${BASE}/api/protocols`, { headers: { cookie: nurse } })).json()) as { protocols: { name: string; versions: { id: string }[] }[] };
   const neuro = protocols.protocols.find((p) => /neuropathic/i.test(p.name))!.versions[0]!.id;
   const ids: string[] = [];
@@ -44,7 +45,9 @@ async function prepareSessions(count: number, nurseEmail = "nurse@demo.clinic", 
       mrn: `BENCH-${randomUUID().slice(0, 8)}`, givenName: "Bench", familyName: `Patient ${i}`, birthDate: "1980-01-01", sex: "UNKNOWN", consentOnFile: true,
     });
     const s = await post<{ series: { id: string } }>(physician, `/api/patients/${p.body.patient.id}/series`, { protocolVersionId: neuro, plannedSessions: 5, startDate: new Date().toISOString().slice(0, 10) });
-    const sess = await post<{ session: { id: string } }>(nurse, `/api/series/${s.body.series.id}/sessions`, { weightKg: 70, concentrationMgPerMl: 1 });
+    // the demo clinic uses chairs: one of its own per session (docs/decisions/0013-chairs-and-the-board.md)
+    const chair = await post<{ chair: { id: string } }>(admin, "/api/admin/chairs", { name: `Bench ${randomUUID().slice(0, 8)}` });
+    const sess = await post<{ session: { id: string } }>(nurse, `/api/series/${s.body.series.id}/sessions`, { weightKg: 70, concentrationMgPerMl: 1, chairId: chair.body.chair.id });
     if (sess.status !== 201) throw new Error(`could not start a session: ${JSON.stringify(sess.body)}`);
     ids.push(sess.body.session.id);
   }
@@ -186,12 +189,13 @@ async function main() {
   await prisma.$disconnect();
   const spreadNurses = ["nurse@demo.clinic", ...extra.map((c) => c.nurse.email)];
   const spreadPhysicians = ["physician@demo.clinic", ...extra.map((c) => c.physician.email)];
+  const spreadAdmins = ["admin@demo.clinic", ...extra.map((c) => c.admin.email)];
   const spread: { sessionId: string; cookie: string }[] = [];
   const spreadSql: { sessionId: string; user: { id: string; clinicId: string } }[] = [];
   for (let k = 0; k < SPREAD_CLINICS; k++) {
     const cookie = await login(spreadNurses[k]!);
-    for (const id of await prepareSessions(4, spreadNurses[k], spreadPhysicians[k])) spread.push({ sessionId: id, cookie });
-    for (const id of await prepareSessions(4, spreadNurses[k], spreadPhysicians[k])) spreadSql.push({ sessionId: id, user: { id: "", clinicId: "" } });
+    for (const id of await prepareSessions(4, spreadNurses[k], spreadPhysicians[k], spreadAdmins[k])) spread.push({ sessionId: id, cookie });
+    for (const id of await prepareSessions(4, spreadNurses[k], spreadPhysicians[k], spreadAdmins[k])) spreadSql.push({ sessionId: id, user: { id: "", clinicId: "" } });
   }
   // interleave the clinics, so any 8 consecutive requests reach 8 clinics
   const byClinic = <T,>(xs: T[]) => Array.from({ length: xs.length }, (_, i) => xs[(i % SPREAD_CLINICS) * 4 + Math.floor(i / SPREAD_CLINICS)]!);

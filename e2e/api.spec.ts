@@ -1,5 +1,5 @@
 import { expect, test, type APIRequestContext } from "@playwright/test";
-import { apiAs, baseURL, USERS } from "./fixtures";
+import { apiAs, baseURL, newDemoChair, USERS } from "./fixtures";
 
 /**
  * The JSON API end to end over HTTP, with real session cookies, against the built app and
@@ -60,7 +60,7 @@ test("register a patient, order a series, start a session", async () => {
   seriesId = (await series.json()).series.id;
 
   expect((await otherNurse.post(`/api/series/${seriesId}/sessions`, { data: { weightKg: 70, concentrationMgPerMl: 1 } })).status()).toBe(404);
-  const started = await nurse.post(`/api/series/${seriesId}/sessions`, { data: { weightKg: 70.4, concentrationMgPerMl: 1, consentConfirmed: true, screeningReviewed: true } });
+  const started = await nurse.post(`/api/series/${seriesId}/sessions`, { data: { weightKg: 70.4, concentrationMgPerMl: 1, consentConfirmed: true, screeningReviewed: true, chairId: (await newDemoChair()).id } });
   expect(started.status()).toBe(201);
   sessionId = (await started.json()).session.id;
 });

@@ -10,6 +10,9 @@ test.describe("sign-in and the first screen of each role", () => {
 
   test("the nurse sees today's sessions", async ({ page }) => {
     await loginAs(page, USERS.nurse);
+    // the seed leaves sessions running: the nurse's home is the chair board, the worklists one link away
+    await expect(page.getByRole("heading", { name: "Chair board", level: 1 })).toBeVisible();
+    await page.getByRole("link", { name: "Worklists" }).click();
     await expect(page.getByRole("heading", { name: "Today's sessions" })).toBeVisible();
     // the seed leaves Linh Tran's session in progress today
     await expect(page.getByRole("row", { name: /Tran, Linh/ }).first()).toBeVisible();

@@ -1,4 +1,5 @@
-import { expect as baseExpect, test, type Browser, type Page } from "@playwright/test";
+import { expect as baseExpect, test } from "@playwright/test";
+import { newDemoChair, orderNeuropathicSeries, signedInPage, USERS } from "./fixtures";
 
 // The nurse's bedside flow on a session of its own: this spec registers a patient and
 // orders a series (as the physician, through the JSON API), so it never depends on or
@@ -8,52 +9,22 @@ import { expect as baseExpect, test, type Browser, type Page } from "@playwright
 // longer than the default 10 s, so this flow waits up to 20 s for what a save changes.
 const expect = baseExpect.configure({ timeout: 20_000 });
 
-const PASSWORD = "titrate-demo";
-const NURSE = "nurse@demo.clinic";
-const PHYSICIAN = "physician@demo.clinic";
-
-async function signIn(browser: Browser, email: string): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-  const page = await context.newPage();
-  await page.goto("/login");
-  await page.getByLabel("Email").fill(email);
-  await page.getByLabel("Password").fill(PASSWORD);
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await expect(page.getByTestId("current-user")).toBeVisible();
-  return page;
-}
-
-/** A new patient on the chronic neuropathic protocol (documented 0.1-0.3 mg/kg/h), ready for session 1. */
-async function orderSeries(physician: Page, familyName: string) {
-  const api = physician.request;
-  const protocols = (await (await api.get("/api/protocols")).json()).protocols as { name: string; versions: { id: string }[] }[];
-  const neuropathic = protocols.find((p) => /^Chronic neuropathic pain/.test(p.name));
-  expect(neuropathic, "the seeded chronic neuropathic protocol").toBeTruthy();
-  const today = new Date().toISOString().slice(0, 10);
-  const patientRes = await api.post("/api/patients", {
-    data: {
-      mrn: `E2E-${Date.now().toString(36).toUpperCase()}`, givenName: "Bedside", familyName, birthDate: "1980-05-01", sex: "FEMALE",
-      weightKg: 70, allergies: "None known", consentOnFile: true, consentDate: today,
-      screening: { substanceMisuse: false, psychosis: false, cardiovascular: false, hepatic: false, interactingMeds: false },
-    },
-  });
-  expect(patientRes.status()).toBe(201);
-  const { patient } = await patientRes.json();
-  const seriesRes = await api.post(`/api/patients/${patient.id}/series`, {
-    data: { protocolVersionId: neuropathic!.versions[0]!.id, plannedSessions: 5, intervalDays: 1, startDate: today },
-  });
-  expect(seriesRes.status()).toBe(201);
-}
+const NURSE = USERS.nurse;
+const PHYSICIAN = USERS.physician;
 
 test("a nurse charts a session at the bedside; the physician acknowledges its flag", async ({ browser }) => {
   // one long clinical flow, two signed-in people
   test.setTimeout(180_000);
   const familyName = `Bedside${Date.now().toString(36)}`;
-  const physician = await signIn(browser, PHYSICIAN);
-  await orderSeries(physician, familyName);
+  const physician = await signedInPage(browser, PHYSICIAN);
+  // a new patient on the chronic neuropathic protocol (documented 0.1-0.3 mg/kg/h), ready for session 1
+  await orderNeuropathicSeries(physician, { familyName, givenName: "Bedside", mrnPrefix: "E2E", birthDate: "1980-05-01", sex: "FEMALE", plannedSessions: 5 });
 
   // --- the nurse starts a new session from the active series
-  const page = await signIn(browser, NURSE);
+  const page = await signedInPage(browser, NURSE);
+  const chair = await newDemoChair("Bedside chair");
+  // the nurse's home is the chair board while sessions run: the worklists are one link away
+  await page.getByRole("link", { name: "Worklists" }).click();
   const series = page.getByRole("region", { name: "Active series" }).getByRole("row", { name: new RegExp(familyName) });
   await series.getByRole("link", { name: "Start session" }).click();
   await expect(page.getByRole("heading", { name: "Start session", level: 1 })).toBeVisible();
@@ -62,6 +33,8 @@ test("a nurse charts a session at the bedside; the physician acknowledges its fl
   await page.getByRole("button", { name: "Start session" }).click();
   // both checklist ticks are required: nothing is sent without them
   await expect(page.getByText("confirm that consent is on file")).toBeVisible();
+  await expect(page.getByText("choose the chair the patient is in")).toBeVisible();
+  await page.getByLabel("Chair", { exact: true }).selectOption({ label: chair.name });
   await page.getByLabel("Consent confirmed").check();
   await page.getByLabel("Screening reviewed").check();
   await page.getByRole("button", { name: "Start session" }).click();

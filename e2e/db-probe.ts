@@ -94,6 +94,7 @@ export async function demoIds(db: pg.Pool): Promise<Ids> {
   const flagId = await one(`SELECT id FROM "Flag" WHERE "clinicId" = $1 AND "acknowledgedAt" IS NULL ORDER BY "raisedAt" LIMIT 1`);
   const protocolId = await one(`SELECT p.id FROM "Protocol" p WHERE p."clinicId" = $1 AND p."retiredAt" IS NULL ORDER BY p.name LIMIT 1`);
   const protocolVersionId = await one(`SELECT "protocolVersionId" AS id FROM "Series" WHERE id = $1`, [seriesId]);
+  const chairId = await one(`SELECT id FROM "Chair" WHERE "clinicId" = $1 AND active ORDER BY "sortOrder" DESC LIMIT 1`);
   const { id: userId } = await cloneUser(db, "nurse@demo.clinic");
   const spareProtocolId = `c${randomBytes(12).toString("hex")}`;
   await db.query(
@@ -101,5 +102,5 @@ export async function demoIds(db: pg.Pool): Promise<Ids> {
      SELECT $1, "clinicId", 'Matrix spare ' || $1, indication, route, now() FROM "Protocol" WHERE id = $2`,
     [spareProtocolId, protocolId],
   );
-  return { patientId, seriesId, sessionId, vitalsId, flagId, protocolId, protocolVersionId, userId, spareProtocolId };
+  return { patientId, seriesId, sessionId, vitalsId, flagId, protocolId, protocolVersionId, userId, spareProtocolId, chairId };
 }

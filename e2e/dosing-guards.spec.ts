@@ -1,4 +1,5 @@
-import { expect as baseExpect, test, type Browser, type Page } from "@playwright/test";
+import { expect as baseExpect, test } from "@playwright/test";
+import { newDemoChair, orderNeuropathicSeries, signedInPage, USERS } from "./fixtures";
 
 // Dosing-error guards as the nurse types (docs/clinical-brief.md "Safety guards in the style
 // of smart-pump drug libraries [defaults unless marked]"): the classic lb/kg slip and a
@@ -6,51 +7,19 @@ import { expect as baseExpect, test, type Browser, type Page } from "@playwright
 // the JSON API, so it never touches the seeded sessions other specs read.
 
 const expect = baseExpect.configure({ timeout: 20_000 });
-const PASSWORD = "titrate-demo";
-
-async function signIn(browser: Browser, email: string): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-  const page = await context.newPage();
-  await page.goto("/login");
-  await page.getByLabel("Email").fill(email);
-  await page.getByLabel("Password").fill(PASSWORD);
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await expect(page.getByTestId("current-user")).toBeVisible();
-  return page;
-}
-
-/** A 70 kg patient (registered weight) with a series on the seeded neuropathic protocol (drug library 1 and 2 mg/mL [default]). */
-async function seriesFor(physician: Page, familyName: string): Promise<string> {
-  const api = physician.request;
-  const protocols = (await (await api.get("/api/protocols")).json()).protocols as { name: string; versions: { id: string }[] }[];
-  const neuropathic = protocols.find((p) => /^Chronic neuropathic pain/.test(p.name));
-  expect(neuropathic).toBeTruthy();
-  const today = new Date().toISOString().slice(0, 10);
-  const patientRes = await api.post("/api/patients", {
-    data: {
-      mrn: `DG-${Date.now().toString(36).toUpperCase()}`, givenName: "Guard", familyName, birthDate: "1975-01-01", sex: "MALE",
-      weightKg: 70, allergies: "None known", consentOnFile: true, consentDate: today,
-      screening: { substanceMisuse: false, psychosis: false, cardiovascular: false, hepatic: false, interactingMeds: false },
-    },
-  });
-  expect(patientRes.status()).toBe(201);
-  const { patient } = await patientRes.json();
-  const seriesRes = await api.post(`/api/patients/${patient.id}/series`, {
-    data: { protocolVersionId: neuropathic!.versions[0]!.id, plannedSessions: 3, intervalDays: 1, startDate: today },
-  });
-  expect(seriesRes.status()).toBe(201);
-  return (await seriesRes.json()).series.id as string;
-}
 
 test("154 typed in the kg field for a 70 kg patient: the pounds message, no start without a confirmation; a non-standard concentration asks for a reason", async ({ browser }) => {
   test.setTimeout(120_000);
   const familyName = `Guard${Date.now().toString(36)}`;
-  const physician = await signIn(browser, "physician@demo.clinic");
-  const seriesId = await seriesFor(physician, familyName);
+  const physician = await signedInPage(browser, USERS.physician);
+  // a 70 kg patient (registered weight) on the neuropathic protocol (drug library 1 and 2 mg/mL [default])
+  const { seriesId } = await orderNeuropathicSeries(physician, { familyName, givenName: "Guard", mrnPrefix: "DG", birthDate: "1975-01-01", sex: "MALE", plannedSessions: 3 });
 
-  const page = await signIn(browser, "nurse@demo.clinic");
+  const chair = await newDemoChair("Guard chair");
+  const page = await signedInPage(browser, USERS.nurse);
   await page.goto(`/series/${seriesId}/start`);
   await expect(page.getByRole("heading", { name: "Start session", level: 1 })).toBeVisible();
+  await page.getByLabel("Chair", { exact: true }).selectOption({ label: chair.name });
   await page.getByLabel("Consent confirmed").check();
   await page.getByLabel("Screening reviewed").check();
   await page.getByLabel("Concentration (mg/mL)").fill("1");

@@ -3,7 +3,7 @@ import path from "node:path";
 import { expect, test, type APIRequestContext, type Page } from "@playwright/test";
 import fc from "fast-check";
 import type { Role } from "../lib/permissions";
-import { apiAs, baseURL, loginAs, USERS } from "./fixtures";
+import { apiAs, baseURL, loginAs, newChair, USERS } from "./fixtures";
 import { cloneUser, demoIds, e2eDb } from "./db-probe";
 import { API_POLICY, fillPath, rolesFor, type Ids } from "./route-policy";
 
@@ -43,7 +43,7 @@ test.beforeAll(async () => {
     data: { protocolVersionId: ids.protocolVersionId, plannedSessions: 3, startDate: new Date().toISOString().slice(0, 10) } });
   expect(series.status()).toBe(201);
   const seriesId = (await series.json()).series.id;
-  const started = await nurse.post(`/api/series/${seriesId}/sessions`, { data: { weightKg: 70, concentrationMgPerMl: 1, consentConfirmed: true, screeningReviewed: true } });
+  const started = await nurse.post(`/api/series/${seriesId}/sessions`, { data: { ...{ weightKg: 70, concentrationMgPerMl: 1, consentConfirmed: true, screeningReviewed: true }, chairId: (await newChair(ctxs.ADMIN!)).id } });
   expect(started.status()).toBe(201);
   const sessionId = (await started.json()).session.id;
   const v = await nurse.post(`/api/sessions/${sessionId}/vitals`, { data: { at: minutesAgo(0), systolicMmHg: 120, diastolicMmHg: 80, heartRatePerMin: 70, spo2Pct: 88, respRatePerMin: 14 } });
@@ -284,7 +284,7 @@ test("hostile names render as text on the patient and session pages; no script r
   const series = await ctxs.PHYSICIAN!.post(`/api/patients/${patient.id}/series`, {
     data: { protocolVersionId: ids.protocolVersionId, plannedSessions: 2, startDate: new Date().toISOString().slice(0, 10) } });
   const seriesId = (await series.json()).series.id;
-  const session = await nurse.post(`/api/series/${seriesId}/sessions`, { data: { weightKg: 70, concentrationMgPerMl: 1, consentConfirmed: true, screeningReviewed: true } });
+  const session = await nurse.post(`/api/series/${seriesId}/sessions`, { data: { ...{ weightKg: 70, concentrationMgPerMl: 1, consentConfirmed: true, screeningReviewed: true }, chairId: (await newChair(ctxs.ADMIN!)).id } });
   const sessionId = (await session.json()).session.id;
   await nurse.post(`/api/sessions/${sessionId}/side-effects`, { data: { at: minutesAgo(0), kind: "DISSOCIATION", severity: 1, note: "<iframe src=javascript:alert(4)>" } });
 
@@ -314,7 +314,7 @@ test("the CSV export neutralises a formula in a patient's name", async () => {
   const series = await ctxs.PHYSICIAN!.post(`/api/patients/${patient.id}/series`, {
     data: { protocolVersionId: ids.protocolVersionId, plannedSessions: 2, startDate: new Date().toISOString().slice(0, 10) } });
   const seriesId = (await series.json()).series.id;
-  expect((await ctxs.NURSE!.post(`/api/series/${seriesId}/sessions`, { data: { weightKg: 70, concentrationMgPerMl: 1, consentConfirmed: true, screeningReviewed: true } })).status()).toBe(201);
+  expect((await ctxs.NURSE!.post(`/api/series/${seriesId}/sessions`, { data: { ...{ weightKg: 70, concentrationMgPerMl: 1, consentConfirmed: true, screeningReviewed: true }, chairId: (await newChair(ctxs.ADMIN!)).id } })).status()).toBe(201);
   const csv = await ctxs.ADMIN!.get(`/api/exports/sessions?format=csv&status=all&patientId=${patient.id}`);
   expect(csv.status()).toBe(200);
   const text = await csv.text();

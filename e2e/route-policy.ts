@@ -21,6 +21,8 @@ export type Ids = {
   userId: string;
   /** a throwaway Demo clinic protocol made for this run (retired by the matrix) */
   spareProtocolId: string;
+  /** an active chair of the Demo clinic */
+  chairId: string;
 };
 
 export type ApiPolicy = {
@@ -47,6 +49,9 @@ export const API_POLICY: Record<string, ApiPolicy> = {
   "POST /api/account/password": { permission: "signed-in", scoped: false, allowedProbe: "invalid",
     body: () => ({ currentPassword: "titrate-demo", newPassword: "a-new-long-passphrase-9", confirmPassword: "a-new-long-passphrase-9" }) },
   "GET /api/admin/clinic": { permission: "clinic:settings", scoped: false, allowedProbe: "as-is" },
+  "GET /api/admin/chairs": { permission: "chair:manage", scoped: false, allowedProbe: "as-is" },
+  "POST /api/admin/chairs": { permission: "chair:manage", scoped: false, allowedProbe: "invalid", body: () => ({ name: `Matrix chair ${Date.now()}` }) },
+  "POST /api/admin/chairs/[id]": { permission: "chair:manage", scoped: true, allowedProbe: "invalid", body: () => ({ active: false }) },
   "POST /api/admin/clinic": { permission: "clinic:settings", scoped: false, allowedProbe: "invalid", body: () => ({ idleSignOutMin: 30 }) },
   "POST /api/admin/users/[id]/deactivate": { permission: "staff:manage", scoped: true, allowedProbe: "as-is" },
   "POST /api/admin/users/[id]/reactivate": { permission: "staff:manage", scoped: true, allowedProbe: "as-is" },
@@ -55,6 +60,7 @@ export const API_POLICY: Record<string, ApiPolicy> = {
   "GET /api/admin/users": { permission: "staff:manage", scoped: false, allowedProbe: "as-is" },
   "POST /api/admin/users": { permission: "staff:manage", scoped: false, allowedProbe: "invalid",
     body: () => ({ name: "Matrix Intruder", email: `intruder-${Date.now()}@demo.clinic`, role: "ADMIN", password: "a-long-enough-passphrase-7" }) },
+  "GET /api/board": { permission: "board:read", scoped: false, allowedProbe: "as-is" },
   "GET /api/auth/[...nextauth]": { permission: "public", scoped: false, allowedProbe: "as-is" },
   "POST /api/auth/[...nextauth]": { permission: "public", scoped: false, allowedProbe: "as-is", readOnly: true },
   "GET /api/exports/sessions/count": { permission: "export:sessions", scoped: false, allowedProbe: "as-is" },
@@ -84,6 +90,7 @@ export const API_POLICY: Record<string, ApiPolicy> = {
   "POST /api/sessions/[id]/[kind]/[entryId]/retract": { permission: "session:chart", scoped: true, allowedProbe: "invalid",
     body: () => ({ correctionReason: "matrix check" }) },
   "POST /api/sessions/[id]/addenda": { permission: "session:addendum", scoped: true, allowedProbe: "invalid", body: () => ({ text: "matrix addendum" }) },
+  "POST /api/sessions/[id]/chair": { permission: "session:move-chair", scoped: true, allowedProbe: "invalid", body: (ids) => ({ chairId: ids.chairId, reason: "matrix check" }) },
   "POST /api/sessions/[id]/complete": { permission: "session:complete", scoped: true, allowedProbe: "invalid", body: () => ({ dischargeReady: true }) },
   "POST /api/sessions/[id]/dose-events": { permission: "session:chart", scoped: true, allowedProbe: "invalid",
     body: () => ({ type: "RATE_CHANGE", at: now(), rateMgPerKgPerH: 0.2, reason: "matrix" }) },
@@ -105,6 +112,8 @@ export type PagePolicy = {
    * the id up in the actor's own clinic's worklist and shows nothing of the record.
    */
   otherClinicNotice?: RegExp;
+  /** an allowed caller may be redirected here instead of getting a 200 (the nurse's home opens the board while sessions run) */
+  allowedRedirect?: RegExp;
 };
 
 /** key: the URL pattern derived from app/** /page.tsx (route groups removed) */
@@ -114,8 +123,10 @@ export const PAGE_POLICY: Record<string, PagePolicy> = {
   "/admin/audit": { permission: "audit:read", scoped: false },
   "/admin/settings": { permission: "clinic:settings", scoped: false },
   "/admin/staff": { permission: "staff:manage", scoped: false },
+  "/admin/chairs": { permission: "chair:manage", scoped: false },
+  "/board": { permission: "board:read", scoped: false },
   "/exports": { permission: "export:sessions", scoped: false },
-  "/": { permission: "signed-in", scoped: false },
+  "/": { permission: "signed-in", scoped: false, allowedRedirect: /^(https?:\/\/[^/]+)?\/board$/ },
   "/patients/[id]": { permission: "patient:read", scoped: true },
   "/patients/new": { permission: "patient:register", scoped: false },
   "/patients": { permission: "patient:read", scoped: false },
@@ -178,6 +189,7 @@ export function fillPath(pattern: string, ids: Ids): string {
     : pattern.startsWith("/api/sessions/") || pattern.startsWith("/sessions/") ? ids.sessionId
     : pattern.startsWith("/api/flags/") ? ids.flagId
     : pattern.startsWith("/api/admin/users/") ? ids.userId
+    : pattern.startsWith("/api/admin/chairs/") ? ids.chairId
     : pattern.startsWith("/api/protocols/") && pattern.endsWith("/retire") ? ids.spareProtocolId
     : pattern.startsWith("/api/protocols/") || pattern.startsWith("/protocols/") ? ids.protocolId
     : "";

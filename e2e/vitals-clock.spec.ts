@@ -1,5 +1,5 @@
 import { expect, test, type APIRequestContext } from "@playwright/test";
-import { apiAs, baseURL, loginAs, USERS } from "./fixtures";
+import { apiAs, baseURL, loginAs, newDemoChair, USERS } from "./fixtures";
 
 /**
  * Flags raised by the clock (docs/decisions/0011-clock-driven-flags.md), in Chromium against the
@@ -35,7 +35,7 @@ test("the live header turns overdue and the clock's VITALS_OVERDUE flag appears 
   const dueInMs = 25_000;
   const probe = await nurse.post(`/api/series/${seriesId}/sessions`, {
     data: {
-      weightKg: 70, concentrationMgPerMl: 1, consentConfirmed: true, screeningReviewed: true,
+      weightKg: 70, concentrationMgPerMl: 1, consentConfirmed: true, screeningReviewed: true, chairId: (await newDemoChair()).id,
       openedAt: new Date(Date.now() - 60 * 60_000).toISOString(), lateEntryReason: "Pump started before the chart was opened (e2e)",
     },
   });

@@ -19,6 +19,11 @@ export const PERMISSIONS = {
   "protocol:read": ["NURSE", "PHYSICIAN", "ADMIN"],
   "protocol:manage": ["ADMIN"],
   "staff:manage": ["ADMIN"],
+  "chair:manage": ["ADMIN"],
+  // The chair board shows every running infusion of the clinic: the nurses who chart them,
+  // the supervising physician and the administrator (docs/decisions/0013-chairs-and-the-board.md).
+  "board:read": ["NURSE", "PHYSICIAN", "ADMIN"],
+  "session:move-chair": ["NURSE", "PHYSICIAN"],
   "clinic:settings": ["ADMIN"],
   "audit:read": ["ADMIN"],
   "export:sessions": ["PHYSICIAN", "ADMIN"],

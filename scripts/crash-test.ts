@@ -113,7 +113,10 @@ async function main() {
        WHERE c.name = 'Demo Pain Clinic' AND s.status = 'ACTIVE'
          AND NOT EXISTS (SELECT 1 FROM "InfusionSession" i WHERE i."seriesId" = s.id AND i.status = 'IN_PROGRESS') LIMIT 1`)).rows[0];
     if (!ready) throw new Error("no ready series in the seed");
-    const started = await post(nurse, `/api/series/${ready.id}/sessions`, { weightKg: (ready.weightG ?? 70_000) / 1000, concentrationMgPerMl: 1, consentConfirmed: true, screeningReviewed: true });
+    // the demo clinic uses chairs (docs/decisions/0013-chairs-and-the-board.md): a chair of our own
+    const chair = await post(await signIn("admin@demo.clinic"), "/api/admin/chairs", { name: `Crash chair ${DB_NAME}`.slice(0, 40) });
+    if (chair.status !== 201) throw new Error(`chair: ${chair.status} ${JSON.stringify(chair.body)}`);
+    const started = await post(nurse, `/api/series/${ready.id}/sessions`, { weightKg: (ready.weightG ?? 70_000) / 1000, concentrationMgPerMl: 1, consentConfirmed: true, screeningReviewed: true, chairId: chair.body.chair.id });
     if (started.status !== 201) throw new Error(`start: ${started.status} ${JSON.stringify(started.body)}`);
     const sessionId = started.body.session.id as string;
 

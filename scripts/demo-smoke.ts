@@ -3,7 +3,8 @@
  * would use it: `npm run demo` without DATABASE_URL, on a throwaway data directory and the
  * build `npm test` just made, then sign-in, a patient, the series review page, the summary
  * API three times in a row (PGlite is one session behind its socket: state a connection
- * leaves behind, such as a prepared statement, breaks the next one) and a CSV export.
+ * leaves behind, such as a prepared statement, breaks the next one), a CSV export and the
+ * chair board with its two running sessions.
  */
 import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
@@ -61,7 +62,16 @@ async function main() {
     const text = await csv.text();
     const lines = text.trim().split("\n").length;
     if (csv.status !== 200 || lines < 2) fail(`the CSV export answered ${csv.status} with ${lines} line(s): ${text.slice(0, 300)}`);
-    console.log(`demo smoke: embedded database, sign-in, review page, summary API x3 and a ${lines - 1}-row CSV export all answered`);
+    // the chair board is alive on first run: two infusions running in chairs, one flag at least
+    const board = await get("/api/board");
+    if (board.status !== 200) fail(`GET /api/board answered ${board.status}`);
+    const tiles = ((await board.json()) as { tiles: { chair: { name: string } | null; session: unknown; clinical: { openFlags: unknown[] } | null }[] }).tiles;
+    const running = tiles.filter((t) => t.session !== null);
+    if (running.length !== 2 || running.some((t) => t.chair === null)) fail(`the board shows ${running.length} running tile(s), expected 2 in chairs`);
+    if (!running.some((t) => (t.clinical?.openFlags.length ?? 0) > 0)) fail("no running tile shows an open flag");
+    const boardPage = await get("/board");
+    if (boardPage.status !== 200) fail(`the board page answered ${boardPage.status}`);
+    console.log(`demo smoke: embedded database, sign-in, review page, summary API x3, a ${lines - 1}-row CSV export and the chair board (2 running) all answered`);
   } finally {
     try {
       process.kill(-demo.pid!, "SIGTERM");

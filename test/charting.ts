@@ -7,10 +7,10 @@ import { expect } from "vitest";
 import { createPatient } from "@/prisma/seed/factories";
 import { AppError, type AppErrorCode } from "@/lib/errors";
 import { orderSeries } from "@/lib/server/series";
-import { chartDoseEvent, chartVitals, recordPain, startSession } from "@/lib/server/sessions";
+import { chartDoseEvent, chartVitals, completeSession, recordPain, recordSideEffect, retractEntry, startSession, type RetractableKind } from "@/lib/server/sessions";
 import type { Actor } from "@/lib/server/actor";
 import { OrderSeriesSchema } from "@/lib/validation/series";
-import { DoseEventSchema, PainSchema, StartSessionSchema, VitalsSchema } from "@/lib/validation/session";
+import { CompleteSessionSchema, DoseEventSchema, PainSchema, SideEffectSchema, StartSessionSchema, VitalsSchema } from "@/lib/validation/session";
 import { db, freshClinic } from "./helpers";
 
 export type Clinic = Awaited<ReturnType<typeof freshClinic>>;
@@ -74,6 +74,22 @@ export function dose(actor: Actor, sessionId: string, atDate: Date, raw: Record<
 export function pain(actor: Actor, sessionId: string, atDate: Date, raw: Record<string, unknown>, now = atDate) {
   const input = PainSchema.parse({ at: atDate.toISOString(), scale: "NRS", ...raw });
   return db.$transaction((tx) => recordPain(tx, { actor, sessionId, input, now }));
+}
+
+export function sideEffect(actor: Actor, sessionId: string, atDate: Date, raw: Record<string, unknown>, now = atDate) {
+  const input = SideEffectSchema.parse({ at: atDate.toISOString(), ...raw });
+  return db.$transaction((tx) => recordSideEffect(tx, { actor, sessionId, input, now }));
+}
+
+/** Completes the session at `now` (discharge confirmed unless `raw` says otherwise). */
+export function complete(actor: Actor, sessionId: string, now: Date, raw: Record<string, unknown> = { dischargeReady: true }) {
+  const input = CompleteSessionSchema.parse(raw);
+  return db.$transaction((tx) => completeSession(tx, { actor, sessionId, input, now }));
+}
+
+/** Withdraws entry `entryId` as entered in error. */
+export function retract(actor: Actor, sessionId: string, kind: RetractableKind, entryId: string, now: Date, correctionReason = "entered in error") {
+  return db.$transaction((tx) => retractEntry(tx, { actor, sessionId, kind, entryId, correctionReason, now }));
 }
 
 /** Awaits `p`, expects an AppError with `code`, and returns it for further checks. */

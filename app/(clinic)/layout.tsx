@@ -18,6 +18,7 @@ export default async function ClinicLayout({ children }: { children: React.React
           <span className="text-sm text-slate-500">{clinic.name}</span>
           <div className="flex flex-1 flex-wrap gap-1 text-sm font-medium">
             <Link href="/" className="rounded px-3 py-2 hover:bg-slate-100">Home</Link>
+            {can(actor, "board:read") && <Link href="/board" className="rounded px-3 py-2 hover:bg-slate-100">Board</Link>}
             <Link href="/patients" className="rounded px-3 py-2 hover:bg-slate-100">Patients</Link>
             {can(actor, "protocol:read") && <Link href="/protocols" className="rounded px-3 py-2 hover:bg-slate-100">Protocols</Link>}
             {can(actor, "staff:manage") && <Link href="/admin/staff" className="rounded px-3 py-2 hover:bg-slate-100">Staff</Link>}

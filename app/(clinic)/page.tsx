@@ -1,13 +1,23 @@
 import Link from "next/link";
+import { redirect } from "next/navigation";
 import { ProtocolTable } from "@/app/_components/protocol-table";
 import { requirePageActor } from "@/lib/server/actor";
+import { hasRunningSessions } from "@/lib/server/board";
 import { findNurseWorklist, findPhysicianWorklist, findStaff } from "@/lib/server/dashboard";
 import { findProtocols } from "@/lib/server/protocols";
 import { formatDateTime, formatTime } from "@/lib/time";
 
-export default async function HomePage() {
+/**
+ * A nurse's home is the chair board while the clinic has a running session (the suite's
+ * state at a glance); `/?worklist=1` (the board's "Worklists" link) keeps today's lists.
+ */
+export default async function HomePage({ searchParams }: { searchParams: Promise<{ worklist?: string | string[] }> }) {
   const actor = await requirePageActor();
-  if (actor.role === "NURSE") return <NurseHome />;
+  if (actor.role === "NURSE") {
+    const { worklist } = await searchParams;
+    if (worklist === undefined && (await hasRunningSessions({ actor }))) redirect("/board");
+    return <NurseHome />;
+  }
   if (actor.role === "PHYSICIAN") return <PhysicianHome />;
   return <AdminHome />;
 }
@@ -18,7 +28,10 @@ async function NurseHome() {
   const tz = actor.clinicTimezone;
   return (
     <div className="space-y-6">
-      <h1 className="text-2xl font-bold">Today&apos;s sessions</h1>
+      <div className="flex flex-wrap items-center justify-between gap-2">
+        <h1 className="text-2xl font-bold">Today&apos;s sessions</h1>
+        <Link href="/board" className="btn-secondary min-h-12">Chair board</Link>
+      </div>
       <section className="card" aria-labelledby="today-h">
         <h2 id="today-h" className="sr-only">Sessions today</h2>
         {sessions.length === 0 ? (

@@ -5,14 +5,13 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { createPatient } from "@/prisma/seed/factories";
 import { findPhysicianWorklist } from "@/lib/server/dashboard";
 import { findSeriesReviews, getSeriesSummary, signReview } from "@/lib/server/reviews";
-import { acknowledgeFlags, completeSession } from "@/lib/server/sessions";
+import { acknowledgeFlags } from "@/lib/server/sessions";
 import { orderSeries } from "@/lib/server/series";
 import { SignReviewSchema } from "@/lib/validation/review";
-import { CompleteSessionSchema } from "@/lib/validation/session";
 import { OrderSeriesSchema } from "@/lib/validation/series";
 import type { Actor } from "@/lib/server/actor";
 import { db, freshClinic, snapshotTables } from "@/test/helpers";
-import { at, dose, expectAppError, nextMrn, openSession, pain, start, T0, vitals, type Clinic } from "@/test/charting";
+import { at, complete, dose, expectAppError, nextMrn, openSession, pain, start, T0, vitals, type Clinic } from "@/test/charting";
 
 const IV = "IV infusion (routes table)"; // documented 0.1-0.5 mg/kg/h
 const DAY_MIN = 24 * 60;
@@ -20,10 +19,6 @@ const DAY_MIN = 24 * 60;
 let a: Clinic;
 let b: Clinic;
 
-function complete(actor: Actor, sessionId: string, now: Date) {
-  const input = CompleteSessionSchema.parse({ dischargeReady: true });
-  return db.$transaction((tx) => completeSession(tx, { actor, sessionId, input, now }));
-}
 const sign = (actor: Actor, id: string, raw: Record<string, unknown>, now = new Date()) =>
   db.$transaction((tx) => signReview(tx, { actor, seriesId: id, input: SignReviewSchema.parse(raw), now }));
 

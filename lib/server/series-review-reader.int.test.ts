@@ -14,12 +14,11 @@ import { orderSeries } from "@/lib/server/series";
 import { preparedStatementName } from "@/lib/server/db";
 import { readSeriesForReview } from "@/lib/server/series-review-reader";
 import { readSeriesReviewRows, SERIES_REVIEW_STATEMENT, seriesReviewSql } from "@/lib/server/sql/series-review";
-import { acknowledgeFlags, completeSession, recordSideEffect, retractEntry } from "@/lib/server/sessions";
+import { acknowledgeFlags } from "@/lib/server/sessions";
 import { formatDate } from "@/lib/time";
-import { CompleteSessionSchema, SideEffectSchema } from "@/lib/validation/session";
 import { OrderSeriesSchema } from "@/lib/validation/series";
 import { db, freshClinic } from "@/test/helpers";
-import { at, dose, pain, patientWithSeries, start, T0, vitals, type Clinic } from "@/test/charting";
+import { at, complete, dose, pain, patientWithSeries, retract, sideEffect, start, T0, vitals, type Clinic } from "@/test/charting";
 
 const IV = "IV infusion (routes table)"; // documented 0.1-0.5 mg/kg/h
 const DAY_MIN = 24 * 60;
@@ -30,16 +29,6 @@ let seriesId: string;
 let patientId: string;
 const week = (n: number) => at(n * 7 * DAY_MIN);
 
-function complete(actor: Actor, sessionId: string, now: Date) {
-  return db.$transaction((tx) => completeSession(tx, { actor, sessionId, input: CompleteSessionSchema.parse({ dischargeReady: true }), now }));
-}
-function sideEffect(actor: Actor, sessionId: string, atDate: Date, raw: Record<string, unknown>) {
-  const input = SideEffectSchema.parse({ at: atDate.toISOString(), ...raw });
-  return db.$transaction((tx) => recordSideEffect(tx, { actor, sessionId, input, now: atDate }));
-}
-function retract(actor: Actor, sessionId: string, kind: "dose-events" | "side-effects" | "pain", entryId: string, now: Date) {
-  return db.$transaction((tx) => retractEntry(tx, { actor, sessionId, kind, entryId, correctionReason: "entered in error", now }));
-}
 
 /**
  * The reference: the series' charted rows read with plain Prisma model queries (clinic-scoped),

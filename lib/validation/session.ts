@@ -31,6 +31,8 @@ export const StartSessionSchema = z.strictObject({
   /** late documentation: the clinical opening time, up to 7 days back (checkOpenedAt) */
   openedAt: instant.optional(),
   lateEntryReason: clinicalText(1000).optional(),
+  /** the treatment chair: required while the clinic has an active chair (docs/decisions/0013-chairs-and-the-board.md) */
+  chairId: cuidLike.optional(),
 });
 export type StartSessionInput = z.infer<typeof StartSessionSchema>;
 

@@ -17,7 +17,7 @@ import {
   signSession,
   startSession,
 } from "@/lib/server/sessions";
-import { actorFor, createClinic, createPatient, createSeededProtocols, createUser } from "./factories";
+import { actorFor, createChairs, createClinic, createPatient, createSeededProtocols, createUser } from "./factories";
 
 const MIN = 60_000;
 const DAY = 24 * 60 * MIN;
@@ -44,6 +44,8 @@ export interface SessionPlan {
   stopAtMin?: number;
   complete?: boolean;
   sign?: boolean;
+  /** the chair; by default the clinic's first free chair (none when the clinic has no chair) */
+  chairId?: string;
 }
 
 const at = (start: Date, min: number) => new Date(start.getTime() + min * MIN);
@@ -62,8 +64,11 @@ async function inTx<T>(db: PrismaClient, fn: (tx: Parameters<Parameters<PrismaCl
 /** Charts one whole session through the services, the way a nurse would at the bedside. */
 export async function chartSession(db: PrismaClient, nurse: Actor, seriesId: string, plan: SessionPlan) {
   const s = plan.start;
+  const chairId = plan.chairId ?? (await db.chair.findFirst({
+    where: { clinicId: nurse.clinicId, active: true, sessions: { none: { status: "IN_PROGRESS" } } }, orderBy: { sortOrder: "asc" }, select: { id: true },
+  }))?.id;
   const { session } = await inTx(db, (tx) =>
-    startSession(tx, { actor: nurse, seriesId, now: s, input: { weightKg: plan.weightKg, concentrationMgPerMl: plan.concentrationMgPerMl, consentConfirmed: true, screeningReviewed: true } }),
+    startSession(tx, { actor: nurse, seriesId, now: s, input: { weightKg: plan.weightKg, concentrationMgPerMl: plan.concentrationMgPerMl, consentConfirmed: true, screeningReviewed: true, ...(chairId ? { chairId } : {}) } }),
   );
   const sessionId = session.id;
   const endMin = plan.stopAtMin ?? plan.durationMin;
@@ -161,6 +166,8 @@ export async function seedDemo(db: PrismaClient, now = new Date()) {
   const physicianUser = await createUser(db, { clinicId: clinic.id, email: "physician@demo.clinic", name: "Dr. Samuel Okoye", role: "PHYSICIAN" });
   await createUser(db, { clinicId: clinic.id, email: "admin@demo.clinic", name: "Alex Morgan", role: "ADMIN" });
   const protocols = await createSeededProtocols(db, clinic.id);
+  // six treatment chairs: the board shows one tile each (docs/decisions/0013-chairs-and-the-board.md)
+  const chairs = await createChairs(db, { clinicId: clinic.id, count: 6 });
   const nurse = actorFor(nurseUser);
   const physician = actorFor(physicianUser);
   const find = (re: RegExp) => {
@@ -173,6 +180,7 @@ export async function seedDemo(db: PrismaClient, now = new Date()) {
   const otherNurse = await createUser(db, { clinicId: other.id, email: "nurse@other.clinic", name: "Olga Berg, RN", role: "NURSE" });
   const otherPhysician = await createUser(db, { clinicId: other.id, email: "physician@other.clinic", name: "Dr. Ines Varga", role: "PHYSICIAN" });
   const otherProtocols = await createSeededProtocols(db, other.id);
+  await createChairs(db, { clinicId: other.id, count: 1 });
 
   // --- Patient 1: CRPS, outpatient protocol 0.35 mg/kg/h over 4 h (source 003), weekly.
   const maria = await createPatient(db, {
@@ -272,6 +280,7 @@ export async function seedDemo(db: PrismaClient, now = new Date()) {
     start: todayStart, weightKg: 58.0, concentrationMgPerMl: 1,
     steps: [{ atMin: 0, rateMgPerKgPerH: 0.1 }, { atMin: 30, rateMgPerKgPerH: 0.2, reason: "Tolerating well" }],
     durationMin: 180, stopAtMin: 62, baseline: { sbp: 128, dbp: 80, hr: 68, spo2: 99, rr: 14 }, sbpRisePerH: 8, painPre: 6, painPost: 3,
+    chairId: chairs[1]!.id,
   });
   // A keying slip, corrected two minutes later: 0.5 mg/kg/h (above the documented 0.3) raises
   // RATE_ABOVE_RANGE; the correction to 0.25 resolves it ("corrected"), kept struck through.
@@ -281,6 +290,16 @@ export async function seedDemo(db: PrismaClient, now = new Date()) {
   await inTx(db, (tx) => chartDoseEvent(tx, { actor: nurse, sessionId: todaySession, now: new Date(slipAt.getTime() + 3 * MIN), input: {
     type: "RATE_CHANGE", at: slipAt.toISOString(), rateMgPerKgPerH: 0.25, reason: "Pain 6/10 at 60 min",
     correctsId: slip.doseEvent.id, correctionReason: "Keying slip: the pump was set to 0.25 mg/kg/h" } }));
+
+  // A second infusion running now, so the chair board is alive on first run: James's next
+  // session, opened 25 minutes ago in Chair 4, started at minute 3, one vitals set at minute 16
+  // (systolic above 160: a soft flag), the next set due at minute 31, a few minutes from now.
+  await chartSession(db, nurse, jamesSeries.series.id, {
+    start: new Date(now.getTime() - 25 * MIN), weightKg: 91.2, concentrationMgPerMl: 2,
+    steps: [{ atMin: 0, rateMgPerKgPerH: 0.75 }], durationMin: 40, stopAtMin: 24,
+    baseline: { sbp: 156, dbp: 88, hr: 82, spo2: 97, rr: 16 }, sbpRisePerH: 66, painPre: 7, painPost: 3,
+    chairId: chairs[3]!.id,
+  });
 
   // The physician has reviewed the older flags of patient 1's first sessions.
   const oldFlags = await db.flag.findMany({ where: { seriesId: mariaSeries.series.id, acknowledgedAt: null, session: { sequence: { lte: 2 } } }, select: { id: true } });

@@ -21,6 +21,14 @@ export async function createClinic(db: PrismaClient, data: { name: string; timez
   return db.clinic.create({ data: { name: data.name, timezone: data.timezone ?? "America/New_York" } });
 }
 
+/** Treatment chairs "<prefix> 1".."<prefix> n" of a clinic, in board order. */
+export async function createChairs(db: PrismaClient, data: { clinicId: string; count: number; prefix?: string }) {
+  const chairs = [];
+  for (let i = 1; i <= data.count; i++)
+    chairs.push(await db.chair.create({ data: { clinicId: data.clinicId, name: `${data.prefix ?? "Chair"} ${i}`, sortOrder: i } }));
+  return chairs;
+}
+
 export async function createUser(
   db: PrismaClient,
   data: { clinicId: string; email: string; name: string; role: Role; password?: string; active?: boolean },

@@ -13,6 +13,7 @@ import {
 import { pumpRounding } from "@/lib/domain/guards";
 import { useEffect, useRef, useState } from "react";
 import { useClockSkew, useNow } from "./clock";
+import { hasRecordedAllergy } from "./allergies";
 import { useSession } from "./session-context";
 import { formatDateHm, formatElapsed, formatHm } from "./clinic-time";
 import { bandText } from "./protocol-text";
@@ -55,7 +56,7 @@ export function LiveHeader({ chart, timeZone }: { chart: Chart; timeZone: string
   const state = STATE_TEXT[dose.state];
   const elapsedMs = dose.firstStartMs === null ? null : (dose.stopMs ?? untilMs) - dose.firstStartMs;
   const allergies = chart.patient.allergies.trim();
-  const hasAllergy = allergies !== "" && !/^(none|nka|nkda|none known)/i.test(allergies);
+  const hasAllergy = hasRecordedAllergy(allergies);
 
   return (
     <section aria-labelledby="session-h" className="card space-y-3" data-testid="session-header">

@@ -3,7 +3,7 @@ import pg from "pg";
 import { systemClockActor } from "../actor-type";
 import { withDeferredAudit } from "../audit";
 import { db } from "../db";
-import { selectSessionForWrite } from "../sessions/queries";
+import { selectSessionForWrite } from "../sql/session-for-write";
 import { reconcileForClock } from "./reconcile";
 import { selectSessionsWithVitalsPossiblyDue } from "./due-sessions";
 

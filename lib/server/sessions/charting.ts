@@ -1,18 +1,19 @@
 import "server-only";
-import { effectiveRows, SESSION_ACTION_PERMISSION, type Correctable } from "@/lib/domain/charting";
+import { effectiveRows, type Correctable } from "@/lib/domain/charting";
 import { validateDoseSequence, type DoseEventPoint } from "@/lib/domain/dose";
 import type { FlagSourceType } from "@/lib/domain/session-flags";
 import { deciCFromC, rateUgPerKgPerHFromMgPerKgPerH, ugFromMg } from "@/lib/domain/units";
 import { badInput, conflict, notFound } from "@/lib/errors";
 import type { DoseEventInput, PainInput, SideEffectInput, VitalsInput } from "@/lib/validation/session";
-import { requirePermission, type Actor } from "../actor";
+import type { Actor } from "../actor";
 import { auditAs } from "../audit";
 import type { Tx } from "../db";
 import { newId } from "../ids";
 import { doseEventDto, painDto, sideEffectDto, toPoint, vitalsDto } from "./dto";
-import { insertVitals, selectVitalsForCharting } from "./queries";
+import { insertVitals } from "../sql/insert-vitals";
+import { selectVitalsForCharting } from "../sql/vitals-for-charting";
 import { assertHardOverride, reconcileSessionFlags } from "./flag-reconcile";
-import { assertAllowed, assertCorrectable, loadSessionForWrite, resolveChartTime } from "./write-context";
+import { assertCorrectable, openChartingWrite, openSessionWrite, resolveChartTime } from "./write-context";
 import { checkDoseEventInputs } from "./input-checks";
 
 // Charting writes: dose events, vitals, pain scores, side effects, and their corrections and
@@ -22,9 +23,8 @@ export async function chartDoseEvent(
   tx: Tx,
   { actor, sessionId, input, now = new Date() }: { actor: Actor; sessionId: string; input: DoseEventInput; now?: Date },
 ) {
-  requirePermission(actor, SESSION_ACTION_PERMISSION["chart-dose"]);
-  const s = await loadSessionForWrite(tx, actor, sessionId);
-  assertAllowed(s, "chart-dose");
+  const s = await openSessionWrite(tx, actor, sessionId, "chart-dose");
+  // the rate the pump cannot run is refused before the time is checked, as it always was
   await checkDoseEventInputs(tx, { sessionId, limits: s.limits, weightG: s.weightG, input });
   const at = resolveChartTime(s, input.at, input.backTimeReason, now, { correction: !!input.correctsId });
   const rateUgPerKgPerH = input.rateMgPerKgPerH === undefined ? null : rateUgPerKgPerHFromMgPerKgPerH(input.rateMgPerKgPerH);
@@ -37,9 +37,9 @@ export async function chartDoseEvent(
   if (sequenceError) throw badInput(sequenceError, { type: sequenceError });
   // the row's id is chosen before the HARD check so the engine keys its conditions as they will be stored
   const id = newId(now.getTime());
-  const overrideReason = await assertHardOverride(tx, {
-    clinicId: actor.clinicId, sessionId, now, overrideReason: input.overrideReason,
-    candidate: { type: "DoseEvent", correctsId: input.correctsId, row: { ...event, id, enteredAtMs: now.getTime() } },
+  const candidate = { type: "DoseEvent", correctsId: input.correctsId, row: { ...event, id, enteredAtMs: now.getTime() } } as const;
+  const { overrideReason, contextOnceStored } = await assertHardOverride(tx, {
+    clinicId: actor.clinicId, sessionId, now, overrideReason: input.overrideReason, candidate,
   });
   const row = await tx.doseEvent.create({
     data: {
@@ -57,6 +57,8 @@ export async function chartDoseEvent(
   const flags = await reconcileSessionFlags(tx, {
     actor, sessionId, now, newEntry: { type: "DoseEvent", id: row.id },
     reason: input.reason?.trim() || input.backTimeReason?.trim() || null, overrideReason,
+    // the context the HARD check read, with this row stored: read once per dose event
+    context: contextOnceStored,
   });
   return { doseEvent: doseEventDto(row), flags: flags.raised, resolvedFlags: flags.resolved };
 }
@@ -67,14 +69,11 @@ export async function chartVitals(
   tx: Tx,
   { actor, sessionId, input, now = new Date() }: { actor: Actor; sessionId: string; input: VitalsInput; now?: Date },
 ) {
-  requirePermission(actor, SESSION_ACTION_PERMISSION["chart-observation"]);
-  const s = await loadSessionForWrite(tx, actor, sessionId);
-  assertAllowed(s, "chart-observation");
-  const at = resolveChartTime(s, input.at, input.backTimeReason, now, { correction: !!input.correctsId });
+  const { at } = await openChartingWrite(tx, { actor, sessionId, action: "chart-observation", input, now });
   const temperatureDeciC = input.temperatureC === undefined ? null : deciCFromC(input.temperatureC);
   // Light columns only: a multi-day session holds hundreds of sets. Plain SQL on this path
   // (the bedside's most frequent write): a Prisma model query costs several times the CPU.
-  const rows = await selectVitalsForCharting(tx, sessionId);
+  const rows = await selectVitalsForCharting(tx, actor.clinicId, sessionId);
   assertCorrectable(rows, input.correctsId);
   const effective = effectiveRows(rows).filter((r) => r.id !== input.correctsId);
   const baseline = effective.find((r) => r.isBaseline) ?? effective[0] ?? null;
@@ -98,12 +97,10 @@ export async function recordPain(
   tx: Tx,
   { actor, sessionId, input, now = new Date() }: { actor: Actor; sessionId: string; input: PainInput; now?: Date },
 ) {
-  requirePermission(actor, SESSION_ACTION_PERMISSION[input.phase === "FOLLOW_UP" ? "chart-follow-up" : "chart-observation"]);
-  const s = await loadSessionForWrite(tx, actor, sessionId);
   // Follow-up scores (days after the infusion, often by phone) belong to the session they
   // follow and are accepted after it is signed: they do not change what was charted.
-  assertAllowed(s, input.phase === "FOLLOW_UP" ? "chart-follow-up" : "chart-observation");
-  const at = resolveChartTime(s, input.at, input.backTimeReason, now, { followUp: input.phase === "FOLLOW_UP", correction: !!input.correctsId });
+  const action = input.phase === "FOLLOW_UP" ? "chart-follow-up" : "chart-observation";
+  const { s, at } = await openChartingWrite(tx, { actor, sessionId, action, input, now });
   const rows = await tx.painScore.findMany({ where: { sessionId }, orderBy: { at: "asc" } });
   assertCorrectable(rows, input.correctsId);
   const row = await tx.painScore.create({
@@ -129,10 +126,7 @@ export async function recordSideEffect(
   tx: Tx,
   { actor, sessionId, input, now = new Date() }: { actor: Actor; sessionId: string; input: SideEffectInput; now?: Date },
 ) {
-  requirePermission(actor, SESSION_ACTION_PERMISSION["chart-observation"]);
-  const s = await loadSessionForWrite(tx, actor, sessionId);
-  assertAllowed(s, "chart-observation");
-  const at = resolveChartTime(s, input.at, input.backTimeReason, now, { correction: !!input.correctsId });
+  const { at } = await openChartingWrite(tx, { actor, sessionId, action: "chart-observation", input, now });
   const rows = await tx.sideEffect.findMany({ where: { sessionId }, orderBy: { at: "asc" } });
   assertCorrectable(rows, input.correctsId);
   const row = await tx.sideEffect.create({
@@ -184,9 +178,7 @@ export async function retractEntry(
 ) {
   // a retraction is charting: it follows the rule of the entry it withdraws
   const action = kind === "dose-events" ? "chart-dose" : "chart-observation";
-  requirePermission(actor, SESSION_ACTION_PERMISSION[action]);
-  const s = await loadSessionForWrite(tx, actor, sessionId);
-  assertAllowed(s, action);
+  await openSessionWrite(tx, actor, sessionId, action);
   // The four charted tables share the correction columns; each keeps its own type.
   const model = tx[RETRACTABLE[kind]] as unknown as {
     findMany(a: { where: { sessionId: string } }): Promise<(Correctable & Record<string, unknown>)[]>;

@@ -5,7 +5,7 @@ import type { ProtocolLimits, ProtocolRoute } from "@/lib/domain/protocol";
 import {
   conditionsRaisedBy, evaluateSessionFlags, reconcileFlags,
   type CandidateEntry, type ChartedRow, type FlagCondition, type FlagSourceType, type SessionEvaluation, type SessionFacts,
-  type SessionTimeline, type StoredFlag, type StoredFlagStatus,
+  type SessionTimeline, type StoredFlag, type StoredFlagStatus, withCandidate,
 } from "@/lib/domain/session-flags";
 import { AppError } from "@/lib/errors";
 import type { Actor } from "../actor";
@@ -114,7 +114,23 @@ const flagStatus = (f: { resolvedAt: Date | null; acknowledgedAt: Date | null })
 const evaluate = (ctx: FlagContext, timeline: SessionTimeline, nowMs: number): SessionEvaluation =>
   evaluateSessionFlags({ limits: ctx.limits, session: ctx.session, timeline, nowMs });
 
-/** The timeline with `candidate` stored (the row it corrects replaced). */
+/**
+ * The context as loadFlagContext reads it once `candidate` is stored, without reading it
+ * again: the candidate in force in the timeline (the row it corrects out of it, as
+ * effectiveRows does) and among the charted rows. Only valid in the transaction that loaded
+ * `ctx` under the flag lock and then stored exactly the candidate: no other writer of the
+ * session's flags or charted rows can commit meanwhile (they wait on the lock). The engine
+ * orders rows itself (clinical time, charting time, id), so where the row stands in the
+ * arrays does not matter.
+ */
+export function withStoredEntry(ctx: FlagContext, candidate: CandidateEntry): FlagContext {
+  const { id, atMs, enteredAtMs } = candidate.row;
+  return {
+    ...ctx,
+    timeline: withCandidate(ctx.timeline, candidate),
+    chartedRows: [...ctx.chartedRows, { id, atMs, enteredAtMs, correctsId: candidate.correctsId ?? null, isRetraction: false }],
+  };
+}
 
 /**
  * HARD rule (decision 0004), before anything is stored: evaluate the timeline WITH the
@@ -122,17 +138,20 @@ const evaluate = (ctx: FlagContext, timeline: SessionTimeline, nowMs: number): S
  * without a live flag of their key) need a physician's override reason, else 422 HARD_LIMIT
  * and nothing is stored. A HARD condition that already held without the entry (e.g. a dose
  * total reached by time passing) does not refuse the nurse's entry: it is raised by this
- * write all the same. Returns the trimmed override reason to store (null when none needed).
+ * write all the same. Returns the trimmed override reason to store (null when none needed)
+ * and the flag context as it will be once the caller has stored the candidate
+ * (withStoredEntry), for reconcileSessionFlags: the context is read once per write.
  */
 export async function assertHardOverride(
   tx: Tx,
   { clinicId, sessionId, now, candidate, overrideReason }: { clinicId: string; sessionId: string; now: Date; candidate: CandidateEntry; overrideReason?: string | null },
-): Promise<string | null> {
+): Promise<{ overrideReason: string | null; contextOnceStored: FlagContext | null }> {
   await lockSessionFlags(tx, sessionId);
   const ctx = await loadFlagContext(tx, clinicId, sessionId);
-  if (!ctx) return null;
+  if (!ctx) return { overrideReason: null, contextOnceStored: null };
+  const contextOnceStored = withStoredEntry(ctx, candidate);
   const hard = newHardConditions(ctx, candidate, now.getTime());
-  if (hard.length === 0) return null;
+  if (hard.length === 0) return { overrideReason: null, contextOnceStored };
   const reason = overrideReason?.trim() || null;
   if (!hasReason(reason))
     throw new AppError("HARD_LIMIT", {
@@ -140,7 +159,7 @@ export async function assertHardOverride(
       fields: { overrideReason: "required to pass a hard limit" },
       detail: { flags: hard },
     });
-  return reason;
+  return { overrideReason: reason, contextOnceStored };
 }
 
 /** HARD conditions the candidate would newly raise (exported for tests). */
@@ -186,16 +205,23 @@ function legacyMatch(f: FlagRow, conditions: readonly FlagCondition[], taken: Se
  * - Legacy flags (no conditionKey, stored before keys existed): on the first reconcile each
  *   live one is adopted by the condition of the same code and source (session-wide codes: the
  *   code alone); one that matches nothing is left as it is (it may still be a real finding).
+ * - `context`: the context assertHardOverride loaded in this transaction, with this write's
+ *   entry applied (its `contextOnceStored`). Its flag lock is still held, so it is neither
+ *   taken again nor the context read again; without it both are done here.
  */
 export async function reconcileSessionFlags(
   tx: Tx,
-  { actor, sessionId, now, newEntry, reason = null, overrideReason = null }: {
+  { actor, sessionId, now, newEntry, reason = null, overrideReason = null, context }: {
     actor: ReconcileActor; sessionId: string; now: Date;
     newEntry?: { type: FlagSourceType; id: string }; reason?: string | null; overrideReason?: string | null;
+    context?: FlagContext | null;
   },
 ): Promise<{ raised: FlagDto[]; resolved: FlagDto[] }> {
-  await lockSessionFlags(tx, sessionId);
-  const ctx = await loadFlagContext(tx, actor.clinicId, sessionId);
+  let ctx = context ?? null;
+  if (!ctx) {
+    await lockSessionFlags(tx, sessionId);
+    ctx = await loadFlagContext(tx, actor.clinicId, sessionId);
+  }
   if (!ctx || ctx.status === "SIGNED") return { raised: [], resolved: [] };
   const nowMs = now.getTime();
   const system = isSystem(actor);

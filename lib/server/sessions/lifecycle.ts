@@ -8,10 +8,11 @@ import type { CompleteSessionSchema, StartSessionInput } from "@/lib/validation/
 import type { z } from "zod";
 import { requirePermission, type Actor } from "../actor";
 import { auditAs } from "../audit";
+import { chairForStart, chairTakenError } from "../chairs";
 import type { Tx } from "../db";
 import { limitsOf } from "../protocols";
 import { loadSeries } from "../series";
-import { lockSeriesForStart } from "./queries";
+import { lockSeriesForStart } from "../sql/series-start-lock";
 import { toPoint } from "./dto";
 import { reconcileSessionFlags } from "./flag-reconcile";
 import { assertAllowed, loadSessionForWrite } from "./write-context";
@@ -40,13 +41,15 @@ export async function startSession(
   const facts = await checkStartInputs(tx, { patientId: series.patientId, limits: limitsOf(series.protocolVersion), route: series.protocolVersion.protocol.route, input, weightG, concentrationUgPerMl, now });
   const prior = await tx.infusionSession.findMany({ where: { seriesId }, select: { openedAt: true, sequence: true }, orderBy: { sequence: "asc" } });
   const sequence = (prior.at(-1)?.sequence ?? 0) + 1;
+  // the chair: required while the clinic uses chairs, active, free (docs/decisions/0013)
+  const chair = await chairForStart(tx, { actor, chairId: input.chairId });
   const session = await tx.infusionSession.create({
     data: {
       clinicId: actor.clinicId, seriesId, sequence, weightG, concentrationUgPerMl,
       consentConfirmed: input.consentConfirmed ?? false, screeningReviewed: input.screeningReviewed ?? false,
-      ...facts, nurseId: actor.userId,
+      ...facts, nurseId: actor.userId, chairId: chair?.id ?? null,
     },
-  });
+  }).catch((err: unknown) => { throw chairTakenError(err, chair?.name ?? null) ?? err; });
   await tx.patientWeight.create({ data: { patientId: series.patientId, weightG, measuredAt: facts.openedAt, enteredById: actor.userId, sessionId: session.id } });
   await tx.patient.update({ where: { id: series.patientId }, data: { weightG } });
   const audit = auditAs(tx, actor);
@@ -54,7 +57,7 @@ export async function startSession(
   // the schedule, weight and concentration conditions are the engine's (decision 0009); the
   // reasons given for the guards are read from the session row
   const { raised: flags } = await reconcileSessionFlags(tx, { actor, sessionId: session.id, now, newEntry: { type: "InfusionSession", id: session.id } });
-  return { session: { id: session.id, seriesId, sequence, status: session.status, weightG, concentrationUgPerMl, openedAt: session.openedAt.toISOString() }, flags };
+  return { session: { id: session.id, seriesId, sequence, status: session.status, weightG, concentrationUgPerMl, openedAt: session.openedAt.toISOString(), chair }, flags };
 }
 
 export async function completeSession(

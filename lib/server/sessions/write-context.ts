@@ -1,10 +1,10 @@
 import "server-only";
-import { checkChartTime, sessionAllows, type Correctable, type SessionAction } from "@/lib/domain/charting";
+import { checkChartTime, SESSION_ACTION_PERMISSION, sessionAllows, type Correctable, type SessionAction } from "@/lib/domain/charting";
 import { badInput, conflict, notFound } from "@/lib/errors";
-import type { Actor } from "../actor";
+import { requirePermission, type Actor } from "../actor";
 import type { Tx } from "../db";
 import { limitsOf } from "../protocols";
-import { selectSessionForWrite } from "./queries";
+import { selectSessionForWrite } from "../sql/session-for-write";
 
 // What every write to a session shares: loading it under a lock, asking the domain's rules
 // (lib/domain/charting.ts) and turning their refusals into the API's errors. Flags are reconciled by flag-reconcile.ts.
@@ -28,6 +28,34 @@ export async function loadSessionForWrite(tx: Tx, actor: Actor, sessionId: strin
 export function assertAllowed(s: { status: SessionForWrite["status"] }, action: SessionAction): void {
   const decision = sessionAllows(s.status, action);
   if (!decision.allowed) throw conflict(decision.reason);
+}
+
+/**
+ * Opens a session for `action`, in the order every write asks: the actor's permission for it
+ * (403), the session of the clinic under its share lock (404), the state machine's yes (409).
+ */
+export async function openSessionWrite(tx: Tx, actor: Actor, sessionId: string, action: SessionAction): Promise<SessionForWrite> {
+  requirePermission(actor, SESSION_ACTION_PERMISSION[action]);
+  const s = await loadSessionForWrite(tx, actor, sessionId);
+  assertAllowed(s, action);
+  return s;
+}
+
+/**
+ * Opens a session for charting an entry at its clinical time: openSessionWrite, then the time
+ * the entry is charted at (400 when the domain refuses it). A follow-up score may be charted
+ * after the session ended; a correction keeps the time rules of the entry it corrects.
+ */
+export async function openChartingWrite(
+  tx: Tx,
+  { actor, sessionId, action, input, now }: {
+    actor: Actor; sessionId: string; action: SessionAction; now: Date;
+    input: { at: string; backTimeReason?: string; correctsId?: string };
+  },
+): Promise<{ s: SessionForWrite; at: Date }> {
+  const s = await openSessionWrite(tx, actor, sessionId, action);
+  const at = resolveChartTime(s, input.at, input.backTimeReason, now, { followUp: action === "chart-follow-up", correction: !!input.correctsId });
+  return { s, at };
 }
 
 /** The charted time, or a 400 naming the field when the domain refuses it. */

@@ -3,20 +3,27 @@ import { notFound } from "next/navigation";
 import { SessionScreen } from "@/app/_components/session/session-screen";
 import { AppError } from "@/lib/errors";
 import { requirePageActor } from "@/lib/server/actor";
+import { findSessionChair } from "@/lib/server/chairs";
 import { getSessionChart } from "@/lib/server/sessions";
+import { ChairControl } from "./chair-control";
 
 export const metadata: Metadata = { title: "Session chart" };
 
 export default async function SessionPage({ params }: { params: Promise<{ id: string }> }) {
   const { id } = await params;
   const actor = await requirePageActor();
-  let chart;
+  let chart, chair;
   try {
-    chart = await getSessionChart({ actor, sessionId: id });
+    [chart, chair] = await Promise.all([getSessionChart({ actor, sessionId: id }), findSessionChair({ actor, sessionId: id })]);
   } catch (err) {
     // another clinic's session is NOT_FOUND too (lib/server scopes every query by clinic)
     if (err instanceof AppError && err.code === "NOT_FOUND") notFound();
     throw err;
   }
-  return <SessionScreen chart={chart} timeZone={actor.clinicTimezone} role={actor.role} />;
+  return (
+    <div className="space-y-3">
+      <ChairControl sessionId={id} chair={chair} />
+      <SessionScreen chart={chart} timeZone={actor.clinicTimezone} role={actor.role} />
+    </div>
+  );
 }

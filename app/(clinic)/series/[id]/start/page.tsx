@@ -7,6 +7,7 @@ import { ClockProvider } from "@/app/_components/session/clock";
 import { safetySettingsOf } from "@/lib/domain/protocol";
 import { formatKg } from "@/lib/domain/units";
 import { requirePageActor } from "@/lib/server/actor";
+import { findFreeChairs } from "@/lib/server/chairs";
 import { findNurseWorklist } from "@/lib/server/dashboard";
 import { getPatient } from "@/lib/server/patients";
 import { findProtocols } from "@/lib/server/protocols";
@@ -48,7 +49,7 @@ export default async function StartSessionPage({ params }: { params: Promise<{ i
     throw err;
   }
   const series = patient.series.find((s) => s.id === id);
-  const protocols = await findProtocols({ actor });
+  const [protocols, freeChairs] = await Promise.all([findProtocols({ actor }), findFreeChairs({ actor })]);
   const version = protocols.flatMap((p) => p.versions.map((v) => ({ ...v, protocol: p }))).find((v) => v.id === series?.protocolVersionId);
   if (!series || !version) notFound();
   const tz = actor.clinicTimezone;
@@ -98,6 +99,7 @@ export default async function StartSessionPage({ params }: { params: Promise<{ i
           settings={safetySettingsOf(version.limits)}
           route={version.protocol.route}
           timeZone={tz}
+          chairs={freeChairs}
         />
       </ClockProvider>
     </div>

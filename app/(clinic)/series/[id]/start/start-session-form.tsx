@@ -2,7 +2,7 @@
 import { useRouter } from "next/navigation";
 import { useEffect, useRef, useState } from "react";
 import { useMutation } from "@/app/_components/data/use-mutation";
-import { CheckboxField, FormAlert, TextField } from "@/app/_components/forms/fields";
+import { CheckboxField, FormAlert, SelectField, TextField } from "@/app/_components/forms/fields";
 import { LiveFlags } from "@/app/_components/session/flag-display";
 import { useNow } from "@/app/_components/session/clock";
 import { fromLocalInputValue, toLocalInputValue } from "@/app/_components/session/clinic-time";
@@ -11,13 +11,14 @@ import type { FlagDraft } from "@/lib/domain/flags";
 import { checkOpenedAt, LATE_ENTRY_GRACE_MS, startGuards } from "@/lib/domain/guards";
 import type { ProtocolRoute, SafetySettings } from "@/lib/domain/protocol";
 import { formatKg, gFromKg, gFromLb, kgFromLb, ugPerMlFromMgPerMl } from "@/lib/domain/units";
+import type { FreeChairs } from "@/lib/server/chairs";
 import { StartSessionSchema } from "@/lib/validation/session";
 
 type Unit = "kg" | "lb";
 type Started = { session: { id: string }; flags: FlagDraft[] };
 
 /** Today's weight (kg, or lb converted live), the bag's concentration and the pre-infusion checks. */
-export function StartSessionForm({ seriesId, lastWeight, lastWeightG, settings, route, timeZone }: {
+export function StartSessionForm({ seriesId, lastWeight, lastWeightG, settings, route, timeZone, chairs }: {
   seriesId: string;
   lastWeight: string | null;
   /** the patient's last recorded weight, g: the weight guard compares with it (lib/domain/guards.ts) */
@@ -27,8 +28,12 @@ export function StartSessionForm({ seriesId, lastWeight, lastWeightG, settings, 
   /** the concentration guard holds IV protocols only (nothing is pumped on PO/IN) */
   route: ProtocolRoute;
   timeZone: string;
+  /** the clinic's free chairs; `required` while the clinic has an active chair (docs/decisions/0013) */
+  chairs: FreeChairs;
 }) {
   const router = useRouter();
+  // no chair is preselected: the nurse names the chair the patient is in
+  const [chairId, setChairId] = useState("");
   const [unit, setUnit] = useState<Unit>("kg");
   const [weightText, setWeightText] = useState("");
   const [concentrationText, setConcentrationText] = useState("");
@@ -75,6 +80,7 @@ export function StartSessionForm({ seriesId, lastWeight, lastWeightG, settings, 
     ...(concentrationAsks?.status === "STOCK_VIAL" && concentrationOverrideReason.trim() ? { concentrationOverrideReason } : {}),
     ...(late && openedAtMs !== null ? { openedAt: new Date(openedAtMs).toISOString() } : {}),
     ...(late && lateEntryReason.trim() ? { lateEntryReason } : {}),
+    ...(chairId ? { chairId } : {}),
   };
   const parsed = StartSessionSchema.safeParse(body);
   const errors: Record<string, string> = parsed.success ? {} : fieldErrorsOf(parsed.error.issues);
@@ -90,6 +96,7 @@ export function StartSessionForm({ seriesId, lastWeight, lastWeightG, settings, 
   }
   if (weightKg === undefined) errors.weightKg = "enter today's weight";
   if (readNumber(concentrationText) === undefined) errors.concentrationMgPerMl = "enter the bag's concentration";
+  if (chairs.required && !chairId) errors.chairId = chairs.chairs.length === 0 ? "every chair is occupied: complete a session or ask an administrator" : "choose the chair the patient is in";
   if (!consent) errors.consentConfirmed = "confirm that consent is on file";
   if (!screening) errors.screeningReviewed = "confirm that the screening was reviewed";
   const shown = (f: string) => serverErrors[f] ?? (submitted || f in live ? errors[f] : undefined);
@@ -129,6 +136,15 @@ export function StartSessionForm({ seriesId, lastWeight, lastWeightG, settings, 
           ))}
         </div>
       </fieldset>
+      {(chairs.required || chairs.chairs.length > 0) && (
+        <SelectField
+          id="chair" label="Chair" value={chairId} onChange={setChairId} error={shown("chairId")}
+          hint={chairs.chairs.length === 0 ? "No chair is free." : "Only free chairs are listed. The session shows in this chair on the board."}
+        >
+          <option value="">Choose a chair…</option>
+          {chairs.chairs.map((c) => <option key={c.id} value={c.id}>{c.name}</option>)}
+        </SelectField>
+      )}
       <TextField
         key={unit}
         label={unit === "kg" ? "Weight (kg)" : "Weight (lb)"}
