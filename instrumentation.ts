@@ -1,5 +1,5 @@
-// Next.js runs register() once when a server process starts. The vitals clock starts here so
-// every app instance takes part in the leader election (docs/decisions/0011-clock-driven-flags.md);
+// Next.js runs register() once when a server process starts. The vitals clock and the audit
+// sealer start here so every app instance takes part in their leader elections (docs/decisions/0011-clock-driven-flags.md);
 // only the Node.js runtime (it needs a database connection), and not while `next build`
 // collects pages (a build must not write flags into whatever database it can reach).
 // The live events listener starts here too, so the first stream finds it connected
@@ -11,4 +11,7 @@ export async function register() {
   startClockFromEnv();
   const { getEventHub } = await import("./lib/server/events");
   getEventHub().start();
+  // The audit sealer: the same leader election, its own lock (docs/decisions/0018-asynchronous-audit-sealing.md).
+  const { startSealerFromEnv } = await import("./lib/server/audit-seal/start");
+  startSealerFromEnv();
 }

@@ -3,7 +3,8 @@
  * clients chart vitals with unique Idempotency-Keys; the server is SIGKILLed mid-stream and
  * restarted; each client retries what was not acknowledged with the same key. Then, in the
  * database: every acknowledged (2xx) write is present, no key produced two rows, the audit
- * chain verifies. Also: two nurses charting one session at once lose nothing, and two
+ * chain, once the restarted server's sealer has sealed every row, verifies, and every signed
+ * anchor it wrote across the kill is still in the chain (decision 0018). Also: two nurses charting one session at once lose nothing, and two
  * completes/signs with the same rowVersion give one 201 and one 409.
  *
  * Run by scripts/test-all.sh after the build (`npx tsx scripts/crash-test.ts`). Needs
@@ -11,9 +12,11 @@
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { execFileSync } from "node:child_process";
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import path from "node:path";
 import pg from "pg";
+import { loadPublicKey, readAnchorFile } from "../lib/server/audit-seal/anchors";
 
 const root = path.resolve(__dirname, "..");
 const PG_SERVER = process.env.TEST_PG_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";
@@ -24,6 +27,8 @@ const WRITES_PER_CLIENT = Number(process.env.CRASH_WRITES ?? 25);
 const DB_NAME = `titrate_crash_${process.pid}_${Date.now()}`;
 const dbUrl = (() => { const u = new URL(PG_SERVER); u.pathname = `/${DB_NAME}`; return u.toString(); })();
 const SECRET = `crash-${process.pid}-${Math.random()}`;
+// The server's audit sealer anchors into a directory of this run, with a key generated there (decision 0018).
+const ANCHOR_DIR = mkdtempSync(path.join(tmpdir(), "titrate-crash-anchors-"));
 
 const log = (...a: unknown[]) => console.log("[crash-test]", ...a);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -35,7 +40,10 @@ function startServer(): ChildProcess {
   // itself (`next start` forks the real server) and nothing survives to finish a write.
   const child = spawn(path.join(root, "node_modules/.bin/next"), ["start", "-p", String(PORT), "-H", "127.0.0.1"], {
     cwd: root, detached: true, stdio: ["ignore", "ignore", "inherit"],
-    env: { ...process.env, DATABASE_URL: dbUrl, NEXTAUTH_SECRET: SECRET, NEXTAUTH_URL: BASE, NEXT_TELEMETRY_DISABLED: "1" },
+    env: {
+      ...process.env, DATABASE_URL: dbUrl, NEXTAUTH_SECRET: SECRET, NEXTAUTH_URL: BASE, NEXT_TELEMETRY_DISABLED: "1",
+      TITRATE_SEALER: "on", TITRATE_ANCHORS: "on", TITRATE_ANCHOR_DIR: ANCHOR_DIR, TITRATE_ANCHOR_GENERATED_KEY: path.join(ANCHOR_DIR, "signing-key.pem"),
+    },
   });
   return child;
 }
@@ -180,13 +188,29 @@ async function main() {
       if (w.acked) { if (n >= 1) ackedPresent++; else ackedMissing++; }
     }));
     const keys = (await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM "IdempotencyRecord" WHERE key LIKE 'crash-%'`)).rows[0]!.n;
+    // The sealer (restarted with the server) links every row within about a second; SIGKILL mid-seal
+    // rolled that seal back whole. Wait for it, then verify the sealed chain.
+    const sealStart = Date.now();
+    let unsealed = -1;
+    while (Date.now() - sealStart < 20_000) {
+      unsealed = (await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM "AuditEvent" WHERE "seq" IS NULL`)).rows[0]!.n;
+      if (unsealed === 0) break;
+      await sleep(200);
+    }
+    const sealWaitMs = Date.now() - sealStart;
     const chain = (await db.query<{ broken: number; checked: number }>(`
       WITH chain AS (
         SELECT "seq", "prevHash", "hash", row_number() OVER w AS expected_seq, lag("hash") OVER w AS previous_hash,
                audit_event_hash("seq", "prevHash", "clinicId", "actorId", "action", "entityType", "entityId", "at", "before", "after") AS recomputed
-          FROM "AuditEvent" WINDOW w AS (PARTITION BY "clinicId" ORDER BY "seq"))
+          FROM "AuditEvent" WHERE "seq" IS NOT NULL WINDOW w AS (PARTITION BY "clinicId" ORDER BY "seq"))
       SELECT count(*) FILTER (WHERE "seq" <> expected_seq OR "prevHash" <> coalesce(previous_hash, repeat('0', 64)) OR "hash" <> recomputed)::int AS broken,
              count(*)::int AS checked FROM chain`)).rows[0]!;
+    // every anchor the sealer wrote (across the kill) is signed, linked, and still in the chain
+    const anchors = readAnchorFile(path.join(ANCHOR_DIR, "audit-anchors.jsonl"), loadPublicKey(path.join(ANCHOR_DIR, "anchor-public-key.pem")));
+    const anchorsMissing = anchors.anchors.length === 0 ? 0 : (await db.query<{ n: number }>(`
+      SELECT count(*)::int AS n FROM unnest($1::text[], $2::bigint[], $3::text[]) AS a(clinic, seq, hash)
+       WHERE NOT EXISTS (SELECT 1 FROM "AuditEvent" e WHERE e."clinicId" IS NOT DISTINCT FROM a.clinic AND e."seq" = a.seq AND e."hash" = a.hash)`,
+    [anchors.anchors.map((a) => a.clinicId), anchors.anchors.map((a) => a.seq), anchors.anchors.map((a) => a.hash)])).rows[0]!.n;
     const auditForVitals = (await db.query<{ n: number }>(`
       SELECT count(*)::int AS n FROM "VitalSigns" v WHERE v."sessionId" = $1
          AND NOT EXISTS (SELECT 1 FROM "AuditEvent" a WHERE a."entityId" = v.id)`, [sessionId])).rows[0]!.n;
@@ -223,13 +247,15 @@ async function main() {
       acknowledgedBeforeKill: ackedBeforeKill, unacknowledgedBeforeKill: unacked.length, retriedAfterRestart: replays,
       acknowledgedTotal: writes.flat().filter((w) => w.acked).length, acknowledgedPresent: ackedPresent, acknowledgedMissing: ackedMissing,
       duplicates, idempotencyRecords: keys, vitalsWithoutAudit: auditForVitals, auditChecked: chain.checked, auditBroken: chain.broken,
+      auditUnsealedAfterWait: unsealed, sealWaitMs, anchors: anchors.anchors.length, anchorProblems: anchors.problems, anchorsNotInChain: anchorsMissing,
       concurrentCharting: { statuses: [a.status, b.status], rowsPresent: painRows },
       concurrentComplete: statusesOf(completes), concurrentSign: statusesOf(signs),
     };
     mkdirSync(path.join(root, "test-results"), { recursive: true });
     writeFileSync(path.join(root, "test-results", "crash-test.json"), JSON.stringify(result, null, 2));
     log(`acknowledged ${result.acknowledgedTotal} (before kill ${ackedBeforeKill}), present after restart ${ackedPresent}, missing ${ackedMissing}, ` +
-      `duplicates ${duplicates}, audit chain ${chain.checked} events / ${chain.broken} broken; two nurses charting: ${a.status}/${b.status} -> ${painRows} rows; ` +
+      `duplicates ${duplicates}, audit chain ${chain.checked} sealed events / ${chain.broken} broken / ${unsealed} unsealed after ${sealWaitMs} ms, ` +
+      `${anchors.anchors.length} anchors (${anchors.problems.length} problems, ${anchorsMissing} not in the chain); two nurses charting: ${a.status}/${b.status} -> ${painRows} rows; ` +
       `complete race ${result.concurrentComplete.join("/")}; sign race ${result.concurrentSign.join("/")}`);
 
     const problems: string[] = [];
@@ -238,6 +264,9 @@ async function main() {
     if (duplicates > 0) problems.push(`${duplicates} duplicate rows`);
     if (ackedPresent !== CLIENTS * WRITES_PER_CLIENT) problems.push(`expected ${CLIENTS * WRITES_PER_CLIENT} rows present, got ${ackedPresent}`);
     if (chain.broken > 0) problems.push(`audit chain broken at ${chain.broken} rows`);
+    if (unsealed !== 0) problems.push(`${unsealed} audit rows still unsealed after ${sealWaitMs} ms`);
+    if (anchors.anchors.length === 0) problems.push("the sealer wrote no anchors");
+    if (anchors.problems.length > 0 || anchorsMissing > 0) problems.push(`anchors: ${anchors.problems.join("; ")}${anchorsMissing} not in the chain`);
     if (auditForVitals > 0) problems.push(`${auditForVitals} vitals without an audit row`);
     if (a.status !== 201 || b.status !== 201 || painRows !== 2) problems.push("concurrent charting lost a row");
     if (result.concurrentComplete.join() !== "201,409") problems.push(`complete race: ${result.concurrentComplete.join()}`);

@@ -1,5 +1,6 @@
-// Audit events (decision 0003): every clinical write leaves its audit rows in the same
-// transaction; the database numbers and hash-chains them per clinic and refuses changes.
+// Audit events (decisions 0003, 0018): every clinical write leaves its audit rows in the same
+// transaction; the sealer numbers and hash-chains them per clinic (sealed explicitly here,
+// where no sealer runs); the database refuses every change but the one seal.
 import { beforeAll, describe, expect, it } from "vitest";
 import { registerPatient } from "@/lib/server/patients";
 import { orderSeries } from "@/lib/server/series";
@@ -11,6 +12,7 @@ import { OrderSeriesSchema } from "@/lib/validation/series";
 import { CompleteSessionSchema, SideEffectSchema, VitalsSchema } from "@/lib/validation/session";
 import { db, freshClinic, snapshotTables, tableCounts } from "@/test/helpers";
 import { verifyAuditChain } from "@/lib/server/audit-verify";
+import { sealCommitted } from "@/lib/server/audit-seal/seal";
 import { at, dose, iso, nextMrn, normalVitals, openSession, pain, start, vitals, type Clinic } from "@/test/charting";
 
 const IV = "IV infusion (routes table)";
@@ -21,11 +23,15 @@ beforeAll(async () => {
   c = await freshClinic();
 });
 
+/** The clinic's last sealed seq, after sealing everything waiting. */
 async function maxSeq(clinicId: string) {
-  const last = await db.auditEvent.findFirst({ where: { clinicId }, orderBy: { seq: "desc" }, select: { seq: true } });
+  await sealCommitted(db);
+  const last = await db.auditEvent.findFirst({ where: { clinicId, seq: { not: null } }, orderBy: { seq: "desc" }, select: { seq: true } });
   return last?.seq ?? 0n;
 }
+/** Seals what is waiting, then the clinic's rows after `seq`, in chain order. */
 async function auditAfter(clinicId: string, seq: bigint) {
+  await sealCommitted(db);
   return db.auditEvent.findMany({ where: { clinicId, seq: { gt: seq } }, orderBy: { seq: "asc" } });
 }
 
@@ -158,12 +164,16 @@ describe("the hash chain", () => {
     const { session } = await openSession(k, IV);
     await vitals(k.actors.nurse, session.id, at(2));
     await vitals(k.actors.nurse, session.id, at(4));
+    // unsealed until the sealer runs: no seq, no hash, only the transaction id
+    const waiting = await db.auditEvent.findMany({ where: { clinicId: k.clinic.id } });
+    expect(waiting.map((r) => [r.seq, r.prevHash, r.hash, r.sealedAt])).toEqual(waiting.map(() => [null, null, null, null]));
+    await sealCommitted(db);
     const rows = await db.auditEvent.findMany({ where: { clinicId: k.clinic.id }, orderBy: { seq: "asc" } });
     expect(rows.map((r) => r.action)).toEqual(["series.order", "session.start", "vitals.chart", "vitals.chart"]);
     expect(rows.map((r) => Number(r.seq))).toEqual(rows.map((_, i) => i + 1));
     expect(rows[0]!.prevHash).toBe(ZERO_HASH);
     for (let i = 1; i < rows.length; i++) expect(rows[i]!.prevHash).toBe(rows[i - 1]!.hash);
-    expect(rows.every((r) => /^[0-9a-f]{64}$/.test(r.hash))).toBe(true);
+    expect(rows.every((r) => /^[0-9a-f]{64}$/.test(r.hash ?? ""))).toBe(true);
     const recomputed = await db.$queryRaw<{ n: bigint }[]>`
       SELECT count(*) AS n FROM "AuditEvent" WHERE "clinicId" = ${k.clinic.id}
          AND audit_event_hash("seq","prevHash","clinicId","actorId","action","entityType","entityId","at","before","after") = "hash"`;
@@ -172,7 +182,7 @@ describe("the hash chain", () => {
     // every clinic of this run, and the clinic-less rows, verify too
     const all = await verifyAuditChain(db);
     expect(all.broken).toEqual([]);
-    expect(all.checked).toBe(await db.auditEvent.count());
+    expect(all.checked).toBe(await db.auditEvent.count({ where: { seq: { not: null } } }));
   });
 
   it("concurrent writes in one clinic still get gapless, linked seq numbers", async () => {
@@ -184,15 +194,18 @@ describe("the hash chain", () => {
     expect((await verifyAuditChain(db, c.clinic.id)).broken).toEqual([]);
   });
 
-  it("the trigger, not the caller, sets seq, prevHash and hash", async () => {
+  it("the database, not the caller, sets seq, prevHash and hash: a forged seal is dropped at insert", async () => {
     await openSession(c, IV); // at least one row of this clinic's chain to link to, whatever ran before
     const seq = await maxSeq(c.clinic.id);
     const last = await db.auditEvent.findFirstOrThrow({ where: { clinicId: c.clinic.id, seq } });
     const row = await db.auditEvent.create({
-      data: { clinicId: c.clinic.id, actorId: null, action: "test.forge", entityType: "Test", entityId: "x", seq: 999_999n, prevHash: "forged", hash: "forged" },
+      data: { clinicId: c.clinic.id, actorId: null, action: "test.forge", entityType: "Test", entityId: "x", seq: 999_999n, prevHash: "forged", hash: "forged", sealedAt: new Date() },
     });
-    expect([row.seq, row.prevHash]).toEqual([seq + 1n, last.hash]);
-    expect(row.hash).toMatch(/^[0-9a-f]{64}$/);
+    expect([row.seq, row.prevHash, row.hash, row.sealedAt]).toEqual([null, null, null, null]);
+    await sealCommitted(db);
+    const sealed = await db.auditEvent.findUniqueOrThrow({ where: { id: row.id } });
+    expect([sealed.seq, sealed.prevHash]).toEqual([seq + 1n, last.hash]);
+    expect(sealed.hash).toMatch(/^[0-9a-f]{64}$/);
     expect((await verifyAuditChain(db, c.clinic.id)).broken).toEqual([]);
   });
 });
@@ -216,6 +229,7 @@ describe("append-only", () => {
 
   it("UPDATE, DELETE and TRUNCATE on AuditEvent are refused by the database", async () => {
     await openSession(c, IV); // rows of this clinic for the row-level triggers to refuse, whatever ran before
+    await sealCommitted(db);
     const before = await snapshotTables(["AuditEvent"]);
     expect(await attempt(`UPDATE "AuditEvent" SET "action" = 'x' WHERE "clinicId" = $1`, c.clinic.id)).toMatch(/append-only \(UPDATE refused\)/);
     expect(await attempt(`DELETE FROM "AuditEvent" WHERE "clinicId" = $1`, c.clinic.id)).toMatch(/append-only \(DELETE refused\)/);
@@ -228,12 +242,35 @@ describe("append-only", () => {
     expect(await snapshotTables(["AuditEvent"])).toEqual(before);
   });
 
+  it("an unsealed row may be sealed once, with its content unchanged; the database computes the hash", async () => {
+    const k = await freshClinic();
+    await openSession(k, IV); // series.order and session.start, unsealed (no sealer runs here)
+    const row = await db.auditEvent.findFirstOrThrow({ where: { clinicId: k.clinic.id }, orderBy: { id: "asc" } });
+    expect(row.seq).toBeNull();
+    const zeros = "0".repeat(64);
+    expect(await attempt(`UPDATE "AuditEvent" SET "action" = 'x' WHERE "id" = $1`, row.id)).toMatch(/append-only \(UPDATE refused\)/);
+    expect(await attempt(`UPDATE "AuditEvent" SET "seq" = 1, "prevHash" = $2, "after" = '{}' WHERE "id" = $1`, row.id, zeros)).toMatch(/append-only \(UPDATE refused\)/);
+    expect(await attempt(`UPDATE "AuditEvent" SET "seq" = 1 WHERE "id" = $1`, row.id)).toMatch(/append-only \(UPDATE refused\)/);
+    expect(await attempt(`UPDATE "AuditEvent" SET "xid" = '1' WHERE "id" = $1`, row.id)).toMatch(/append-only \(UPDATE refused\)/);
+    expect(await attempt(`DELETE FROM "AuditEvent" WHERE "id" = $1`, row.id)).toMatch(/append-only \(DELETE refused\)/);
+    // the seal the sealer performs: a hash supplied by the caller is replaced by the recomputed one
+    await db.$executeRawUnsafe(`UPDATE "AuditEvent" SET "seq" = 1, "prevHash" = $2, "hash" = 'forged' WHERE "id" = $1`, row.id, zeros);
+    const sealed = await db.auditEvent.findUniqueOrThrow({ where: { id: row.id } });
+    expect(sealed.hash).toMatch(/^[0-9a-f]{64}$/);
+    expect(sealed.sealedAt).not.toBeNull();
+    // a second seal, even to the same values, is refused
+    expect(await attempt(`UPDATE "AuditEvent" SET "seq" = 1, "prevHash" = $2 WHERE "id" = $1`, row.id, zeros)).toMatch(/append-only \(UPDATE refused\)/);
+    await sealCommitted(db);
+    expect(await verifyAuditChain(db, k.clinic.id)).toEqual({ checked: 2, broken: [] });
+  });
+
   it("a superuser who disables the trigger and edits a row is caught by the recomputation", async () => {
     // a clinic of its own, so the deliberately broken chain stays there
     const t = await freshClinic();
     const { session } = await openSession(t, IV);
     await vitals(t.actors.nurse, session.id, at(1));
     await vitals(t.actors.nurse, session.id, at(5), { systolicMmHg: 165 });
+    await sealCommitted(db);
     const clean = await verifyAuditChain(db, t.clinic.id);
     // series.order, session.start, 2 × vitals.chart, 1 × flag.raise (SBP_HIGH; no BP rise before a START) = 5 rows
     expect(clean).toEqual({ checked: 5, broken: [] });

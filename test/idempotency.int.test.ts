@@ -4,6 +4,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { runIdempotent } from "@/lib/server/http";
 import { writeAudit } from "@/lib/server/audit";
 import { verifyAuditChain } from "@/lib/server/audit-verify";
+import { sealCommitted } from "@/lib/server/audit-seal/seal";
 import { chartDoseEvent, chartVitals } from "@/lib/server/sessions";
 import type { Actor } from "@/lib/server/actor";
 import { DoseEventSchema, VitalsSchema } from "@/lib/validation/session";
@@ -128,6 +129,7 @@ describe("runIdempotent", () => {
     expect(res.status).toBe(201);
     const { vitals, flags } = await res.json();
     expect(flags.map((f: { code: string }) => f.code)).toContain("DBP_HIGH");
+    await sealCommitted(db); // no sealer runs in the tests: seal what this write committed (decision 0018)
     const rows = await db.auditEvent.findMany({
       where: { clinicId: c.clinic.id, at: { gte: new Date(since.getTime() - 1000) }, entityId: { in: [vitals.id, ...flags.map((f: { id: string }) => f.id)] } },
       orderBy: { seq: "asc" },

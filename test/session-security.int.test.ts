@@ -19,6 +19,7 @@ import { checkPassword } from "@/lib/domain/password-policy";
 import { createUser } from "@/prisma/seed/factories";
 import { db, freshClinic } from "@/test/helpers";
 import type { Clinic } from "@/test/charting";
+import { sealCommitted } from "@/lib/server/audit-seal/seal";
 
 const run = promisify(execFile);
 let c: Clinic;
@@ -119,9 +120,10 @@ describe("npm run audit:verify", () => {
 
   it("exits 0 on an intact chain and 1 after a row was edited (with the trigger bypassed, as an attacker with the owner role would)", async () => {
     await db.$transaction((tx) => resetStaffPassword(tx, { actor: c.actors.admin, userId: c.actors.nurse.userId }));
+    await sealCommitted(db); // no sealer runs in the tests (decision 0018)
     const clean = await verify();
     expect(clean.code, clean.out).toBe(0);
-    expect(clean.out).toMatch(/Audit chain intact: \d+ events checked/);
+    expect(clean.out).toMatch(/Audit chain intact: \d+ sealed events checked/);
 
     const row = await db.auditEvent.findFirstOrThrow({ where: { clinicId: c.clinic.id }, orderBy: { seq: "desc" } });
     await db.$transaction(async (tx) => {

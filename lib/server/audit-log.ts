@@ -85,14 +85,16 @@ export async function findAuditEvents({ actor, filter }: { actor: Actor; filter:
   const page = filter.page ?? 1;
   const [total, events] = await Promise.all([
     db.auditEvent.count({ where }),
-    db.auditEvent.findMany({ where, orderBy: { seq: "desc" }, skip: (page - 1) * AUDIT_PAGE_SIZE, take: AUDIT_PAGE_SIZE }),
+    // newest first: rows not yet sealed (seq null, the last second or so) before the chain, by id
+    db.auditEvent.findMany({ where, orderBy: [{ seq: { sort: "desc", nulls: "first" } }, { id: "desc" }], skip: (page - 1) * AUDIT_PAGE_SIZE, take: AUDIT_PAGE_SIZE }),
   ]);
   const actorIds = [...new Set(events.map((e) => e.actorId).filter((x): x is string => !!x))];
   const users = actorIds.length ? await db.user.findMany({ where: { id: { in: actorIds } }, select: { id: true, name: true } }) : [];
   return {
     total, page, pageSize: AUDIT_PAGE_SIZE, pages: Math.max(1, Math.ceil(total / AUDIT_PAGE_SIZE)),
     events: events.map((e) => ({
-      id: e.id.toString(), seq: e.seq.toString(), at: e.at.toISOString(), action: e.action,
+      id: e.id.toString(), // "unsealed" for the second or so before the sealer links the row (decision 0018)
+      seq: e.seq === null ? "unsealed" : e.seq.toString(), at: e.at.toISOString(), action: e.action,
       entityType: e.entityType, entityId: e.entityId, actorId: e.actorId,
       actorName: e.actorId ? (users.find((u) => u.id === e.actorId)?.name ?? e.actorId) : "system",
       before: e.before, after: e.after,

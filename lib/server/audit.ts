@@ -22,9 +22,11 @@ const deferred = new WeakMap<object, AuditRow[]>();
 
 /**
  * Appends one audit event inside the caller's transaction, so the clinical write and its
- * audit row commit or fail together. Sequence and hash chain are set by the database
- * trigger (prisma/migrations/*_audit_chain). Inside `withDeferredAudit` the row is queued
- * (its snapshot and time taken now) and written by that wrapper before the commit.
+ * audit row commit or fail together. The row is inserted unsealed, stamped with its
+ * transaction id; the audit sealer links it into the clinic's hash chain (seq, prevHash,
+ * hash) within about a second of the commit (docs/decisions/0018-asynchronous-audit-sealing.md).
+ * Inside `withDeferredAudit` the row is queued (its snapshot and time taken now) and written
+ * by that wrapper before the commit.
  */
 export async function writeAudit(
   tx: Tx,
@@ -53,11 +55,11 @@ export async function writeAudit(
 
 /**
  * Runs `work` with its audit rows queued, then writes them in one INSERT as the last
- * statement before the caller commits. Why: the audit trigger takes the clinic's chain lock
- * (pg_advisory_xact_lock) and holds it until commit, so every clinical write of a clinic
- * queues behind it; taken at the very end, it is held for one statement and the commit
- * instead of the whole transaction (docs/decisions/0007-bedside-write-path.md). If the
- * INSERT fails the transaction fails with it: no write without its audit rows.
+ * statement before the caller commits: one round trip for all of a write's audit rows.
+ * (It was introduced to shorten the chain lock the insert trigger used to hold until commit,
+ * decision 0007; since decision 0018 the insert takes no lock, and the one INSERT remains the
+ * cheaper way to write several rows.) If the INSERT fails the transaction fails with it: no
+ * write without its audit rows.
  */
 export async function withDeferredAudit<T>(tx: Tx, work: () => Promise<T>): Promise<T> {
   if (deferred.has(tx)) return work();
@@ -74,7 +76,7 @@ export async function withDeferredAudit<T>(tx: Tx, work: () => Promise<T>): Prom
 
 async function insertAuditRows(tx: Tx, rows: AuditRow[]): Promise<void> {
   // Plain SQL: this runs on every clinical write, and the rows need no mapping back. The
-  // trigger sets seq, prevHash and hash, row by row in the order of the VALUES list.
+  // audit_stamp trigger records the transaction id and leaves the row unsealed.
   const values = Prisma.join(
     rows.map((r) => Prisma.sql`(${r.clinicId}, ${r.actorId}, ${r.action}, ${r.entityType}, ${r.entityId}, ${r.at}::timestamp(3), ${r.before}::jsonb, ${r.after}::jsonb)`),
   );

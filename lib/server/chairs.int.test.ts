@@ -136,7 +136,7 @@ describe("chair administration", () => {
     await db.infusionSession.update({ where: { id: session.id }, data: { status: "COMPLETED", completedAt: NOW } });
     expect((await changeChair({ actor: admin, chairId: created.id, input: UpdateChairSchema.parse({ active: false }) })).active).toBe(false);
     expect((await changeChair({ actor: admin, chairId: created.id, input: UpdateChairSchema.parse({ active: true }) })).active).toBe(true);
-    const actions = (await db.auditEvent.findMany({ where: { entityType: "Chair", entityId: created.id }, orderBy: { seq: "asc" } })).map((a) => a.action);
+    const actions = (await db.auditEvent.findMany({ where: { entityType: "Chair", entityId: created.id }, orderBy: { id: "asc" } })).map((a) => a.action);
     expect(actions).toEqual(["chair.create", "chair.rename", "chair.deactivate", "chair.reactivate"]);
   });
 });
@@ -172,7 +172,7 @@ describe("the board", () => {
     expect(board.tiles.find((t) => t.session?.id === unassigned.id)?.chair).toBeNull();
     expect(board.tiles.filter((t) => t.session === null).map((t) => t.chair?.name).sort()).toEqual(["Chair 1", "Chair 3"]);
 
-    const audits = await db.auditEvent.findMany({ where: { clinicId: x.clinic.id }, orderBy: { seq: "asc" }, skip: auditBefore });
+    const audits = await db.auditEvent.findMany({ where: { clinicId: x.clinic.id }, orderBy: { id: "asc" }, skip: auditBefore });
     expect(audits.map((a) => a.action)).toEqual(["board.read"]);
     expect((audits[0]!.after as { sessionIds: string[] }).sessionIds.sort()).toEqual([session.id, unassigned.id].sort());
 

@@ -223,7 +223,7 @@ describe("exports of more than one batch", () => {
     expect(new Set(weightsG).size).toBe(COUNT);
     const expected = await db.infusionSession.findMany({ where: { clinicId: c.clinic.id, openedAt: { gte: D(21, 0), lt: D(22, 0) } }, orderBy: [{ openedAt: "asc" }, { id: "asc" }], select: { weightG: true } });
     expect(weightsG).toEqual(expected.map((s) => s.weightG));
-    const audit = await db.auditEvent.findFirstOrThrow({ where: { clinicId: c.clinic.id, action: "export.sessions" }, orderBy: { seq: "desc" } });
+    const audit = await db.auditEvent.findFirstOrThrow({ where: { clinicId: c.clinic.id, action: "export.sessions" }, orderBy: { id: "desc" } });
     expect(audit.after).toMatchObject({ outcome: "completed", rowCount: COUNT, expected: COUNT });
   }, 120_000);
 

@@ -61,7 +61,7 @@ async function exportAs(actor: Actor, raw: Record<string, string>) {
   return { exp, body };
 }
 
-const auditRows = (clinicId: string) => db.auditEvent.findMany({ where: { clinicId, action: "export.sessions" }, orderBy: { seq: "asc" } });
+const auditRows = (clinicId: string) => db.auditEvent.findMany({ where: { clinicId, action: "export.sessions" }, orderBy: { id: "asc" } });
 
 describe("session exports", () => {
   let c: Clinic;

@@ -72,7 +72,7 @@ describe("authenticate", () => {
     // the 5th failure at NOW + 5 s locks until NOW + 5 s + 15 min
     const lockedUntil = plus(5000 + 15 * 60_000);
     expect(await state(u.id)).toEqual({ failedLoginCount: 0, lockedUntil });
-    const audit = await db.auditEvent.findMany({ where: { entityId: u.id }, orderBy: { seq: "asc" } });
+    const audit = await db.auditEvent.findMany({ where: { entityId: u.id }, orderBy: { id: "asc" } });
     expect(audit.length - auditBefore).toBe(1);
     expect(audit.at(-1)).toMatchObject({
       clinicId: c.clinic.id, actorId: null, action: "user.locked", entityType: "User", entityId: u.id,
