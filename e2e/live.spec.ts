@@ -1,5 +1,5 @@
 import { expect, test, type APIRequestContext, type Browser, type Page } from "@playwright/test";
-import { apiAs, baseURL, loginAs, USERS } from "./fixtures";
+import { apiAs, baseURL, loginAs, newDemoChair, USERS } from "./fixtures";
 import { openEventStream, type OpenStream } from "./live-stream";
 
 /**
@@ -30,9 +30,10 @@ let nurseApi: APIRequestContext;
 let physicianApi: APIRequestContext;
 let sessionId: string;
 let seriesId: string;
+let chairName: string;
 
 /** A fresh running session of the Demo clinic, so this spec depends on no other. */
-async function runningSession(): Promise<{ sessionId: string; seriesId: string }> {
+async function runningSession(): Promise<{ sessionId: string; seriesId: string; chairName: string }> {
   const mrn = `E2E-LIVE-${Date.now()}`;
   const created = await nurseApi.post("/api/patients", { data: { mrn, givenName: "Live", familyName: "Update", birthDate: "1975-04-05", sex: "FEMALE", consentOnFile: true } });
   expect(created.status()).toBe(201);
@@ -44,12 +45,13 @@ async function runningSession(): Promise<{ sessionId: string; seriesId: string }
   });
   expect(ordered.status()).toBe(201);
   const sid = (await ordered.json()).series.id as string;
-  const started = await nurseApi.post(`/api/series/${sid}/sessions`, { data: { weightKg: 70, concentrationMgPerMl: 1, consentConfirmed: true, screeningReviewed: true } });
+  const chair = await newDemoChair("Live chair");
+  const started = await nurseApi.post(`/api/series/${sid}/sessions`, { data: { weightKg: 70, concentrationMgPerMl: 1, consentConfirmed: true, screeningReviewed: true, chairId: chair.id } });
   expect(started.status()).toBe(201);
   const id = (await started.json()).session.id as string;
   const dose = await nurseApi.post(`/api/sessions/${id}/dose-events`, { data: { type: "START", at: new Date().toISOString(), rateMgPerKgPerH: 0.2 } });
   expect(dose.status()).toBe(201);
-  return { sessionId: id, seriesId: sid };
+  return { sessionId: id, seriesId: sid, chairName: chair.name };
 }
 
 async function signedInPage(browser: Browser, email: string, viewport: { width: number; height: number }, url?: string): Promise<Page> {
@@ -98,7 +100,7 @@ const stillNoReload = async (page: Page) => expect(await page.evaluate(() => (wi
 
 test.beforeAll(async () => {
   [nurseApi, physicianApi] = await Promise.all([apiAs(baseURL(), USERS.nurse), apiAs(baseURL(), USERS.physician)]);
-  ({ sessionId, seriesId } = await runningSession());
+  ({ sessionId, seriesId, chairName } = await runningSession());
 });
 test.afterAll(async () => { await Promise.all([nurseApi?.dispose(), physicianApi?.dispose()]); });
 
@@ -137,6 +139,40 @@ test("the nurse charts vitals on a tablet: the physician's session chart shows t
   await expect(physician.getByRole("region", { name: "Vitals log" }).getByRole("row").filter({ hasText: "133/77" })).toBeVisible();
   await stillNoReload(physician);
   await expect(physicianVitals.getByLabel("Resp. rate (/min)")).toHaveValue("17");
+  await physician.context().close();
+  await nurse.context().close();
+});
+
+test("the nurse charts vitals on a tablet: the physician's chair board shows them on the chair's tile within a second, without a reload", async ({ browser }) => {
+  const nurse = await signedInPage(browser, USERS.nurse, TABLET);
+  const physician = await signedInPage(browser, USERS.physician, DESKTOP);
+  await openLive(nurse, `/sessions/${sessionId}`);
+  await openLive(physician, "/board");
+  const tile = physician.getByTestId("board-tile").filter({ hasText: chairName });
+  await expect(tile).toBeVisible();
+  await markNoReload(physician);
+  await warmUp(physician, "NRS 3 (intra)", async () => {
+    const r = await nurseApi.post(`/api/sessions/${sessionId}/pain`, { data: { at: new Date().toISOString(), score: 3, scale: "NRS", phase: "INTRA" } });
+    expect(r.status()).toBe(201);
+  });
+
+  await watchFor(physician, "main", "141/83");
+  const form = nurse.getByRole("form", { name: "Vitals", exact: true });
+  await form.getByLabel("Systolic (mmHg)").fill("141");
+  await form.getByLabel("Diastolic (mmHg)").fill("83");
+  await form.getByLabel("Heart rate (/min)").fill("72");
+  await form.getByLabel("SpO2 (%)").fill("98");
+  await form.getByLabel("Resp. rate (/min)").fill("14");
+  const answered = nurse.waitForResponse((r) => r.request().method() === "POST" && r.url().endsWith(`/api/sessions/${sessionId}/vitals`));
+  await nurse.getByRole("button", { name: "Save vitals" }).click();
+  const response = await answered;
+  expect(response.status()).toBe(201);
+  const committedAt = response.request().timing().startTime + response.request().timing().responseEnd;
+
+  const onBoard = await seenAt(physician);
+  expect(onBoard - committedAt, "saved to the physician's board, ms").toBeLessThan(BOUND_MS);
+  await expect(tile).toContainText("141/83");
+  await stillNoReload(physician);
   await physician.context().close();
   await nurse.context().close();
 });
