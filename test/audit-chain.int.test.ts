@@ -128,7 +128,8 @@ describe("each mutation writes its audit rows", () => {
 
     const allFlags = [...fIds, se.result.flags[0]!.id];
     const ack = await audited(() => db.$transaction((tx) => acknowledgeFlags(tx, { actor: physician, flagIds: allFlags, reason: "reviewed", now: at(43) })));
-    expect(ack.rows).toEqual(allFlags.map((id) => ["flag.acknowledge", "Flag", id]));
+    // one row per flag, in the service's fixed order (by id)
+    expect(ack.rows).toEqual([...allFlags].sort().map((id) => ["flag.acknowledge", "Flag", id]));
     expect(ack.delta).toEqual({ audit: 3 });
 
     const sign = await audited(() => db.$transaction((tx) => signSession(tx, { actor: nurse, sessionId: s, now: at(44) })));

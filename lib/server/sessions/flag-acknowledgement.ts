@@ -14,7 +14,8 @@ export async function acknowledgeFlags(
   { actor, flagIds, reason, now = new Date() }: { actor: Actor; flagIds: string[]; reason: string; now?: Date },
 ) {
   requirePermission(actor, "flag:acknowledge");
-  const flags = await tx.flag.findMany({ where: { id: { in: flagIds }, clinicId: actor.clinicId } });
+  // in a fixed order, so the audit trail of one acknowledgement reads the same every time
+  const flags = await tx.flag.findMany({ where: { id: { in: flagIds }, clinicId: actor.clinicId }, orderBy: { id: "asc" } });
   if (flags.length !== new Set(flagIds).size) throw notFound("Flag");
   const already = flags.filter((f) => f.acknowledgedAt);
   if (already.length) throw conflict(`${already.length === 1 ? "This flag was" : `${already.length} flags were`} already acknowledged.`);
