@@ -35,15 +35,9 @@ const display = (n: { givenName: string; familyName: string }) => `${n.familyNam
 const ARABIC = { givenName: "محمد", familyName: "Haddad" };
 const squash = (s: string) => s.replace(/\s+/g, " ");
 
+/** The whole export as bytes (read to its end, as a download would). */
 async function readAll(stream: ReadableStream<Uint8Array>): Promise<Buffer> {
-  const chunks: Uint8Array[] = [];
-  const reader = stream.getReader();
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    chunks.push(value);
-  }
-  return Buffer.concat(chunks);
+  return Buffer.from(await new Response(stream).arrayBuffer());
 }
 
 describe("names as written in the PDF, CSV and FHIR exports", () => {

@@ -43,15 +43,9 @@ async function chartedSession(c: Clinic, day: number, opts: { sign?: boolean; gi
   return { patient, sessionId: session.id };
 }
 
+/** The whole export as bytes (read to its end, as a download would). */
 async function readAll(stream: ReadableStream<Uint8Array>): Promise<Buffer> {
-  const chunks: Uint8Array[] = [];
-  const reader = stream.getReader();
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    chunks.push(value);
-  }
-  return Buffer.concat(chunks);
+  return Buffer.from(await new Response(stream).arrayBuffer());
 }
 
 async function exportAs(actor: Actor, raw: Record<string, string>) {
