@@ -1,5 +1,5 @@
 import { expect as baseExpect, test, type APIRequestContext, type BrowserContext, type Page } from "@playwright/test";
-import { apiAs, baseURL, loginAs, USERS } from "./fixtures";
+import { apiAs, baseURL, loginAs, newDemoChair, USERS } from "./fixtures";
 import { e2eDb } from "./db-probe";
 
 /**
@@ -39,7 +39,7 @@ async function runningSession(familyName: string): Promise<string> {
   const seriesId = (await ordered.json()).series.id as string;
   const started = await nurse.post(`/api/series/${seriesId}/sessions`, {
     data: {
-      weightKg: 70, concentrationMgPerMl: 1, consentConfirmed: true, screeningReviewed: true,
+      weightKg: 70, concentrationMgPerMl: 1, consentConfirmed: true, screeningReviewed: true, chairId: (await newDemoChair("Offline chair")).id,
       openedAt: new Date(Date.now() - 60 * 60_000).toISOString(), lateEntryReason: "Chart opened after arrival (e2e)",
     },
   });

@@ -8,7 +8,8 @@ import { SESSION_ACTION_PERMISSION, sessionAllows, type SessionAction } from "@/
 import { isLateEntry, pumpRounding } from "@/lib/domain/guards";
 import { safetySettingsOf } from "@/lib/domain/protocol";
 import { can } from "@/lib/permissions";
-import { useLiveRefresh } from "@/app/_components/data/live";
+import { useLiveEvents } from "@/app/_components/data/live";
+import { read } from "@/app/_components/data/use-read";
 import { ChartLogs } from "./chart-logs";
 import { ClockProvider, useNow } from "./clock";
 import { formatDateHm } from "./clinic-time";
@@ -56,7 +57,21 @@ function SessionScreenBody({ chart: serverChart, timeZone, role }: { chart: Char
   // entries still waiting on this device (docs/decisions/0017-offline-charting.md), so the
   // live header, the vitals countdown and the flag badges keep computing offline.
   const queue = useOfflineQueue();
-  const chart = useMemo(() => withQueuedRows(serverChart, queue.entries, queue.owner, queue.owner?.name ?? null), [serverChart, queue.entries, queue.owner]);
+  // A write from any device (another nurse, the physician's acknowledgement, the clock's
+  // flag) re-reads the chart within a second (decision 0014): as JSON, the same DTO the page
+  // renders (GET /api/sessions/{id}), not a re-render of the whole page, which is what kept a
+  // loaded machine over the second. The newer of that read and the page's own (after a save)
+  // is shown; what is typed in a form stays, the forms are not remounted.
+  const [liveChart, setLiveChart] = useState<Chart | null>(null);
+  const newestChart = liveChart && Date.parse(liveChart.serverNow) > Date.parse(serverChart.serverNow) ? liveChart : serverChart;
+  useLiveEvents(
+    (e) => e.sessionId === serverChart.id || (e.sessionId === null && e.seriesId === serverChart.series.id),
+    async () => {
+      const result = await read<{ session: Chart }>(`/api/sessions/${serverChart.id}`);
+      if (result.ok) setLiveChart(result.data.session);
+    },
+  );
+  const chart = useMemo(() => withQueuedRows(newestChart, queue.entries, queue.owner, queue.owner?.name ?? null), [newestChart, queue.entries, queue.owner]);
   const [isRefreshing, startRefresh] = useTransition();
   const [message, setMessage] = useState<{ text: string; key: number } | null>(null);
   const [correction, setCorrection] = useState<Correction | null>(null);
@@ -86,9 +101,6 @@ function SessionScreenBody({ chart: serverChart, timeZone, role }: { chart: Char
   useEffect(() => {
     if (storedCount > 0) refreshChart();
   }, [storedCount, refreshChart]);
-  // A write from any device (another nurse, the physician's acknowledgement, the clock's
-  // flag) re-reads the chart within a second; what is typed in a form stays (decision 0014).
-  useLiveRefresh((e) => e.sessionId === chart.id || (e.sessionId === null && e.seriesId === chart.series.id));
 
   const ctx: SessionCtx = {
     chart, timeZone, role, onSaved, onQueued, refreshChart, correction, isRefreshing,
