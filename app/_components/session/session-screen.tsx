@@ -3,7 +3,9 @@ import { useRouter } from "next/navigation";
 import { useCallback, useEffect, useMemo, useRef, useState, useTransition } from "react";
 import { useOfflineQueue } from "@/app/_components/data/offline-queue";
 import { withQueuedRows } from "@/lib/client/offline-queue";
-import dynamic from "next/dynamic";
+import { PainChart } from "@/app/_components/charts/pain-chart";
+import { TitrationChart } from "@/app/_components/charts/titration-chart";
+import { VitalsChart } from "@/app/_components/charts/vitals-chart";
 import { SESSION_ACTION_PERMISSION, sessionAllows, type SessionAction } from "@/lib/domain/charting";
 import { isLateEntry, pumpRounding } from "@/lib/domain/guards";
 import { safetySettingsOf } from "@/lib/domain/protocol";
@@ -27,22 +29,6 @@ import { AddendaPanel, CompletePanel, SignPanel } from "./status-panels";
 import { VitalsForm } from "./vitals-form";
 
 /** The bedside chart of one session: live header, charting forms, charts, logs and flags. */
-/**
- * The charts load after the rest of the screen: recharts is most of this page's JavaScript,
- * and the bedside forms, the live header and the flags must be usable at once on a tablet on
- * a slow link (the first-load budget in bench/RESULTS.md). Every value the charts show is in
- * the live header and the chart log as text too. The service worker keeps their code for an
- * offline reload like the rest of the app shell (docs/decisions/0017-offline-charting.md).
- */
-function chartLoading(title: string, heightPx: number) {
-  return function ChartLoading() {
-    return <div className="card text-sm text-slate-600" style={{ minHeight: heightPx }} role="status">{title}: loading the chart…</div>;
-  };
-}
-const TitrationChart = dynamic(() => import("@/app/_components/charts/titration-chart").then((m) => m.TitrationChart), { ssr: false, loading: chartLoading("Titration", 320) });
-const VitalsChart = dynamic(() => import("@/app/_components/charts/vitals-chart").then((m) => m.VitalsChart), { ssr: false, loading: chartLoading("Vitals", 300) });
-const PainChart = dynamic(() => import("@/app/_components/charts/pain-chart").then((m) => m.PainChart), { ssr: false, loading: chartLoading("Pain", 240) });
-
 export function SessionScreen({ chart, timeZone, role }: { chart: Chart; timeZone: string; role: SessionCtx["role"] }) {
   return (
     <ClockProvider serverNowIso={chart.serverNow}>
