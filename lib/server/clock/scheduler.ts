@@ -87,6 +87,11 @@ export function startVitalsClock(options: ClockOptions): RunningClock {
   return startLeaderLoop({
     name: "vitals-clock", leadingVerb: "leading", databaseUrl: options.databaseUrl, tickMs: options.tickMs ?? DEFAULT_CLOCK_TICK_MS,
     embedded: options.embedded, log,
-    work: async () => options.onTick?.(await runClockTick(new Date(), log)),
+    // not `options.onTick?.(await runClockTick(...))`: an optional call skips evaluating its
+    // arguments when there is no callback, which is the server's case, and the tick never ran
+    work: async () => {
+      const result = await runClockTick(new Date(), log);
+      options.onTick?.(result);
+    },
   });
 }
