@@ -28,9 +28,12 @@ export async function expectBundleMatchesCharts(bundle: unknown, actor: Actor): 
       spo2Pct: v.spo2Pct, respRatePerMin: v.respRatePerMin, temperatureDeciC: v.temperatureDeciC,
     })));
     const ms = (iso: string | null) => (iso === null ? null : Date.parse(iso));
-    expect(read.flags).toEqual(chart.flags.map((f) => ({
+    // flags raised in the same minute have no order of their own: compare them by time, then code
+    const byTimeThenCode = <F extends { raisedAtMs: number | null; code: string }>(list: F[]) =>
+      [...list].sort((a, b) => (a.raisedAtMs ?? 0) - (b.raisedAtMs ?? 0) || a.code.localeCompare(b.code));
+    expect(byTimeThenCode(read.flags)).toEqual(byTimeThenCode(chart.flags.map((f) => ({
       code: f.code, severity: f.severity, raisedAtMs: ms(f.raisedAt), acknowledgedAtMs: ms(f.acknowledgedAt), resolvedAtMs: ms(f.resolvedAt), active: f.status === "OPEN",
-    })));
+    }))));
   }
   return sessions.length;
 }
