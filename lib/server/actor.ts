@@ -2,7 +2,7 @@ import "server-only";
 import { cache } from "react";
 import { ABSOLUTE_SESSION_HOURS } from "@/lib/session-policy";
 import { AppError } from "@/lib/errors";
-import { can, type Permission, type Role } from "@/lib/permissions";
+import { can, type Permission } from "@/lib/permissions";
 import type { Actor } from "./actor-type";
 import { db } from "./db";
 import { getEventHub } from "./events";
