@@ -122,4 +122,42 @@ test.describe("clinic administration", () => {
     await expect(page.getByText("must be at most 60 minutes")).toBeVisible();
     await page.screenshot({ path: test.info().outputPath("admin-settings.png"), fullPage: true });
   });
+  test("the admin sees who accessed a patient on its page, and the access report filters by patient with a cursor", async ({ page }) => {
+    const nurse = await apiAs(baseURL(), USERS.nurse);
+    const admin = await apiAs(baseURL(), USERS.admin);
+    try {
+      const mrn = `E2E-ACC-${tag()}`.toUpperCase();
+      const created = await nurse.post("/api/patients", { data: { mrn, givenName: "Access", familyName: "Watched", birthDate: "1971-02-03", sex: "FEMALE", consentOnFile: true } });
+      expect(created.status()).toBe(201);
+      const patientId = (await created.json()).patient.id as string;
+      // the nurse reads the record twice through the JSON API
+      for (let i = 0; i < 2; i++) expect((await nurse.get(`/api/patients/${patientId}`)).status()).toBe(200);
+
+      await loginAs(page, USERS.admin);
+      await page.goto(`/patients/${patientId}`);
+      const section = page.getByRole("region", { name: "Who accessed this patient" });
+      await expect(section).toBeVisible();
+      const nurseRows = section.getByRole("row").filter({ hasText: "GET /api/patients/[id]" });
+      await expect(nurseRows).toHaveCount(2);
+      await expect(nurseRows.first()).toContainText("nurse");
+      // the admin's own visit is listed too (newest first)
+      await expect(section.getByRole("row").nth(1)).toContainText("page /patients/[id]");
+
+      const first = await admin.get(`/api/admin/access-log?patientId=${patientId}&limit=2`);
+      expect(first.status()).toBe(200);
+      const page1 = await first.json();
+      expect(page1.entries).toHaveLength(2);
+      expect(page1.nextCursor).toEqual(expect.any(String));
+      const page2 = await (await admin.get(`/api/admin/access-log?patientId=${patientId}&limit=2&cursor=${page1.nextCursor}`)).json();
+      const all = [...page1.entries, ...page2.entries];
+      expect(all.filter((e: { route: string; role: string }) => e.route === "GET /api/patients/[id]" && e.role === "NURSE")).toHaveLength(2);
+      // bad input: a clear 400 naming the field; the nurse may not read it at all
+      const bad = await admin.get("/api/admin/access-log?from=yesterday");
+      expect(bad.status()).toBe(400);
+      expect((await bad.json()).error.fields.from).toBeTruthy();
+      expect((await nurse.get("/api/admin/access-log")).status()).toBe(403);
+    } finally {
+      await Promise.all([nurse.dispose(), admin.dispose()]);
+    }
+  });
 });

@@ -15,6 +15,9 @@ import {
  * anonymous 401 JSON (pages: redirect to /login), wrong role 403 (pages: a "not available"
  * notice, 403 or 404), another clinic's record 404, allowed role neither 401, 403 nor 404.
  * Every refused call is checked against a fingerprint of every table: nothing changed.
+ * Every allowed call that shows patient data must leave an access row (docs/decisions/0019):
+ * by the caller, with the route's name, naming the path's patient (routes marked
+ * readsPatientRecord) and every patient whose MRN appears in the answer.
  */
 test.describe.configure({ mode: "serial" });
 test.setTimeout(240_000);
@@ -32,6 +35,11 @@ const other: Record<Role, APIRequestContext> = {} as never;
 type Cell = { target: string; who: Who; as?: string; expected: string; status: number; ok: boolean; note?: string };
 const cells: Cell[] = [];
 const mutationsAudited: { route: string; who: string; status: number; auditDelta: number }[] = [];
+const patientReads: { target: string; who: string; patientsShown: number; missing: string[] }[] = [];
+/** the user behind each caller context, for its access rows */
+const userOf = new Map<APIRequestContext, string>();
+/** every patient's MRN (word-bounded in answers) and id */
+let patients: { id: string; mrn: string; re: RegExp }[] = [];
 
 test.beforeAll(async () => {
   ids = await demoIds(db);
@@ -42,7 +50,32 @@ test.beforeAll(async () => {
     apiAs(baseURL(), USERS.nurse), apiAs(baseURL(), USERS.physician), apiAs(baseURL(), USERS.admin),
     apiAs(baseURL(), USERS.otherNurse), apiAs(baseURL(), USERS.otherPhysician), apiAs(baseURL(), otherAdmin.email),
   ]);
+  const idOf = async (email: string) => (await db.query<{ id: string }>(`SELECT id FROM "User" WHERE email = $1`, [email])).rows[0]!.id;
+  userOf.set(demo.NURSE, await idOf(USERS.nurse)).set(demo.PHYSICIAN, await idOf(USERS.physician)).set(demo.ADMIN, await idOf(USERS.admin))
+    .set(other.NURSE, await idOf(USERS.otherNurse)).set(other.PHYSICIAN, await idOf(USERS.otherPhysician)).set(other.ADMIN, otherAdmin.id);
+  patients = (await db.query<{ id: string; mrn: string }>(`SELECT id, mrn FROM "Patient"`)).rows
+    .filter((p) => /^[A-Za-z0-9-]{5,}$/.test(p.mrn))
+    .map((p) => ({ ...p, re: new RegExp(`(^|[^A-Za-z0-9-])${p.mrn}($|[^A-Za-z0-9-])`) }));
 });
+
+const lastAuditId = async () => (await db.query<{ id: string }>(`SELECT coalesce(max(id), 0)::text AS id FROM "AuditEvent"`)).rows[0]!.id;
+
+/**
+ * The access check of one allowed answer: the patients it must name (the path's, for a
+ * record read, and every one whose MRN the answer shows) against the access rows the call
+ * left, by this caller and with this route. Returns the patients missing from them.
+ */
+async function missingAccess(ctx: APIRequestContext, route: string, since: string, body: string, recordPatient: string | null): Promise<{ shown: number; missing: string[] }> {
+  const expected = new Set(patients.filter((p) => p.re.test(body)).map((p) => p.id));
+  if (recordPatient) expected.add(recordPatient);
+  if (expected.size === 0) return { shown: 0, missing: [] };
+  const rows = (await db.query<{ ids: string[] }>(
+    `SELECT after->'patientIds' AS ids FROM "AuditEvent" WHERE id > $1 AND "actorId" = $2 AND action = 'access.read' AND after->>'route' = $3`,
+    [since, userOf.get(ctx), route],
+  )).rows;
+  const named = new Set(rows.flatMap((r) => r.ids));
+  return { shown: expected.size, missing: [...expected].filter((id) => !named.has(id)) };
+}
 
 test.afterAll(async () => {
   await Promise.all([anon, ...Object.values(demo), ...Object.values(other)].map((c) => c?.dispose()));
@@ -57,8 +90,11 @@ test.afterAll(async () => {
     leaks: leaks.length,
     successfulMutations: mutationsAudited.length,
     successfulMutationsWithoutAudit: mutationsAudited.filter((m) => m.auditDelta < 1).length,
+    patientReads: patientReads.length,
+    patientReadsWithoutAccessRow: patientReads.filter((r) => r.missing.length > 0).length,
     failures: cells.filter((c) => !c.ok),
     mutationsAudited,
+    patientReadsChecked: patientReads,
     matrix: cells,
   };
   mkdirSync("test-results", { recursive: true });
@@ -66,7 +102,8 @@ test.afterAll(async () => {
   console.log(
     `[authz-matrix] ${summary.apiRouteMethods} API route methods + ${summary.pages} pages x ${WHO.length} callers = ${summary.cells} cells; ` +
     `mismatches ${summary.mismatches}; leaks ${summary.leaks}; successful mutations ${summary.successfulMutations}, ` +
-    `without an audit row ${summary.successfulMutationsWithoutAudit}`,
+    `without an audit row ${summary.successfulMutationsWithoutAudit}; patient reads ${summary.patientReads}, ` +
+    `without their access row ${summary.patientReadsWithoutAccessRow}`,
   );
   await db.end();
 });
@@ -138,6 +175,7 @@ test("API: every route x anonymous, nurse, physician, admin, other clinic", asyn
         : policy.allowedProbe === "invalid" ? {} : policy.body?.(ids);
 
       const before = refused && mutating ? await snapshot(db) : expected === "allowed" && mutating ? await snapshot(db) : null;
+      const auditSince = expected === "allowed" ? await lastAuditId() : "0";
       const res: Answer = policy.stream ? await sendStream(ctx, url) : await send(ctx, method, url, body);
       const status = res.status();
       let ok: boolean;
@@ -160,6 +198,11 @@ test("API: every route x anonymous, nurse, physician, admin, other clinic", asyn
           mutationsAudited.push({ route: key, who, status, auditDelta: after.auditRows - before.auditRows });
         }
       }
+      if (ok && expected === "allowed" && status >= 200 && status < 300 && !policy.stream) {
+        const access = await missingAccess(ctx, key, auditSince, await res.text(), policy.readsPatientRecord ? ids.patientId : null);
+        if (access.shown > 0) patientReads.push({ target: key, who, patientsShown: access.shown, missing: access.missing });
+        if (access.missing.length) { ok = false; note = `patient data shown without an access row for ${access.missing.join(", ")}`; }
+      }
       if (!ok && !note) note = (await res.text()).slice(0, 300);
       cells.push({ target: key, who, as: asRole, expected, status, ok, note });
     }
@@ -168,6 +211,9 @@ test("API: every route x anonymous, nurse, physician, admin, other clinic", asyn
   expect(failures, JSON.stringify(failures, null, 1)).toEqual([]);
   // docs/SECURITY.md: every successful mutation left at least one audit row in the same commit.
   expect(mutationsAudited.filter((m) => m.auditDelta < 1), "successful mutations without an audit row").toEqual([]);
+  // the access check bit: record reads and lists were seen showing patients
+  expect(patientReads.filter((r) => r.target === "GET /api/sessions/[id]").length).toBeGreaterThan(0);
+  expect(patientReads.filter((r) => r.target === "GET /api/patients").length).toBeGreaterThan(0);
 });
 
 const NOTICE = /Not available for your role|Exports are made by physicians|Your role cannot start infusion sessions/;
@@ -178,6 +224,7 @@ test("pages: every page x anonymous, nurse, physician, admin, other clinic", asy
     const url = fillPath(pattern, ids);
     for (const who of WHO) {
       const { ctx, asRole, expected } = callerFor(policy, who, { anonymous: "redirect", denied: "denied" });
+      const auditSince = expected === "allowed" ? await lastAuditId() : "0";
       const res = await ctx.get(url, { maxRedirects: 0 });
       const status = res.status();
       const text = status === 200 ? await res.text() : "";
@@ -198,12 +245,18 @@ test("pages: every page x anonymous, nurse, physician, admin, other clinic", asy
         case "denied": ok = [403, 404].includes(status) || (status === 200 && NOTICE.test(text)); break;
         case "404": ok = status === 404 || (status === 200 && !!policy.otherClinicNotice?.test(text)); break;
       }
+      if (ok && expected === "allowed" && status === 200) {
+        const access = await missingAccess(ctx, `page ${pattern}`, auditSince, text, policy.readsPatientRecord ? ids.patientId : null);
+        if (access.shown > 0) patientReads.push({ target: `PAGE ${pattern}`, who, patientsShown: access.shown, missing: access.missing });
+        if (access.missing.length) { ok = false; note = `patient data shown without an access row for ${access.missing.join(", ")}`; }
+      }
       if (!ok && !note) note = `status ${status}`;
       cells.push({ target: `PAGE ${pattern}`, who, as: asRole, expected, status, ok, note });
     }
   }
   const failures = cells.filter((c) => !c.ok && c.target.startsWith("PAGE"));
   expect(failures, JSON.stringify(failures, null, 1)).toEqual([]);
+  expect(patientReads.filter((r) => r.target === "PAGE /sessions/[id]").length).toBeGreaterThan(0);
 });
 
 test("another clinic's lists and searches contain none of the Demo clinic's patients", async () => {

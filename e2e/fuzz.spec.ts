@@ -262,6 +262,31 @@ test("10,000+ generated hostile payloads across every mutating route: no 5xx, no
   expect(unaudited, "accepted writes without an audit row").toEqual([]);
 });
 
+// ---- query strings of the read routes ---------------------------------------------------
+
+/** GET routes that take a query string (the rest take none): hostile values for each key. */
+const QUERY_ROUTES: Record<string, string[]> = {
+  "/api/admin/access-log": ["patientId", "userId", "from", "to", "cursor", "limit"],
+};
+
+test("generated hostile query strings on the read routes: 4xx or 2xx, never 5xx", async () => {
+  test.setTimeout(300_000);
+  const admin = ctxs.ADMIN!;
+  const queryValue = fc.oneof(hostileText, hostileNumber.map(String), fc.constantFrom("9".repeat(40), "1e5", "0", "-5", "2026-01-01T00:00:00Z"));
+  const outcomes: { url: string; status: number }[] = [];
+  for (const [route, keys] of Object.entries(QUERY_ROUTES)) {
+    const cases = fc.sample(fc.dictionary(fc.oneof(fc.constantFrom(...keys), hostileKey), queryValue, { minKeys: 1, maxKeys: 4 }), { numRuns: 300, seed: 9_100 });
+    for (const q of cases) {
+      const url = `${route}?${new URLSearchParams(q as Record<string, string>).toString()}`;
+      const res = await admin.get(url, { maxRedirects: 0, failOnStatusCode: false });
+      outcomes.push({ url: url.slice(0, 200), status: res.status() });
+    }
+  }
+  console.log(`[fuzz] ${outcomes.length} query strings; statuses ${JSON.stringify(outcomes.reduce<Record<number, number>>((m, o) => ({ ...m, [o.status]: (m[o.status] ?? 0) + 1 }), {}))}`);
+  expect(outcomes.filter((o) => o.status >= 500), "responses >= 500").toEqual([]);
+  expect(outcomes.some((o) => o.status === 400)).toBe(true);
+});
+
 // ---- XSS and CSV injection --------------------------------------------------------------
 
 const XSS_GIVEN = "<img src=x onerror=alert(1)>";

@@ -1,5 +1,6 @@
 import { expect, test, type APIRequestContext, type Browser, type Page } from "@playwright/test";
 import { apiAs, baseURL, loginAs, newDemoChair, USERS } from "./fixtures";
+import { cloneUser, e2eDb } from "./db-probe";
 import { openEventStream, type OpenStream } from "./live-stream";
 
 /**
@@ -295,5 +296,41 @@ test("two instances on one database: a write through one reaches a stream and a 
     stream.close();
     await onB.dispose();
     await physician.context().close();
+  }
+});
+
+/** Polls `probe` on instance B until it answers `status`; the elapsed time from `since`. */
+async function untilStatus(probe: () => Promise<number>, status: number, since: number, timeoutMs = 5_000): Promise<number> {
+  for (;;) {
+    if ((await probe()) === status) return Date.now() - since;
+    if (Date.now() - since > timeoutMs) throw new Error(`still not ${status} after ${timeoutMs} ms`);
+  }
+}
+
+test("two instances: a role change and a deactivation made through one bite on the other within a second (its user cache is dropped by the database's notification)", async () => {
+  test.skip(!baseURL2, "E2E_BASE_URL_2 is not set: no second instance to reach (scripts/test-all.sh starts one)");
+  const db = e2eDb();
+  const user = await cloneUser(db, USERS.physician);
+  const admin = await apiAs(baseURL(), USERS.admin);
+  const onB = await apiAs(baseURL2!, user.email);
+  try {
+    // Instance B has the physician cached: several answers from memory (lib/server/user-cache.ts).
+    for (let i = 0; i < 3; i++) expect((await onB.get("/api/exports/sessions/count?format=csv")).status()).toBe(200);
+
+    const demoted = Date.now();
+    expect((await admin.post(`/api/admin/users/${user.id}/role`, { data: { role: "NURSE" } })).status()).toBe(200);
+    // exports are physicians' and admins' (lib/permissions.ts): a nurse gets 403
+    const roleMs = await untilStatus(async () => (await onB.get("/api/exports/sessions/count?format=csv")).status(), 403, demoted);
+    expect(roleMs, "role change on A to a 403 on B, ms").toBeLessThan(BOUND_MS);
+    expect((await onB.get("/api/patients")).status()).toBe(200);
+
+    const deactivated = Date.now();
+    expect((await admin.post(`/api/admin/users/${user.id}/deactivate`)).status()).toBe(200);
+    const offMs = await untilStatus(async () => (await onB.get("/api/patients")).status(), 401, deactivated);
+    expect(offMs, "deactivation on A to a 401 on B, ms").toBeLessThan(BOUND_MS);
+    console.log(`[live] on instance B: role change bit after ${roleMs} ms, deactivation after ${offMs} ms`);
+  } finally {
+    await Promise.all([admin.dispose(), onB.dispose()]);
+    await db.end();
   }
 });

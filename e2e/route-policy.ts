@@ -41,6 +41,12 @@ export type ApiPolicy = {
   readOnly?: true;
   /** a Server-Sent Events stream: the matrix reads its status and headers, then hangs up */
   stream?: true;
+  /**
+   * Shows the chart of the path's record (the Demo patient of Ids): an allowed call must leave
+   * an access row naming that patient, with this route (docs/decisions/0019). Beyond these,
+   * every allowed answer that shows any patient's MRN must leave an access row naming them.
+   */
+  readsPatientRecord?: true;
 };
 
 const now = () => new Date().toISOString();
@@ -50,6 +56,7 @@ const vitalsBody = () => ({ at: now(), systolicMmHg: 120, diastolicMmHg: 80, hea
 export const API_POLICY: Record<string, ApiPolicy> = {
   "POST /api/account/password": { permission: "signed-in", scoped: false, allowedProbe: "invalid",
     body: () => ({ currentPassword: "titrate-demo", newPassword: "a-new-long-passphrase-9", confirmPassword: "a-new-long-passphrase-9" }) },
+  "GET /api/admin/access-log": { permission: "audit:read", scoped: false, allowedProbe: "as-is" },
   "GET /api/admin/clinic": { permission: "clinic:settings", scoped: false, allowedProbe: "as-is" },
   "GET /api/admin/chairs": { permission: "chair:manage", scoped: false, allowedProbe: "as-is" },
   "POST /api/admin/chairs": { permission: "chair:manage", scoped: false, allowedProbe: "invalid", body: () => ({ name: `Matrix chair ${Date.now()}` }) },
@@ -71,7 +78,7 @@ export const API_POLICY: Record<string, ApiPolicy> = {
   "POST /api/flags/[id]/acknowledge": { permission: "flag:acknowledge", scoped: true, allowedProbe: "invalid", body: () => ({ reason: "matrix check" }) },
   "POST /api/flags/acknowledge": { permission: "flag:acknowledge", scoped: false, allowedProbe: "invalid",
     body: (ids) => ({ flagIds: [ids.flagId], reason: "matrix check" }) },
-  "GET /api/patients/[id]": { permission: "patient:read", scoped: true, allowedProbe: "as-is" },
+  "GET /api/patients/[id]": { permission: "patient:read", scoped: true, allowedProbe: "as-is", readsPatientRecord: true },
   "POST /api/patients/[id]/series": { permission: "series:order", scoped: true, allowedProbe: "invalid",
     body: (ids) => ({ protocolVersionId: ids.protocolVersionId, plannedSessions: 3, startDate: now().slice(0, 10), screeningOverrideReason: "matrix check" }) },
   "GET /api/patients": { permission: "patient:read", scoped: false, allowedProbe: "as-is" },
@@ -85,11 +92,11 @@ export const API_POLICY: Record<string, ApiPolicy> = {
   "POST /api/protocols": { permission: "protocol:manage", scoped: false, allowedProbe: "invalid",
     body: () => ({ name: `Matrix ${Date.now()}`, indication: "test", route: "IV", doseBasis: "RATE_PER_KG", hardMaxRateMgPerKgPerH: 1, hardMaxBolusMgPerKg: 1, sourceDocument: "matrix", sourceWording: "matrix check" }) },
   "POST /api/series/[id]/close": { permission: "series:order", scoped: true, allowedProbe: "invalid", body: () => ({ outcome: "CANCELLED", reason: "Matrix: must never land" }) },
-  "GET /api/series/[id]/reviews": { permission: "patient:read", scoped: true, allowedProbe: "as-is" },
+  "GET /api/series/[id]/reviews": { permission: "patient:read", scoped: true, allowedProbe: "as-is", readsPatientRecord: true },
   "POST /api/series/[id]/reviews": { permission: "review:sign", scoped: true, allowedProbe: "invalid", body: () => ({ note: "Matrix review note" }) },
   "POST /api/series/[id]/sessions": { permission: "session:start", scoped: true, allowedProbe: "invalid",
     body: () => ({ weightKg: 70, concentrationMgPerMl: 1, consentConfirmed: true, screeningReviewed: true }) },
-  "GET /api/series/[id]/summary": { permission: "patient:read", scoped: true, allowedProbe: "as-is" },
+  "GET /api/series/[id]/summary": { permission: "patient:read", scoped: true, allowedProbe: "as-is", readsPatientRecord: true },
   "POST /api/sessions/[id]/[kind]/[entryId]/retract": { permission: "session:chart", scoped: true, allowedProbe: "invalid",
     body: () => ({ correctionReason: "matrix check" }) },
   "POST /api/sessions/[id]/addenda": { permission: "session:addendum", scoped: true, allowedProbe: "invalid", body: () => ({ text: "matrix addendum" }) },
@@ -100,7 +107,7 @@ export const API_POLICY: Record<string, ApiPolicy> = {
   "POST /api/sessions/[id]/opened-at": { permission: "session:chart", scoped: true, allowedProbe: "invalid",
     body: () => ({ openedAt: new Date(Date.now() - 60 * 60_000).toISOString(), lateEntryReason: "matrix check" }) },
   "POST /api/sessions/[id]/pain": { permission: "session:chart", scoped: true, allowedProbe: "invalid", body: () => ({ at: now(), score: 4, scale: "NRS", phase: "INTRA" }) },
-  "GET /api/sessions/[id]": { permission: "patient:read", scoped: true, allowedProbe: "as-is" },
+  "GET /api/sessions/[id]": { permission: "patient:read", scoped: true, allowedProbe: "as-is", readsPatientRecord: true },
   "POST /api/sessions/[id]/side-effects": { permission: "session:chart", scoped: true, allowedProbe: "invalid", body: () => ({ at: now(), kind: "DISSOCIATION", severity: 1 }) },
   "POST /api/sessions/[id]/sign": { permission: "session:sign", scoped: true, allowedProbe: "invalid", body: () => ({}) },
   "POST /api/sessions/[id]/vitals": { permission: "session:chart", scoped: true, allowedProbe: "invalid", body: vitalsBody },
@@ -117,6 +124,8 @@ export type PagePolicy = {
   otherClinicNotice?: RegExp;
   /** an allowed caller may be redirected here instead of getting a 200 (the nurse's home opens the board while sessions run) */
   allowedRedirect?: RegExp;
+  /** as ApiPolicy.readsPatientRecord; the access row's route is "page <pattern>" */
+  readsPatientRecord?: true;
 };
 
 /** key: the URL pattern derived from app/** /page.tsx (route groups removed) */
@@ -130,16 +139,16 @@ export const PAGE_POLICY: Record<string, PagePolicy> = {
   "/board": { permission: "board:read", scoped: false },
   "/exports": { permission: "export:sessions", scoped: false },
   "/": { permission: "signed-in", scoped: false, allowedRedirect: /^(https?:\/\/[^/]+)?\/board$/ },
-  "/patients/[id]": { permission: "patient:read", scoped: true },
+  "/patients/[id]": { permission: "patient:read", scoped: true, readsPatientRecord: true },
   "/patients/new": { permission: "patient:register", scoped: false },
   "/patients": { permission: "patient:read", scoped: false },
   "/protocols/[id]": { permission: "protocol:read", scoped: true },
   "/protocols/[id]/versions/new": { permission: "protocol:manage", scoped: true },
   "/protocols/new": { permission: "protocol:manage", scoped: false },
   "/protocols": { permission: "protocol:read", scoped: false },
-  "/series/[id]": { permission: "patient:read", scoped: true },
+  "/series/[id]": { permission: "patient:read", scoped: true, readsPatientRecord: true },
   "/series/[id]/start": { permission: "session:start", scoped: true, otherClinicNotice: /No session to start/ },
-  "/sessions/[id]": { permission: "patient:read", scoped: true },
+  "/sessions/[id]": { permission: "patient:read", scoped: true, readsPatientRecord: true },
 };
 
 export function rolesFor(permission: ApiPolicy["permission"]): readonly Role[] {

@@ -28,7 +28,7 @@ const WORKLIST_KINDS = ["session", "series", "flag", "review"] as const;
 
 async function NurseHome() {
   const actor = await requirePageActor();
-  const { sessions, readySeries } = await findNurseWorklist({ actor });
+  const { sessions, readySeries } = await findNurseWorklist({ actor, route: "page /" });
   const tz = actor.clinicTimezone;
   return (
     <div className="space-y-6">
@@ -86,7 +86,7 @@ async function NurseHome() {
 
 async function PhysicianHome() {
   const actor = await requirePageActor();
-  const { patientsWithOpenFlags, sessionsAwaitingReview, seriesDue } = await findPhysicianWorklist({ actor });
+  const { patientsWithOpenFlags, sessionsAwaitingReview, seriesDue } = await findPhysicianWorklist({ actor, route: "page /" });
   const tz = actor.clinicTimezone;
   return (
     <div className="space-y-6">

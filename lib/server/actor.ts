@@ -2,10 +2,12 @@ import "server-only";
 import { cache } from "react";
 import { ABSOLUTE_SESSION_HOURS } from "@/lib/session-policy";
 import { AppError } from "@/lib/errors";
-import { can, type Permission, type Role } from "@/lib/permissions";
+import { can, type Permission } from "@/lib/permissions";
 import type { Actor } from "./actor-type";
 import { db } from "./db";
+import { getEventHub } from "./events";
 import { readSessionClaims } from "./session-claims";
+import { UserCache, type SignInFacts } from "./user-cache";
 
 export type { Actor };
 
@@ -20,13 +22,9 @@ export async function currentActor(now = Date.now()): Promise<Actor | null> {
   if (!userId || !claims?.authTime) return null;
   const nowS = Math.floor(now / 1000);
   if (nowS - claims.authTime > ABSOLUTE_SESSION_HOURS * 3600) return null;
-  // One indexed round trip on every request: deactivation and role changes take effect at once.
-  const rows = await db.$queryRaw<
-    { id: string; clinicId: string; role: Role; name: string; email: string; active: boolean; mustChangePassword: boolean; timezone: string; idleSignOutMin: number }[]
-  >`SELECT u.id, u."clinicId", u.role::text AS role, u.name, u.email, u.active, u."mustChangePassword", c.timezone, c."idleSignOutMin"
-      FROM "User" u JOIN "Clinic" c ON c.id = u."clinicId"
-     WHERE u.id = ${userId}`;
-  const user = rows[0];
+  // Cached per instance, dropped the moment the database announces a change to the user or
+  // the clinic (lib/server/user-cache.ts): deactivation and role changes still take effect at once.
+  const user = await getUserCache().get(userId);
   if (!user || !user.active) return null;
   if (claims.lastSeenAt && nowS - claims.lastSeenAt > user.idleSignOutMin * 60) return null;
   return {
@@ -38,6 +36,22 @@ export async function currentActor(now = Date.now()): Promise<Actor | null> {
     clinicTimezone: user.timezone,
     mustChangePassword: user.mustChangePassword,
   };
+}
+
+/** The database read behind the cache: one indexed round trip. */
+export async function loadSignInFacts(userId: string): Promise<SignInFacts | null> {
+  const rows = await db.$queryRaw<SignInFacts[]>`
+    SELECT u.id, u."clinicId", u.role::text AS role, u.name, u.email, u.active, u."mustChangePassword", c.timezone, c."idleSignOutMin"
+      FROM "User" u JOIN "Clinic" c ON c.id = u."clinicId"
+     WHERE u.id = ${userId}`;
+  return rows[0] ?? null;
+}
+
+const globalForCache = globalThis as unknown as { titrateUserCache?: UserCache };
+
+/** This process's user cache, fed by this process's event hub (one per instance, shared by every route bundle). */
+export function getUserCache(): UserCache {
+  return (globalForCache.titrateUserCache ??= new UserCache(getEventHub(), loadSignInFacts));
 }
 
 /**

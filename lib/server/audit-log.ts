@@ -4,6 +4,7 @@ import { zoneOffsetMin } from "@/lib/domain/time";
 import type { Prisma } from "@/lib/generated/prisma/client";
 import { calendarDate, cuidLike } from "@/lib/validation/common";
 import { requirePermission, type Actor } from "./actor";
+import { recordAccess } from "./access-audit";
 import { db } from "./db";
 import { zodToAppError } from "./http";
 
@@ -61,7 +62,8 @@ async function patientEntityIds(clinicId: string, patientId: string): Promise<st
 }
 
 /** One page of the clinic's audit log, newest first, with who acted and what changed. */
-export async function findAuditEvents({ actor, filter }: { actor: Actor; filter: AuditFilter }) {
+/** `route` names the page for the access row a patient filter writes (the rows show that patient's chart changes). */
+export async function findAuditEvents({ actor, filter, route = "internal" }: { actor: Actor; filter: AuditFilter; route?: string }) {
   requirePermission(actor, "audit:read");
   const tz = actor.clinicTimezone;
   const where: Prisma.AuditEventWhereInput = { clinicId: actor.clinicId };
@@ -81,6 +83,7 @@ export async function findAuditEvents({ actor, filter }: { actor: Actor; filter:
   if (filter.patientId) {
     const ids = await patientEntityIds(actor.clinicId, filter.patientId);
     where.AND = [{ entityId: { in: ids } }];
+    if (ids.length > 0) await recordAccess(actor, { route, record: "Patient", recordId: filter.patientId, patientIds: [filter.patientId] });
   }
   const page = filter.page ?? 1;
   const [total, events] = await Promise.all([
@@ -103,7 +106,7 @@ export async function findAuditEvents({ actor, filter }: { actor: Actor; filter:
 }
 
 /** Choices for the viewer's filters: the clinic's staff, patients and recorded actions. */
-export async function auditFilterChoices({ actor }: { actor: Actor }) {
+export async function auditFilterChoices({ actor, route = "internal" }: { actor: Actor; route?: string }) {
   requirePermission(actor, "audit:read");
   const [users, patients, actions, types] = await Promise.all([
     db.user.findMany({ where: { clinicId: actor.clinicId }, orderBy: { name: "asc" }, select: { id: true, name: true } }),
@@ -111,6 +114,8 @@ export async function auditFilterChoices({ actor }: { actor: Actor }) {
     db.auditEvent.findMany({ where: { clinicId: actor.clinicId }, distinct: ["action"], select: { action: true }, orderBy: { action: "asc" } }),
     db.auditEvent.findMany({ where: { clinicId: actor.clinicId }, distinct: ["entityType"], select: { entityType: true }, orderBy: { entityType: "asc" } }),
   ]);
+  // the patient filter lists every patient's name and MRN: an access to each (decision 0019)
+  await recordAccess(actor, { route, record: "PatientList", recordId: actor.clinicId, patientIds: patients.map((p) => p.id) });
   return {
     users,
     patients: patients.map((p) => ({ id: p.id, label: `${p.familyName}, ${p.givenName} (${p.mrn})` })),

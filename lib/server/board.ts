@@ -2,7 +2,7 @@ import "server-only";
 import { sortTiles, tileClinical, tileLive, type BoardFlag, type TileClinical, type TileLive } from "@/lib/domain/board";
 import type { DoseEventPoint } from "@/lib/domain/dose";
 import { requirePermission, type Actor } from "./actor";
-import { auditAs } from "./audit";
+import { recordAccess } from "./access-audit";
 import { db } from "./db";
 import { limitsOf } from "./protocols";
 
@@ -39,7 +39,7 @@ export interface Board {
   counts: { chairs: number; free: number; running: number; unassigned: number };
 }
 
-export async function getBoard({ actor, now = new Date() }: { actor: Actor; now?: Date }): Promise<Board> {
+export async function getBoard({ actor, now = new Date(), route = "internal" }: { actor: Actor; now?: Date; route?: string }): Promise<Board> {
   requirePermission(actor, "board:read");
   const [chairs, sessions] = await Promise.all([
     db.chair.findMany({ where: { clinicId: actor.clinicId, active: true }, orderBy: [{ sortOrder: "asc" }, { name: "asc" }], select: { id: true, name: true, sortOrder: true, active: true } }),
@@ -92,10 +92,8 @@ export async function getBoard({ actor, now = new Date() }: { actor: Actor; now?
     if (s.chair) byChair.set(s.chair.id, tile);
   }
   for (const c of chairs) if (!byChair.has(c.id)) tiles.push({ key: c.id, chair: c, session: null, clinical: null, live: null });
-  if (sessions.length > 0) {
-    // One audit row per board read, naming every session (and so every patient) shown.
-    await db.$transaction((tx) => auditAs(tx, actor)("board.read", "Clinic", actor.clinicId, { after: { sessionIds: sessions.map((s) => s.id) } }));
-  }
+  // One access row per board read, naming every patient shown (none when no session runs).
+  await recordAccess(actor, { route, record: "Board", recordId: actor.clinicId, patientIds: sessions.map((s) => s.series.patient.id) });
   return {
     serverNow: now.toISOString(),
     // most urgent first (the page can re-sort by chair)

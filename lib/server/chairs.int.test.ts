@@ -173,8 +173,9 @@ describe("the board", () => {
     expect(board.tiles.filter((t) => t.session === null).map((t) => t.chair?.name).sort()).toEqual(["Chair 1", "Chair 3"]);
 
     const audits = await db.auditEvent.findMany({ where: { clinicId: x.clinic.id }, orderBy: { id: "asc" }, skip: auditBefore });
-    expect(audits.map((a) => a.action)).toEqual(["board.read"]);
-    expect((audits[0]!.after as { sessionIds: string[] }).sessionIds.sort()).toEqual([session.id, unassigned.id].sort());
+    // one access row for the whole board, naming every patient shown (decision 0019)
+    expect(audits.map((a) => [a.action, a.entityType, a.actorId])).toEqual([["access.read", "Board", x.actors.physician.userId]]);
+    expect((audits[0]!.after as { patientIds: string[] }).patientIds.sort()).toEqual([p.patient.id, noChair.patient.id].sort());
 
     // another clinic sees none of it
     const theirs = await getBoard({ actor: other.actors.nurse, now: at(30) });

@@ -2,10 +2,11 @@ import "server-only";
 import { dayNumber, nextSessionDueDate } from "@/lib/domain/series-summary";
 import { formatDate, startOfDayInZone } from "@/lib/time";
 import { requirePermission, type Actor } from "./actor";
+import { recordAccess } from "./access-audit";
 import { db } from "./db";
 
 /** Nurse: sessions in progress and opened today, and active series ready for a session. */
-export async function findNurseWorklist({ actor, now = new Date() }: { actor: Actor; now?: Date }) {
+export async function findNurseWorklist({ actor, now = new Date(), route = "internal" }: { actor: Actor; now?: Date; route?: string }) {
   requirePermission(actor, "session:chart");
   const dayStart = startOfDayInZone(now, actor.clinicTimezone);
   const [sessions, series] = await Promise.all([
@@ -26,6 +27,7 @@ export async function findNurseWorklist({ actor, now = new Date() }: { actor: Ac
       take: 100,
     }),
   ]);
+  await recordAccess(actor, { route, record: "PatientList", recordId: actor.clinicId, patientIds: [...sessions.map((s) => s.series.patientId), ...series.map((s) => s.patientId)] });
   return {
     sessions: sessions.map((s) => ({
       id: s.id, status: s.status, openedAt: s.openedAt.toISOString(), sequence: s.sequence, nurse: s.nurse.name,
@@ -45,7 +47,7 @@ export async function findNurseWorklist({ actor, now = new Date() }: { actor: Ac
  * session (most overdue first). A session counts as reviewed by its own signed review or
  * by a signed series review made after it was completed.
  */
-export async function findPhysicianWorklist({ actor, now = new Date() }: { actor: Actor; now?: Date }) {
+export async function findPhysicianWorklist({ actor, now = new Date(), route = "internal" }: { actor: Actor; now?: Date; route?: string }) {
   requirePermission(actor, "flag:acknowledge");
   const [flags, unreviewed, active] = await Promise.all([
     db.flag.findMany({
@@ -105,6 +107,10 @@ export async function findPhysicianWorklist({ actor, now = new Date() }: { actor
     // due today or earlier, or tomorrow (so it can be planned)
     .filter((s): s is NonNullable<typeof s> => s !== null && s.daysOverdue >= -1)
     .sort((a, b) => b.daysOverdue - a.daysOverdue || a.patientName.localeCompare(b.patientName));
+  await recordAccess(actor, {
+    route, record: "PatientList", recordId: actor.clinicId,
+    patientIds: [...patients.map((p) => p.patientId), ...awaiting.map((s) => s.series.patientId), ...seriesDue.map((s) => s.patientId)],
+  });
   return {
     patientsWithOpenFlags: patients,
     sessionsAwaitingReview: awaiting.map((s) => ({

@@ -5,6 +5,7 @@ import { AppError, notFound } from "@/lib/errors";
 import type { Patient } from "@/lib/generated/prisma/client";
 import type { RegisterPatientInput } from "@/lib/validation/patient";
 import { requirePermission, type Actor } from "./actor";
+import { recordAccess } from "./access-audit";
 import { auditAs } from "./audit";
 import { db, type Tx } from "./db";
 import { isUniqueViolation } from "./http";
@@ -82,7 +83,11 @@ export async function registerPatient(tx: Tx, { actor, input, now = new Date() }
   }
 }
 
-export async function getPatient({ actor, patientId }: { actor: Actor; patientId: string }) {
+/**
+ * The patient's record. `route` names the page or API route that shows it, for the access row
+ * (lib/server/access-audit.ts); every caller reads through here, so every read is audited.
+ */
+export async function getPatient({ actor, patientId, route = "internal" }: { actor: Actor; patientId: string; route?: string }) {
   requirePermission(actor, "patient:read");
   const p = await loadPatient(db, actor, patientId);
   const [series, weights] = await Promise.all([
@@ -97,6 +102,7 @@ export async function getPatient({ actor, patientId }: { actor: Actor; patientId
       },
     }),
     db.patientWeight.findMany({ where: { patientId: p.id }, orderBy: { measuredAt: "asc" } }),
+    recordAccess(actor, { route, record: "Patient", recordId: p.id, patientIds: [p.id] }),
   ]);
   return {
     ...patientDto(p),
@@ -118,7 +124,8 @@ export async function getPatient({ actor, patientId }: { actor: Actor; patientId
   };
 }
 
-export async function findPatients({ actor, query }: { actor: Actor; query?: string }) {
+/** The clinic's patients (or those matching `query`); one access row names every patient listed. */
+export async function findPatients({ actor, query, route = "internal" }: { actor: Actor; query?: string; route?: string }) {
   requirePermission(actor, "patient:read");
   const q = query?.trim();
   const patients = await db.patient.findMany({
@@ -131,5 +138,6 @@ export async function findPatients({ actor, query }: { actor: Actor; query?: str
     orderBy: [{ familyName: "asc" }, { givenName: "asc" }],
     take: 200,
   });
+  await recordAccess(actor, { route, record: "PatientList", recordId: actor.clinicId, patientIds: patients.map((p) => p.id) });
   return patients.map(patientDto);
 }

@@ -5,6 +5,7 @@ import { compareSeries, summarizeSeries } from "@/lib/domain/series-summary";
 import { conflict, notFound, badInput } from "@/lib/errors";
 import type { SignReviewInput } from "@/lib/validation/review";
 import { requirePermission, type Actor } from "./actor";
+import { recordAccess } from "./access-audit";
 import { auditAs } from "./audit";
 import { db, type Tx } from "./db";
 import { readSeriesForReview, type ReviewSeries } from "./series-review-reader";
@@ -21,13 +22,15 @@ function summarize(s: ReviewSeries, now: Date) {
  * side-effect burden, flags, schedule, reviews, and the patient's previous series on the
  * same protocol with its summary and the difference.
  */
-export async function getSeriesSummary({ actor, seriesId, now = new Date() }: { actor: Actor; seriesId: string; now?: Date }) {
+export async function getSeriesSummary({ actor, seriesId, now = new Date(), route = "internal" }: { actor: Actor; seriesId: string; now?: Date; route?: string }) {
   requirePermission(actor, "patient:read");
   // One round trip: the series, its previous one and their charted rows in one query, and
   // the reviews beside it (scoped to the clinic too; dropped if the series is not found).
   const [read, reviews] = await Promise.all([readSeriesForReview(actor, seriesId), readReviews(actor, seriesId)]);
   if (!read) throw notFound("Series");
   const { series } = read;
+  // The previous series shown beside it is the same patient's.
+  await recordAccess(actor, { route, record: "Series", recordId: series.id, patientIds: [series.patient.id] });
   const pv = series.protocolVersion;
   const summary = summarize(series, now);
   const sequenceOf = new Map(series.inputs.map((s) => [s.id, s.sequence]));
@@ -96,12 +99,16 @@ function rowDto(r: ReturnType<typeof summarizeSeries>["rows"][number]) {
 export type SummaryRowDto = ReturnType<typeof rowDto>;
 
 /** Reviews of a series (series-level and per-session), oldest first, addenda after their review. */
-export async function findSeriesReviews({ actor, seriesId }: { actor: Actor; seriesId: string }) {
+export async function findSeriesReviews({ actor, seriesId, route = "internal" }: { actor: Actor; seriesId: string; route?: string }) {
   requirePermission(actor, "patient:read");
   // Another clinic's series is a 404, not an empty list (the authorization matrix, docs/SECURITY.md).
-  const series = await db.series.findFirst({ where: { id: seriesId, clinicId: actor.clinicId }, select: { id: true } });
+  const series = await db.series.findFirst({ where: { id: seriesId, clinicId: actor.clinicId }, select: { id: true, patientId: true } });
   if (!series) throw notFound("Series");
-  return readReviews(actor, seriesId);
+  const [reviews] = await Promise.all([
+    readReviews(actor, seriesId),
+    recordAccess(actor, { route, record: "Series", recordId: series.id, patientIds: [series.patientId] }),
+  ]);
+  return reviews;
 }
 
 /**

@@ -16,7 +16,7 @@ export const metadata: Metadata = { title: "Chair board" };
 export default async function BoardPage({ searchParams }: { searchParams: Promise<{ display?: string | string[] }> }) {
   const actor = await requirePageActor();
   if (!can(actor, "board:read")) return <NotAllowed />;
-  const [board, { display }] = await Promise.all([getBoard({ actor }), searchParams]);
+  const [board, { display }] = await Promise.all([getBoard({ actor, route: "page /board" }), searchParams]);
   return (
     <ClockProvider serverNowIso={board.serverNow}>
       {/* `live` is left out of the client's props: the browser recomputes it every second

@@ -18,7 +18,7 @@ export default async function ExportsPage() {
       </div>
     );
   }
-  const [protocols, patients] = await Promise.all([findProtocols({ actor }), findPatients({ actor })]);
+  const [protocols, patients] = await Promise.all([findProtocols({ actor }), findPatients({ actor, route: "page /exports" })]);
   const now = new Date();
   const today = formatDate(now, actor.clinicTimezone);
   const monthAgo = formatDate(new Date(now.getTime() - 30 * 86_400_000), actor.clinicTimezone);

@@ -13,7 +13,7 @@ export const metadata: Metadata = { title: "Patients" };
  */
 export default async function PatientsPage() {
   const actor = await requirePageActor();
-  const patients = await findPatients({ actor });
+  const patients = await findPatients({ actor, route: "page /patients" });
   const today = new Date().toISOString().slice(0, 10);
   const rows = patients.map(({ id, mrn, givenName, familyName, birthDate, sex, screeningPositive, consentOnFile }) => ({
     id, mrn, givenName, familyName, birthDate, sex, screeningPositive, consentOnFile,

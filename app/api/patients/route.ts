@@ -13,7 +13,7 @@ export const GET = apiRoute(async ({ req, actor }) => {
       userMessage: "Patient data does not go in URLs: search with POST /api/patients/search and { q } in the body.",
       fields: { q: "send in the body of POST /api/patients/search" },
     });
-  return json({ patients: await findPatients({ actor }) });
+  return json({ patients: await findPatients({ actor, route: "GET /api/patients" }) });
 }, { permission: "patient:read" });
 
 export const POST = apiRoute(async ({ req, actor }) => {

@@ -22,6 +22,13 @@ export interface HubSubscriber {
   deliver: (m: HubMessage) => void;
 }
 
+/**
+ * What the hub tells this instance's caches (lib/server/user-cache.ts): a user's or a clinic's
+ * sign-in facts changed in the database, or `all` when notifications may have been missed (the
+ * listener is down or came back), so nothing cached may be trusted.
+ */
+export type HubInvalidation = { kind: "user"; userId: string } | { kind: "clinic"; clinicId: string } | { kind: "all" };
+
 export interface HubStatus {
   mode: "listen" | "embedded";
   connected: boolean;
@@ -72,6 +79,7 @@ export class EventHub {
   private seq = 0;
   private readonly log: (line: string) => void;
   private readonly onEmbedded = (payload: string) => this.dispatch(payload);
+  private readonly invalidationListeners = new Set<(i: HubInvalidation) => void>();
 
   constructor(private readonly options: EventHubOptions) {
     this.log = options.log ?? ((line) => console.log(line));
@@ -88,6 +96,26 @@ export class EventHub {
     return () => { this.subscribers.delete(sub); };
   }
 
+  /** Whether notifications are flowing now: a cache may only be trusted while they are. */
+  isConnected(): boolean {
+    return this.connected;
+  }
+
+  /**
+   * Listens for the user and clinic changes the database announces on the same channel as the
+   * live events (migration *_access_audit_user_cache): one LISTEN connection serves both.
+   */
+  onInvalidate(listener: (i: HubInvalidation) => void): () => void {
+    this.invalidationListeners.add(listener);
+    return () => { this.invalidationListeners.delete(listener); };
+  }
+
+  private invalidate(i: HubInvalidation): void {
+    for (const l of this.invalidationListeners) {
+      try { l(i); } catch { /* a cache's failure must not stop the others */ }
+    }
+  }
+
   /** Resolves once the listener is connected (tests and benchmarks wait for it). */
   async ready(): Promise<void> {
     this.start();
@@ -101,6 +129,11 @@ export class EventHub {
 
   /** Parses one NOTIFY payload and hands it to the streams of its clinic, and to no other. */
   dispatch(payload: string): void {
+    const invalidation = parseInvalidation(payload);
+    if (invalidation) {
+      this.invalidate(invalidation);
+      return;
+    }
     const event: ClinicLiveEvent | null = parseClinicLiveEvent(payload);
     if (!event) {
       this.log("[live-events] ignored a malformed notification");
@@ -161,6 +194,8 @@ export class EventHub {
       if (this.client !== client) return;
       this.client = null;
       this.connected = false;
+      // Changes committed from now on are not heard: nothing cached may be trusted.
+      this.invalidate({ kind: "all" });
       client.end().catch(() => undefined);
       if (!this.stopped) {
         this.log("[live-events] listener connection lost; reconnecting");
@@ -178,8 +213,9 @@ export class EventHub {
       this.connected = true;
       this.backoffMs = BACKOFF_START_MS;
       this.log(`[live-events] listening on ${EVENTS_CHANNEL} (pid ${process.pid})`);
-      // Whatever was committed while no one listened is lost to this instance: every stream refetches.
-      if (wasReconnect) this.resyncAll();
+      // Whatever was committed while no one listened is lost to this instance: every stream
+      // refetches, and every cache starts empty.
+      if (wasReconnect) { this.invalidate({ kind: "all" }); this.resyncAll(); }
     } catch (err) {
       client.removeAllListeners("end");
       client.end().catch(() => undefined);
@@ -234,9 +270,23 @@ export class EventHub {
     const client = this.client;
     this.client = null;
     this.connected = false;
+    this.invalidate({ kind: "all" });
     this.subscribers.clear();
     if (client) await client.end().catch(() => undefined);
   }
+}
+
+const ID = /^[A-Za-z0-9_-]{1,64}$/;
+
+/** The user/clinic change notifications (not live events: never forwarded to a browser). */
+export function parseInvalidation(payload: string): HubInvalidation | null {
+  // Cheap test first: live events (the bulk of the traffic) never carry these kinds.
+  if (!payload.includes('"user"') && !payload.includes('"clinic-settings"')) return null;
+  let r: { kind?: unknown; userId?: unknown; clinicId?: unknown };
+  try { r = (JSON.parse(payload) ?? {}) as typeof r; } catch { return null; }
+  if (r.kind === "user") return typeof r.userId === "string" && ID.test(r.userId) ? { kind: "user", userId: r.userId } : { kind: "all" };
+  if (r.kind === "clinic-settings") return typeof r.clinicId === "string" && ID.test(r.clinicId) ? { kind: "clinic", clinicId: r.clinicId } : { kind: "all" };
+  return null;
 }
 
 /** A log line without data: the error's class and code only. */

@@ -2,6 +2,7 @@ import "server-only";
 import { randomUUID } from "node:crypto";
 import { exportFileName, type ExportFilterInput, type ExportFormat, type ExportQueryInput } from "@/lib/validation/export";
 import { requirePermission, type Actor } from "../actor";
+import { recordAccess } from "../access-audit";
 import { writeAudit } from "../audit";
 import { db } from "../db";
 import { csvWriter } from "./csv-writer";
@@ -36,12 +37,19 @@ export interface SessionExport {
  * row records who, the filter, the format and how many sessions were written, in its own
  * transaction: the row count is known only then (docs/decisions/0006-exports.md "Audit").
  */
-export async function openSessionExport({ actor, query, now = new Date() }: { actor: Actor; query: ExportQueryInput; now?: Date }): Promise<SessionExport> {
+export async function openSessionExport({ actor, query, now = new Date(), route = "internal" }: { actor: Actor; query: ExportQueryInput; now?: Date; route?: string }): Promise<SessionExport> {
   requirePermission(actor, "export:sessions");
   const { format, ...filter } = query;
   const where = await exportWhere(actor, filter);
-  const total = await db.infusionSession.count({ where });
+  const [total, patients] = await Promise.all([
+    db.infusionSession.count({ where }),
+    // the patients the export will hold, for its access row (decision 0019)
+    db.series.findMany({ where: { clinicId: actor.clinicId, sessions: { some: where } }, select: { patientId: true }, distinct: ["patientId"] }),
+  ]);
   const exportId = randomUUID();
+  // Recorded before the first byte: who exported which patients, through which route. The
+  // export.sessions row written when the stream ends adds the outcome and the row count.
+  await recordAccess(actor, { route, record: "Export", recordId: exportId, patientIds: patients.map((p) => p.patientId) });
   const writer: FormatWriter =
     format === "csv" ? csvWriter() : format === "fhir" ? fhirWriter(exportId, now.toISOString()) : createPdfWriter();
   const batches = exportBatches(actor, where, now.getTime());

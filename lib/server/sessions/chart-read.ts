@@ -3,13 +3,15 @@ import { effectiveRows, sessionTotals } from "@/lib/domain/charting";
 import type { ProtocolLimits } from "@/lib/domain/protocol";
 import { notFound } from "@/lib/errors";
 import { requirePermission, type Actor } from "../actor";
+import { recordAccess } from "../access-audit";
 import { db } from "../db";
 import { limitsOf } from "../protocols";
 import { doseEventDto, flagDto, painDto, sideEffectDto, toPoint, vitalsDto } from "./dto";
 import { SYSTEM_ACTOR_ID } from "./flag-reconcile";
 
 /** Everything charted on a session, its flags and its computed totals. */
-export async function getSessionChart({ actor, sessionId, now = new Date() }: { actor: Actor; sessionId: string; now?: Date }) {
+/** `route`: the page or API route showing the chart, for its access row (lib/server/access-audit.ts). */
+export async function getSessionChart({ actor, sessionId, now = new Date(), route = "internal" }: { actor: Actor; sessionId: string; now?: Date; route?: string }) {
   requirePermission(actor, "patient:read");
   const s = await db.infusionSession.findFirst({
     where: { id: sessionId, clinicId: actor.clinicId },
@@ -32,7 +34,11 @@ export async function getSessionChart({ actor, sessionId, now = new Date() }: { 
     ...s.painScores.map((r) => r.enteredById), ...s.sideEffects.map((r) => r.enteredById),
     ...s.addenda.map((a) => a.authorId),
   ].filter((x): x is string => !!x));
-  const users = await db.user.findMany({ where: { id: { in: [...userIds] }, clinicId: actor.clinicId }, select: { id: true, name: true } });
+  // the names and the access row in parallel: the chart is returned only once both are written
+  const [users] = await Promise.all([
+    db.user.findMany({ where: { id: { in: [...userIds] }, clinicId: actor.clinicId }, select: { id: true, name: true } }),
+    recordAccess(actor, { route, record: "InfusionSession", recordId: s.id, patientIds: [s.series.patientId] }),
+  ]);
   const names = Object.fromEntries(users.map((u) => [u.id, u.name]));
   const pv = s.series.protocolVersion;
   const limits: ProtocolLimits = limitsOf(pv);

@@ -53,7 +53,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
     if (!(err instanceof AppError)) throw err;
     filterError = err.userMessage;
   }
-  const [result, choices] = await Promise.all([findAuditEvents({ actor, filter }), auditFilterChoices({ actor })]);
+  const [result, choices] = await Promise.all([findAuditEvents({ actor, filter, route: "page /admin/audit" }), auditFilterChoices({ actor, route: "page /admin/audit" })]);
   const tz = actor.clinicTimezone;
   const pageHref = (page: number) => {
     const q = new URLSearchParams();

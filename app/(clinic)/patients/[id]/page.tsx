@@ -6,6 +6,7 @@ import { SCREENING_LABELS } from "@/lib/domain/flags";
 import { formatKg } from "@/lib/domain/units";
 import { AppError } from "@/lib/errors";
 import { can } from "@/lib/permissions";
+import { findRecentPatientAccesses } from "@/lib/server/access-log";
 import { requirePageActor } from "@/lib/server/actor";
 import { getPatient } from "@/lib/server/patients";
 import { findProtocols } from "@/lib/server/protocols";
@@ -17,7 +18,7 @@ export const metadata: Metadata = { title: "Patient" };
 
 async function load(actor: Awaited<ReturnType<typeof requirePageActor>>, id: string) {
   try {
-    return await getPatient({ actor, patientId: id });
+    return await getPatient({ actor, patientId: id, route: "page /patients/[id]" });
   } catch (err) {
     if (err instanceof AppError && err.code === "NOT_FOUND") notFound();
     throw err;
@@ -30,7 +31,11 @@ export default async function PatientPage({ params }: { params: Promise<{ id: st
   const patient = await load(actor, id);
   const tz = actor.clinicTimezone;
   const today = formatDate(new Date(), tz);
-  const protocols = can(actor, "series:order") ? (await findProtocols({ actor })).filter((p) => !p.retired) : [];
+  const [protocols, accesses] = await Promise.all([
+    can(actor, "series:order") ? findProtocols({ actor }).then((all) => all.filter((p) => !p.retired)) : [],
+    // "who accessed this patient" (admins only; docs/decisions/0019-access-audit-and-user-cache.md)
+    can(actor, "audit:read") ? findRecentPatientAccesses({ actor, patientId: patient.id }) : null,
+  ]);
   const screeningEntries = Object.entries(SCREENING_LABELS) as [keyof typeof SCREENING_LABELS, string][];
   return (
     <div className="space-y-4">
@@ -116,6 +121,32 @@ export default async function PatientPage({ params }: { params: Promise<{ id: st
           </table>
         )}
       </section>
+
+      {accesses && (
+        <section className="card" aria-labelledby="access-h">
+          <h2 id="access-h" className="mb-2 text-lg font-semibold">Who accessed this patient</h2>
+          <p className="mb-2 text-sm text-slate-600">
+            The most recent reads of this patient&apos;s record, newest first (this visit included). The full,
+            filterable report is GET /api/admin/access-log?patientId={patient.id}.
+          </p>
+          {accesses.length === 0 ? <p className="text-sm text-slate-600">No accesses recorded.</p> : (
+            <table className="table-dense" data-testid="patient-accesses">
+              <thead><tr><th>Time</th><th>User</th><th>Role</th><th>Route</th><th>Record</th></tr></thead>
+              <tbody>
+                {accesses.map((a) => (
+                  <tr key={a.id}>
+                    <td className="tabular-nums">{formatDateTime(a.at, tz)}</td>
+                    <td>{a.userName ?? "unknown user"}</td>
+                    <td>{a.role?.toLowerCase() ?? "—"}</td>
+                    <td><code className="text-xs">{a.route ?? "—"}</code></td>
+                    <td>{a.recordType}{a.patientIds.length > 1 ? ` (${a.patientIds.length} patients)` : ""}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          )}
+        </section>
+      )}
 
       {can(actor, "series:order") && (
         <section className="card" aria-labelledby="order-h">

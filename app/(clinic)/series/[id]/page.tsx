@@ -29,7 +29,7 @@ const num = (n: number | null, digits = 1, unit = "") => (n === null ? "—" : `
 
 async function load(actor: Awaited<ReturnType<typeof requirePageActor>>, id: string) {
   try {
-    return await getSeriesSummary({ actor, seriesId: id });
+    return await getSeriesSummary({ actor, seriesId: id, route: "page /series/[id]" });
   } catch (err) {
     if (err instanceof AppError && err.code === "NOT_FOUND") notFound();
     throw err;

@@ -14,7 +14,7 @@ export default async function SessionPage({ params }: { params: Promise<{ id: st
   const actor = await requirePageActor();
   let chart, chair;
   try {
-    [chart, chair] = await Promise.all([getSessionChart({ actor, sessionId: id }), findSessionChair({ actor, sessionId: id })]);
+    [chart, chair] = await Promise.all([getSessionChart({ actor, sessionId: id, route: "page /sessions/[id]" }), findSessionChair({ actor, sessionId: id })]);
   } catch (err) {
     // another clinic's session is NOT_FOUND too (lib/server scopes every query by clinic)
     if (err instanceof AppError && err.code === "NOT_FOUND") notFound();

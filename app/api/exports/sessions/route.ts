@@ -11,7 +11,7 @@ export const dynamic = "force-dynamic";
  */
 export const GET = apiRoute(async ({ req, actor }) => {
   const query = parseWith(ExportQuerySchema, queryObject(new URL(req.url).searchParams));
-  const exp = await openSessionExport({ actor, query });
+  const exp = await openSessionExport({ actor, query, route: "GET /api/exports/sessions" });
   return new Response(exp.stream, {
     status: 200,
     headers: {

@@ -1,4 +1,4 @@
 import { apiRoute, json } from "@/lib/server/http";
 import { getSessionChart } from "@/lib/server/sessions";
 
-export const GET = apiRoute<{ id: string }>(async ({ actor, params }) => json({ session: await getSessionChart({ actor, sessionId: params.id }) }), { permission: "patient:read" });
+export const GET = apiRoute<{ id: string }>(async ({ actor, params }) => json({ session: await getSessionChart({ actor, sessionId: params.id, route: "GET /api/sessions/[id]" }) }), { permission: "patient:read" });

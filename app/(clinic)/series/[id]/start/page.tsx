@@ -26,7 +26,7 @@ export default async function StartSessionPage({ params }: { params: Promise<{ i
   const actor = await requirePageActor();
   let ready;
   try {
-    ready = (await findNurseWorklist({ actor })).readySeries.find((s) => s.id === id);
+    ready = (await findNurseWorklist({ actor, route: "page /series/[id]/start" })).readySeries.find((s) => s.id === id);
   } catch (err) {
     if (err instanceof AppError && err.code === "FORBIDDEN") {
       return <Notice title="Start session">Your role cannot start infusion sessions.</Notice>;
@@ -43,7 +43,7 @@ export default async function StartSessionPage({ params }: { params: Promise<{ i
   }
   let patient;
   try {
-    patient = await getPatient({ actor, patientId: ready.patientId });
+    patient = await getPatient({ actor, patientId: ready.patientId, route: "page /series/[id]/start" });
   } catch (err) {
     if (err instanceof AppError && err.code === "NOT_FOUND") notFound();
     throw err;

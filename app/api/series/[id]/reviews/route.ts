@@ -2,7 +2,7 @@ import { apiRoute, json, parseWith, readJson, runIdempotent } from "@/lib/server
 import { findSeriesReviews, signReview } from "@/lib/server/reviews";
 import { SignReviewSchema } from "@/lib/validation/review";
 
-export const GET = apiRoute<{ id: string }>(async ({ actor, params }) => json({ reviews: await findSeriesReviews({ actor, seriesId: params.id }) }));
+export const GET = apiRoute<{ id: string }>(async ({ actor, params }) => json({ reviews: await findSeriesReviews({ actor, seriesId: params.id, route: "GET /api/series/[id]/reviews" }) }));
 
 /** Signs a series review (or a per-session review, or an addendum to a signed one). */
 export const POST = apiRoute<{ id: string }>(async ({ req, actor, params }) => {
