@@ -11,7 +11,7 @@ const SPO2 = (v: string) => mdc("150456", "MDC_PULS_OXIM_SAT_O2", v, "262688", "
 const ECG_HR = (v: string) => mdc("147842", "MDC_ECG_HEART_RATE", v, "264864", "MDC_DIM_BEAT_PER_MIN");
 const PULSE = (v: string) => mdc("149530", "MDC_PULS_OXIM_PULS_RATE", v, "264864", "MDC_DIM_BEAT_PER_MIN");
 const RR = (v: string) => mdc("151562", "MDC_RESP_RATE", v, "264928", "MDC_DIM_RESP_PER_MIN");
-const TEMP = (v: string, unit = ["268192", "MDC_DIM_DEGC"]) => mdc("150344", "MDC_TEMP", v, unit[0], unit[1]);
+const TEMP = (v: string, unit: [string, string] = ["268192", "MDC_DIM_DEGC"]) => mdc("150344", "MDC_TEMP", v, unit[0], unit[1]);
 
 describe("mapDeviceObservations", () => {
   it("maps a full PCD-01 set (NIBP, ECG heart rate, SpO2, respiratory rate, temperature)", () => {

@@ -207,8 +207,8 @@ export function deviceCriticalFindings(values: DeviceVitalsValues, limits: Devic
 export function parseHl7Timestamp(text: string): number | null {
   const m = /^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(?:(\d{2})(?:\.(\d{1,4}))?)?([+-])(\d{2})(\d{2})$/.exec(text.trim());
   if (!m) return null;
-  const [, y, mo, d, h, mi, s = "0", frac = "", sign, oh, om] = m;
-  const [year, month, day, hour, minute, second] = [y, mo, d, h, mi, s].map(Number);
+  const [, y, mo, d, h, mi, s = "0", frac = "", sign, oh = "", om = ""] = m;
+  const year = Number(y), month = Number(mo), day = Number(d), hour = Number(h), minute = Number(mi), second = Number(s);
   if (month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 || minute > 59 || second > 59 || Number(oh) > 14 || Number(om) > 59) return null;
   const utc = Date.UTC(year, month - 1, day, hour, minute, second, frac === "" ? 0 : Math.floor(Number(`0.${frac}`) * 1000));
   // Date.UTC rolls 31 February over into March: refuse what the calendar does not have
