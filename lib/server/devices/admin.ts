@@ -90,3 +90,13 @@ export async function updateDevice(tx: Tx, { actor, deviceId, input }: { actor: 
   await auditAs(tx, actor)("device.update", "Device", deviceId, { before: deviceDto(before), after: deviceDto(after) });
   return deviceDto(after);
 }
+
+export async function addDevice(opts: { actor: Actor; input: CreateDeviceInput }) {
+  requirePermission(opts.actor, "device:manage");
+  return db.$transaction((tx) => createDevice(tx, opts));
+}
+
+export async function changeDevice(opts: { actor: Actor; deviceId: string; input: UpdateDeviceInput }) {
+  requirePermission(opts.actor, "device:manage");
+  return db.$transaction((tx) => updateDevice(tx, opts));
+}
