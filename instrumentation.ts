@@ -14,4 +14,7 @@ export async function register() {
   // The audit sealer: the same leader election, its own lock (docs/decisions/0018-asynchronous-audit-sealing.md).
   const { startSealerFromEnv } = await import("./lib/server/audit-seal/start");
   startSealerFromEnv();
+  // Bedside monitors over HL7 v2 / MLLP, only when HL7_MLLP_PORT is set (docs/decisions/0021-monitor-vitals-over-hl7.md).
+  const { startHl7ListenerFromEnv } = await import("./lib/server/devices/start");
+  void startHl7ListenerFromEnv();
 }

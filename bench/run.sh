@@ -18,7 +18,9 @@ trap cleanup EXIT
 DATABASE_URL="$URL" npx prisma migrate deploy >/dev/null
 DATABASE_URL="$URL" npx tsx --conditions=react-server prisma/seed.ts
 [ -f .next/BUILD_ID ] || DATABASE_URL="$URL" npx next build
-DATABASE_URL="$URL" NEXTAUTH_SECRET="bench-$$" NEXTAUTH_URL="http://127.0.0.1:$PORT" node_modules/.bin/next start -p "$PORT" -H 127.0.0.1 >"/tmp/titrate-bench-server-$PORT.log" 2>&1 &
+# the bedside monitor listener, for bench/hl7-ingest.ts
+export BENCH_MLLP_PORT="${BENCH_MLLP_PORT:-2575}"
+DATABASE_URL="$URL" NEXTAUTH_SECRET="bench-$$" NEXTAUTH_URL="http://127.0.0.1:$PORT" HL7_MLLP_PORT="$BENCH_MLLP_PORT" node_modules/.bin/next start -p "$PORT" -H 127.0.0.1 >"/tmp/titrate-bench-server-$PORT.log" 2>&1 &
 SERVER=$!
 for _ in $(seq 1 120); do curl -fsS -o /dev/null "http://127.0.0.1:$PORT/login" && break; sleep 0.5; done
 export BENCH_BASE_URL="http://127.0.0.1:$PORT" BENCH_DATABASE_URL="$URL"

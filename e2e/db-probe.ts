@@ -102,5 +102,14 @@ export async function demoIds(db: pg.Pool): Promise<Ids> {
      SELECT $1, "clinicId", 'Matrix spare ' || $1, indication, route, now() FROM "Protocol" WHERE id = $2`,
     [spareProtocolId, protocolId],
   );
-  return { patientId, seriesId, sessionId, vitalsId, flagId, protocolId, protocolVersionId, userId, spareProtocolId, chairId };
+  // A monitor of the Demo clinic (the seed registers them) and a reading of the session that a
+  // nurse already validated: accepting or rejecting it again is a 409 and stores nothing.
+  const deviceId = await one(`SELECT id FROM "Device" WHERE "clinicId" = $1 ORDER BY name LIMIT 1`);
+  const deviceReadingId = `c${randomBytes(12).toString("hex")}`;
+  await db.query(
+    `INSERT INTO "DeviceVitals" (id, "clinicId", "sessionId", "deviceId", "controlId", at, "spo2Pct", status, "validatedAt", "rejectReason")
+     VALUES ($1, $2, $3, $4, $1, now(), 97, 'REJECTED', now(), 'matrix fixture')`,
+    [deviceReadingId, demo, sessionId, deviceId],
+  );
+  return { patientId, seriesId, sessionId, vitalsId, flagId, protocolId, protocolVersionId, userId, spareProtocolId, chairId, deviceId, deviceReadingId };
 }

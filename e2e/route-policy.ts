@@ -23,6 +23,10 @@ export type Ids = {
   spareProtocolId: string;
   /** an active chair of the Demo clinic */
   chairId: string;
+  /** a monitor of the Demo clinic */
+  deviceId: string;
+  /** an already validated monitor reading of `sessionId`: accept/reject answer 409, never store */
+  deviceReadingId: string;
 };
 
 export type ApiPolicy = {
@@ -61,6 +65,9 @@ export const API_POLICY: Record<string, ApiPolicy> = {
   "GET /api/admin/chairs": { permission: "chair:manage", scoped: false, allowedProbe: "as-is" },
   "POST /api/admin/chairs": { permission: "chair:manage", scoped: false, allowedProbe: "invalid", body: () => ({ name: `Matrix chair ${Date.now()}` }) },
   "POST /api/admin/chairs/[id]": { permission: "chair:manage", scoped: true, allowedProbe: "invalid", body: () => ({ active: false }) },
+  "GET /api/admin/devices": { permission: "device:manage", scoped: false, allowedProbe: "as-is" },
+  "POST /api/admin/devices": { permission: "device:manage", scoped: false, allowedProbe: "invalid", body: () => ({ identifier: `MATRIX-${Date.now()}`, name: "Matrix monitor" }) },
+  "POST /api/admin/devices/[id]": { permission: "device:manage", scoped: true, allowedProbe: "invalid", body: () => ({ name: "Matrix monitor renamed" }) },
   "POST /api/admin/clinic": { permission: "clinic:settings", scoped: false, allowedProbe: "invalid", body: () => ({ idleSignOutMin: 30 }) },
   "POST /api/admin/users/[id]/deactivate": { permission: "staff:manage", scoped: true, allowedProbe: "as-is" },
   "POST /api/admin/users/[id]/reactivate": { permission: "staff:manage", scoped: true, allowedProbe: "as-is" },
@@ -104,6 +111,9 @@ export const API_POLICY: Record<string, ApiPolicy> = {
   "POST /api/sessions/[id]/complete": { permission: "session:complete", scoped: true, allowedProbe: "invalid", body: () => ({ dischargeReady: true }) },
   "POST /api/sessions/[id]/dose-events": { permission: "session:chart", scoped: true, allowedProbe: "invalid",
     body: () => ({ type: "RATE_CHANGE", at: now(), rateMgPerKgPerH: 0.2, reason: "matrix" }) },
+  // the reading is already validated: an allowed caller gets 409 (or 400 for the empty reject), nothing stored
+  "POST /api/sessions/[id]/device-vitals/[readingId]/accept": { permission: "session:chart", scoped: true, allowedProbe: "as-is", body: () => ({}) },
+  "POST /api/sessions/[id]/device-vitals/[readingId]/reject": { permission: "session:chart", scoped: true, allowedProbe: "invalid", body: () => ({ reason: "Matrix check: probe off" }) },
   "POST /api/sessions/[id]/opened-at": { permission: "session:chart", scoped: true, allowedProbe: "invalid",
     body: () => ({ openedAt: new Date(Date.now() - 60 * 60_000).toISOString(), lateEntryReason: "matrix check" }) },
   "POST /api/sessions/[id]/pain": { permission: "session:chart", scoped: true, allowedProbe: "invalid", body: () => ({ at: now(), score: 4, scale: "NRS", phase: "INTRA" }) },
@@ -136,6 +146,7 @@ export const PAGE_POLICY: Record<string, PagePolicy> = {
   "/admin/settings": { permission: "clinic:settings", scoped: false },
   "/admin/staff": { permission: "staff:manage", scoped: false },
   "/admin/chairs": { permission: "chair:manage", scoped: false },
+  "/admin/devices": { permission: "device:manage", scoped: false },
   "/board": { permission: "board:read", scoped: false },
   "/exports": { permission: "export:sessions", scoped: false },
   "/": { permission: "signed-in", scoped: false, allowedRedirect: /^(https?:\/\/[^/]+)?\/board$/ },
@@ -202,6 +213,7 @@ export function fillPath(pattern: string, ids: Ids): string {
     : pattern.startsWith("/api/flags/") ? ids.flagId
     : pattern.startsWith("/api/admin/users/") ? ids.userId
     : pattern.startsWith("/api/admin/chairs/") ? ids.chairId
+    : pattern.startsWith("/api/admin/devices/") ? ids.deviceId
     : pattern.startsWith("/api/protocols/") && pattern.endsWith("/retire") ? ids.spareProtocolId
     : pattern.startsWith("/api/protocols/") || pattern.startsWith("/protocols/") ? ids.protocolId
     : "";
@@ -209,5 +221,6 @@ export function fillPath(pattern: string, ids: Ids): string {
     .replace("[...nextauth]", "session")
     .replace("[kind]", "vitals")
     .replace("[entryId]", ids.vitalsId)
+    .replace("[readingId]", ids.deviceReadingId)
     .replace("[id]", id);
 }

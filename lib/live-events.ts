@@ -7,7 +7,7 @@
 
 /** The kinds the database triggers send (prisma/migrations/*_live_events). */
 export const LIVE_EVENT_KINDS = [
-  "dose-event", "vitals", "pain", "side-effect", "addendum", "flag", "review", "session", "series",
+  "dose-event", "vitals", "pain", "side-effect", "addendum", "flag", "review", "session", "series", "device-vitals",
 ] as const;
 export type LiveEventKind = (typeof LIVE_EVENT_KINDS)[number];
 

@@ -20,6 +20,8 @@ export const PERMISSIONS = {
   "protocol:manage": ["ADMIN"],
   "staff:manage": ["ADMIN"],
   "chair:manage": ["ADMIN"],
+  // Registering bedside monitors and seeing what they sent (docs/decisions/0021-monitor-vitals-over-hl7.md).
+  "device:manage": ["ADMIN"],
   // The chair board shows every running infusion of the clinic: the nurses who chart them,
   // the supervising physician and the administrator (docs/decisions/0013-chairs-and-the-board.md).
   "board:read": ["NURSE", "PHYSICIAN", "ADMIN"],

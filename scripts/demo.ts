@@ -63,6 +63,9 @@ async function main() {
     env.NEXTAUTH_SECRET = readFileSync(secretFile, "utf8").trim();
   }
   env.NEXTAUTH_URL ??= `http://localhost:${PORT}`;
+  // The bedside monitor listener (HL7 v2 over MLLP): the seeded monitors DEMO-MON-1..6 send
+  // here (README "Bedside monitors"); HL7_MLLP_PORT="" turns it off.
+  env.HL7_MLLP_PORT ??= "2575";
 
   if (!env.DATABASE_URL) {
     log(`No DATABASE_URL: starting the embedded PostgreSQL (PGlite) on port ${EMBEDDED_PORT}, data in .data/pglite`);

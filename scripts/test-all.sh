@@ -60,7 +60,9 @@ done
 DATABASE_URL="$E2E_URL" TITRATE_TYPECHECKED=1 npx next build
 # one secret for both instances: a sign-in on one is valid on the other (README "Several instances")
 E2E_SECRET="e2e-secret-$$-$RANDOM"
-DATABASE_URL="$E2E_URL" NEXTAUTH_SECRET="$E2E_SECRET" NEXTAUTH_URL="http://127.0.0.1:$E2E_PORT" \
+# the first instance also runs the bedside monitor listener, for e2e/monitor-vitals.spec.ts
+E2E_MLLP_PORT="${E2E_MLLP_PORT:-2577}"
+DATABASE_URL="$E2E_URL" NEXTAUTH_SECRET="$E2E_SECRET" NEXTAUTH_URL="http://127.0.0.1:$E2E_PORT" HL7_MLLP_PORT="$E2E_MLLP_PORT" \
   TITRATE_LOG_FILE="${TITRATE_LOG_FILE:-test-results/server.log}" \
   node_modules/.bin/next start -p "$E2E_PORT" -H 127.0.0.1 > >(mkdir -p test-results; tee test-results/server.log) 2>&1 &
 SERVER_PID=$!
@@ -78,7 +80,7 @@ for port in "$E2E_PORT" "$E2E_PORT_2"; do
 done
 
 step "End-to-end: Playwright (Chromium)"
-E2E_BASE_URL="http://127.0.0.1:$E2E_PORT" E2E_BASE_URL_2="http://127.0.0.1:$E2E_PORT_2" E2E_DATABASE_URL="$E2E_URL" npx playwright test
+E2E_BASE_URL="http://127.0.0.1:$E2E_PORT" E2E_BASE_URL_2="http://127.0.0.1:$E2E_PORT_2" E2E_DATABASE_URL="$E2E_URL" E2E_MLLP_PORT="$E2E_MLLP_PORT" npx playwright test
 
 step "No patient data in the server log"
 E2E_DATABASE_URL="$E2E_URL" npx tsx scripts/scan-server-log.ts test-results/server.log test-results/server-2.log

@@ -31,6 +31,12 @@ export interface BoardTileDto {
   clinical: TileClinical | null;
   /** the tile at `serverNow` (the page recomputes it every second from `clinical`) */
   live: TileLive | null;
+  /**
+   * Monitor readings not yet validated (docs/decisions/0021-monitor-vitals-over-hl7.md): how
+   * many, and the critical values among them, which alert on the board at once, before any
+   * nurse validates them. Null for a free chair.
+   */
+  monitor: { pending: number; critical: { readingId: string; at: string; deviceName: string; text: string }[] } | null;
 }
 
 export interface Board {
@@ -55,6 +61,7 @@ export async function getBoard({ actor, now = new Date(), route = "internal" }: 
         vitals: { orderBy: [{ at: "asc" }, { enteredAt: "asc" }], select: { id: true, at: true, enteredAt: true, systolicMmHg: true, diastolicMmHg: true, heartRatePerMin: true, spo2Pct: true, respRatePerMin: true, sedationRass: true, correctsId: true, isRetraction: true } },
         painScores: { orderBy: [{ at: "asc" }, { enteredAt: "asc" }], select: { id: true, at: true, enteredAt: true, score: true, scale: true, phase: true, correctsId: true, isRetraction: true } },
         // resolved flags are history: neither open nor shown beside the last vitals
+        deviceVitals: { where: { status: "PENDING" }, orderBy: { at: "asc" }, select: { id: true, at: true, criticalText: true, device: { select: { name: true } } } },
         flags: { where: { resolvedAt: null }, select: { id: true, code: true, severity: true, message: true, valueText: true, limitText: true, sourceType: true, sourceId: true, acknowledgedAt: true, raisedAt: true } },
       },
     }),
@@ -87,11 +94,16 @@ export async function getBoard({ actor, now = new Date(), route = "internal" }: 
       },
       clinical,
       live: tileLive(clinical, nowMs),
+      monitor: {
+        pending: s.deviceVitals.length,
+        critical: s.deviceVitals.filter((r) => r.criticalText !== null)
+          .map((r) => ({ readingId: r.id, at: r.at.toISOString(), deviceName: r.device.name, text: r.criticalText as string })),
+      },
     };
     tiles.push(tile);
     if (s.chair) byChair.set(s.chair.id, tile);
   }
-  for (const c of chairs) if (!byChair.has(c.id)) tiles.push({ key: c.id, chair: c, session: null, clinical: null, live: null });
+  for (const c of chairs) if (!byChair.has(c.id)) tiles.push({ key: c.id, chair: c, session: null, clinical: null, live: null, monitor: null });
   // One access row per board read, naming every patient shown (none when no session runs).
   await recordAccess(actor, { route, record: "Board", recordId: actor.clinicId, patientIds: sessions.map((s) => s.series.patient.id) });
   return {

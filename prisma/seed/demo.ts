@@ -168,6 +168,9 @@ export async function seedDemo(db: PrismaClient, now = new Date()) {
   const protocols = await createSeededProtocols(db, clinic.id);
   // six treatment chairs: the board shows one tile each (docs/decisions/0013-chairs-and-the-board.md)
   const chairs = await createChairs(db, { clinicId: clinic.id, count: 6 });
+  // one bedside monitor per chair, sending as DEMO-MON-<n> over HL7 v2 (docs/decisions/0021-monitor-vitals-over-hl7.md)
+  for (const [i, chair] of chairs.entries())
+    await db.device.create({ data: { clinicId: clinic.id, identifier: `DEMO-MON-${i + 1}`, name: `Monitor ${i + 1}`, chairId: chair.id } });
   const nurse = actorFor(nurseUser);
   const physician = actorFor(physicianUser);
   const find = (re: RegExp) => {

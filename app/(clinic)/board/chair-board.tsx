@@ -135,7 +135,7 @@ function Tile({ tile, nowMs, timeZone, wall }: { tile: BoardTileDto; nowMs: numb
   const live: TileLive = tileLive(tile.clinical, nowMs);
   const c = tile.clinical;
   const openHard = c.openFlags.filter((f) => f.severity === "HARD");
-  const urgent = live.isVitalsOverdue || openHard.length > 0;
+  const urgent = live.isVitalsOverdue || openHard.length > 0 || (tile.monitor?.critical.length ?? 0) > 0;
   const big = wall ? "text-2xl" : "text-base";
   return (
     <li
@@ -158,6 +158,7 @@ function Tile({ tile, nowMs, timeZone, wall }: { tile: BoardTileDto; nowMs: numb
       </p>
       <p className={wall ? "text-xl" : "text-sm"}>{s.protocol.name} (v{s.protocol.version}, {s.protocol.route}) · session {s.sequence}</p>
       <VitalsDue live={live} timeZone={timeZone} wall={wall} />
+      <MonitorReadings tile={tile} timeZone={timeZone} wall={wall} />
       <dl className={`kv grid grid-cols-2 gap-x-3 gap-y-2 ${wall ? "[&_dd]:text-2xl [&_dt]:text-base" : ""}`}>
         <div><dt>{live.state === "COMPLETING" ? "Infusion ran" : "Since start"}</dt><dd data-testid="tile-elapsed">{live.elapsedMs === null ? "not started" : formatElapsed(live.elapsedMs)}{live.sinceStopMs !== null && <span className="block text-sm font-normal">stopped {formatElapsed(live.sinceStopMs)} ago</span>}</dd></div>
         <div>
@@ -221,6 +222,27 @@ function LastValues({ tile, timeZone, wall }: { tile: BoardTileDto; timeZone: st
         )}
       </p>
       <p data-testid="tile-last-pain"><span className="font-semibold">Last pain: </span>{p === null ? "none yet" : `${p.scale} ${p.score}${p.scale === "VAS" ? " mm" : ""} (${p.phase.toLowerCase().replace("_", "-")}) at ${formatHm(p.atMs, timeZone)}`}</p>
+    </div>
+  );
+}
+
+/**
+ * Monitor readings not yet validated (docs/decisions/0021-monitor-vitals-over-hl7.md): a
+ * critical value alerts here at once, before any nurse has checked it; the rest is a count.
+ */
+function MonitorReadings({ tile, timeZone, wall }: { tile: BoardTileDto; timeZone: string; wall: boolean }) {
+  const m = tile.monitor;
+  if (!m || m.pending === 0) return null;
+  return (
+    <div data-testid="tile-monitor">
+      {m.critical.map((x) => (
+        <p key={x.readingId} role="alert" className={`rounded-md border-2 border-hard bg-hard-50 px-2 py-1 font-bold text-hard ${wall ? "text-2xl" : "text-base"}`} data-testid="tile-monitor-critical">
+          Monitor (unverified) {formatHm(Date.parse(x.at), timeZone)}: {x.text}
+        </p>
+      ))}
+      <p className={`border-l-4 border-dashed border-sky-700 pl-2 ${wall ? "text-xl" : "text-sm"}`} data-testid="tile-monitor-pending">
+        {m.pending} monitor reading{m.pending > 1 ? "s" : ""} to validate
+      </p>
     </div>
   );
 }

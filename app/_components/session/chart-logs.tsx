@@ -13,7 +13,7 @@ import { useSession } from "./session-context";
 import { useMutation } from "@/app/_components/data/use-mutation";
 import { pendingStateOf } from "@/lib/client/offline-queue";
 
-type Row = { id: string; at: string; enteredAt: string; queuedAt: string | null; enteredBy: string | null; correctsId: string | null; correctionReason: string | null; isRetraction: boolean };
+type Row = { id: string; at: string; enteredAt: string; queuedAt: string | null; enteredBy: string | null; correctsId: string | null; correctionReason: string | null; isRetraction: boolean; deviceReadingId?: string | null };
 
 interface Column<R> {
   header: string;
@@ -82,6 +82,12 @@ function LogTable<R extends Row>({
                       {columns.map((c) => <td key={c.header} className={`${c.numeric ? "text-right tabular-nums" : ""} ${cellClass}`}>{c.cell(r)}</td>)}
                       <td className="text-xs">
                         {r.enteredBy ?? "—"}
+                        {r.deviceReadingId && (
+                          // a monitor reading the nurse validated (docs/decisions/0021-monitor-vitals-over-hl7.md): its source stays visible
+                          <span className="mt-0.5 block font-semibold text-slate-700" data-testid="device-source">
+                            source: {chart.deviceReadings?.find((d) => d.id === r.deviceReadingId)?.deviceName ?? "monitor"} (validated)
+                          </span>
+                        )}
                         {pending ? (
                           <span className="mt-0.5 block rounded bg-soft-50 px-1.5 py-0.5 font-bold text-soft" data-testid="waiting-to-sync">
                             ⟳ waiting to sync (saved on this device at {when(r.enteredAt)})

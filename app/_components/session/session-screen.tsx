@@ -17,6 +17,7 @@ import { ClockProvider, useNow } from "./clock";
 import { formatDateHm } from "./clinic-time";
 import { DoseEventForm } from "./dose-event-form";
 import { flagLabel } from "./flag-display";
+import { DeviceReadingsPanel } from "./device-readings-panel";
 import { FlagsPanel } from "./flags-panel";
 import { LiveHeader, VitalsCountdown } from "./live-header";
 import { OfflinePanel } from "./offline-panel";
@@ -123,6 +124,7 @@ function SessionScreenBody({ chart: serverChart, timeZone, role }: { chart: Char
                 {canChartDose ? <DoseEventForm /> : !doseDecision.allowed && (
                   <p className="card text-sm">{doseDecision.reason} Vitals, pain scores and side effects can still be recorded until it is signed.</p>
                 )}
+                <DeviceReadingsPanel canValidate={canChartObservations} />
                 {canChartObservations && <VitalsForm />}
                 {canChartObservations && <PainForm />}
                 {canChartObservations && <SideEffectForm />}

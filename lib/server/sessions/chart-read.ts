@@ -6,7 +6,7 @@ import { requirePermission, type Actor } from "../actor";
 import { recordAccess } from "../access-audit";
 import { db } from "../db";
 import { limitsOf } from "../protocols";
-import { doseEventDto, flagDto, painDto, sideEffectDto, toPoint, vitalsDto } from "./dto";
+import { deviceReadingDto, doseEventDto, flagDto, painDto, sideEffectDto, toPoint, vitalsDto } from "./dto";
 import { SYSTEM_ACTOR_ID } from "./flag-reconcile";
 
 /** Everything charted on a session, its flags and its computed totals. */
@@ -25,6 +25,8 @@ export async function getSessionChart({ actor, sessionId, now = new Date(), rout
       sideEffects: { orderBy: [{ at: "asc" }, { enteredAt: "asc" }] },
       flags: { orderBy: { raisedAt: "asc" } },
       addenda: { orderBy: { createdAt: "asc" } },
+      // monitor readings (docs/decisions/0021-monitor-vitals-over-hl7.md): pending ones to validate, the others as the source of their sets
+      deviceVitals: { orderBy: [{ at: "asc" }, { receivedAt: "asc" }], include: { device: { select: { name: true } } } },
     },
   });
   if (!s) throw notFound("Session");
@@ -32,7 +34,7 @@ export async function getSessionChart({ actor, sessionId, now = new Date(), rout
     ...s.flags.flatMap((f) => [f.acknowledgedById, f.raisedById]),
     ...s.doseEvents.map((r) => r.enteredById), ...s.vitals.map((r) => r.enteredById),
     ...s.painScores.map((r) => r.enteredById), ...s.sideEffects.map((r) => r.enteredById),
-    ...s.addenda.map((a) => a.authorId),
+    ...s.addenda.map((a) => a.authorId), ...s.deviceVitals.map((r) => r.validatedById),
   ].filter((x): x is string => !!x));
   // the names and the access row in parallel: the chart is returned only once both are written
   const [users] = await Promise.all([
@@ -64,6 +66,7 @@ export async function getSessionChart({ actor, sessionId, now = new Date(), rout
     sideEffects: s.sideEffects.map((r) => ({ ...sideEffectDto(r), enteredBy: names[r.enteredById] ?? null })),
     flags: s.flags.map((f) => ({ ...flagDto(f, f.acknowledgedById ? names[f.acknowledgedById] ?? null : null), raisedBy: names[f.raisedById] ?? (f.raisedById === SYSTEM_ACTOR_ID ? "Titrate clock" : null) })),
     addenda: s.addenda.map((a) => ({ id: a.id, text: a.text, createdAt: a.createdAt.toISOString(), author: names[a.authorId] ?? null })),
+    deviceReadings: s.deviceVitals.map((r) => ({ ...deviceReadingDto(r), validatedBy: r.validatedById ? names[r.validatedById] ?? null : null })),
     totals: sessionTotals(effectiveDose, s.weightG, endForTotals, s.openedAt.getTime(), s.completedAt?.getTime() ?? null),
     serverNow: now.toISOString(),
   };

@@ -67,7 +67,11 @@ export async function chartDoseEvent(
 
 export async function chartVitals(
   tx: Tx,
-  { actor, sessionId, input, now = new Date() }: { actor: Actor; sessionId: string; input: VitalsInput; now?: Date },
+  { actor, sessionId, input, now = new Date(), deviceReadingId = null }: {
+    actor: Actor; sessionId: string; input: VitalsInput; now?: Date;
+    /** set when a nurse accepts a monitor reading: the set's source (lib/server/devices/readings.ts) */
+    deviceReadingId?: string | null;
+  },
 ) {
   const { at, queuedAt } = await openChartingWrite(tx, { actor, sessionId, action: "chart-observation", input, now });
   const temperatureDeciC = input.temperatureC === undefined ? null : deciCFromC(input.temperatureC);
@@ -79,7 +83,7 @@ export async function chartVitals(
   const baseline = effective.find((r) => r.isBaseline) ?? effective[0] ?? null;
   // a correction of the baseline set stays the baseline
   const isBaseline = input.isBaseline ?? (input.correctsId ? rows.find((r) => r.id === input.correctsId)?.isBaseline ?? false : baseline === null);
-  const row = await insertVitals(tx, { sessionId, at, queuedAt, input, temperatureDeciC, isBaseline, enteredById: actor.userId, now });
+  const row = await insertVitals(tx, { sessionId, at, queuedAt, input, temperatureDeciC, isBaseline, enteredById: actor.userId, now, deviceReadingId });
   await auditAs(tx, actor)(input.correctsId ? "vitals.correct" : "vitals.chart", "VitalSigns", row.id, {
     before: input.correctsId ? rows.find((r) => r.id === input.correctsId) : undefined,
     after: row,

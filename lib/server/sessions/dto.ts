@@ -15,14 +15,31 @@ export function doseEventDto(r: { id: string; type: string; at: Date; rateUgPerK
     correctsId: r.correctsId, correctionReason: r.correctionReason, isRetraction: r.isRetraction,
   };
 }
-export function vitalsDto(r: { id: string; at: Date; systolicMmHg: number; diastolicMmHg: number; heartRatePerMin: number; spo2Pct: number; respRatePerMin: number; temperatureDeciC: number | null; sedationRass: number | null; isBaseline: boolean; enteredById: string; enteredAt: Date; queuedAt?: Date | null; correctsId: string | null; correctionReason: string | null; isRetraction: boolean }) {
+export function vitalsDto(r: { id: string; at: Date; systolicMmHg: number; diastolicMmHg: number; heartRatePerMin: number; spo2Pct: number; respRatePerMin: number; temperatureDeciC: number | null; sedationRass: number | null; isBaseline: boolean; enteredById: string; enteredAt: Date; queuedAt?: Date | null; correctsId: string | null; correctionReason: string | null; isRetraction: boolean; deviceReadingId?: string | null }) {
   return {
     id: r.id, at: r.at.toISOString(), systolicMmHg: r.systolicMmHg, diastolicMmHg: r.diastolicMmHg, heartRatePerMin: r.heartRatePerMin,
     spo2Pct: r.spo2Pct, respRatePerMin: r.respRatePerMin, temperatureDeciC: r.temperatureDeciC, sedationRass: r.sedationRass,
     isBaseline: r.isBaseline, enteredById: r.enteredById, enteredAt: r.enteredAt.toISOString(), queuedAt: r.queuedAt?.toISOString() ?? null,
     correctsId: r.correctsId, correctionReason: r.correctionReason, isRetraction: r.isRetraction,
+    /** the monitor reading this set was validated from (its source); null when typed */
+    deviceReadingId: r.deviceReadingId ?? null,
   };
 }
+
+/** A monitor reading as the chart and the board show it (docs/decisions/0021-monitor-vitals-over-hl7.md). */
+export function deviceReadingDto(r: {
+  id: string; at: Date; receivedAt: Date; deviceId: string; device: { name: string }; systolicMmHg: number | null; diastolicMmHg: number | null; meanMmHg: number | null;
+  heartRatePerMin: number | null; spo2Pct: number | null; respRatePerMin: number | null; temperatureDeciC: number | null; criticalText: string | null;
+  status: "PENDING" | "ACCEPTED" | "REJECTED"; validatedAt: Date | null; rejectReason: string | null;
+}) {
+  return {
+    id: r.id, at: r.at.toISOString(), receivedAt: r.receivedAt.toISOString(), deviceId: r.deviceId, deviceName: r.device.name,
+    systolicMmHg: r.systolicMmHg, diastolicMmHg: r.diastolicMmHg, meanMmHg: r.meanMmHg, heartRatePerMin: r.heartRatePerMin, spo2Pct: r.spo2Pct,
+    respRatePerMin: r.respRatePerMin, temperatureDeciC: r.temperatureDeciC, criticalText: r.criticalText,
+    status: r.status, validatedAt: r.validatedAt?.toISOString() ?? null, rejectReason: r.rejectReason,
+  };
+}
+export type DeviceReadingDto = ReturnType<typeof deviceReadingDto>;
 export function painDto(r: { id: string; at: Date; score: number; scale: string; phase: string; enteredById: string; enteredAt: Date; queuedAt?: Date | null; correctsId: string | null; correctionReason: string | null; isRetraction: boolean }) {
   return {
     id: r.id, at: r.at.toISOString(), score: r.score, scale: r.scale as "NRS" | "VAS", phase: r.phase as "PRE" | "INTRA" | "POST" | "FOLLOW_UP",

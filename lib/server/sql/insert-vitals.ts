@@ -21,10 +21,13 @@ export type InsertedVitalsRow = {
   id: string; sessionId: string; at: Date; systolicMmHg: number; diastolicMmHg: number; heartRatePerMin: number; spo2Pct: number;
   respRatePerMin: number; temperatureDeciC: number | null; sedationRass: number | null; isBaseline: boolean; enteredById: string;
   enteredAt: Date; queuedAt: Date | null; correctsId: string | null; correctionReason: string | null; isRetraction: boolean;
+  deviceReadingId: string | null;
 };
 
 export type NewVitals = {
   id: string; sessionId: string; at: Date; queuedAt: Date | null; input: VitalsInput; temperatureDeciC: number | null; isBaseline: boolean; enteredById: string; now: Date;
+  /** the monitor reading a nurse validated into this set (docs/decisions/0021-monitor-vitals-over-hl7.md); absent = typed */
+  deviceReadingId?: string | null;
 };
 
 /** The SQL: one vitals set, timestamps to the millisecond (Prisma's timestamp(3)), RETURNING the row. */
@@ -32,13 +35,13 @@ export function insertVitalsSql(v: NewVitals): Prisma.Sql {
   const { input, now } = v;
   return preparedSql(INSERT_VITALS_STATEMENT, Prisma.sql`
     INSERT INTO "VitalSigns" AS v (id, "sessionId", at, "systolicMmHg", "diastolicMmHg", "heartRatePerMin", "spo2Pct", "respRatePerMin",
-                              "temperatureDeciC", "sedationRass", "isBaseline", "enteredById", "enteredAt", "queuedAt", "correctsId", "correctionReason")
+                              "temperatureDeciC", "sedationRass", "isBaseline", "enteredById", "enteredAt", "queuedAt", "correctsId", "correctionReason", "deviceReadingId")
     VALUES (${v.id}, ${v.sessionId}, ${v.at.toISOString()}::timestamp(3), ${input.systolicMmHg}, ${input.diastolicMmHg},
             ${input.heartRatePerMin}, ${input.spo2Pct}, ${input.respRatePerMin}, ${v.temperatureDeciC}, ${input.sedationRass ?? null},
-            ${v.isBaseline}, ${v.enteredById}, ${now.toISOString()}::timestamp(3), ${v.queuedAt?.toISOString() ?? null}::timestamp(3), ${input.correctsId ?? null}, ${input.correctionReason ?? null})
+            ${v.isBaseline}, ${v.enteredById}, ${now.toISOString()}::timestamp(3), ${v.queuedAt?.toISOString() ?? null}::timestamp(3), ${input.correctsId ?? null}, ${input.correctionReason ?? null}, ${v.deviceReadingId ?? null})
     RETURNING v.id, v."sessionId", ${Prisma.raw(epochMs("v.at"))} AS "atMs", v."systolicMmHg", v."diastolicMmHg", v."heartRatePerMin", v."spo2Pct",
               v."respRatePerMin", v."temperatureDeciC", v."sedationRass", v."isBaseline", v."enteredById", ${Prisma.raw(epochMs(`v."enteredAt"`))} AS "enteredAtMs",
-              ${Prisma.raw(epochMs(`v."queuedAt"`))} AS "queuedAtMs", v."correctsId", v."correctionReason", v."isRetraction"`);
+              ${Prisma.raw(epochMs(`v."queuedAt"`))} AS "queuedAtMs", v."correctsId", v."correctionReason", v."isRetraction", v."deviceReadingId"`);
 }
 
 export function decodeInsertedVitalsRow(r: InsertedVitalsDriverRow): InsertedVitalsRow {
@@ -48,6 +51,7 @@ export function decodeInsertedVitalsRow(r: InsertedVitalsDriverRow): InsertedVit
     sedationRass: r.sedationRass, isBaseline: r.isBaseline, enteredById: r.enteredById, enteredAt: new Date(Number(r.enteredAtMs)),
     queuedAt: r.queuedAtMs === null ? null : new Date(Number(r.queuedAtMs)),
     correctsId: r.correctsId, correctionReason: r.correctionReason, isRetraction: r.isRetraction,
+    deviceReadingId: r.deviceReadingId,
   };
 }
 

@@ -1,0 +1,106 @@
+import "server-only";
+import { deviceCriticalFindings, mapDeviceObservations, parseHl7Timestamp } from "@/lib/domain/device-vitals";
+import { writeAudit } from "../audit";
+import { db, type Tx } from "../db";
+import { newId } from "../ids";
+import type { ExtractedMessage } from "./hl7-extract";
+
+// What the listener does with one understood message (docs/decisions/0021-monitor-vitals-over-hl7.md):
+// find the registered monitor, map its observations, find the running session in its chair at
+// the observation's time, and store one unverified reading, at most once per (device, control
+// id). The answer is the acknowledgement code and its text: AA stored (or stored before),
+// AE understood but not usable (the reason goes back to the device and onto the device page).
+
+export type AckCode = "AA" | "AE" | "AR";
+export interface IngestAnswer {
+  code: AckCode;
+  text: string;
+  /** the stored reading (AA), or null */
+  readingId: string | null;
+  duplicate?: boolean;
+}
+
+/** A device's clock may run a little ahead of ours; beyond this the time is refused. */
+const FUTURE_SKEW_MS = 5 * 60_000;
+
+const DEVICE_SELECT = {
+  id: true, clinicId: true, identifier: true, name: true, active: true, chairId: true,
+  chair: { select: { name: true } },
+  clinic: { select: { deviceCriticalSpo2BelowPct: true, deviceCriticalSbpAtOrAboveMmHg: true } },
+} as const;
+
+/** Records a refusal (AE/AR) for the device page, and the device's last message when it is known. */
+async function refuse(msg: { senderKey: string; controlId: string }, device: { id: string; clinicId: string } | null, code: "AE" | "AR", text: string, now: Date): Promise<IngestAnswer> {
+  await db.$transaction(async (tx) => {
+    await tx.deviceMessage.create({
+      data: { id: newId(now.getTime()), deviceId: device?.id ?? null, clinicId: device?.clinicId ?? null, senderKey: msg.senderKey.slice(0, 200), controlId: msg.controlId.slice(0, 200), receivedAt: now, ackCode: code, error: text },
+    });
+    if (device) await tx.device.update({ where: { id: device.id }, data: { lastMessageAt: now, lastAckCode: code, lastError: text } });
+  });
+  return { code, text, readingId: null };
+}
+
+/** A message the listener could not parse at all (no usable MSH): logged without a sender. */
+export async function recordUnparsable(text: string, now = new Date()): Promise<void> {
+  await refuse({ senderKey: "", controlId: "" }, null, "AR", text, now);
+}
+
+export async function ingestDeviceMessage(msg: ExtractedMessage, now = new Date()): Promise<IngestAnswer> {
+  const senderKey = msg.senderCandidates[msg.senderCandidates.length - 1] ?? "";
+  const log = { senderKey, controlId: msg.controlId };
+  if (msg.controlId === "") return refuse(log, null, "AR", "MSH-10 message control id is missing", now);
+  if (msg.controlId.length > 199) return refuse(log, null, "AR", "MSH-10 message control id is too long", now);
+  if (msg.messageCode !== "ORU" || msg.triggerEvent !== "R01")
+    return refuse(log, null, "AR", `message type ${msg.messageCode || "?"}^${msg.triggerEvent || "?"} is not accepted (ORU^R01 only)`, now);
+  if (msg.senderCandidates.length === 0) return refuse(log, null, "AE", "no device identifier (MSH-3 or OBX-18)", now);
+
+  const found = await db.device.findMany({ where: { identifier: { in: msg.senderCandidates } }, select: DEVICE_SELECT });
+  // the most specific identifier the message carries decides (equipment id before the gateway's application)
+  const device = msg.senderCandidates.map((c) => found.find((d) => d.identifier === c)).find((d) => d !== undefined);
+  if (!device) return refuse(log, null, "AE", `unknown device ${senderKey.slice(0, 80)}: register it on the device page`, now);
+  if (!device.active) return refuse(log, device, "AE", `device ${device.name} is deactivated`, now);
+  if (!device.chairId) return refuse(log, device, "AE", `device ${device.name} is not assigned to a chair`, now);
+
+  const mapping = mapDeviceObservations(msg.observations);
+  if (!mapping.ok) return refuse(log, device, "AE", mapping.error, now);
+
+  const timeText = msg.times[0];
+  const atMs = timeText === undefined ? null : parseHl7Timestamp(timeText);
+  if (atMs === null)
+    return refuse(log, device, "AE", timeText === undefined ? "no observation time (OBX-14, OBR-7 or MSH-7)" : `observation time ${timeText.slice(0, 30)} is not a timestamp with a UTC offset`, now);
+  if (atMs > now.getTime() + FUTURE_SKEW_MS) return refuse(log, device, "AE", "observation time is in the future", now);
+  const at = new Date(atMs);
+
+  const session = await db.infusionSession.findFirst({
+    where: { clinicId: device.clinicId, chairId: device.chairId, status: "IN_PROGRESS", openedAt: { lte: at } },
+    select: { id: true },
+  });
+  if (!session) return refuse(log, device, "AE", `no running session in ${device.chair?.name ?? "its chair"} at ${at.toISOString()}`, now);
+
+  const findings = deviceCriticalFindings(mapping.values, {
+    spo2BelowPct: device.clinic.deviceCriticalSpo2BelowPct, sbpAtOrAboveMmHg: device.clinic.deviceCriticalSbpAtOrAboveMmHg,
+  });
+  const id = newId(now.getTime());
+  return db.$transaction(async (tx: Tx) => {
+    // Idempotent by (device, control id) whatever the number of listeners: a repeated message
+    // is acknowledged again and stored once (the unique index decides under a race).
+    const inserted = await tx.deviceVitals.createMany({
+      data: [{
+        id, clinicId: device.clinicId, sessionId: session.id, deviceId: device.id, controlId: msg.controlId, at, receivedAt: now,
+        ...mapping.values, criticalText: findings.length > 0 ? findings.join("; ") : null,
+      }],
+      skipDuplicates: true,
+    });
+    await tx.device.update({ where: { id: device.id }, data: { lastMessageAt: now, lastAckCode: "AA", lastError: null } });
+    if (inserted.count === 0) {
+      const prior = await tx.deviceVitals.findUnique({ where: { deviceId_controlId: { deviceId: device.id, controlId: msg.controlId } }, select: { id: true } });
+      return { code: "AA" as const, text: "duplicate message control id: already stored", readingId: prior?.id ?? null, duplicate: true };
+    }
+    // A clinical write by a device, not a user: no actor id, the device named in the snapshot.
+    await writeAudit(tx, {
+      clinicId: device.clinicId, actorId: null, action: "device-vitals.receive", entityType: "DeviceVitals", entityId: id,
+      after: { id, sessionId: session.id, deviceId: device.id, device: device.name, controlId: msg.controlId, at, ...mapping.values, criticalText: findings.join("; ") || null },
+    });
+    return { code: "AA" as const, text: findings.length > 0 ? `stored; critical: ${findings.join("; ")}` : "stored", readingId: id };
+  });
+}
