@@ -26,6 +26,8 @@ export interface SummaryPainScore {
   score: number;
   scale: PainReading["scale"];
   phase: "PRE" | "INTRA" | "POST" | "FOLLOW_UP";
+  /** who gave it: staff charting, or the patient on a check-in (decision 0020); absent = staff */
+  reportedBy?: "STAFF" | "PATIENT";
 }
 
 export interface SummarySessionInput {
@@ -90,7 +92,7 @@ export interface SessionSummaryRow {
   /** days until relief fell below 30% at follow-up; null: not recorded or relief ongoing */
   durabilityDays: number | null;
   /** follow-up scores after this session (before the next one), on the 0-10 grid */
-  followUps: { atMs: number; nrs: number; scale: PainReading["scale"]; score: number }[];
+  followUps: { atMs: number; nrs: number; scale: PainReading["scale"]; score: number; reportedBy: "STAFF" | "PATIENT" }[];
 }
 
 export interface ResponseSummary {
@@ -210,7 +212,7 @@ export function summarizeSeries(input: {
     const endMs = dose.stopMs ?? s.completedAtMs ?? postScore?.atMs ?? s.openedAtMs;
     const followUps = byTime
       .filter((p) => p.phase === "FOLLOW_UP" && p.atMs >= endMs && (!next || p.atMs < next.openedAtMs))
-      .map((p) => ({ atMs: p.atMs, nrs: nrsOf(p), scale: p.scale, score: p.score }));
+      .map((p) => ({ atMs: p.atMs, nrs: nrsOf(p), scale: p.scale, score: p.score, reportedBy: p.reportedBy ?? "STAFF" }));
     const preNrs = pre ? nrsOf(pre) : null;
     const durability = preNrs === null ? null : durabilityDays({ sessionEndMs: endMs, baselineNrs: preNrs, followUps });
     const relief = describeRelief(pre, post, lowBaselinePainNrs);
