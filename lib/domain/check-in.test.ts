@@ -50,6 +50,11 @@ describe("expectedCheckInDays", () => {
     expect(expectedCheckInDays({ sessionDates: ["2026-12-01", "2026-12-03"], nextSessionDate: "2026-12-04", daysAfterSession: [1, 3], dayBeforeNext: true }))
       .toEqual(["2026-12-02", "2026-12-04", "2026-12-06"]);
   });
+  it("leaves out a day that is itself a session's date (day 7 of a weekly series)", () => {
+    expect(expectedCheckInDays({ sessionDates: ["2026-12-01", "2026-12-08"], nextSessionDate: "2026-12-15", daysAfterSession: [1, 3, 7], dayBeforeNext: true }))
+      // 12-08 (day 7 of the first) is a session day; 12-15 is the next, not yet held, session's day 7
+      .toEqual(["2026-12-02", "2026-12-04", "2026-12-09", "2026-12-11", "2026-12-14", "2026-12-15"]);
+  });
   it("ignores zero and negative offsets and the day-before when switched off", () => {
     expect(expectedCheckInDays({ sessionDates: ["2026-12-31"], nextSessionDate: "2027-01-10", daysAfterSession: [0, -1, 1], dayBeforeNext: false }))
       .toEqual(["2027-01-01"]);

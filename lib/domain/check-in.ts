@@ -51,7 +51,9 @@ export function linkState(input: { expiresAtMs: number; revokedAtMs: number | nu
 /**
  * The calendar days a check-in is expected: `daysAfterSession` after each completed session's
  * date, and the day before the next planned session when `dayBeforeNext` (skipped when it
- * falls on or before the last session's date). Sorted, without duplicates.
+ * falls on or before the last session's date). A day that is itself a session's date is left
+ * out: the patient is in the clinic and the nurse charts the pain score. Sorted, without
+ * duplicates.
  */
 export function expectedCheckInDays(input: {
   sessionDates: readonly string[];
@@ -70,6 +72,7 @@ export function expectedCheckInDays(input: {
     const before = dayNumber(input.nextSessionDate) - 1;
     if (before > lastSessionDay) days.add(before);
   }
+  for (const date of input.sessionDates) days.delete(dayNumber(date));
   return [...days].sort((a, b) => a - b).map(dateOfDay);
 }
 

@@ -353,6 +353,8 @@ export interface PainChartPoint {
   nrs: number;
   kind: "PRE" | "POST" | "FOLLOW_UP";
   sessionSequence: number;
+  /** a follow-up the patient reported on a check-in (decision 0020), drawn apart from staff ones */
+  patientReported?: boolean;
 }
 
 /**
@@ -361,14 +363,15 @@ export interface PainChartPoint {
  * keeping each bucket's highest and lowest so a return to baseline stays visible.
  */
 export function painChartPoints(
-  rows: (Pick<SessionSummaryRow, "atMs" | "preNrs" | "postNrs" | "sequence"> & { followUps: Pick<SessionSummaryRow["followUps"][number], "atMs" | "nrs">[] })[],
+  rows: (Pick<SessionSummaryRow, "atMs" | "preNrs" | "postNrs" | "sequence"> & { followUps: (Pick<SessionSummaryRow["followUps"][number], "atMs" | "nrs"> & { reportedBy?: "STAFF" | "PATIENT" })[] })[],
   maxPoints = MAX_CHART_POINTS,
 ): PainChartPoint[] {
   const points: PainChartPoint[] = [];
   for (const r of rows) {
     if (r.preNrs !== null) points.push({ t: r.atMs, nrs: r.preNrs, kind: "PRE", sessionSequence: r.sequence });
     if (r.postNrs !== null) points.push({ t: r.atMs + 1, nrs: r.postNrs, kind: "POST", sessionSequence: r.sequence });
-    for (const f of r.followUps) points.push({ t: f.atMs, nrs: f.nrs, kind: "FOLLOW_UP", sessionSequence: r.sequence });
+    for (const f of r.followUps)
+      points.push({ t: f.atMs, nrs: f.nrs, kind: "FOLLOW_UP", sessionSequence: r.sequence, ...(f.reportedBy === "PATIENT" ? { patientReported: true } : {}) });
   }
   return downsampleSeries(points, maxPoints, (p) => p.kind !== "FOLLOW_UP", (p) => p.nrs);
 }

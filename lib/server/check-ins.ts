@@ -37,14 +37,21 @@ export function hashToken(token: string): string {
   return createHash("sha256").update(token, "utf8").digest("hex");
 }
 
+const envLimit = (name: string, fallback: number) => {
+  const n = Number(process.env[name]);
+  return Number.isInteger(n) && n > 0 ? n : fallback;
+};
+
 /**
- * [default] Fixed-window limits of the public routes (decision 0020). Per token: a patient
- * sends one check-in a day, so 10 tries an hour is generous while bounding a leaked link.
- * Per address: enough for a household on one connection, far too few to enumerate tokens.
+ * [default] Fixed-window limits of the public routes (decision 0020), deployment settings
+ * (TITRATE_CHECK_IN_TOKEN_LIMIT, TITRATE_CHECK_IN_ADDRESS_LIMIT, per hour). Per token: a
+ * patient sends one check-in a day, so 10 tries an hour is generous while bounding a leaked
+ * link. Per address: enough for a household on one connection, far too few to enumerate
+ * 128-bit tokens.
  */
 export const RATE_LIMITS = {
-  perTokenPerHour: 10,
-  perAddressPerHour: 60,
+  perTokenPerHour: envLimit("TITRATE_CHECK_IN_TOKEN_LIMIT", 10),
+  perAddressPerHour: envLimit("TITRATE_CHECK_IN_ADDRESS_LIMIT", 60),
   windowMs: 3_600_000,
 } as const;
 

@@ -48,3 +48,6 @@ export type IssueCheckInLinkInput = z.infer<typeof IssueCheckInLinkSchema>;
 
 /** The token in /check-in/{token}: 128 random bits as 22 base64url characters. */
 export const CHECK_IN_TOKEN_PATTERN = /^[A-Za-z0-9_-]{22}$/;
+
+/** Revoking takes no fields: an empty JSON object, anything else is refused. */
+export const RevokeCheckInLinkSchema = z.strictObject({});
