@@ -19,6 +19,7 @@ import { CHECK_IN_TOKEN_PATTERN } from "@/lib/validation/check-in";
 import { requirePermission, type Actor } from "./actor";
 import { patientLinkActor } from "./actor-type";
 import { auditAs, withDeferredAudit, writeAudit } from "./audit";
+import { isEmailConfigured, sendCheckInEmail } from "./check-in-mail";
 import { db, type Tx } from "./db";
 
 // Patient check-ins between sessions (docs/decisions/0020-patient-check-ins.md). The token is
@@ -138,6 +139,25 @@ export async function revokeCheckInLinks(tx: Tx, { actor, seriesId, now = new Da
 export async function auditLinkEmailed(tx: Tx, { actor, linkId }: { actor: Actor; linkId: string }) {
   // the address is not stored anywhere: the audit row says that, not where, it was sent
   await auditAs(tx, actor)("check-in-link.email", "CheckInLink", linkId, { after: { emailed: true } });
+}
+
+/**
+ * For the route: issues the link in its own transaction and, when asked, emails it and audits
+ * that. The email goes after the commit, so a slow mail server holds no lock; a refused email
+ * leaves the issued link valid (the sheet can still be printed).
+ */
+export async function issueCheckInLinkForRoute({ actor, seriesId, email, urlOf }: { actor: Actor; seriesId: string; email?: string; urlOf: (token: string) => string }) {
+  if (email && !isEmailConfigured())
+    // refused before anything is issued: an email the clinic cannot send must not revoke the printed link
+    throw new AppError("CONFLICT", { userMessage: "Email is not set up for this clinic (SMTP_URL). Print the sheet instead." });
+  const issued = await db.$transaction((tx) => withDeferredAudit(tx, () => issueCheckInLink(tx, { actor, seriesId })));
+  const url = urlOf(issued.token);
+  let emailed = false;
+  if (email) {
+    emailed = await sendCheckInEmail({ actor, to: email, url, expiresAt: issued.expiresAt });
+    if (emailed) await db.$transaction((tx) => withDeferredAudit(tx, () => auditLinkEmailed(tx, { actor, linkId: issued.linkId })));
+  }
+  return { url, expiresAt: issued.expiresAt, emailed };
 }
 
 /** The clinic-local dates of the check-ins' context: sessions, next due date, check-in days. */

@@ -1,9 +1,6 @@
-import { auditLinkEmailed, issueCheckInLink } from "@/lib/server/check-ins";
-import { db } from "@/lib/server/db";
+import { checkInUrl } from "@/lib/server/check-in-mail";
+import { issueCheckInLinkForRoute } from "@/lib/server/check-ins";
 import { apiRoute, json, parseWith, readJson } from "@/lib/server/http";
-import { AppError } from "@/lib/errors";
-import { checkInUrl, isEmailConfigured, sendCheckInEmail } from "@/lib/server/check-in-mail";
-import { withDeferredAudit } from "@/lib/server/audit";
 import { IssueCheckInLinkSchema } from "@/lib/validation/check-in";
 
 /**
@@ -15,15 +12,5 @@ import { IssueCheckInLinkSchema } from "@/lib/validation/check-in";
  */
 export const POST = apiRoute<{ id: string }>(async ({ req, actor, params }) => {
   const input = parseWith(IssueCheckInLinkSchema, await readJson(req));
-  // refused before anything is issued: an email the clinic cannot send must not revoke the printed link
-  if (input.email && !isEmailConfigured())
-    throw new AppError("CONFLICT", { userMessage: "Email is not set up for this clinic (SMTP_URL). Print the sheet instead." });
-  const issued = await db.$transaction((tx) => withDeferredAudit(tx, () => issueCheckInLink(tx, { actor, seriesId: params.id })));
-  const url = checkInUrl(req, issued.token);
-  let emailed = false;
-  if (input.email) {
-    emailed = await sendCheckInEmail({ actor, to: input.email, url, expiresAt: issued.expiresAt });
-    if (emailed) await db.$transaction((tx) => withDeferredAudit(tx, () => auditLinkEmailed(tx, { actor, linkId: issued.linkId })));
-  }
-  return json({ url, expiresAt: issued.expiresAt, emailed });
+  return json(await issueCheckInLinkForRoute({ actor, seriesId: params.id, email: input.email, urlOf: (token) => checkInUrl(req, token) }));
 }, { permission: "check-in:link" });
