@@ -10,7 +10,7 @@ const nextConfig = {
   reactStrictMode: true,
   poweredByHeader: false,
   typedRoutes: false,
-  serverExternalPackages: ["@node-rs/argon2", "pg", "@prisma/adapter-pg", "pdfkit"],
+  serverExternalPackages: ["@node-rs/argon2", "pg", "@prisma/adapter-pg", "pdfkit", "nodemailer"],
   // scripts/test-all.sh runs `tsc --noEmit` first and sets this; every other build type-checks
   typescript: { ignoreBuildErrors: process.env.TITRATE_TYPECHECKED === "1" },
   async headers() {

@@ -29,7 +29,9 @@ export async function proxy(req: NextRequest) {
   ].join("; ");
 
   const { pathname, search } = req.nextUrl;
-  if (pathname !== "/login") {
+  // the patient's check-in page has no sign-in: its token is the credential (decision 0020)
+  const isPublic = pathname === "/login" || /^\/check-in\/[^/]+$/.test(pathname);
+  if (!isPublic) {
     const token = await getToken({ req, secret: process.env.NEXTAUTH_SECRET });
     if (!token) {
       const url = req.nextUrl.clone();

@@ -104,6 +104,12 @@ export const API_POLICY: Record<string, ApiPolicy> = {
   "POST /api/series/[id]/sessions": { permission: "session:start", scoped: true, allowedProbe: "invalid",
     body: () => ({ weightKg: 70, concentrationMgPerMl: 1, consentConfirmed: true, screeningReviewed: true }) },
   "GET /api/series/[id]/summary": { permission: "patient:read", scoped: true, allowedProbe: "as-is", readsPatientRecord: true },
+  // {} is a valid body (no email): an allowed caller issues a link for the Demo series, audited
+  "POST /api/series/[id]/check-in-link": { permission: "check-in:link", scoped: true, allowedProbe: "as-is", body: () => ({}) },
+  "POST /api/series/[id]/check-in-link/revoke": { permission: "check-in:link", scoped: true, allowedProbe: "as-is", body: () => ({}) },
+  // public: the token is the credential; an unknown token answers the neutral 404 to everyone
+  "POST /api/check-in/[token]": { permission: "public", scoped: false, allowedProbe: "as-is",
+    body: () => ({ painNrs: 4, enjoymentNrs: 5, activityNrs: 5, sideEffects: [] }) },
   "POST /api/sessions/[id]/[kind]/[entryId]/retract": { permission: "session:chart", scoped: true, allowedProbe: "invalid",
     body: () => ({ correctionReason: "matrix check" }) },
   "POST /api/sessions/[id]/addenda": { permission: "session:addendum", scoped: true, allowedProbe: "invalid", body: () => ({ text: "matrix addendum" }) },
@@ -160,6 +166,8 @@ export const PAGE_POLICY: Record<string, PagePolicy> = {
   "/series/[id]": { permission: "patient:read", scoped: true, readsPatientRecord: true },
   "/series/[id]/start": { permission: "session:start", scoped: true, otherClinicNotice: /No session to start/ },
   "/sessions/[id]": { permission: "patient:read", scoped: true, readsPatientRecord: true },
+  "/sessions/[id]/discharge": { permission: "patient:read", scoped: true, readsPatientRecord: true },
+  "/check-in/[token]": { permission: "public", scoped: false },
 };
 
 export function rolesFor(permission: ApiPolicy["permission"]): readonly Role[] {
@@ -222,5 +230,7 @@ export function fillPath(pattern: string, ids: Ids): string {
     .replace("[kind]", "vitals")
     .replace("[entryId]", ids.vitalsId)
     .replace("[readingId]", ids.deviceReadingId)
+    // a well-formed token no link has: the public check-in routes answer their neutral 404
+    .replace("[token]", "AAAAAAAAAAAAAAAAAAAAAA")
     .replace("[id]", id);
 }

@@ -5,9 +5,10 @@
  * MRN, a value or a note: the refetch is the audited read. Pure, shared by server and browser.
  */
 
-/** The kinds the database triggers send (prisma/migrations/*_live_events). */
+/** The kinds the database triggers send (prisma/migrations/*_live_events, *_patient_check_ins). */
 export const LIVE_EVENT_KINDS = [
   "dose-event", "vitals", "pain", "side-effect", "addendum", "flag", "review", "session", "series", "device-vitals",
+  "check-in", "check-in-link",
 ] as const;
 export type LiveEventKind = (typeof LIVE_EVENT_KINDS)[number];
 

@@ -26,6 +26,9 @@ export const PERMISSIONS = {
   // the supervising physician and the administrator (docs/decisions/0013-chairs-and-the-board.md).
   "board:read": ["NURSE", "PHYSICIAN", "ADMIN"],
   "session:move-chair": ["NURSE", "PHYSICIAN"],
+  // The discharge sheet's check-in link: issued, emailed or revoked by the staff who discharge
+  // the patient (docs/decisions/0020-patient-check-ins.md).
+  "check-in:link": ["NURSE", "PHYSICIAN"],
   "clinic:settings": ["ADMIN"],
   "audit:read": ["ADMIN"],
   "export:sessions": ["PHYSICIAN", "ADMIN"],

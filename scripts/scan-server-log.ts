@@ -1,10 +1,12 @@
 /**
  * No patient data in logs (docs/SECURITY.md): after the end-to-end run, searches the server's log
  * (test-results/server.log, written by scripts/test-all.sh) for every patient name, MRN and
- * birth date in the e2e database. Exit 1 and list the hits if any appear.
+ * birth date in the e2e database, every patient's check-in note, and the check-in link tokens the
+ * e2e specs wrote to test-results/check-in-tokens.json (a token is stored nowhere else: only
+ * its hash is in the database, decision 0020). Exit 1 and list the hits if any appear.
  * Usage: E2E_DATABASE_URL=... tsx scripts/scan-server-log.ts [log file...] (every app instance's log)
  */
-import { readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import pg from "pg";
 
 async function main() {
@@ -15,8 +17,12 @@ async function main() {
   await db.connect();
   const patients = (await db.query<{ mrn: string; givenName: string; familyName: string; birthDate: string }>(
     `SELECT mrn, "givenName", "familyName", to_char("birthDate", 'YYYY-MM-DD') AS "birthDate" FROM "Patient"`)).rows;
+  const notes = (await db.query<{ note: string }>(`SELECT note FROM "CheckIn" WHERE note IS NOT NULL AND length(note) >= 8`)).rows;
   await db.end();
   const needles = new Set<string>();
+  for (const n of notes) needles.add(n.note);
+  const tokenFile = "test-results/check-in-tokens.json";
+  if (existsSync(tokenFile)) for (const t of JSON.parse(readFileSync(tokenFile, "utf8")) as string[]) needles.add(t);
   for (const p of patients) {
     needles.add(p.mrn);
     if (p.givenName.length >= 3) needles.add(p.givenName);

@@ -58,6 +58,9 @@ done
 # the type check ran first (set -e stopped us otherwise): TITRATE_TYPECHECKED=1 tells
 # next.config.js to skip the build's own second pass over the same files
 DATABASE_URL="$E2E_URL" TITRATE_TYPECHECKED=1 npx next build
+# the public check-in routes' rate limits (decision 0020) are proven by the integration tests;
+# here the fuzz sends thousands of check-ins through one token and one address
+export TITRATE_CHECK_IN_TOKEN_LIMIT=1000000 TITRATE_CHECK_IN_ADDRESS_LIMIT=1000000
 # one secret for both instances: a sign-in on one is valid on the other (README "Several instances")
 E2E_SECRET="e2e-secret-$$-$RANDOM"
 # the first instance also runs the bedside monitor listener, for e2e/monitor-vitals.spec.ts

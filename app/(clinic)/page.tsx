@@ -4,6 +4,7 @@ import { LiveRefresh } from "@/app/_components/live-refresh";
 import { ProtocolTable } from "@/app/_components/protocol-table";
 import { requirePageActor } from "@/lib/server/actor";
 import { hasRunningSessions } from "@/lib/server/board";
+import { checkInWorklist } from "@/lib/server/check-ins";
 import { findNurseWorklist, findPhysicianWorklist, findStaff } from "@/lib/server/dashboard";
 import { findProtocols } from "@/lib/server/protocols";
 import { formatDateTime, formatTime } from "@/lib/time";
@@ -24,7 +25,7 @@ export default async function HomePage({ searchParams }: { searchParams: Promise
 }
 
 /** What the worklists show: sessions and their state, series, open flags, reviews (decision 0014). */
-const WORKLIST_KINDS = ["session", "series", "flag", "review"] as const;
+const WORKLIST_KINDS = ["session", "series", "flag", "review", "check-in"] as const;
 
 async function NurseHome() {
   const actor = await requirePageActor();
@@ -86,7 +87,7 @@ async function NurseHome() {
 
 async function PhysicianHome() {
   const actor = await requirePageActor();
-  const { patientsWithOpenFlags, sessionsAwaitingReview, seriesDue } = await findPhysicianWorklist({ actor, route: "page /" });
+  const [{ patientsWithOpenFlags, sessionsAwaitingReview, seriesDue }, checkIns] = await Promise.all([findPhysicianWorklist({ actor, route: "page /" }), checkInWorklist({ actor })]);
   const tz = actor.clinicTimezone;
   return (
     <div className="space-y-6">
@@ -114,6 +115,25 @@ async function PhysicianHome() {
               ))}
             </tbody>
           </table>
+        )}
+      </section>
+      <section className="card" aria-labelledby="checkins-h" data-testid="check-in-worklist">
+        <h2 id="checkins-h" className="mb-2 text-lg font-semibold">Patient check-ins: severe side effects and missed check-ins</h2>
+        {checkIns.severe.length === 0 && checkIns.missed.length === 0 ? <p className="text-slate-600">Nothing to follow up.</p> : (
+          <ul className="space-y-1">
+            {checkIns.severe.map((s) => (
+              <li key={s.flagId} className="flag-box-hard flex flex-wrap items-center justify-between gap-2">
+                <span><span className="font-semibold">{s.patientName}</span> <span className="tabular-nums">MRN {s.mrn}</span> reported {s.what} on {formatDateTime(s.raisedAt, tz)}</span>
+                <Link className="btn-secondary" href={`/series/${s.seriesId}`}>Review and acknowledge</Link>
+              </li>
+            ))}
+            {checkIns.missed.map((m) => (
+              <li key={m.seriesId} className="flex flex-wrap items-center justify-between gap-2 border-b border-slate-100 py-1">
+                <span><span className="font-semibold">{m.patientName}</span> <span className="tabular-nums">MRN {m.mrn}</span> missed {m.missedDays.length} check-in{m.missedDays.length === 1 ? "" : "s"} (last {m.missedDays[m.missedDays.length - 1]})</span>
+                <Link className="btn-secondary" href={`/series/${m.seriesId}`}>Open series</Link>
+              </li>
+            ))}
+          </ul>
         )}
       </section>
       <section className="card" aria-labelledby="review-h">

@@ -50,6 +50,7 @@ export const FLAG_CODES = [
   "PUMP_RATE_ROUNDING",
   "BASELINE_VITALS_MISSING",
   "WEIGHT_CHANGE_LARGE",
+  "PATIENT_REPORTED_SEVERE_SIDE_EFFECT",
 ] as const;
 
 export type FlagCode = (typeof FLAG_CODES)[number];
@@ -89,6 +90,8 @@ export const FLAG_SEVERITY: Record<FlagCode, FlagSeverity> = {
   PUMP_RATE_ROUNDING: "SOFT",
   BASELINE_VITALS_MISSING: "SOFT",
   WEIGHT_CHANGE_LARGE: "SOFT",
+  // a physician acknowledges it like every flag; SOFT because no limit was overridden
+  PATIENT_REPORTED_SEVERE_SIDE_EFFECT: "SOFT",
 };
 
 export const FLAG_LABELS: Record<FlagCode, string> = {
@@ -121,6 +124,7 @@ export const FLAG_LABELS: Record<FlagCode, string> = {
   PUMP_RATE_ROUNDING: "Pump rounding changes the dose",
   BASELINE_VITALS_MISSING: "No baseline vitals before start",
   WEIGHT_CHANGE_LARGE: "Weight differs from last recorded",
+  PATIENT_REPORTED_SEVERE_SIDE_EFFECT: "Patient reported a severe side effect",
 };
 
 export interface FlagDraft {

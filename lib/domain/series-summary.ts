@@ -26,6 +26,8 @@ export interface SummaryPainScore {
   score: number;
   scale: PainReading["scale"];
   phase: "PRE" | "INTRA" | "POST" | "FOLLOW_UP";
+  /** who gave it: staff charting, or the patient on a check-in (decision 0020); absent = staff */
+  reportedBy?: "STAFF" | "PATIENT";
 }
 
 export interface SummarySessionInput {
@@ -90,7 +92,7 @@ export interface SessionSummaryRow {
   /** days until relief fell below 30% at follow-up; null: not recorded or relief ongoing */
   durabilityDays: number | null;
   /** follow-up scores after this session (before the next one), on the 0-10 grid */
-  followUps: { atMs: number; nrs: number; scale: PainReading["scale"]; score: number }[];
+  followUps: { atMs: number; nrs: number; scale: PainReading["scale"]; score: number; reportedBy: "STAFF" | "PATIENT" }[];
 }
 
 export interface ResponseSummary {
@@ -210,7 +212,7 @@ export function summarizeSeries(input: {
     const endMs = dose.stopMs ?? s.completedAtMs ?? postScore?.atMs ?? s.openedAtMs;
     const followUps = byTime
       .filter((p) => p.phase === "FOLLOW_UP" && p.atMs >= endMs && (!next || p.atMs < next.openedAtMs))
-      .map((p) => ({ atMs: p.atMs, nrs: nrsOf(p), scale: p.scale, score: p.score }));
+      .map((p) => ({ atMs: p.atMs, nrs: nrsOf(p), scale: p.scale, score: p.score, reportedBy: p.reportedBy ?? "STAFF" }));
     const preNrs = pre ? nrsOf(pre) : null;
     const durability = preNrs === null ? null : durabilityDays({ sessionEndMs: endMs, baselineNrs: preNrs, followUps });
     const relief = describeRelief(pre, post, lowBaselinePainNrs);
@@ -351,6 +353,8 @@ export interface PainChartPoint {
   nrs: number;
   kind: "PRE" | "POST" | "FOLLOW_UP";
   sessionSequence: number;
+  /** a follow-up the patient reported on a check-in (decision 0020), drawn apart from staff ones */
+  patientReported?: boolean;
 }
 
 /**
@@ -359,14 +363,15 @@ export interface PainChartPoint {
  * keeping each bucket's highest and lowest so a return to baseline stays visible.
  */
 export function painChartPoints(
-  rows: (Pick<SessionSummaryRow, "atMs" | "preNrs" | "postNrs" | "sequence"> & { followUps: Pick<SessionSummaryRow["followUps"][number], "atMs" | "nrs">[] })[],
+  rows: (Pick<SessionSummaryRow, "atMs" | "preNrs" | "postNrs" | "sequence"> & { followUps: (Pick<SessionSummaryRow["followUps"][number], "atMs" | "nrs"> & { reportedBy?: "STAFF" | "PATIENT" })[] })[],
   maxPoints = MAX_CHART_POINTS,
 ): PainChartPoint[] {
   const points: PainChartPoint[] = [];
   for (const r of rows) {
     if (r.preNrs !== null) points.push({ t: r.atMs, nrs: r.preNrs, kind: "PRE", sessionSequence: r.sequence });
     if (r.postNrs !== null) points.push({ t: r.atMs + 1, nrs: r.postNrs, kind: "POST", sessionSequence: r.sequence });
-    for (const f of r.followUps) points.push({ t: f.atMs, nrs: f.nrs, kind: "FOLLOW_UP", sessionSequence: r.sequence });
+    for (const f of r.followUps)
+      points.push({ t: f.atMs, nrs: f.nrs, kind: "FOLLOW_UP", sessionSequence: r.sequence, ...(f.reportedBy === "PATIENT" ? { patientReported: true } : {}) });
   }
   return downsampleSeries(points, maxPoints, (p) => p.kind !== "FOLLOW_UP", (p) => p.nrs);
 }

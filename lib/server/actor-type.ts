@@ -34,3 +34,21 @@ export interface SystemActor {
 export function systemClockActor(clinicId: string): SystemActor {
   return { kind: "system", clinicId, name: "Titrate clock" };
 }
+
+/**
+ * A patient answering a check-in through their link (docs/decisions/0020-patient-check-ins.md).
+ * Not a user and never signed in: the link's token is the only credential, and it reaches only
+ * the check-in services, never a route with a permission. Their rows carry enteredById
+ * "patient" (PainScore.reportedBy PATIENT) and their audit rows a null actorId with this
+ * name and the link id in the snapshot, which the hash chain covers.
+ */
+export interface PatientActor {
+  kind: "patient";
+  clinicId: string;
+  linkId: string;
+  name: "Patient (check-in link)";
+}
+
+export function patientLinkActor(clinicId: string, linkId: string): PatientActor {
+  return { kind: "patient", clinicId, linkId, name: "Patient (check-in link)" };
+}

@@ -9,9 +9,13 @@ const SETTINGS_SELECT = {
   id: true, name: true, timezone: true, idleSignOutMin: true, defaultVitalsIntervalMin: true,
   defaultSbpHighMmHg: true, defaultDbpHighMmHg: true, defaultBpRisePct: true, defaultHrHighPerMin: true,
   defaultHrLowPerMin: true, defaultSpo2LowPct: true, defaultRrLowPerMin: true, defaultRrHighPerMin: true,
+  phone: true, checkInLinkDaysAfterEnd: true, checkInDaysAfterSession: true, checkInDayBeforeNext: true,
 } as const;
 
-type ClinicRow = { [K in keyof typeof SETTINGS_SELECT]: K extends "id" | "name" | "timezone" ? string : number };
+type ClinicRow = {
+  [K in keyof typeof SETTINGS_SELECT]: K extends "id" | "name" | "timezone" | "phone" ? string
+    : K extends "checkInDaysAfterSession" ? number[] : K extends "checkInDayBeforeNext" ? boolean : number
+};
 
 function settingsDto(c: ClinicRow): ClinicSettingsInput & { id: string } {
   return {
@@ -19,6 +23,8 @@ function settingsDto(c: ClinicRow): ClinicSettingsInput & { id: string } {
     vitalsIntervalMin: c.defaultVitalsIntervalMin, sbpHighMmHg: c.defaultSbpHighMmHg, dbpHighMmHg: c.defaultDbpHighMmHg,
     bpRisePct: c.defaultBpRisePct, hrHighPerMin: c.defaultHrHighPerMin, hrLowPerMin: c.defaultHrLowPerMin,
     spo2LowPct: c.defaultSpo2LowPct, rrLowPerMin: c.defaultRrLowPerMin, rrHighPerMin: c.defaultRrHighPerMin,
+    phone: c.phone, checkInLinkDaysAfterEnd: c.checkInLinkDaysAfterEnd, checkInDaysAfterSession: c.checkInDaysAfterSession,
+    checkInDayBeforeNext: c.checkInDayBeforeNext,
   };
 }
 
@@ -49,6 +55,8 @@ export async function updateClinicSettings(tx: Tx, { actor, input }: { actor: Ac
       defaultVitalsIntervalMin: input.vitalsIntervalMin, defaultSbpHighMmHg: input.sbpHighMmHg, defaultDbpHighMmHg: input.dbpHighMmHg,
       defaultBpRisePct: input.bpRisePct, defaultHrHighPerMin: input.hrHighPerMin, defaultHrLowPerMin: input.hrLowPerMin,
       defaultSpo2LowPct: input.spo2LowPct, defaultRrLowPerMin: input.rrLowPerMin, defaultRrHighPerMin: input.rrHighPerMin,
+      phone: input.phone, checkInLinkDaysAfterEnd: input.checkInLinkDaysAfterEnd, checkInDaysAfterSession: input.checkInDaysAfterSession,
+      checkInDayBeforeNext: input.checkInDayBeforeNext,
     },
     select: SETTINGS_SELECT,
   });

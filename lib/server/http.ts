@@ -90,6 +90,16 @@ export function apiRoute<P = Record<string, never>>(
   };
 }
 
+/**
+ * The caller's address for the public routes' rate limits: the last X-Forwarded-For hop (the
+ * one the nearest proxy, or Next itself, appended; earlier hops are the client's to forge),
+ * else X-Real-IP, else "unknown". Used only hashed, as a counter key (decision 0020).
+ */
+export function clientAddress(req: Request | { headers: Headers }): string {
+  const hops = (req.headers.get("x-forwarded-for") ?? "").split(",").map((h) => h.trim()).filter(Boolean);
+  return hops[hops.length - 1] ?? req.headers.get("x-real-ip")?.trim() ?? "unknown";
+}
+
 const IDEMPOTENCY_KEY = /^[A-Za-z0-9_.:-]{8,128}$/;
 
 /**

@@ -93,7 +93,7 @@ function rowDto(r: ReturnType<typeof summarizeSeries>["rows"][number]) {
     totalMgPerKg: r.totalMgPerKg, peakRateMgPerKgPerH: r.peakRateMgPerKgPerH, peakRateZone: r.peakRateZone, totalZone: r.totalZone,
     maxSideEffectSeverity: r.maxSideEffectSeverity, sideEffects: r.sideEffects,
     openFlags: r.openFlags, ackedFlags: r.ackedFlags, openHardFlags: r.openHardFlags,
-    durabilityDays: r.durabilityDays, followUps: r.followUps.map((f) => ({ at: new Date(f.atMs).toISOString(), atMs: f.atMs, nrs: f.nrs, score: f.score, scale: f.scale })),
+    durabilityDays: r.durabilityDays, followUps: r.followUps.map((f) => ({ at: new Date(f.atMs).toISOString(), atMs: f.atMs, nrs: f.nrs, score: f.score, scale: f.scale, reportedBy: f.reportedBy })),
   };
 }
 export type SummaryRowDto = ReturnType<typeof rowDto>;

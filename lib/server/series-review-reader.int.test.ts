@@ -49,7 +49,7 @@ async function referenceInputs(actor: Actor, id: string): Promise<SummarySession
     id: s.id, sequence: s.sequence, status: s.status, openedAtMs: s.openedAt.getTime(), date: formatDate(s.openedAt, actor.clinicTimezone),
     completedAtMs: s.completedAt?.getTime() ?? null, weightG: s.weightG,
     doseEvents: of(effectiveRows(doseEvents), s.id).map((e) => ({ type: e.type, atMs: e.at.getTime(), rateUgPerKgPerH: e.rateUgPerKgPerH, bolusUg: e.bolusUg })),
-    pain: of(effectiveRows(painScores), s.id).map((p) => ({ atMs: p.at.getTime(), score: p.score, scale: p.scale, phase: p.phase })),
+    pain: of(effectiveRows(painScores), s.id).map((p) => ({ atMs: p.at.getTime(), score: p.score, scale: p.scale, phase: p.phase, reportedBy: p.reportedBy })),
     sideEffects: of(effectiveRows(sideEffects), s.id).map((e) => ({ kind: e.kind, severity: e.severity })),
     flags: of(flags, s.id).map((f) => ({ code: f.code, severity: f.severity, acknowledged: f.acknowledgedAt !== null })),
   }));
@@ -139,7 +139,7 @@ describe("the series review query's decoded rows", () => {
       id: s.id, sequence: s.sequence, status: s.status, openedAtMs: s.openedAt.getTime(), completedAtMs: s.completedAt?.getTime() ?? null, weightG: s.weightG,
     })));
     expect(row!.doseEvents).toEqual(doseEvents.map((e) => ({ ...correction(e), value: { type: e.type, atMs: e.at.getTime(), rateUgPerKgPerH: e.rateUgPerKgPerH, bolusUg: e.bolusUg } })));
-    expect(row!.pain).toEqual(painScores.map((p) => ({ ...correction(p), value: { atMs: p.at.getTime(), score: p.score, scale: p.scale, phase: p.phase } })));
+    expect(row!.pain).toEqual(painScores.map((p) => ({ ...correction(p), value: { atMs: p.at.getTime(), score: p.score, scale: p.scale, phase: p.phase, reportedBy: p.reportedBy } })));
     expect(row!.sideEffects).toEqual(sideEffects.map((e) => ({ ...correction(e), value: { kind: e.kind, severity: e.severity } })));
     // not vacuous: the withdrawn and replaced rows are there
     expect(row!.doseEvents.filter((e) => e.isRetraction || e.correctsId !== null).length).toBeGreaterThanOrEqual(2);

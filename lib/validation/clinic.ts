@@ -45,6 +45,14 @@ export const ClinicSettingsSchema = z
     spo2LowPct: wholeNumber(1, 100, "%"),
     rrLowPerMin: wholeNumber(1, 80, "/min"),
     rrHighPerMin: wholeNumber(1, 80, "/min"),
+    // Patient check-ins (docs/decisions/0020-patient-check-ins.md); each left out keeps its value.
+    phone: z.string({ message: "must be text" }).trim().max(40, "must be at most 40 characters")
+      .refine((s) => s === "" || /^\+?[0-9 ()./-]{3,40}$/.test(s), "digits, spaces and + ( ) - . / only").optional(),
+    checkInLinkDaysAfterEnd: wholeNumber(1, 365, "days").optional(),
+    checkInDaysAfterSession: z.array(wholeNumber(1, 60, "days"), { message: "must be a list of days" })
+      .min(1, "give at least one day").max(10, "at most 10 days")
+      .refine((d) => new Set(d).size === d.length, "each day once").optional(),
+    checkInDayBeforeNext: z.boolean({ message: "must be true or false" }).optional(),
   })
   .superRefine((v, ctx) => {
     for (const [path, message] of Object.entries(validateVitalsThresholds(v)))

@@ -6,6 +6,7 @@
  */
 import type { PrismaClient } from "@/lib/generated/prisma/client";
 import type { Actor } from "@/lib/server/actor";
+import { issueCheckInLink, submitCheckIn } from "@/lib/server/check-ins";
 import { closeSeries, orderSeries } from "@/lib/server/series";
 import {
   acknowledgeFlags,
@@ -308,6 +309,31 @@ export async function seedDemo(db: PrismaClient, now = new Date()) {
   const oldFlags = await db.flag.findMany({ where: { seriesId: mariaSeries.series.id, acknowledgedAt: null, session: { sequence: { lte: 2 } } }, select: { id: true } });
   if (oldFlags.length)
     await inTx(db, (tx) => acknowledgeFlags(tx, { actor: physician, flagIds: oldFlags.map((f) => f.id), reason: "Reviewed with the nurse; transient, resolved without sequelae.", now: morning(now, 28, 20) }));
+
+  // Patient check-ins (decision 0020): Maria's link was issued at her first session of this
+  // series and she checked in on days 1 and 5 after each session, so the review's durability
+  // and PEG charts show patient-reported follow-ups on first run; James has a link and one
+  // check-in, then missed the next ones (the physician's worklist line).
+  await db.clinic.update({ where: { id: clinic.id }, data: { phone: "+1 555 0142" } });
+  const mariaLink = await inTx(db, (tx) => issueCheckInLink(tx, { actor: nurse, seriesId: mariaSeries.series.id, now: morning(now, 42, 20) }));
+  // per session: days 1, 3 and 6 (the day before the next); pain creeps back up as relief wears off
+  const mariaCheckIns = [[5, 5, 6], [6, 6, 6], [7, 7, 7], [4, 4, 5], [5, 5, 5], [6, 6, 6], [3, 3, 4], [4, 4, 4], [5, 5, 5], [3, 2, 3], [3, 3, 4], [4, 4, 4], [2, 2, 3], [3, 3, 3], [4, 3, 4]] as const;
+  for (let i = 0; i < 5; i++) {
+    for (const [k, afterDays] of [1, 3, 6].entries()) {
+      const [painNrs, enjoymentNrs, activityNrs] = mariaCheckIns[i * 3 + k]!;
+      const when = morning(now, 42 - i * 7 - afterDays, 23); // 18:00 or 19:00 New York
+      await submitCheckIn({
+        token: mariaLink.token, now: when,
+        input: {
+          painNrs, enjoymentNrs, activityNrs,
+          sideEffects: i === 0 && k === 0 ? [{ kind: "VIVID_DREAMS", severity: 1 }] : i === 1 && k === 0 ? [{ kind: "DIZZINESS", severity: 2 }] : [],
+          ...(k === 1 && i === 3 ? { note: "Walked to the park twice this week." } : {}),
+        },
+      });
+    }
+  }
+  const jamesLink = await inTx(db, (tx) => issueCheckInLink(tx, { actor: nurse, seriesId: jamesSeries.series.id, now: morning(now, 25, 20) }));
+  await submitCheckIn({ token: jamesLink.token, now: morning(now, 24, 22), input: { painNrs: 5, enjoymentNrs: 6, activityNrs: 6, sideEffects: [{ kind: "NAUSEA_VOMITING", severity: 1 }] } });
 
   // --- Other Clinic: one patient and a short series, to prove isolation.
   const peter = await createPatient(db, { clinicId: other.id, mrn: "OC-2001", givenName: "Peter", familyName: "Novak", birthDate: "1972-01-30", sex: "MALE", weightKg: 80 });

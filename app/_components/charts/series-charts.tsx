@@ -13,7 +13,7 @@ import { formatMgPerKgPerH } from "@/lib/domain/units";
 import { startOfDayInZone } from "@/lib/time";
 import { ChartFrame, LegendSwatch } from "./chart-frame";
 
-const C = { pre: "#b91c1c", post: "#15803d", follow: "#0369a1", relief: "#0f5c73", band: "#15803d", hard: "#b91c1c", soft: "#b45309", total: "#7c3aed", peak: "#0f5c73", acked: "#64748b", mild: "#f59e0b" };
+const C = { pre: "#b91c1c", post: "#15803d", follow: "#0369a1", relief: "#0f5c73", band: "#15803d", hard: "#b91c1c", soft: "#b45309", total: "#7c3aed", peak: "#0f5c73", acked: "#64748b", mild: "#f59e0b", patient: "#a21caf" };
 const DAY = 86_400_000;
 
 /** One session as the charts draw it: only the fields they read of the domain row (the page sends these). */
@@ -23,8 +23,8 @@ export type SeriesChartRow = Pick<
   | "totalMgPerKg" | "peakRateMgPerKgPerH" | "peakRateZone" | "totalZone" | "maxSideEffectSeverity" | "sideEffects"
   | "openFlags" | "ackedFlags"
 > & {
-  /** follow-up scores on the 0-10 grid */
-  followUps: { atMs: number; nrs: number }[];
+  /** follow-up scores on the 0-10 grid; PATIENT = reported on a check-in */
+  followUps: { atMs: number; nrs: number; reportedBy?: "STAFF" | "PATIENT" }[];
 };
 
 /** Calendar-day ticks (clinic-local midnights), about `maxTicks` of them. */
@@ -72,17 +72,18 @@ export function SeriesPainChart({ rows, timeZone }: { rows: SeriesChartRow[]; ti
   const axis = useAxis(rows, timeZone, points.map((p) => p.t));
   const pre = points.filter((p) => p.kind === "PRE").map((p) => ({ t: p.t, nrs: p.nrs, seq: p.sessionSequence }));
   const post = points.filter((p) => p.kind === "POST").map((p) => ({ t: p.t, nrs: p.nrs, seq: p.sessionSequence }));
-  const follow = points.filter((p) => p.kind === "FOLLOW_UP").map((p) => ({ t: p.t, nrs: p.nrs, seq: p.sessionSequence }));
+  const follow = points.filter((p) => p.kind === "FOLLOW_UP" && !p.patientReported).map((p) => ({ t: p.t, nrs: p.nrs, seq: p.sessionSequence }));
+  const patientFollow = points.filter((p) => p.kind === "FOLLOW_UP" && p.patientReported).map((p) => ({ t: p.t, nrs: p.nrs, seq: p.sessionSequence }));
   const reliefData = relief.map((r) => ({ t: r.atMs, reliefPct: r.reliefPct, seq: r.sequence }));
   const minRelief = Math.min(0, ...reliefData.map((r) => r.reliefPct ?? 0));
   const summary = [
     `${rows.length} session${rows.length === 1 ? "" : "s"} by date.`,
     reliefData.length ? `Relief per session: ${reliefData.map((r) => `#${r.seq} ${r.reliefPct}%`).slice(0, 40).join(", ")}.` : "No session has both a before and an after score.",
-    `${follow.length} follow-up score${follow.length === 1 ? "" : "s"}.`,
+    `${follow.length} follow-up score${follow.length === 1 ? "" : "s"} charted by staff, ${patientFollow.length} reported by the patient.`,
     `Reference lines at ${MEANINGFUL_RELIEF_PCT}% (meaningful) and ${SUBSTANTIAL_RELIEF_PCT}% (substantial) relief.`,
   ].join(" ");
   return (
-    <Counted points={pre.length + post.length + follow.length + reliefData.length}>
+    <Counted points={pre.length + post.length + follow.length + patientFollow.length + reliefData.length}>
       <ChartFrame
         testId="series-pain-chart"
         title="Pain before and after each session, follow-up, and relief %"
@@ -91,7 +92,8 @@ export function SeriesPainChart({ rows, timeZone }: { rows: SeriesChartRow[]; ti
         legend={<>
           <LegendSwatch color={C.pre} shape="dot" label="Before (0-10)" />
           <LegendSwatch color={C.post} shape="dot" label="After (0-10)" />
-          <LegendSwatch color={C.follow} shape="diamond" label="Follow-up (0-10)" />
+          <LegendSwatch color={C.follow} shape="diamond" label="Follow-up by staff (0-10)" />
+          <LegendSwatch color={C.patient} shape="triangle" label="Follow-up reported by the patient (0-10)" />
           <LegendSwatch color={C.relief} label="Relief % (right axis)" />
           <LegendSwatch color={C.soft} dashed label={`${MEANINGFUL_RELIEF_PCT}% meaningful`} />
           <LegendSwatch color={C.post} dashed label={`${SUBSTANTIAL_RELIEF_PCT}% substantial`} />
@@ -109,7 +111,8 @@ export function SeriesPainChart({ rows, timeZone }: { rows: SeriesChartRow[]; ti
             <Line yAxisId="relief" data={reliefData} dataKey="reliefPct" name="Relief %" stroke={C.relief} strokeWidth={2} dot={{ r: 3 }} isAnimationActive={false} connectNulls />
             <Scatter yAxisId="pain" data={pre} dataKey="nrs" name="Before" fill={C.pre} isAnimationActive={false} />
             <Scatter yAxisId="pain" data={post} dataKey="nrs" name="After" fill={C.post} isAnimationActive={false} />
-            <Scatter yAxisId="pain" data={follow} dataKey="nrs" name="Follow-up" fill={C.follow} shape="diamond" isAnimationActive={false} />
+            <Scatter yAxisId="pain" data={follow} dataKey="nrs" name="Follow-up (staff)" fill={C.follow} shape="diamond" isAnimationActive={false} />
+            <Scatter yAxisId="pain" data={patientFollow} dataKey="nrs" name="Follow-up (patient)" fill={C.patient} shape="triangle" isAnimationActive={false} />
           </ComposedChart>
         </ResponsiveContainer>
       </ChartFrame>

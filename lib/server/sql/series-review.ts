@@ -44,7 +44,7 @@ export interface ReviewFlagRow {
 // The charted rows' JSON arrays; positions match the SQL below.
 type SessionTuple = [id: string, sequence: number, status: SummarySessionInput["status"], openedAtMs: number, completedAtMs: number | null, weightG: number];
 type DoseTuple = [id: string, sessionId: string, type: DoseEventType, atMs: number, rateUgPerKgPerH: number | null, bolusUg: number | null, correctsId: string | null, isRetraction: boolean];
-type PainTuple = [id: string, sessionId: string | null, atMs: number, score: number, scale: PainScale, phase: SummaryPainScore["phase"], correctsId: string | null, isRetraction: boolean];
+type PainTuple = [id: string, sessionId: string | null, atMs: number, score: number, scale: PainScale, phase: SummaryPainScore["phase"], correctsId: string | null, isRetraction: boolean, reportedBy: "STAFF" | "PATIENT"];
 type SideEffectTuple = [id: string, sessionId: string, kind: string, severity: number, correctsId: string | null, isRetraction: boolean];
 
 /** The protocol version as to_jsonb writes it, its timestamp left out (JSON has no dates; it comes as epoch ms). */
@@ -140,7 +140,7 @@ export function seriesReviewSql(clinicId: string, seriesId: string): Prisma.Sql 
          (SELECT coalesce(json_agg(json_build_array(d.id, d."sessionId", d.type::text, ${epochMs("d.at")}, d."rateUgPerKgPerH", d."bolusUg", d."correctsId", d."isRetraction") ORDER BY ${chartOrder("d")}), '[]')::text
             FROM "DoseEvent" d JOIN "InfusionSession" i ON i.id = d."sessionId"
            WHERE i."seriesId" = w.id AND ${sameClinic("i", "w")}) AS "doseEvents",
-         (SELECT coalesce(json_agg(json_build_array(p.id, p."sessionId", ${epochMs("p.at")}, p.score, p.scale::text, p.phase::text, p."correctsId", p."isRetraction") ORDER BY ${chartOrder("p")}), '[]')::text
+         (SELECT coalesce(json_agg(json_build_array(p.id, p."sessionId", ${epochMs("p.at")}, p.score, p.scale::text, p.phase::text, p."correctsId", p."isRetraction", p."reportedBy"::text) ORDER BY ${chartOrder("p")}), '[]')::text
             FROM "PainScore" p
            WHERE p."seriesId" = w.id) AS pain,
          (SELECT coalesce(json_agg(json_build_array(e.id, e."sessionId", e.kind, e.severity, e."correctsId", e."isRetraction") ORDER BY ${chartOrder("e")}), '[]')::text
@@ -177,8 +177,8 @@ export function decodeSeriesReviewRow(r: SeriesReviewDriverRow): SeriesReviewRow
       ({ id, sequence, status, openedAtMs, completedAtMs, weightG })),
     doseEvents: (JSON.parse(r.doseEvents) as DoseTuple[]).map(([id, sessionId, type, atMs, rateUgPerKgPerH, bolusUg, correctsId, isRetraction]) =>
       ({ id, sessionId, correctsId, isRetraction, value: { type, atMs, rateUgPerKgPerH, bolusUg } })),
-    pain: (JSON.parse(r.pain) as PainTuple[]).map(([id, sessionId, atMs, score, scale, phase, correctsId, isRetraction]) =>
-      ({ id, sessionId, correctsId, isRetraction, value: { atMs, score, scale, phase } })),
+    pain: (JSON.parse(r.pain) as PainTuple[]).map(([id, sessionId, atMs, score, scale, phase, correctsId, isRetraction, reportedBy]) =>
+      ({ id, sessionId, correctsId, isRetraction, value: { atMs, score, scale, phase, reportedBy } })),
     sideEffects: (JSON.parse(r.sideEffects) as SideEffectTuple[]).map(([id, sessionId, kind, severity, correctsId, isRetraction]) =>
       ({ id, sessionId, correctsId, isRetraction, value: { kind, severity } })),
     flags: JSON.parse(r.flags) as ReviewFlagRow[],

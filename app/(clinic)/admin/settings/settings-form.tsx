@@ -28,6 +28,10 @@ export function SettingsForm({ initial, zones }: { initial: ClinicSettingsInput;
     const f = new FormData(e.currentTarget);
     const raw: Record<string, unknown> = { name: String(f.get("name") ?? ""), timezone: String(f.get("timezone") ?? ""), idleSignOutMin: parseNumberInput(f.get("idleSignOutMin")) };
     for (const [k] of VITALS) raw[k] = parseNumberInput(f.get(k));
+    raw.phone = String(f.get("phone") ?? "");
+    raw.checkInLinkDaysAfterEnd = parseNumberInput(f.get("checkInLinkDaysAfterEnd"));
+    raw.checkInDaysAfterSession = String(f.get("checkInDaysAfterSession") ?? "").split(/[ ,;]+/).filter(Boolean).map((d) => parseNumberInput(d));
+    raw.checkInDayBeforeNext = f.get("checkInDayBeforeNext") === "on";
     setSaved(false);
     const res = await submit("/api/admin/clinic", raw, { schema: ClinicSettingsSchema });
     if (!res?.ok) return;
@@ -56,6 +60,19 @@ export function SettingsForm({ initial, zones }: { initial: ClinicSettingsInput;
             <Field key={k} id={k} label={label} inputMode="numeric" defaultValue={initial[k] as number} error={fields[k]} />
           ))}
         </div>
+      </fieldset>
+      <fieldset className="card">
+        <legend className="px-1 text-lg font-semibold">Patient check-ins</legend>
+        <p className="mb-2 text-sm text-slate-600">Patients check in from the link on their discharge sheet. The figures are defaults (docs/decisions/0020).</p>
+        <div className="grid gap-3 sm:grid-cols-3">
+          <Field id="phone" label="Clinic phone shown to patients" defaultValue={initial.phone ?? ""} error={fields.phone} hint="Shown when a patient reports a severe side effect." />
+          <Field id="checkInLinkDaysAfterEnd" label="Link valid after the series ends (days)" inputMode="numeric" defaultValue={initial.checkInLinkDaysAfterEnd} error={fields.checkInLinkDaysAfterEnd} hint="Default 30." />
+          <Field id="checkInDaysAfterSession" label="Check-in days after each session" defaultValue={(initial.checkInDaysAfterSession ?? []).join(", ")} error={fields.checkInDaysAfterSession} hint="Default 1, 3, 7." />
+        </div>
+        <label className="mt-3 flex items-center gap-2 text-sm">
+          <input type="checkbox" name="checkInDayBeforeNext" className="h-5 w-5" defaultChecked={initial.checkInDayBeforeNext ?? true} />
+          Also expect a check-in the day before the next session (default on)
+        </label>
       </fieldset>
       {formError && <p role="alert" className="field-error">{formError}</p>}
       {saved && <p role="status" className="text-sm font-medium text-calm">Saved.</p>}

@@ -10,6 +10,8 @@ import { formatDateTime } from "@/lib/time";
 import { toColumns } from "@/lib/columns";
 import type { SeriesChartRow } from "@/app/_components/charts/series-charts";
 import { LiveRefresh } from "@/app/_components/live-refresh";
+import { readSeriesCheckIns } from "@/lib/server/check-ins";
+import { CheckInsSection } from "./check-ins-section";
 import { FlagAcknowledgements } from "./flag-acknowledgements";
 import { ReviewCharts } from "./review-charts";
 import { ReviewPanel } from "./review-panel";
@@ -45,6 +47,7 @@ export default async function SeriesReviewPage({ params, searchParams }: { param
   const showAll = (await searchParams).sessions === "all";
   const s = await load(actor, id);
   const tz = actor.clinicTimezone;
+  const checkIns = await readSeriesCheckIns({ actor, seriesId: s.series.id });
   const r = s.response;
   const responder = RESPONDER_TEXT[r.responder];
   const when: Record<string, string> = {};
@@ -110,6 +113,12 @@ export default async function SeriesReviewPage({ params, searchParams }: { param
         timeZone={tz}
       />
 
+      <CheckInsSection
+        rows={checkIns.checkIns.map((c) => ({ id: c.id, day: c.day, dueDay: c.dueDay, painNrs: c.painNrs, enjoymentNrs: c.enjoymentNrs, activityNrs: c.activityNrs, peg: c.peg, note: c.note, sideEffects: c.sideEffects }))}
+        missedDays={checkIns.missedDays}
+        linkText={checkIns.linkActive ? `Check-in link active until ${formatDateTime(checkIns.linkActive.expiresAt, tz)}.` : "No active check-in link: issue one from a session's discharge sheet."}
+      />
+
       <section className="card" aria-labelledby="flags-h">
         <h2 id="flags-h" className="mb-2 text-lg font-semibold">Flags</h2>
         <FlagAcknowledgements flags={s.flags} canAcknowledge={can(actor, "flag:acknowledge")} when={when} />
@@ -156,7 +165,7 @@ function chartRowOf(x: SummaryRow): SeriesChartRow {
     intervalTooShort: x.intervalTooShort, preNrs: x.preNrs, postNrs: x.postNrs, reliefPct: x.reliefPct, totalMgPerKg: x.totalMgPerKg,
     peakRateMgPerKgPerH: x.peakRateMgPerKgPerH, peakRateZone: x.peakRateZone, totalZone: x.totalZone, maxSideEffectSeverity: x.maxSideEffectSeverity,
     sideEffects: x.sideEffects, openFlags: x.openFlags, ackedFlags: x.ackedFlags,
-    followUps: x.followUps.map((f) => ({ atMs: f.atMs, nrs: f.nrs })),
+    followUps: x.followUps.map((f) => ({ atMs: f.atMs, nrs: f.nrs, reportedBy: f.reportedBy })),
   };
 }
 

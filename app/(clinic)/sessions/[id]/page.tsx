@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import Link from "next/link";
 import { notFound } from "next/navigation";
 import { SessionScreen } from "@/app/_components/session/session-screen";
 import { AppError } from "@/lib/errors";
@@ -23,6 +24,9 @@ export default async function SessionPage({ params }: { params: Promise<{ id: st
   return (
     <div className="space-y-3">
       <ChairControl sessionId={id} chair={chair} />
+      {chart.status !== "IN_PROGRESS" && (
+        <p className="no-print text-sm"><Link className="btn-secondary" href={`/sessions/${id}/discharge`}>Discharge sheet and check-in link</Link></p>
+      )}
       <SessionScreen chart={chart} timeZone={actor.clinicTimezone} role={actor.role} />
     </div>
   );

@@ -1,0 +1,46 @@
+"use client";
+// PEG across the series (Krebs 2009: pain, interference with enjoyment of life and with
+// general activity, each 0-10; the score is their mean), from the patient's check-ins.
+import { CartesianGrid, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
+import { ChartFrame, LegendSwatch } from "./chart-frame";
+
+export interface PegPoint { day: string; painNrs: number; enjoymentNrs: number; activityNrs: number; peg: number }
+
+const C = { peg: "#0f5c73", pain: "#b91c1c", enjoyment: "#a21caf", activity: "#b45309" };
+
+export function PegChart({ points }: { points: PegPoint[] }) {
+  const data = points.map((p) => ({ ...p, t: Date.parse(`${p.day}T12:00:00Z`) }));
+  const fmt = (t: number) => new Date(t).toISOString().slice(5, 10);
+  const summary = points.length
+    ? `${points.length} check-in${points.length === 1 ? "" : "s"}: ${points.slice(-20).map((p) => `${p.day} PEG ${p.peg.toFixed(1)} (pain ${p.painNrs}, enjoyment ${p.enjoymentNrs}, activity ${p.activityNrs})`).join("; ")}.`
+    : "No check-ins yet.";
+  return (
+    <div data-chart-points={points.length}>
+      <ChartFrame
+        testId="peg-chart"
+        title="PEG from the patient's check-ins (0-10)"
+        summary={summary}
+        height={220}
+        legend={<>
+          <LegendSwatch color={C.peg} label="PEG score (mean of the three)" />
+          <LegendSwatch color={C.pain} dashed label="Pain" />
+          <LegendSwatch color={C.enjoyment} dashed label="Interference: enjoyment of life" />
+          <LegendSwatch color={C.activity} dashed label="Interference: general activity" />
+        </>}
+      >
+        <ResponsiveContainer width="100%" height="100%">
+          <LineChart data={data} margin={{ top: 8, right: 8, bottom: 4, left: 0 }}>
+            <CartesianGrid stroke="#e2e8f0" strokeDasharray="3 3" />
+            <XAxis dataKey="t" type="number" scale="time" domain={["dataMin", "dataMax"]} tickFormatter={fmt} fontSize={12} />
+            <YAxis type="number" domain={[0, 10]} ticks={[0, 2, 4, 6, 8, 10]} width={30} fontSize={12} />
+            <Tooltip labelFormatter={(t) => fmt(Number(t))} isAnimationActive={false} />
+            <Line dataKey="peg" name="PEG" stroke={C.peg} strokeWidth={3} dot={{ r: 4 }} isAnimationActive={false} />
+            <Line dataKey="painNrs" name="Pain" stroke={C.pain} strokeDasharray="5 4" dot={false} isAnimationActive={false} />
+            <Line dataKey="enjoymentNrs" name="Enjoyment of life" stroke={C.enjoyment} strokeDasharray="5 4" dot={false} isAnimationActive={false} />
+            <Line dataKey="activityNrs" name="General activity" stroke={C.activity} strokeDasharray="5 4" dot={false} isAnimationActive={false} />
+          </LineChart>
+        </ResponsiveContainer>
+      </ChartFrame>
+    </div>
+  );
+}

@@ -1,0 +1,209 @@
+import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { devices, expect, test, type APIRequestContext, type Browser, type Page } from "@playwright/test";
+import fc from "fast-check";
+import { apiAs, baseURL, loginAs, newDemoChair, orderNeuropathicSeries, signedInPage, USERS } from "./fixtures";
+import { e2eDb } from "./db-probe";
+
+/**
+ * Patient check-ins (docs/decisions/0020-patient-check-ins.md): the patient opens the link of
+ * a completed session's discharge sheet on a phone, checks in, and the physician's series
+ * review shows it without a reload; a revoked, an expired and an unknown token all get the
+ * same neutral page and answer; hostile payloads to the public route never give a 5xx and
+ * store nothing invalid.
+ */
+test.describe.configure({ mode: "serial" });
+
+const db = e2eDb();
+let nurse: APIRequestContext;
+let physician: APIRequestContext;
+const PHONE = devices["Pixel 7"];
+const TOKEN_FILE = "test-results/check-in-tokens.json";
+
+/** Remembers every token the spec saw, for the server-log scan (scripts/scan-server-log.ts). */
+function rememberToken(url: string) {
+  mkdirSync("test-results", { recursive: true });
+  const tokens = existsSync(TOKEN_FILE) ? (JSON.parse(readFileSync(TOKEN_FILE, "utf8")) as string[]) : [];
+  tokens.push(url.split("/check-in/")[1]!);
+  writeFileSync(TOKEN_FILE, JSON.stringify(tokens));
+}
+
+test.beforeAll(async () => {
+  nurse = await apiAs(baseURL(), USERS.nurse);
+  physician = await apiAs(baseURL(), USERS.physician);
+});
+test.afterAll(async () => {
+  await nurse.dispose();
+  await physician.dispose();
+  await db.end();
+});
+
+/** A series with one completed session (NRS 7 before, 3 after), through the API as staff would chart it. */
+async function completedSession(familyName: string): Promise<{ seriesId: string; sessionId: string }> {
+  const { seriesId } = await orderNeuropathicSeries(physician, { familyName, givenName: "Robin", mrnPrefix: "E2E-CHK", birthDate: "1971-02-03", sex: "FEMALE", plannedSessions: 3 });
+  const started = await nurse.post(`/api/series/${seriesId}/sessions`, {
+    data: { weightKg: 70, concentrationMgPerMl: 1, consentConfirmed: true, screeningReviewed: true, chairId: (await newDemoChair("Check-in chair")).id },
+  });
+  expect(started.status()).toBe(201);
+  const sessionId = (await started.json()).session.id as string;
+  const post = (kind: string, data: Record<string, unknown>) => nurse.post(`/api/sessions/${sessionId}/${kind}`, { data: { at: new Date().toISOString(), ...data } });
+  expect((await post("vitals", { systolicMmHg: 120, diastolicMmHg: 78, heartRatePerMin: 70, spo2Pct: 98, respRatePerMin: 14 })).status()).toBe(201);
+  expect((await post("pain", { score: 7, scale: "NRS", phase: "PRE" })).status()).toBe(201);
+  expect((await post("dose-events", { type: "START", rateMgPerKgPerH: 0.15, reason: "as ordered" })).status()).toBe(201);
+  expect((await post("dose-events", { type: "STOP" })).status()).toBe(201);
+  expect((await post("pain", { score: 3, scale: "NRS", phase: "POST" })).status()).toBe(201);
+  expect((await nurse.post(`/api/sessions/${sessionId}/complete`, { data: { dischargeReady: true } })).status()).toBe(201);
+  return { seriesId, sessionId };
+}
+
+async function phonePage(browser: Browser): Promise<Page> {
+  const context = await browser.newContext({ ...PHONE });
+  return context.newPage();
+}
+
+async function answer(page: Page, legend: RegExp, value: number) {
+  await page.getByRole("radiogroup", { name: legend }).getByRole("radio", { name: String(value), exact: true }).check();
+}
+
+test("a patient checks in on a phone from the discharge sheet's link; the physician's review shows it live", async ({ browser, page }) => {
+  test.setTimeout(180_000);
+  const { seriesId, sessionId } = await completedSession("Quillfeather");
+
+  // the nurse prints the discharge sheet: the QR code and the short link
+  await loginAs(page, USERS.nurse);
+  await page.goto(`/sessions/${sessionId}`);
+  await page.getByRole("link", { name: "Discharge sheet and check-in link" }).click();
+  await page.getByRole("button", { name: "Create check-in link" }).click();
+  await expect(page.getByRole("img", { name: "QR code of your check-in link" })).toBeVisible();
+  const url = (await page.getByTestId("check-in-url").textContent())!.trim();
+  expect(url).toMatch(/\/check-in\/[A-Za-z0-9_-]{22}$/);
+  rememberToken(url);
+
+  // the physician has the series review open
+  const review = await signedInPage(browser, USERS.physician);
+  await review.goto(`/series/${seriesId}`);
+  await expect(review.getByTestId("check-ins")).toContainText("No check-ins yet.");
+
+  // the patient, on a phone, with no account
+  const phone = await phonePage(browser);
+  await phone.goto(url);
+  await expect(phone.getByRole("heading", { level: 1 })).toHaveText("Hello Robin, how are you today?");
+  await expect(phone.locator("body")).not.toContainText("Quillfeather"); // first name and clinic only: no family name
+  await answer(phone, /What is your pain right now/, 4);
+  await answer(phone, /enjoying life/, 5);
+  await answer(phone, /general activity/, 6);
+  await phone.getByRole("checkbox", { name: "Nausea / vomiting" }).check();
+  await phone.getByRole("radio", { name: "Nausea / vomiting: Moderate" }).check();
+  await phone.getByLabel(/Anything else/).fill("Better mornings, tired in the evening");
+  // large targets on a phone: every answer button is at least 44 px high
+  const box = await phone.getByRole("button", { name: "Send my check-in" }).boundingBox();
+  expect(box!.height).toBeGreaterThanOrEqual(44);
+  await phone.getByRole("button", { name: "Send my check-in" }).click();
+  await expect(phone.getByTestId("check-in-thanks")).toContainText("Thank you, your check-in is sent.");
+  await expect(phone.getByTestId("severe-advice")).toHaveCount(0);
+
+  // without a reload, through the event stream
+  const row = review.getByTestId("check-in-row");
+  await expect(row).toHaveCount(1, { timeout: 20_000 });
+  await expect(row).toContainText("5.0"); // PEG (4 + 5 + 6) / 3
+  await expect(row).toContainText("Nausea / vomiting: moderate");
+  await expect(review.getByTestId("peg-chart")).toBeVisible();
+  await expect(review.getByTestId("series-pain-chart")).toContainText("reported by the patient");
+
+  // a second check-in the same day is refused politely
+  await phone.goto(url);
+  await expect(phone.getByTestId("check-in-done")).toContainText("already checked in today");
+  await phone.context().close();
+  await review.context().close();
+});
+
+test("a severe side effect shows the clinic's phone and emergency advice, and flags the series for a physician", async ({ browser }) => {
+  test.setTimeout(120_000);
+  const { seriesId } = await completedSession("Severe");
+  const issued = await nurse.post(`/api/series/${seriesId}/check-in-link`, { data: {} });
+  expect(issued.status()).toBe(200);
+  const { url } = await issued.json();
+  rememberToken(url);
+  const phone = await phonePage(browser);
+  await phone.goto(url);
+  await answer(phone, /What is your pain right now/, 6);
+  await answer(phone, /enjoying life/, 6);
+  await answer(phone, /general activity/, 6);
+  await phone.getByRole("checkbox", { name: "Hallucinations" }).check();
+  await phone.getByRole("radio", { name: "Hallucinations: Severe" }).check();
+  // the advice shows as soon as "severe" is chosen, before sending
+  await expect(phone.getByTestId("severe-advice")).toContainText("call your local emergency number");
+  await phone.getByRole("button", { name: "Send my check-in" }).click();
+  await expect(phone.getByTestId("check-in-thanks").getByTestId("severe-advice")).toContainText("Otherwise call the clinic today");
+  await phone.context().close();
+  const flags = await db.query(`SELECT code, "acknowledgedAt" FROM "Flag" WHERE "seriesId" = $1 AND code = 'PATIENT_REPORTED_SEVERE_SIDE_EFFECT'`, [seriesId]);
+  expect(flags.rows).toEqual([{ code: "PATIENT_REPORTED_SEVERE_SIDE_EFFECT", acknowledgedAt: null }]);
+  const home = await signedInPage(browser, USERS.physician);
+  await expect(home.getByTestId("check-in-worklist")).toContainText("Hallucinations: severe");
+  await home.context().close();
+});
+
+test("revoked, expired and unknown tokens get the same neutral page and the same answer", async ({ browser }) => {
+  test.setTimeout(120_000);
+  const { seriesId: revokedSeries } = await completedSession("Revoked");
+  const { seriesId: expiredSeries } = await completedSession("Expired");
+  const revokedUrl = (await (await nurse.post(`/api/series/${revokedSeries}/check-in-link`, { data: {} })).json()).url as string;
+  const expiredUrl = (await (await nurse.post(`/api/series/${expiredSeries}/check-in-link`, { data: {} })).json()).url as string;
+  rememberToken(revokedUrl);
+  rememberToken(expiredUrl);
+  expect((await nurse.post(`/api/series/${revokedSeries}/check-in-link/revoke`, { data: {} })).status()).toBe(200);
+  await db.query(`UPDATE "CheckInLink" SET "expiresAt" = now() - interval '1 minute' WHERE "seriesId" = $1`, [expiredSeries]);
+  const unknownUrl = `${baseURL()}/check-in/${"Z".repeat(22)}`;
+
+  const phone = await phonePage(browser);
+  const pages: string[] = [];
+  const answers: unknown[] = [];
+  for (const url of [revokedUrl, expiredUrl, unknownUrl]) {
+    await phone.goto(url);
+    pages.push((await phone.getByTestId("check-in-notice").innerText()).trim());
+    const res = await phone.request.post(`/api/check-in/${url.split("/check-in/")[1]}`, { data: { painNrs: 3, enjoymentNrs: 3, activityNrs: 3, sideEffects: [] } });
+    answers.push({ status: res.status(), body: await res.json() });
+  }
+  expect(pages[0]).toContain("not valid");
+  expect(new Set(pages).size).toBe(1);
+  expect(answers[0]).toMatchObject({ status: 404 });
+  expect(answers.map((a) => JSON.stringify(a))).toEqual(Array(3).fill(JSON.stringify(answers[0])));
+  expect((await db.query(`SELECT count(*)::int AS n FROM "CheckIn" WHERE "seriesId" = ANY($1)`, [[revokedSeries, expiredSeries]])).rows[0].n).toBe(0);
+  await phone.context().close();
+});
+
+test("hostile payloads to the public check-in route: no 5xx, nothing invalid stored", async ({ request }) => {
+  test.setTimeout(300_000);
+  const { seriesId } = await completedSession("Fuzz");
+  const { url } = await (await nurse.post(`/api/series/${seriesId}/check-in-link`, { data: {} })).json();
+  rememberToken(url);
+  const token = url.split("/check-in/")[1] as string;
+  const hostile: fc.Arbitrary<unknown> = fc.oneof(
+    fc.constantFrom(null, true, -1, 11, 3.5, "4", "", [], {}, 1e308, Number.MAX_SAFE_INTEGER, "<script>alert(1)</script>", "'; DROP TABLE \"CheckIn\"; --", "\u0000"),
+    fc.double(), fc.integer(), fc.string({ maxLength: 30 }), fc.array(fc.record({ kind: fc.string({ maxLength: 20 }), severity: fc.integer() }), { maxLength: 3 }),
+  );
+  const base = { painNrs: 4, enjoymentNrs: 4, activityNrs: 4, sideEffects: [] as unknown[], note: "fine" };
+  const body = fc.oneof(
+    fc.record({ field: fc.constantFrom(...Object.keys(base)), value: hostile }).map(({ field, value }) => JSON.stringify({ ...base, [field]: value })),
+    fc.record({ key: fc.constantFrom("clinicId", "seriesId", "__proto__", "enteredById", "reportedBy", "day"), value: hostile })
+      .map(({ key, value }) => JSON.stringify(base).replace(/^\{/, `{${JSON.stringify(key)}:${JSON.stringify(value) ?? "null"},`)),
+    fc.constantFrom("{", "[]", "null", `{"painNrs":4`, "x".repeat(70_000)),
+  );
+  const tokens = fc.oneof(fc.constant(token), fc.string({ maxLength: 40 }).map((s) => encodeURIComponent(s) || "x"), fc.constant("%2e%2e%2fapi"));
+  const cases = fc.sample(fc.tuple(tokens, body), { numRuns: Number(process.env.CHECK_IN_FUZZ_PAYLOADS ?? 600), seed: 20_020 });
+  const statuses: Record<number, number> = {};
+  for (const [t, b] of cases) {
+    const res = await request.fetch(`/api/check-in/${t}`, { method: "POST", headers: { "content-type": "application/json" }, data: b, failOnStatusCode: false });
+    statuses[res.status()] = (statuses[res.status()] ?? 0) + 1;
+  }
+  appendFileSync("test-results/check-in-fuzz.txt", `${new Date().toISOString()} ${cases.length} payloads: ${JSON.stringify(statuses)}\n`);
+  expect(Object.keys(statuses).map(Number).filter((s) => s >= 500), JSON.stringify(statuses)).toEqual([]);
+  const stored = (await db.query(`SELECT "painNrs", "enjoymentNrs", "activityNrs", note FROM "CheckIn" WHERE "seriesId" = $1`, [seriesId])).rows;
+  // at most one check-in a day, and only one that passed every field rule
+  expect(stored.length).toBeLessThanOrEqual(1);
+  for (const r of stored) {
+    for (const v of [r.painNrs, r.enjoymentNrs, r.activityNrs]) expect(Number.isInteger(v) && v >= 0 && v <= 10).toBe(true);
+    expect(r.note === null || (typeof r.note === "string" && r.note.length <= 1000 && !/\u0000/.test(r.note))).toBe(true);
+  }
+  const sideEffects = (await db.query(`SELECT e.kind, e.severity FROM "CheckInSideEffect" e JOIN "CheckIn" c ON c.id = e."checkInId" WHERE c."seriesId" = $1`, [seriesId])).rows;
+  for (const e of sideEffects) expect(e.severity >= 1 && e.severity <= 3).toBe(true);
+});
