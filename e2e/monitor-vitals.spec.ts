@@ -61,9 +61,10 @@ test("a monitor reading appears on the open chart and the board, the nurse valid
   const ordered = await physicianApi.post(`/api/patients/${(await created.json()).patient.id}/series`, {
     data: { protocolVersionId: protocol.versions[0].id, plannedSessions: 3, startDate: new Date().toISOString().slice(0, 10) },
   });
-  await physicianApi.dispose();
   expect(ordered.status()).toBe(201);
-  const started = await nurseApi.post(`/api/series/${(await ordered.json()).series.id}/sessions`, {
+  const seriesId = (await ordered.json()).series.id as string;
+  await physicianApi.dispose();
+  const started = await nurseApi.post(`/api/series/${seriesId}/sessions`, {
     data: { weightKg: 70, concentrationMgPerMl: 1, consentConfirmed: true, screeningReviewed: true, chairId: chair.id },
   });
   expect(started.status()).toBe(201);
