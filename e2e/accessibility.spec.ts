@@ -1,5 +1,5 @@
 import AxeBuilder from "@axe-core/playwright";
-import { expect, test, type APIRequestContext, type Browser, type BrowserContext } from "@playwright/test";
+import { expect, test, type APIRequestContext, type Browser, type BrowserContext, type Page } from "@playwright/test";
 import type { Role } from "../lib/permissions";
 import { A11Y_PAGES, type A11yApi, type A11yRecords, type A11yVisit } from "./a11y-pages";
 import { e2eDb } from "./db-probe";
@@ -148,7 +148,7 @@ for (const pattern of patterns) {
  * Every severity shown (data-flag-severity) carries its word and its shape (■ hard, ▲ soft)
  * beside the colour. Returns what is missing, one line per element.
  */
-async function severityWithoutWordsOrShape(page: import("@playwright/test").Page, scope: string): Promise<string[]> {
+async function severityWithoutWordsOrShape(page: Page, scope: string): Promise<string[]> {
   return page.locator(`${scope} [data-flag-severity]`).evaluateAll((els) => els.flatMap((el) => {
     const severity = el.getAttribute("data-flag-severity");
     const text = (el.textContent ?? "").toLowerCase();
@@ -159,7 +159,7 @@ async function severityWithoutWordsOrShape(page: import("@playwright/test").Page
 }
 
 /** Every shape of mark drawn in a chart (data-shape on the SVG marks) has a legend entry of the same shape. */
-async function marksWithoutLegend(page: import("@playwright/test").Page, chartTestId: string): Promise<string[]> {
+async function marksWithoutLegend(page: Page, chartTestId: string): Promise<string[]> {
   const chart = page.getByTestId(chartTestId);
   const legend = new Set(await chart.getByTestId("legend-item").evaluateAll((els) => els.map((e) => e.getAttribute("data-shape"))));
   const drawn = await chart.locator("svg.recharts-surface [data-shape]").evaluateAll((els) => els.map((e) => `${e.getAttribute("data-testid")}:${e.getAttribute("data-shape")}`));

@@ -2,8 +2,8 @@ import { expect as baseExpect, test, type Locator, type Page } from "@playwright
 import { apiAs, baseURL, DEMO_PASSWORD, newChair, orderNeuropathicSeries, USERS } from "./fixtures";
 
 // A nurse charts a whole session without the mouse (docs/decisions/0016-accessibility.md):
-// sign in, start the session, START, a rate change, vitals, a pain score before and after,
-// STOP, complete. Only keyboard.press and keyboard.type touch the page; at every stop the
+// sign in, start the session, baseline vitals, the before score, START, a rate change, STOP,
+// the after score, complete. Only keyboard.press and keyboard.type touch the page; at every stop the
 // focus is visible, and after each save it lands in the form just used, not at the top.
 
 const expect = baseExpect.configure({ timeout: 20_000 });
@@ -96,6 +96,7 @@ test("a nurse starts, charts and completes a session with the keyboard alone", a
   await page.keyboard.press("Space");
   await tabTo(page, page.getByLabel("Screening reviewed"));
   await page.keyboard.press("Space");
+  await expect(page.getByRole("button", { name: "Start session" })).toBeEnabled();
   await tabTo(page, page.getByRole("button", { name: "Start session" }));
   await page.keyboard.press("Enter");
   await expect(page).toHaveURL(/\/sessions\/[a-z0-9]+$/);
@@ -106,10 +107,34 @@ test("a nurse starts, charts and completes a session with the keyboard alone", a
   const vitalsForm = page.getByRole("form", { name: "Vitals" });
   const painForm = page.getByRole("form", { name: "Pain" });
 
+  // --- baseline vitals, then the before score: charted first, before the START (the start form says so)
+  await tabTo(page, vitalsForm.getByLabel("Systolic (mmHg)"));
+  for (const value of ["124", "78", "72", "98", "14"]) {
+    await page.keyboard.type(value);
+    await page.keyboard.press("Tab");
+  }
+  await expect(vitalsForm.getByLabel("Resp. rate (/min)")).toHaveValue("14");
+  await expect(vitalsForm.getByRole("button", { name: "Save vitals" })).toBeEnabled();
+  await tabTo(page, vitalsForm.getByRole("button", { name: "Save vitals" }));
+  await page.keyboard.press("Enter");
+  await expect(confirmation).toContainText("Vitals saved");
+  await expect(vitalsForm.getByLabel("Systolic (mmHg)")).toBeFocused();
+
+  // --- the before score (the form proposes the phase; the score is typed, the 0-10 buttons are for touch)
+  await tabTo(page, painForm.getByLabel("Pain score"));
+  await page.keyboard.type("6");
+  await expect(painForm.getByRole("button", { name: "Save pain score" })).toBeEnabled();
+  await tabTo(page, painForm.getByRole("button", { name: "Save pain score" }));
+  await page.keyboard.press("Enter");
+  await expect(confirmation).toContainText("Pain score saved: 6/10 NRS, Before (PRE)");
+  await expectFocusInside(page, painForm, "the pain form");
+
   // --- START at 0.2 mg/kg/h
-  await tabTo(page, doseForm.getByRole("radio", { name: "Start" }));
+  await tabTo(page, doseForm.getByRole("radiogroup"), { back: true, within: true });
+  await arrowToRadio(page, doseForm.getByRole("radio", { name: "Start" }));
   await tabTo(page, doseForm.getByLabel("Rate (mg/kg/h)"));
   await page.keyboard.type("0.2");
+  await expect(doseForm.getByRole("button", { name: "Save dose event" })).toBeEnabled();
   await tabTo(page, doseForm.getByRole("button", { name: "Save dose event" }));
   await page.keyboard.press("Enter");
   await expect(confirmation).toContainText("Dose event saved: Start");
@@ -118,39 +143,22 @@ test("a nurse starts, charts and completes a session with the keyboard alone", a
 
   // --- a rate change to 0.25 mg/kg/h (within the documented 0.1-0.3: no reason asked)
   const rateChange = doseForm.getByRole("radio", { name: "Rate change" });
-  if (!(await rateChange.evaluate((el) => el === document.activeElement))) await tabTo(page, doseForm.getByRole("radiogroup"), { back: true, within: true });
+  const doseTypes = doseForm.getByRole("radiogroup");
+  if (!(await doseTypes.evaluate((el) => el.contains(document.activeElement)))) await tabTo(page, doseTypes, { back: true, within: true });
   await arrowToRadio(page, rateChange);
   await tabTo(page, doseForm.getByLabel("Rate (mg/kg/h)"));
   await page.keyboard.type("0.25");
+  await expect(doseForm.getByRole("button", { name: "Save dose event" })).toBeEnabled();
   await tabTo(page, doseForm.getByRole("button", { name: "Save dose event" }));
   await page.keyboard.press("Enter");
   await expect(confirmation).toContainText("Dose event saved: Rate change");
   await expect(page.getByTestId("current-rate")).toHaveText("0.25 mg/kg/h");
   await expectFocusInside(page, doseForm, "the dose event form");
 
-  // --- vitals
-  await tabTo(page, vitalsForm.getByLabel("Systolic (mmHg)"));
-  for (const value of ["124", "78", "72", "98", "14"]) {
-    await page.keyboard.type(value);
-    await page.keyboard.press("Tab");
-  }
-  await expect(vitalsForm.getByLabel("Resp. rate (/min)")).toHaveValue("14");
-  await tabTo(page, vitalsForm.getByRole("button", { name: "Save vitals" }));
-  await page.keyboard.press("Enter");
-  await expect(confirmation).toContainText("Vitals saved");
-  await expect(vitalsForm.getByLabel("Systolic (mmHg)")).toBeFocused();
-
-  // --- pain during the infusion (the form proposes the phase; the score is typed, the 0-10 buttons are for touch)
-  await tabTo(page, painForm.getByLabel("Pain score"));
-  await page.keyboard.type("4");
-  await tabTo(page, painForm.getByRole("button", { name: "Save pain score" }));
-  await page.keyboard.press("Enter");
-  await expect(confirmation).toContainText("Pain score saved: 4/10 NRS");
-  await expectFocusInside(page, painForm, "the pain form");
-
-  // --- STOP, back up in the dose event form
-  await tabTo(page, doseForm.getByRole("radiogroup"), { back: true, within: true });
+  // --- STOP (the focus is still on the event types after the save)
+  if (!(await doseTypes.evaluate((el) => el.contains(document.activeElement)))) await tabTo(page, doseTypes, { back: true, within: true });
   await arrowToRadio(page, doseForm.getByRole("radio", { name: "Stop" }));
+  await expect(doseForm.getByRole("button", { name: "Save dose event" })).toBeEnabled();
   await tabTo(page, doseForm.getByRole("button", { name: "Save dose event" }));
   await page.keyboard.press("Enter");
   await expect(confirmation).toContainText("Dose event saved: Stop");
@@ -161,6 +169,7 @@ test("a nurse starts, charts and completes a session with the keyboard alone", a
   await arrowToRadio(page, painForm.getByRole("radio", { name: "After (POST)" }));
   await tabTo(page, painForm.getByLabel("Pain score"));
   await page.keyboard.type("2");
+  await expect(painForm.getByRole("button", { name: "Save pain score" })).toBeEnabled();
   await tabTo(page, painForm.getByRole("button", { name: "Save pain score" }));
   await page.keyboard.press("Enter");
   await expect(confirmation).toContainText("Pain score saved: 2/10 NRS, After (POST)");
@@ -168,6 +177,7 @@ test("a nurse starts, charts and completes a session with the keyboard alone", a
   const completeForm = page.getByRole("form", { name: "Complete session" });
   await tabTo(page, completeForm.getByLabel("Discharge check completed"));
   await page.keyboard.press("Space");
+  await expect(completeForm.getByRole("button", { name: "Complete session" })).toBeEnabled();
   await tabTo(page, completeForm.getByRole("button", { name: "Complete session" }));
   await page.keyboard.press("Enter");
   await expect(page.getByTestId("session-status")).toContainText("Completed");
