@@ -12,7 +12,6 @@ import { discoverPages, PAGE_POLICY, rolesFor } from "./route-policy";
 
 const WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"];
 const BLOCKING = new Set(["serious", "critical"]);
-const EMAIL: Record<Role, string> = { NURSE: USERS.nurse, PHYSICIAN: USERS.physician, ADMIN: USERS.admin };
 type Who = Role | "ANONYMOUS";
 
 const patterns = discoverPages(process.cwd());
@@ -108,7 +107,8 @@ function describe(violations: Awaited<ReturnType<AxeBuilder["analyze"]>>["violat
 for (const pattern of patterns) {
   for (const who of whoOpens(pattern)) {
     test(`axe: ${pattern} as ${who.toLowerCase()}`, async ({ browser }) => {
-      test.setTimeout(150_000);
+      // three visits of a page that redraws every second (the board), on a loaded machine
+      test.setTimeout(300_000);
       const entry = A11Y_PAGES[pattern];
       test.skip(!entry, "no line in A11Y_PAGES: the table test above fails for it");
       const visits = await entry!(records, api);

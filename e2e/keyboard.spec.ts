@@ -40,9 +40,10 @@ async function tabTo(page: Page, target: Locator, { back = false, within = false
   throw new Error(`${key} never reached ${target}`);
 }
 
-/** In a focused radio group, the arrow keys move to `name` (and check it). */
+/** In a focused radio group, the arrow keys move to `radio` (and check it). */
 async function arrowToRadio(page: Page, radio: Locator, max = 8) {
-  for (let i = 0; i < max && !(await radio.isChecked()); i++) await page.keyboard.press("ArrowRight");
+  const isThere = async () => (await radio.isChecked()) && (await radio.evaluate((el) => el === document.activeElement));
+  for (let i = 0; i < max && !(await isThere()); i++) await page.keyboard.press("ArrowRight");
   await expect(radio).toBeChecked();
   await expect(radio).toBeFocused();
 }
@@ -53,7 +54,8 @@ async function expectFocusInside(page: Page, region: Locator, what: string) {
 }
 
 test("a nurse starts, charts and completes a session with the keyboard alone", async ({ browser }) => {
-  test.setTimeout(240_000);
+  // generous: some 150 key presses, each checked, on a loaded 2-core machine
+  test.setTimeout(600_000);
   const tag = Date.now().toString(36);
   const physician = await apiAs(baseURL(), USERS.physician);
   const admin = await apiAs(baseURL(), USERS.admin);

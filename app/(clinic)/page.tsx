@@ -174,7 +174,8 @@ async function AdminHome() {
       <h1 className="text-2xl font-bold">Clinic administration</h1>
       <section className="card" aria-labelledby="staff-h">
         <h2 id="staff-h" className="mb-2 text-lg font-semibold">Staff</h2>
-        <div className="overflow-x-auto"><table className="table-dense">
+        {/* no link inside: the scroller itself takes the focus so the keyboard can scroll it on a phone */}
+        <div className="overflow-x-auto" role="region" aria-labelledby="staff-h" tabIndex={0}><table className="table-dense">
           <thead><tr><th>Name</th><th>Email</th><th>Role</th><th>Status</th></tr></thead>
           <tbody>
             {staff.map((u) => (
@@ -188,7 +189,7 @@ async function AdminHome() {
       </section>
       <section className="card" aria-labelledby="protocols-h">
         <h2 id="protocols-h" className="mb-2 text-lg font-semibold">Protocols</h2>
-        <div className="overflow-x-auto"><ProtocolTable protocols={protocols} /></div>
+        <div className="overflow-x-auto" role="region" aria-labelledby="protocols-h" tabIndex={0}><ProtocolTable protocols={protocols} /></div>
       </section>
     </div>
   );
