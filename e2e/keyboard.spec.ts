@@ -154,7 +154,7 @@ test("a nurse starts, charts and completes a session with the keyboard alone", a
   await tabTo(page, doseForm.getByRole("button", { name: "Save dose event" }));
   await page.keyboard.press("Enter");
   await expect(confirmation).toContainText("Dose event saved: Rate change");
-  await expect(page.getByTestId("current-rate")).toHaveText("0.25 mg/kg/h");
+  await expect(page.getByTestId("current-rate")).toHaveText("0.250 mg/kg/h");
   await expectFocusInside(page, doseForm, "the dose event form");
 
   // --- STOP (the focus is still on the event types after the save)
