@@ -14,10 +14,12 @@ export default async function ClinicLayout({ children }: { children: React.React
   const clinic = await getClinic({ actor });
   return (
     <div className="min-h-screen">
+      {/* the first Tab stop: keyboard users skip the navigation (WCAG 2.4.1, docs/decisions/0016-accessibility.md) */}
+      <a href="#main" className="skip-link">Skip to main content</a>
       <nav className="border-b border-slate-200 bg-white" aria-label="Main">
         <div className="mx-auto flex max-w-7xl flex-wrap items-center gap-4 px-4 py-2">
           <Link href="/" className="text-lg font-bold text-calm">Titrate</Link>
-          <span className="text-sm text-slate-500">{clinic.name}</span>
+          <span className="text-sm text-slate-600">{clinic.name}</span>
           <div className="flex flex-1 flex-wrap gap-1 text-sm font-medium">
             <Link href="/" className="rounded px-3 py-2 hover:bg-slate-100">Home</Link>
             {can(actor, "board:read") && <Link href="/board" className="rounded px-3 py-2 hover:bg-slate-100">Board</Link>}
@@ -35,7 +37,7 @@ export default async function ClinicLayout({ children }: { children: React.React
       </nav>
       <IdleSignOut idleMinutes={clinic.idleSignOutMin} />
       <OfflineSync userId={actor.userId} clinicId={actor.clinicId} name={actor.name} />
-      <main className="mx-auto max-w-7xl p-4">{children}</main>
+      <main id="main" tabIndex={-1} className="mx-auto max-w-7xl p-4 focus:outline-none">{children}</main>
     </div>
   );
 }

@@ -43,7 +43,7 @@ async function NurseHome() {
         {sessions.length === 0 ? (
           <p className="text-slate-600">No sessions in progress or opened today.</p>
         ) : (
-          <table className="table-dense">
+          <div className="overflow-x-auto"><table className="table-dense">
             <thead><tr><th>Opened</th><th>Patient</th><th>MRN</th><th>Protocol</th><th>#</th><th>Status</th><th>Open flags</th><th /></tr></thead>
             <tbody>
               {sessions.map((s) => (
@@ -59,13 +59,13 @@ async function NurseHome() {
                 </tr>
               ))}
             </tbody>
-          </table>
+          </table></div>
         )}
       </section>
       <section className="card" aria-labelledby="ready-h">
         <h2 id="ready-h" className="mb-2 text-lg font-semibold">Active series</h2>
         {readySeries.length === 0 ? <p className="text-slate-600">No active series waiting for a session.</p> : (
-          <table className="table-dense">
+          <div className="overflow-x-auto"><table className="table-dense">
             <thead><tr><th>Patient</th><th>MRN</th><th>Protocol</th><th>Sessions</th><th /></tr></thead>
             <tbody>
               {readySeries.map((s) => (
@@ -78,7 +78,7 @@ async function NurseHome() {
                 </tr>
               ))}
             </tbody>
-          </table>
+          </table></div>
         )}
       </section>
     </div>
@@ -97,7 +97,7 @@ async function PhysicianHome() {
       <section className="card" aria-labelledby="flags-h">
         <h2 id="flags-h" className="mb-2 text-lg font-semibold">Patients with unacknowledged flags</h2>
         {patientsWithOpenFlags.length === 0 ? <p className="text-slate-600">No open flags.</p> : (
-          <table className="table-dense">
+          <div className="overflow-x-auto"><table className="table-dense">
             <thead><tr><th>Patient</th><th>MRN</th><th>Hard</th><th>Soft</th><th>Oldest</th><th /></tr></thead>
             <tbody>
               {patientsWithOpenFlags.map((p) => (
@@ -114,7 +114,7 @@ async function PhysicianHome() {
                 </tr>
               ))}
             </tbody>
-          </table>
+          </table></div>
         )}
       </section>
       <section className="card" aria-labelledby="checkins-h" data-testid="check-in-worklist">
@@ -139,13 +139,13 @@ async function PhysicianHome() {
       <section className="card" aria-labelledby="review-h">
         <h2 id="review-h" className="mb-2 text-lg font-semibold">Sessions awaiting review</h2>
         {sessionsAwaitingReview.length === 0 ? <p className="text-slate-600">Nothing awaiting review.</p> : (
-          <table className="table-dense">
+          <div className="overflow-x-auto"><table className="table-dense">
             <thead><tr><th>Completed</th><th>Patient</th><th>Protocol</th><th>#</th><th>Status</th><th>Open hard flags</th><th /></tr></thead>
             <tbody>
               {sessionsAwaitingReview.map((s) => (
                 <tr key={s.id}>
                   <td className="tabular-nums">{s.completedAt ? formatDateTime(s.completedAt, tz) : "—"}</td>
-                  <td className="font-medium">{s.patientName} <span className="text-slate-500">({s.mrn})</span></td>
+                  <td className="font-medium">{s.patientName} <span className="text-slate-600">({s.mrn})</span></td>
                   <td>{s.protocolName}</td>
                   <td>{s.sequence}</td>
                   <td>{s.status.toLowerCase()}</td>
@@ -157,13 +157,13 @@ async function PhysicianHome() {
                 </tr>
               ))}
             </tbody>
-          </table>
+          </table></div>
         )}
       </section>
       <section className="card" aria-labelledby="due-h">
         <h2 id="due-h" className="mb-2 text-lg font-semibold">Series due for their next session</h2>
         {seriesDue.length === 0 ? <p className="text-slate-600">No series due.</p> : (
-          <table className="table-dense">
+          <div className="overflow-x-auto"><table className="table-dense">
             <thead><tr><th>Due</th><th>Patient</th><th>Protocol</th><th>Sessions</th><th /></tr></thead>
             <tbody>
               {seriesDue.map((s) => (
@@ -172,14 +172,14 @@ async function PhysicianHome() {
                     {s.dueDate}{" "}
                     {s.daysOverdue > 0 ? <span className="rounded bg-soft-50 px-2 font-semibold text-soft">{s.daysOverdue} d overdue</span> : s.daysOverdue === 0 ? "today" : "tomorrow"}
                   </td>
-                  <td className="font-medium">{s.patientName} <span className="text-slate-500">({s.mrn})</span></td>
+                  <td className="font-medium">{s.patientName} <span className="text-slate-600">({s.mrn})</span></td>
                   <td>{s.protocolName}</td>
                   <td className="tabular-nums">{s.sessionsDone} of {s.plannedSessions}</td>
                   <td><Link className="btn-secondary" href={`/series/${s.seriesId}`}>Review series</Link></td>
                 </tr>
               ))}
             </tbody>
-          </table>
+          </table></div>
         )}
       </section>
     </div>
@@ -194,7 +194,8 @@ async function AdminHome() {
       <h1 className="text-2xl font-bold">Clinic administration</h1>
       <section className="card" aria-labelledby="staff-h">
         <h2 id="staff-h" className="mb-2 text-lg font-semibold">Staff</h2>
-        <table className="table-dense">
+        {/* no link inside: the scroller itself takes the focus so the keyboard can scroll it on a phone */}
+        <div className="overflow-x-auto" role="region" aria-labelledby="staff-h" tabIndex={0}><table className="table-dense">
           <thead><tr><th>Name</th><th>Email</th><th>Role</th><th>Status</th></tr></thead>
           <tbody>
             {staff.map((u) => (
@@ -204,11 +205,11 @@ async function AdminHome() {
               </tr>
             ))}
           </tbody>
-        </table>
+        </table></div>
       </section>
       <section className="card" aria-labelledby="protocols-h">
         <h2 id="protocols-h" className="mb-2 text-lg font-semibold">Protocols</h2>
-        <ProtocolTable protocols={protocols} />
+        <div className="overflow-x-auto" role="region" aria-labelledby="protocols-h" tabIndex={0}><ProtocolTable protocols={protocols} /></div>
       </section>
     </div>
   );

@@ -15,7 +15,7 @@ export function ProtocolTable({ protocols }: { protocols: Awaited<ReturnType<typ
             : "—";
           return (
             <tr key={p.id}>
-              <td className="font-medium">{p.name}{p.retired && <span className="ml-2 text-xs text-slate-500">(retired)</span>}</td>
+              <td className="font-medium">{p.name}{p.retired && <span className="ml-2 text-xs text-slate-600">(retired)</span>}</td>
               <td>{p.indication}</td><td>{p.route}</td>
               <td className="tabular-nums">{range}</td>
               <td className="tabular-nums">≥ {formatMgPerKgPerH(l.hardMaxRateUgPerKgPerH)}</td>

@@ -6,7 +6,7 @@ import { read } from "@/app/_components/data/use-read";
 import { hasRecordedAllergy } from "@/app/_components/session/allergies";
 import { useNow } from "@/app/_components/session/clock";
 import { formatElapsed, formatHm } from "@/app/_components/session/clinic-time";
-import { flagLabel } from "@/app/_components/session/flag-display";
+import { flagLabel, SeverityMark } from "@/app/_components/session/flag-display";
 import { sortTiles, TILE_STATE_TEXT, tileLive, type BoardFlag, type BoardSort, type TileLive, type TileState } from "@/lib/domain/board";
 import { formatMgPerKg, formatMgPerKgPerH } from "@/lib/domain/units";
 import type { Board, BoardTileDto } from "@/lib/server/board";
@@ -217,7 +217,7 @@ function LastValues({ tile, timeZone, wall }: { tile: BoardTileDto; timeZone: st
         {v === null ? "none yet" : (
           <>
             BP {v.systolicMmHg}/{v.diastolicMmHg} · HR {v.heartRatePerMin} · SpO₂ {v.spo2Pct} % · RR {v.respRatePerMin}{v.sedationRass !== null ? ` · RASS ${v.sedationRass}` : ""} at {formatHm(v.atMs, timeZone)}
-            {v.flags.map((f) => <span key={f.id} className={`${f.severity === "HARD" ? "sev-hard" : "sev-soft"} ml-1`}>{f.severity} {flagLabel(f.code)}{f.status === "ACKNOWLEDGED" ? " (acknowledged)" : ""}</span>)}
+            {v.flags.map((f) => <span key={f.id} className={`${f.severity === "HARD" ? "sev-hard" : "sev-soft"} ml-1`} data-flag-severity={f.severity}><SeverityMark severity={f.severity} />{f.severity} {flagLabel(f.code)}{f.status === "ACKNOWLEDGED" ? " (acknowledged)" : ""}</span>)}
           </>
         )}
       </p>
@@ -255,7 +255,7 @@ function OpenFlags({ flags, wall }: { flags: BoardFlag[]; wall: boolean }) {
       <ul className="mt-1 space-y-1">
         {flags.map((f) => (
           <li key={f.id} className={f.severity === "HARD" ? "flag-box-hard" : "flag-box-soft"}>
-            <span className={f.severity === "HARD" ? "sev-hard" : "sev-soft"}>{f.severity}</span> {flagLabel(f.code)}: {f.message}
+            <span className={f.severity === "HARD" ? "sev-hard" : "sev-soft"} data-flag-severity={f.severity}><SeverityMark severity={f.severity} />{f.severity}</span> {flagLabel(f.code)}: {f.message}
           </li>
         ))}
       </ul>

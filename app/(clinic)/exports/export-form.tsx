@@ -155,7 +155,7 @@ export function ExportForm({ protocols, patients, defaults }: { protocols: Optio
   return (
     <form onSubmit={(e) => void runExport(e)} noValidate className="card max-w-4xl space-y-4" aria-label="Export sessions">
       <fieldset className="grid gap-4 sm:grid-cols-2 lg:grid-cols-3">
-        <legend className="mb-2 text-sm font-semibold uppercase tracking-wide text-slate-500">Which sessions</legend>
+        <legend className="mb-2 text-sm font-semibold uppercase tracking-wide text-slate-600">Which sessions</legend>
         <div>
           <label className="field-label" htmlFor={`${id}-from`}>From (session date)</label>
           <input id={`${id}-from`} type="date" className="field-input" value={filter.from} onChange={set("from")} {...described("from")} />
@@ -199,7 +199,7 @@ export function ExportForm({ protocols, patients, defaults }: { protocols: Optio
       </p>
 
       <fieldset>
-        <legend className="mb-2 text-sm font-semibold uppercase tracking-wide text-slate-500">Format</legend>
+        <legend className="mb-2 text-sm font-semibold uppercase tracking-wide text-slate-600">Format</legend>
         <div className="seg" role="radiogroup" aria-label="Format">
           {EXPORT_FORMATS.map((f) => (
             <label key={f} className="seg-item" title={FORMAT_LABELS[f].hint}>

@@ -29,7 +29,7 @@ export default async function ProtocolsPage() {
               if (!v) return null;
               const l = v.limits;
               return (
-                <tr key={p.id} className={p.retired ? "text-slate-500" : undefined}>
+                <tr key={p.id} className={p.retired ? "text-slate-600" : undefined}>
                   <td className="font-medium"><Link className="underline" href={`/protocols/${p.id}`}>{p.name}</Link>{p.retired && <span className="ml-2 rounded bg-slate-100 px-1 text-xs">retired</span>}</td>
                   <td>{p.indication}</td>
                   <td>{p.route}</td>
@@ -37,7 +37,7 @@ export default async function ProtocolsPage() {
                   <td className="tabular-nums">{l.startMinRateUgPerKgPerH === null && l.startMaxRateUgPerKgPerH === null ? "—" : `${mgkgh(l.startMinRateUgPerKgPerH)} – ${mgkgh(l.startMaxRateUgPerKgPerH)}`}</td>
                   <td className="tabular-nums">≥ {formatMgPerKgPerH(l.hardMaxRateUgPerKgPerH)}</td>
                   <td className="tabular-nums">≥ {formatMgPerKg(l.hardMaxBolusUgPerKg)}</td>
-                  <td>v{v.version}{p.versions.length > 1 && <span className="text-xs text-slate-500"> ({p.versions.length} versions)</span>}</td>
+                  <td>v{v.version}{p.versions.length > 1 && <span className="text-xs text-slate-600"> ({p.versions.length} versions)</span>}</td>
                   <td className="max-w-xs text-xs text-slate-600" title={v.sourceWording}>{v.sourceDocument}</td>
                 </tr>
               );

@@ -29,17 +29,31 @@ export function ChartFrame({
   );
 }
 
-export function LegendSwatch({ color, label, shape = "line", dashed }: { color: string; label: string; shape?: "line" | "box" | "diamond" | "triangle" | "dot"; dashed?: boolean }) {
+/**
+ * One legend entry: the mark as it is drawn in the chart (line, band, or the marker's shape),
+ * so a flagged point is told apart by its shape, not only its colour (WCAG 1.4.1,
+ * docs/decisions/0016-accessibility.md). `data-shape` lets the tests match legend to marks.
+ */
+export function LegendSwatch({ color, label, shape = "line", dashed, size }: {
+  color: string; label: string; shape?: LegendShape; dashed?: boolean;
+  /** a dot's radius, where the size carries the meaning (side-effect severity) */
+  size?: number;
+}) {
   return (
-    <span className="inline-flex items-center gap-1">
-      <svg width="18" height="12" aria-hidden="true">
-        {shape === "line" && <line x1="0" y1="6" x2="18" y2="6" stroke={color} strokeWidth="3" strokeDasharray={dashed ? "4 3" : undefined} />}
-        {shape === "box" && <rect x="0" y="1" width="18" height="10" fill={color} fillOpacity="0.35" stroke={color} />}
-        {shape === "diamond" && <path d="M9 0 L15 6 L9 12 L3 6 Z" fill={color} />}
-        {shape === "triangle" && <path d="M9 0 L16 12 L2 12 Z" fill={color} />}
-        {shape === "dot" && <circle cx="9" cy="6" r="4" fill={color} />}
+    <span className="inline-flex items-center gap-1" data-testid="legend-item" data-shape={shape}>
+      <svg width="18" height="14" aria-hidden="true">
+        {shape === "line" && <line x1="0" y1="7" x2="18" y2="7" stroke={color} strokeWidth="3" strokeDasharray={dashed ? "4 3" : undefined} />}
+        {shape === "box" && <rect x="0" y="2" width="18" height="10" fill={color} fillOpacity="0.35" stroke={color} />}
+        {shape === "hollow-box" && <rect x="1" y="2" width="16" height="10" fill="#fff" stroke={color} strokeWidth="2" strokeDasharray="4 2" />}
+        {shape === "square" && <rect x="3" y="1" width="12" height="12" fill={color} />}
+        {shape === "diamond" && <path d="M9 0 L16 7 L9 14 L2 7 Z" fill={color} />}
+        {shape === "triangle" && <path d="M9 0 L16 13 L2 13 Z" fill={color} />}
+        {shape === "dot" && <circle cx="9" cy="7" r={size ?? 4} fill={color} />}
+        {shape === "ring" && <circle cx="9" cy="7" r="5" fill="#fff" stroke={color} strokeWidth="2" />}
       </svg>
       {label}
     </span>
   );
 }
+
+export type LegendShape = "line" | "box" | "hollow-box" | "square" | "diamond" | "triangle" | "dot" | "ring";

@@ -11,12 +11,22 @@ export interface PainPoint {
   phase: "PRE" | "INTRA" | "POST" | "FOLLOW_UP";
 }
 
+// each phase has its own shape as well as its colour (docs/decisions/0016-accessibility.md)
 const PHASE = {
-  PRE: { color: "#b91c1c", label: "Before" },
-  INTRA: { color: "#b45309", label: "During" },
-  POST: { color: "#15803d", label: "After" },
-  FOLLOW_UP: { color: "#0369a1", label: "Follow-up" },
+  PRE: { color: "#b91c1c", label: "Before", shape: "square" },
+  INTRA: { color: "#b45309", label: "During", shape: "diamond" },
+  POST: { color: "#15803d", label: "After", shape: "dot" },
+  FOLLOW_UP: { color: "#0369a1", label: "Follow-up", shape: "triangle" },
 } as const;
+
+function PhaseMark({ cx, cy, phase }: { cx: number; cy: number; phase: PainPoint["phase"] }) {
+  const { color, shape } = PHASE[phase];
+  const common = { fill: color, stroke: "#fff", strokeWidth: 1.5, "data-testid": "pain-point", "data-shape": shape };
+  if (shape === "square") return <rect x={cx - 6} y={cy - 6} width={12} height={12} {...common} />;
+  if (shape === "diamond") return <path d={`M${cx} ${cy - 8} L${cx + 8} ${cy} L${cx} ${cy + 8} L${cx - 8} ${cy} Z`} {...common} />;
+  if (shape === "triangle") return <path d={`M${cx} ${cy - 8} L${cx + 8} ${cy + 6} L${cx - 8} ${cy + 6} Z`} {...common} />;
+  return <circle cx={cx} cy={cy} r={7} {...common} />;
+}
 
 function Dot(props: { cx?: number; cy?: number; payload?: PainPoint & { y: number } }) {
   const { cx, cy, payload } = props;
@@ -24,7 +34,7 @@ function Dot(props: { cx?: number; cy?: number; payload?: PainPoint & { y: numbe
   const color = PHASE[payload.phase].color;
   return (
     <g>
-      <circle cx={cx} cy={cy} r={7} fill={color} stroke="#fff" strokeWidth={1.5} />
+      <PhaseMark cx={cx} cy={cy} phase={payload.phase} />
       <text x={cx} y={cy - 11} textAnchor="middle" fontSize={12} fontWeight={700} fill={color}>
         {payload.scale === "NRS" ? payload.score : `${payload.score}mm`}
       </text>
@@ -64,7 +74,7 @@ export function PainChart({ points, openedAtMs, endMs, timeZone }: { points: Pai
       footer={followUps.length > 0 ? <p className="text-xs text-slate-700">Follow-up: {followUps.map((p) => `${text(p)} on ${dateFmt(p.t)}`).join(" · ")}</p> : undefined}
       legend={
         <>
-          {(["PRE", "INTRA", "POST"] as const).map((k) => <LegendSwatch key={k} color={PHASE[k].color} shape="dot" label={PHASE[k].label} />)}
+          {(["PRE", "INTRA", "POST"] as const).map((k) => <LegendSwatch key={k} color={PHASE[k].color} shape={PHASE[k].shape} label={PHASE[k].label} />)}
           <span>NRS 0–10 (left axis){hasVas ? "; VAS 0–100 mm (right axis)" : ""}</span>
           {relief !== null && <strong>Relief before → after: {relief}%</strong>}
         </>

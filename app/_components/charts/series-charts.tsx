@@ -127,15 +127,23 @@ const isOutside = (z: DoseZone) => z === "ABOVE_SOFT" || z === "BELOW_SOFT" || z
 function PeakDot(props: { cx?: number; cy?: number; payload?: { zone: DoseZone; text: string } }) {
   const { cx, cy, payload } = props;
   if (cx === undefined || cy === undefined || !payload) return <g />;
+  if (payload.zone === "AT_OR_ABOVE_HARD")
+    return <rect data-testid="series-out-of-band" data-shape="square" x={cx - 7} y={cy - 7} width={14} height={14} fill={C.hard} stroke="#fff"><title>{payload.text}</title></rect>;
   if (isOutside(payload.zone))
-    return <path data-testid="series-out-of-band" d={`M${cx} ${cy - 8} L${cx + 8} ${cy} L${cx} ${cy + 8} L${cx - 8} ${cy} Z`} fill={payload.zone === "AT_OR_ABOVE_HARD" ? C.hard : C.soft} stroke="#fff"><title>{payload.text}</title></path>;
+    return <path data-testid="series-out-of-band" data-shape="diamond" d={`M${cx} ${cy - 8} L${cx + 8} ${cy} L${cx} ${cy + 8} L${cx - 8} ${cy} Z`} fill={C.soft} stroke="#fff"><title>{payload.text}</title></path>;
   return <circle cx={cx} cy={cy} r={5} fill={C.peak} stroke="#fff" strokeWidth={1.5}><title>{payload.text}</title></circle>;
 }
 function TotalMark(props: { cx?: number; cy?: number; payload?: { zone: DoseZone; text: string } }) {
   const { cx, cy, payload } = props;
   if (cx === undefined || cy === undefined || !payload) return <g />;
-  const color = isOutside(payload.zone) ? C.soft : C.total;
-  return <rect x={cx - 5} y={cy - 5} width={10} height={10} fill={color} fillOpacity={0.85} stroke="#fff"><title>{payload.text}</title></rect>;
+  const outside = isOutside(payload.zone);
+  // above the documented total: marked with a triangle above the square, not by its colour alone
+  return (
+    <g>
+      <rect x={cx - 5} y={cy - 5} width={10} height={10} fill={outside ? C.soft : C.total} fillOpacity={0.85} stroke="#fff"><title>{payload.text}</title></rect>
+      {outside && <path data-testid="series-total-above" data-shape="triangle" d={`M${cx} ${cy - 16} L${cx + 5} ${cy - 8} L${cx - 5} ${cy - 8} Z`} fill={C.soft} />}
+    </g>
+  );
 }
 
 export function SeriesDoseChart({ rows, band, maxCumulativeUgPerKg, timeZone }: { rows: SeriesChartRow[]; band: DocumentedBand; maxCumulativeUgPerKg: number | null; timeZone: string }) {
@@ -164,7 +172,9 @@ export function SeriesDoseChart({ rows, band, maxCumulativeUgPerKg, timeZone }: 
           <LegendSwatch color={C.total} shape="box" label="Total mg/kg (right)" />
           {cumulative !== null && <LegendSwatch color={C.total} dashed label={`Documented total ≤ ${cumulative.toFixed(2)} mg/kg`} />}
           <LegendSwatch color={C.hard} dashed label={`Hard limit ${formatMgPerKgPerH(band.hardMaxUgPerKgPerH)} mg/kg/h`} />
-          <LegendSwatch color={C.soft} shape="diamond" label="Outside the documented range" />
+          <LegendSwatch color={C.soft} shape="diamond" label="Peak outside the documented range" />
+          <LegendSwatch color={C.hard} shape="square" label="Peak at or above the hard limit" />
+          <LegendSwatch color={C.soft} shape="triangle" label="Total above the documented total (over its square)" />
         </>}
       >
         <ResponsiveContainer width="100%" height="100%">
@@ -219,9 +229,10 @@ export function SeriesSideEffectsChart({ rows, timeZone }: { rows: SeriesChartRo
         summary={summary}
         height={Math.max(140, 60 + kinds.length * 28)}
         legend={<>
-          <LegendSwatch color={SEV_COLOR[1]!} shape="dot" label="mild" />
-          <LegendSwatch color={SEV_COLOR[2]!} shape="dot" label="moderate" />
-          <LegendSwatch color={SEV_COLOR[3]!} shape="dot" label="severe" />
+          {/* the dot's size carries the severity as well as its colour, as in the chart */}
+          <LegendSwatch color={SEV_COLOR[1]!} shape="dot" size={3} label="mild (small)" />
+          <LegendSwatch color={SEV_COLOR[2]!} shape="dot" size={5} label="moderate (medium)" />
+          <LegendSwatch color={SEV_COLOR[3]!} shape="dot" size={7} label="severe (large)" />
         </>}
       >
         {points.length === 0 ? <p className="py-6 text-center text-sm text-slate-600">No side effects recorded.</p> : (
@@ -257,7 +268,7 @@ export function SeriesFlagsChart({ rows }: { rows: SeriesChartRow[] }) {
         height={200}
         legend={<>
           <LegendSwatch color={C.soft} shape="box" label={`Open (${open})`} />
-          <LegendSwatch color={C.acked} shape="box" label={`Acknowledged (${acked})`} />
+          <LegendSwatch color={C.acked} shape="hollow-box" label={`Acknowledged (${acked})`} />
         </>}
       >
         <ResponsiveContainer width="100%" height="100%">
@@ -267,7 +278,8 @@ export function SeriesFlagsChart({ rows }: { rows: SeriesChartRow[] }) {
             <YAxis allowDecimals={false} width={30} fontSize={12} />
             <Tooltip isAnimationActive={false} />
             <Bar dataKey="open" stackId="f" fill={C.soft} name="Open" isAnimationActive={false} />
-            <Bar dataKey="acknowledged" stackId="f" fill={C.acked} name="Acknowledged" isAnimationActive={false} />
+            {/* hollow and dashed: acknowledged differs from open by more than its colour */}
+            <Bar dataKey="acknowledged" stackId="f" fill="#fff" stroke={C.acked} strokeWidth={2} strokeDasharray="4 2" name="Acknowledged" isAnimationActive={false} />
           </BarChart>
         </ResponsiveContainer>
       </ChartFrame>
@@ -288,8 +300,10 @@ export function SeriesScheduleChart({ rows, nextDueDate, timeZone }: { rows: Ser
   const ActualDot = (props: { cx?: number; cy?: number; payload?: (typeof actual)[number] }) => {
     const { cx, cy, payload } = props;
     if (cx === undefined || cy === undefined || !payload) return <g />;
-    const color = payload.short ? C.hard : payload.late ? C.soft : C.peak;
-    return <circle cx={cx} cy={cy} r={6} fill={color} stroke="#fff"><title>{payload.text}</title></circle>;
+    // late and too-soon sessions differ by shape as well as colour (docs/decisions/0016-accessibility.md)
+    if (payload.short) return <rect data-testid="schedule-point" data-shape="square" x={cx - 6} y={cy - 6} width={12} height={12} fill={C.hard} stroke="#fff"><title>{payload.text}</title></rect>;
+    if (payload.late) return <path data-testid="schedule-point" data-shape="triangle" d={`M${cx} ${cy - 8} L${cx + 8} ${cy + 6} L${cx - 8} ${cy + 6} Z`} fill={C.soft} stroke="#fff"><title>{payload.text}</title></path>;
+    return <circle data-testid="schedule-point" data-shape="dot" cx={cx} cy={cy} r={6} fill={C.peak} stroke="#fff"><title>{payload.text}</title></circle>;
   };
   const PlannedDot = (props: { cx?: number; cy?: number; payload?: (typeof planned)[number] }) => {
     const { cx, cy, payload } = props;
@@ -304,10 +318,10 @@ export function SeriesScheduleChart({ rows, nextDueDate, timeZone }: { rows: Ser
         summary={`${rows.length} sessions started; ${late} late (more than 1 day after the planned date); ${short} with sessions too close together.${nextDueDate ? ` Next due ${nextDueDate}.` : ""}`}
         height={150}
         legend={<>
-          <LegendSwatch color={C.acked} shape="dot" label="Planned" />
+          <LegendSwatch color={C.acked} shape="ring" label="Planned" />
           <LegendSwatch color={C.peak} shape="dot" label="Actual" />
-          <LegendSwatch color={C.soft} shape="dot" label={`Late (${late})`} />
-          <LegendSwatch color={C.hard} shape="dot" label={`Interval too short (${short})`} />
+          <LegendSwatch color={C.soft} shape="triangle" label={`Late (${late})`} />
+          <LegendSwatch color={C.hard} shape="square" label={`Interval too short (${short})`} />
         </>}
       >
         <ResponsiveContainer width="100%" height="100%">

@@ -57,21 +57,26 @@ function MarkerShape(props: { cx?: number; cy?: number; payload?: Marker }) {
   if (payload.kind === "BOLUS") {
     const isHard = payload.zone === "AT_OR_ABOVE_HARD";
     const isSoft = payload.zone === "ABOVE_SOFT";
+    // a flagged bolus also says so in words above it: the outline's colour alone would not
     return (
-      <path
-        data-testid="bolus-marker" data-zone={payload.zone}
-        d={`M${cx} ${cy - 9} L${cx + 8} ${cy + 5} L${cx - 8} ${cy + 5} Z`}
-        fill={COLORS.bolus} stroke={isHard ? COLORS.hard : isSoft ? COLORS.soft : "#fff"} strokeWidth={isHard || isSoft ? 3 : 1.5}
-      >
-        <title>{`${payload.text}${isHard ? ": at or above the hard limit" : isSoft ? ": above the documented range" : ""}`}</title>
-      </path>
+      <g data-testid="bolus-marker" data-zone={payload.zone} data-shape="triangle">
+        <path
+          d={`M${cx} ${cy - 9} L${cx + 8} ${cy + 5} L${cx - 8} ${cy + 5} Z`}
+          fill={COLORS.bolus} stroke={isHard ? COLORS.hard : isSoft ? COLORS.soft : "#fff"} strokeWidth={isHard || isSoft ? 3 : 1.5}
+        >
+          <title>{`${payload.text}${isHard ? ": at or above the hard limit" : isSoft ? ": above the documented range" : ""}`}</title>
+        </path>
+        {(isHard || isSoft) && (
+          <text x={cx} y={cy - 13} textAnchor="middle" fontSize={11} fontWeight={700} fill={isHard ? COLORS.hard : COLORS.soft} aria-hidden="true">{isHard ? "■ hard" : "▲ high"}</text>
+        )}
+      </g>
     );
   }
   if (payload.zone === "AT_OR_ABOVE_HARD")
-    return <rect data-testid="hard-limit-point" x={cx - 7} y={cy - 7} width={14} height={14} fill={COLORS.hard} stroke="#fff" strokeWidth={1.5}><title>{`${payload.text}: at or above the hard limit`}</title></rect>;
+    return <rect data-testid="hard-limit-point" data-shape="square" x={cx - 7} y={cy - 7} width={14} height={14} fill={COLORS.hard} stroke="#fff" strokeWidth={1.5}><title>{`${payload.text}: at or above the hard limit`}</title></rect>;
   if (payload.zone === "ABOVE_SOFT" || payload.zone === "BELOW_SOFT")
-    return <path data-testid="out-of-range-point" d={`M${cx} ${cy - 9} L${cx + 9} ${cy} L${cx} ${cy + 9} L${cx - 9} ${cy} Z`} fill={COLORS.soft} stroke="#fff" strokeWidth={1.5}><title>{`${payload.text}: outside the documented range`}</title></path>;
-  return <circle data-testid="rate-point" cx={cx} cy={cy} r={5} fill={COLORS.line} stroke="#fff" strokeWidth={1.5}><title>{payload.text}</title></circle>;
+    return <path data-testid="out-of-range-point" data-shape="diamond" d={`M${cx} ${cy - 9} L${cx + 9} ${cy} L${cx} ${cy + 9} L${cx - 9} ${cy} Z`} fill={COLORS.soft} stroke="#fff" strokeWidth={1.5}><title>{`${payload.text}: outside the documented range`}</title></path>;
+  return <circle data-testid="rate-point" data-shape="dot" cx={cx} cy={cy} r={5} fill={COLORS.line} stroke="#fff" strokeWidth={1.5}><title>{payload.text}</title></circle>;
 }
 
 export function TitrationChart({
@@ -126,8 +131,10 @@ export function TitrationChart({
           <LegendSwatch color={COLORS.band} shape="box" label={bandLabel} />
           {hasStart && <LegendSwatch color={COLORS.start} shape="box" label={`Start range ${r(band.startMinUgPerKgPerH)}–${r(band.startMaxUgPerKgPerH)}`} />}
           <LegendSwatch color={COLORS.hard} dashed label={`Hard limit ${formatMgPerKgPerH(band.hardMaxUgPerKgPerH)}`} />
+          <LegendSwatch color={COLORS.line} shape="dot" label="Rate charted, in range" />
           <LegendSwatch color={COLORS.soft} shape="diamond" label={`Outside documented range (${outOfRange.length})`} />
-          <LegendSwatch color={COLORS.bolus} shape="triangle" label={`Bolus (${boluses.length})`} />
+          <LegendSwatch color={COLORS.hard} shape="square" label={`At or above the hard limit (${atHard.length})`} />
+          <LegendSwatch color={COLORS.bolus} shape="triangle" label={`Bolus (${boluses.length}); "▲ high" or "■ hard" above one past a limit`} />
         </>
       }
     >

@@ -26,6 +26,27 @@ function crossesThreshold(p: VitalsPoint, l: ProtocolLimits, riseSbp: number | n
     || p.spo2Pct < l.spo2LowPct || p.respRatePerMin < l.rrLowPerMin || p.respRatePerMin > l.rrHighPerMin;
 }
 
+type DotProps = { cx?: number; cy?: number; index?: number; payload?: VitalsPoint };
+
+/**
+ * The dots of one vital sign: a reading past its flag threshold is a triangle outlined in
+ * red with its value and "flag" in its tooltip, every other reading a small dot, so a flagged
+ * reading is told apart by its shape as well as its colour (docs/decisions/0016-accessibility.md).
+ */
+function dotsFor(color: string, name: string, value: (p: VitalsPoint) => number, isPast: (p: VitalsPoint) => boolean) {
+  return function VitalsDot({ cx, cy, index, payload }: DotProps) {
+    if (cx === undefined || cy === undefined || !payload) return <g key={index} />;
+    if (isPast(payload)) {
+      return (
+        <path key={index} data-testid="vitals-flag-point" data-shape="triangle" d={`M${cx} ${cy - 7} L${cx + 7} ${cy + 5} L${cx - 7} ${cy + 5} Z`} fill={color} stroke={C.limit} strokeWidth={2}>
+          <title>{`${name} ${value(payload)}: past the flag threshold`}</title>
+        </path>
+      );
+    }
+    return <circle key={index} cx={cx} cy={cy} r={3} fill={color} stroke="#fff" strokeWidth={1} />;
+  };
+}
+
 export function VitalsChart({
   points, baselineSbp, limits, openedAtMs, endMs, timeZone,
 }: {
@@ -58,6 +79,15 @@ export function VitalsChart({
   const summary = points.length === 0
     ? "No vitals charted yet."
     : `${points.length} sets of vitals. Latest at ${fmt(last!.t)}: BP ${last!.systolicMmHg}/${last!.diastolicMmHg} mmHg, HR ${last!.heartRatePerMin}/min, SpO2 ${last!.spo2Pct}%, RR ${last!.respRatePerMin}/min. ${flagged} set${flagged === 1 ? "" : "s"} past a threshold. Thresholds: SBP ≥ ${limits.sbpHighMmHg}, DBP ≥ ${limits.dbpHighMmHg}${riseSbp !== null ? `, SBP rise ≥ ${limits.bpRisePct}% (≥ ${riseSbp})` : ""}, HR ≥ ${limits.hrHighPerMin} or ≤ ${limits.hrLowPerMin}, SpO2 < ${limits.spo2LowPct}%, RR < ${limits.rrLowPerMin} or > ${limits.rrHighPerMin}.`;
+  const past = {
+    sbp: (p: VitalsPoint) => p.systolicMmHg >= limits.sbpHighMmHg || (riseSbp !== null && p.systolicMmHg >= riseSbp),
+    dbp: (p: VitalsPoint) => p.diastolicMmHg >= limits.dbpHighMmHg,
+    hr: (p: VitalsPoint) => p.heartRatePerMin >= limits.hrHighPerMin || p.heartRatePerMin <= limits.hrLowPerMin,
+    spo2: (p: VitalsPoint) => p.spo2Pct < limits.spo2LowPct,
+    rr: (p: VitalsPoint) => p.respRatePerMin < limits.rrLowPerMin || p.respRatePerMin > limits.rrHighPerMin,
+  };
+  const bpFlagged = points.some((p) => past.sbp(p) || past.dbp(p) || past.hr(p));
+  const respFlagged = points.some((p) => past.spo2(p) || past.rr(p));
   const axisProps = { dataKey: "t", type: "number" as const, domain, ticks, tickFormatter: fmt, allowDataOverflow: true, scale: "time" as const, fontSize: 12 };
   const limitLabel = (value: string, color = C.limit, position: "insideTopRight" | "insideBottomRight" = "insideTopRight") => ({ value, position, fill: color, fontSize: 11 });
 
@@ -75,6 +105,7 @@ export function VitalsChart({
             <LegendSwatch color={C.hr} label="Heart rate" />
             <LegendSwatch color={C.limit} dashed label="Flag thresholds" />
             {riseSbp !== null && <LegendSwatch color={C.rise} dashed label={`SBP +${limits.bpRisePct}% from baseline ${baselineSbp}`} />}
+            {bpFlagged && <LegendSwatch color={C.limit} shape="triangle" label="Reading past a flag threshold" />}
           </>
         }
       >
@@ -89,9 +120,9 @@ export function VitalsChart({
             <ReferenceLine y={limits.hrHighPerMin} stroke={C.hr} strokeDasharray="2 4" label={limitLabel(`HR ${limits.hrHighPerMin}`, C.hr)} />
             <ReferenceLine y={limits.hrLowPerMin} stroke={C.hr} strokeDasharray="2 4" label={limitLabel(`HR ${limits.hrLowPerMin}`, C.hr)} />
             <Tooltip labelFormatter={tooltipLabel} isAnimationActive={false} />
-            <Line dataKey="systolicMmHg" name="Systolic" stroke={C.sbp} strokeWidth={2.5} dot={{ r: 3 }} isAnimationActive={false} />
-            <Line dataKey="diastolicMmHg" name="Diastolic" stroke={C.dbp} strokeWidth={2.5} dot={{ r: 3 }} isAnimationActive={false} />
-            <Line dataKey="heartRatePerMin" name="Heart rate" stroke={C.hr} strokeWidth={2} strokeDasharray="5 2" dot={{ r: 3 }} isAnimationActive={false} />
+            <Line dataKey="systolicMmHg" name="Systolic" stroke={C.sbp} strokeWidth={2.5} dot={dotsFor(C.sbp, "Systolic", (p) => p.systolicMmHg, past.sbp)} isAnimationActive={false} />
+            <Line dataKey="diastolicMmHg" name="Diastolic" stroke={C.dbp} strokeWidth={2.5} dot={dotsFor(C.dbp, "Diastolic", (p) => p.diastolicMmHg, past.dbp)} isAnimationActive={false} />
+            <Line dataKey="heartRatePerMin" name="Heart rate" stroke={C.hr} strokeWidth={2} strokeDasharray="5 2" dot={dotsFor(C.hr, "Heart rate", (p) => p.heartRatePerMin, past.hr)} isAnimationActive={false} />
           </LineChart>
         </ResponsiveContainer>
       </ChartFrame>
@@ -104,6 +135,7 @@ export function VitalsChart({
           <>
             <LegendSwatch color={C.spo2} label={`SpO2 % (left axis), flag < ${limits.spo2LowPct}%`} />
             <LegendSwatch color={C.rr} label={`Respiratory rate per min (right axis), flag < ${limits.rrLowPerMin} or > ${limits.rrHighPerMin}`} />
+            {respFlagged && <LegendSwatch color={C.limit} shape="triangle" label="Reading past a flag threshold" />}
           </>
         }
       >
@@ -117,8 +149,8 @@ export function VitalsChart({
             <ReferenceLine yAxisId="rr" y={limits.rrLowPerMin} stroke={C.rr} strokeDasharray="2 4" label={limitLabel(`RR ${limits.rrLowPerMin}`, C.rr)} />
             <ReferenceLine yAxisId="rr" y={limits.rrHighPerMin} stroke={C.rr} strokeDasharray="2 4" label={limitLabel(`RR ${limits.rrHighPerMin}`, C.rr)} />
             <Tooltip labelFormatter={tooltipLabel} isAnimationActive={false} />
-            <Line yAxisId="spo2" dataKey="spo2Pct" name="SpO2 %" stroke={C.spo2} strokeWidth={2.5} dot={{ r: 3 }} isAnimationActive={false} />
-            <Line yAxisId="rr" dataKey="respRatePerMin" name="Resp. rate" stroke={C.rr} strokeWidth={2} strokeDasharray="5 2" dot={{ r: 3 }} isAnimationActive={false} />
+            <Line yAxisId="spo2" dataKey="spo2Pct" name="SpO2 %" stroke={C.spo2} strokeWidth={2.5} dot={dotsFor(C.spo2, "SpO2", (p) => p.spo2Pct, past.spo2)} isAnimationActive={false} />
+            <Line yAxisId="rr" dataKey="respRatePerMin" name="Resp. rate" stroke={C.rr} strokeWidth={2} strokeDasharray="5 2" dot={dotsFor(C.rr, "Resp. rate", (p) => p.respRatePerMin, past.rr)} isAnimationActive={false} />
           </LineChart>
         </ResponsiveContainer>
       </ChartFrame>

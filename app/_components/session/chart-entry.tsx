@@ -10,7 +10,7 @@
  * this file only wires them to React state, so a form cannot drift from the server's
  * reading of the same entry (docs/decisions/0004-flags-and-charting.md).
  */
-import { Fragment, useId, useRef, useState, type ReactNode } from "react";
+import { Fragment, useEffect, useId, useRef, useState, type ReactNode } from "react";
 import type { ZodType } from "zod";
 import { hasReason, isBackTimed, REASON_LENGTH_HINT } from "@/lib/domain/charting";
 import { FormAlert } from "@/app/_components/forms/fields";
@@ -45,8 +45,28 @@ export function CorrectableEntry<K extends CorrectionKind>({
   const { correction } = useSession();
   const correcting = correction?.kind === kind ? (correction.row as RowOf<K>) : null;
   const [generation, setGeneration] = useState(0);
-  return <Fragment key={`${correcting?.id ?? "new"}-${generation}`}>{children({ correcting, onDone: () => setGeneration((g) => g + 1), generation })}</Fragment>;
+  const mountKey = `${correcting?.id ?? "new"}-${generation}`;
+  const frame = useRef<HTMLDivElement>(null);
+  const firstMount = useRef(true);
+  // The remount removes the button that had the focus, which would drop a keyboard user at
+  // the top of the page after every save: the focus goes to the fresh form's first control
+  // instead, unless the form placed it itself (docs/decisions/0016-accessibility.md).
+  useEffect(() => {
+    if (firstMount.current) { firstMount.current = false; return; }
+    const root = frame.current;
+    const active = document.activeElement;
+    if (!root || (active && active !== document.body && document.contains(active))) return;
+    root.querySelector<HTMLElement>(FIRST_CONTROL)?.focus();
+  }, [mountKey]);
+  return (
+    <div ref={frame}>
+      <Fragment key={mountKey}>{children({ correcting, onDone: () => setGeneration((g) => g + 1), generation })}</Fragment>
+    </div>
+  );
 }
+
+/** The first control of a form, in document order: a radio group is entered at its checked radio. */
+const FIRST_CONTROL = "input[type=radio]:checked, input:not([type=radio]):not([type=hidden]):not(:disabled), select:not(:disabled), textarea:not(:disabled)";
 
 export interface ChartEntryOptions {
   correcting: { id: string; at: string } | null;

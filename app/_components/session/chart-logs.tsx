@@ -54,7 +54,7 @@ function LogTable<R extends Row>({
 
   return (
     <section aria-labelledby={headingId} className="card">
-      <h3 id={headingId} className="mb-2 text-base font-semibold">{title} <span className="text-sm font-normal text-slate-500">({visible.length})</span></h3>
+      <h3 id={headingId} className="mb-2 text-base font-semibold">{title} <span className="text-sm font-normal text-slate-600">({visible.length})</span></h3>
       {visible.length === 0 ? (
         <p className="text-sm text-slate-600">Nothing charted yet.</p>
       ) : (
@@ -98,7 +98,7 @@ function LogTable<R extends Row>({
                             charted offline at {when(r.queuedAt)}, synced at {when(r.enteredAt)}
                           </span>
                         ) : (
-                          <span className="block text-slate-500">at {when(r.enteredAt)}</span>
+                          <span className="block text-slate-600">at {when(r.enteredAt)}</span>
                         )}
                         {/* charted more than 10 minutes after its clinical time (decision 0009), judged at the press when charted offline (decision 0017) */}
                         {!pending && isLateEntry(Date.parse(r.at), Date.parse(r.queuedAt ?? r.enteredAt)) && !r.isRetraction && (
@@ -121,7 +121,7 @@ function LogTable<R extends Row>({
                             <span className="mt-1 block">{r.correctionReason}</span>
                           </span>
                         ) : (
-                          <span className="text-slate-500">in force</span>
+                          <span className="text-slate-600">in force</span>
                         )}
                         {canEdit && !isStruck && !pending && (
                           <div className="no-print mt-1 flex flex-wrap gap-1">

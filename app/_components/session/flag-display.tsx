@@ -3,10 +3,19 @@
 import type { FlagDraft, FlagSeverity } from "@/lib/domain/flags";
 import { FLAG_LABELS, type FlagCode } from "@/lib/domain/flags";
 
+/**
+ * The shape of a severity (■ hard, ▲ soft), beside its word: colour is never the only carrier
+ * of a flag's meaning (WCAG 1.4.1, docs/decisions/0016-accessibility.md). Decorative: the
+ * word beside it is what a screen reader reads.
+ */
+export function SeverityMark({ severity }: { severity: FlagSeverity | string }) {
+  return <span aria-hidden="true" data-testid="severity-mark">{severity === "HARD" ? "■" : "▲"}</span>;
+}
+
 export function SeverityBadge({ severity }: { severity: FlagSeverity }) {
   return severity === "HARD"
-    ? <span className="sev-hard">■ Hard limit</span>
-    : <span className="sev-soft">▲ Soft flag</span>;
+    ? <span className="sev-hard" data-flag-severity="HARD"><SeverityMark severity="HARD" />Hard limit</span>
+    : <span className="sev-soft" data-flag-severity="SOFT"><SeverityMark severity="SOFT" />Soft flag</span>;
 }
 
 export function flagLabel(code: string): string {

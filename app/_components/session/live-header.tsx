@@ -149,6 +149,15 @@ function isFlagOfGap(f: Chart["flags"][number], key: string): boolean {
   return f.code === "VITALS_OVERDUE" && f.conditionKey === key && f.status !== "RESOLVED";
 }
 
+type CountdownStage = "later" | "soon" | "overdue";
+/** The countdown turns amber this long before the due time. */
+const DUE_SOON_MS = 3 * 60_000;
+const STAGE_ANNOUNCEMENT: Record<CountdownStage, string> = {
+  later: "",
+  soon: "Vitals due in under 3 minutes.",
+  overdue: "Vitals are overdue.",
+};
+
 /** How often the chart is re-read while vitals are overdue and the clock's flag is not in it yet. */
 const OVERDUE_REFRESH_MS = 20_000;
 
@@ -172,12 +181,16 @@ export function VitalsCountdown({ chart, timeZone }: { chart: Chart; timeZone: s
   const openGap = isOverdue ? schedule.overdueGaps[schedule.overdueGaps.length - 1] : undefined;
   const overdueKey = openGap ? `VITALS_OVERDUE:${openGap.fromMs}` : null;
   const hasStoredFlag = overdueKey !== null && chart.flags.some((f) => isFlagOfGap(f, overdueKey));
+  // Said aloud only when the countdown changes stage (due soon, overdue), never each second:
+  // the ticking figure is outside the live region (docs/decisions/0016-accessibility.md).
+  const msUntilDueNow = dueAtMs === null ? null : dueAtMs - nowMs;
+  const stage: CountdownStage = isOverdue ? "overdue" : msUntilDueNow !== null && msUntilDueNow < DUE_SOON_MS ? "soon" : "later";
   const [announce, setAnnounce] = useState("");
-  const wasOverdue = useRef<boolean | null>(null);
+  const lastStage = useRef<CountdownStage | null>(null);
   useEffect(() => {
-    if (wasOverdue.current !== null && wasOverdue.current !== isOverdue) setAnnounce(isOverdue ? "Vitals are overdue." : "");
-    wasOverdue.current = isOverdue;
-  }, [isOverdue]);
+    if (lastStage.current !== null && lastStage.current !== stage) setAnnounce(STAGE_ANNOUNCEMENT[stage]);
+    lastStage.current = stage;
+  }, [stage]);
   // While overdue and the server's flag is not in this chart yet, re-read the chart every
   // ~20 s (the clock raises it within 60 s of the due time) so the flags panel shows it
   // without the nurse charting anything or reloading.
@@ -201,7 +214,7 @@ export function VitalsCountdown({ chart, timeZone }: { chart: Chart; timeZone: s
       data-testid="vitals-countdown"
       data-overdue={isOverdue ? "true" : "false"}
       data-due-at={dueAtMs === null ? "" : new Date(dueAtMs).toISOString()}
-      className={`flex flex-wrap items-center gap-3 rounded-lg border-2 px-4 py-3 ${isOverdue ? "border-hard bg-hard-50 text-hard" : msUntilDue !== null && msUntilDue < 3 * 60_000 ? "border-soft bg-soft-50 text-[#7c3a06]" : "border-slate-200 bg-white"}`}
+      className={`flex flex-wrap items-center gap-3 rounded-lg border-2 px-4 py-3 ${isOverdue ? "border-hard bg-hard-50 text-hard" : stage === "soon" ? "border-soft bg-soft-50 text-[#7c3a06]" : "border-slate-200 bg-white"}`}
     >
       {dueAtMs === null || msUntilDue === null ? (
         <p className="text-lg font-semibold">No vitals due: {effectiveRows(chart.doseEvents).some((r) => r.type === "START") ? "the infusion was stopped" : "the infusion has not started"}</p>
@@ -220,7 +233,7 @@ export function VitalsCountdown({ chart, timeZone }: { chart: Chart; timeZone: s
         Every {interval} min, {safetySettingsOf(chart.protocol.limits).vitalsAfterIncreaseMin} min after a rate increase ·{" "}
         {lastMs === null ? "no vitals yet this session" : `last at ${formatHm(lastMs, timeZone)}`}
       </p>
-      <span className="sr-only" aria-live="assertive">{announce}</span>
+      <span className="sr-only" role="status" aria-live="polite" data-testid="vitals-announcement">{announce}</span>
     </section>
   );
 }

@@ -91,7 +91,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
           <tbody>
             {result.events.map((e) => (
               <tr key={e.id} className="align-top">
-                <td className="tabular-nums text-xs text-slate-500">{e.seq}</td>
+                <td className="tabular-nums text-xs text-slate-600">{e.seq}</td>
                 <td className="whitespace-nowrap tabular-nums">{formatDateTime(e.at, tz)}</td>
                 <td>{e.actorId ? <Link className="underline" href={`/admin/audit?userId=${e.actorId}`}>{e.actorName}</Link> : e.actorName}</td>
                 <td className="font-mono text-xs">{e.action}</td>

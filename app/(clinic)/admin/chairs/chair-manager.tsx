@@ -41,11 +41,11 @@ export function ChairManager({ chairs }: { chairs: ChairDto[] }) {
         <p role="alert" className="field-error">{rowAction.formError}</p>
         {notice && <p role="status" className="mb-2 rounded-md bg-calm-50 p-2 text-sm">{notice}</p>}
         {chairs.length === 0 ? <p className="text-slate-600">No chairs yet: sessions start without one and show as unassigned on the board.</p> : (
-          <table className="table-dense">
+          <div className="overflow-x-auto"><table className="table-dense">
             <thead><tr><th>Name</th><th>Status</th><th>Now</th><th>Actions</th></tr></thead>
             <tbody>
               {chairs.map((c) => (
-                <tr key={c.id} className={c.active ? undefined : "text-slate-500"}>
+                <tr key={c.id} className={c.active ? undefined : "text-slate-600"}>
                   <td className="font-medium">
                     {renaming === c.id ? (
                       <form className="flex items-end gap-2" onSubmit={(e) => { e.preventDefault(); void change(c, { name: String(new FormData(e.currentTarget).get("rename") ?? "") }, "Chair renamed."); }}>
@@ -71,7 +71,7 @@ export function ChairManager({ chairs }: { chairs: ChairDto[] }) {
                 </tr>
               ))}
             </tbody>
-          </table>
+          </table></div>
         )}
       </section>
       <section className="card" aria-labelledby="new-chair-h">

@@ -51,12 +51,12 @@ export function StaffManager({ staff, currentUserId }: { staff: StaffDto[]; curr
             <button type="button" className="btn-secondary mt-2" onClick={() => setTemp(null)}>Done</button>
           </div>
         )}
-        <table className="table-dense">
+        <div className="overflow-x-auto"><table className="table-dense">
           <thead><tr><th>Name</th><th>Email</th><th>Role</th><th>Status</th><th>Actions</th></tr></thead>
           <tbody>
             {staff.map((u) => (
-              <tr key={u.id} className={u.active ? undefined : "text-slate-500"}>
-                <td className="font-medium">{u.name}{u.id === currentUserId && <span className="text-xs text-slate-500"> (you)</span>}</td>
+              <tr key={u.id} className={u.active ? undefined : "text-slate-600"}>
+                <td className="font-medium">{u.name}{u.id === currentUserId && <span className="text-xs text-slate-600"> (you)</span>}</td>
                 <td>{u.email}</td>
                 <td>
                   <label className="sr-only" htmlFor={`role-${u.id}`}>Role of {u.name}</label>
@@ -69,7 +69,7 @@ export function StaffManager({ staff, currentUserId }: { staff: StaffDto[]; curr
                 </td>
                 <td>
                   {u.active ? "active" : "deactivated"}
-                  {u.mustChangePassword && u.active && <span className="block text-xs text-slate-500">must set a new password</span>}
+                  {u.mustChangePassword && u.active && <span className="block text-xs text-slate-600">must set a new password</span>}
                   {u.lockedUntil && new Date(u.lockedUntil) > new Date() && <span className="block text-xs text-hard">locked</span>}
                 </td>
                 <td className="space-x-1 whitespace-nowrap">
@@ -87,7 +87,7 @@ export function StaffManager({ staff, currentUserId }: { staff: StaffDto[]; curr
               </tr>
             ))}
           </tbody>
-        </table>
+        </table></div>
       </section>
       <section className="card" aria-labelledby="new-staff-h">
         <h2 id="new-staff-h" className="mb-2 text-lg font-semibold">Add a staff member</h2>

@@ -74,7 +74,7 @@ export default async function PatientPage({ params }: { params: Promise<{ id: st
         <section className="card" aria-labelledby="weight-h">
           <h2 id="weight-h" className="mb-2 text-lg font-semibold">Weight history</h2>
           {patient.weights.length === 0 ? <p className="text-sm text-slate-600">No weights recorded.</p> : (
-            <table className="table-dense">
+            <div className="overflow-x-auto"><table className="table-dense">
               <thead><tr><th>Date</th><th>Weight (kg)</th><th>Recorded at</th></tr></thead>
               <tbody>
                 {patient.weights.slice(-12).reverse().map((w) => (
@@ -85,7 +85,7 @@ export default async function PatientPage({ params }: { params: Promise<{ id: st
                   </tr>
                 ))}
               </tbody>
-            </table>
+            </table></div>
           )}
         </section>
       </div>
@@ -93,13 +93,13 @@ export default async function PatientPage({ params }: { params: Promise<{ id: st
       <section className="card" aria-labelledby="series-h">
         <h2 id="series-h" className="mb-2 text-lg font-semibold">Series</h2>
         {patient.series.length === 0 ? <p className="text-sm text-slate-600">No series ordered.</p> : (
-          <table className="table-dense">
+          <div className="overflow-x-auto"><table className="table-dense">
             <thead><tr><th>Started</th><th>Protocol</th><th>Sessions</th><th>Ordered by</th><th>Status</th><th /></tr></thead>
             <tbody>
               {patient.series.map((s) => (
                 <tr key={s.id}>
                   <td className="tabular-nums">{s.startDate}</td>
-                  <td>{s.protocolName} <span className="text-slate-500">v{s.protocolVersion}</span></td>
+                  <td>{s.protocolName} <span className="text-slate-600">v{s.protocolVersion}</span></td>
                   <td className="tabular-nums">{s.sessionCount} of {s.plannedSessions}</td>
                   <td>{s.orderingPhysician}</td>
                   <td>
@@ -118,7 +118,7 @@ export default async function PatientPage({ params }: { params: Promise<{ id: st
                 </tr>
               ))}
             </tbody>
-          </table>
+          </table></div>
         )}
       </section>
 

@@ -61,7 +61,7 @@ export default async function ProtocolPage({ params }: { params: Promise<{ id: s
             <tr><td>Dose basis</td>{p.versions.map((v) => <td key={v.id}>{v.limits.doseBasis.replaceAll("_", " ").toLowerCase()}</td>)}</tr>
             {LIMIT_FIELDS.map((f) => (
               <tr key={f.key}>
-                <td>{f.label} <span className="text-xs text-slate-500">({f.unit})</span></td>
+                <td>{f.label} <span className="text-xs text-slate-600">({f.unit})</span></td>
                 {p.versions.map((v, i) => {
                   const older = p.versions[i + 1];
                   const changed = older !== undefined && older.limits[f.stored] !== v.limits[f.stored];
@@ -69,7 +69,7 @@ export default async function ProtocolPage({ params }: { params: Promise<{ id: s
                 })}
               </tr>
             ))}
-            <tr><td>Series ordered on it</td>{p.versions.map((v) => <td key={v.id} className="tabular-nums">{v.seriesCount}{v.seriesCount > 0 && <span className="text-xs text-slate-500"> (locked)</span>}</td>)}</tr>
+            <tr><td>Series ordered on it</td>{p.versions.map((v) => <td key={v.id} className="tabular-nums">{v.seriesCount}{v.seriesCount > 0 && <span className="text-xs text-slate-600"> (locked)</span>}</td>)}</tr>
             <tr><td>Created</td>{p.versions.map((v) => <td key={v.id} className="text-xs">{formatDateTime(v.createdAt, tz)}{v.createdBy && <> by {v.createdBy}</>}</td>)}</tr>
           </tbody>
         </table>

@@ -3,6 +3,7 @@ import { useRouter } from "next/navigation";
 import { useId, useState } from "react";
 import { useMutation } from "@/app/_components/data/use-mutation";
 import { FieldError } from "@/app/_components/forms/fields";
+import { SeverityMark } from "@/app/_components/session/flag-display";
 import { AcknowledgeFlagSchema, AcknowledgeFlagsSchema } from "@/lib/validation/session";
 
 export interface ReviewFlag {
@@ -60,7 +61,7 @@ export function FlagAcknowledgements({ flags, canAcknowledge, when }: { flags: R
                 {canAcknowledge && (
                   <input type="checkbox" className="mt-1 h-4 w-4" checked={selected.has(f.id)} onChange={() => toggle(f.id)} aria-label={`Select ${f.label}${f.sessionSequence ? ` (session ${f.sessionSequence})` : ""}`} />
                 )}
-                <span className={f.severity === "HARD" ? "sev-hard" : "sev-soft"}>{f.severity.toLowerCase()}</span>
+                <span className={f.severity === "HARD" ? "sev-hard" : "sev-soft"} data-flag-severity={f.severity}><SeverityMark severity={f.severity} />{f.severity.toLowerCase()}</span>
                 <div className="min-w-0 flex-1">
                   <p className="font-semibold">{f.label}{f.sessionSequence ? ` · session ${f.sessionSequence}` : " · series"} <span className="font-normal tabular-nums">({f.valueText}; limit {f.limitText})</span></p>
                   <p>{f.message}</p>
@@ -90,12 +91,12 @@ export function FlagAcknowledgements({ flags, canAcknowledge, when }: { flags: R
       {acked.length > 0 && (
         <details>
           <summary className="cursor-pointer text-sm font-semibold">Acknowledged flags ({acked.length})</summary>
-          <table className="table-dense mt-2">
+          <div className="overflow-x-auto"><table className="table-dense mt-2">
             <thead><tr><th>Flag</th><th>Session</th><th>By</th><th>When</th><th>Reason</th></tr></thead>
             <tbody>
               {acked.map((f) => (
                 <tr key={f.id} data-testid="acked-flag">
-                  <td><span className={f.severity === "HARD" ? "sev-hard" : "sev-soft"}>{f.severity.toLowerCase()}</span> {f.label}</td>
+                  <td><span className={f.severity === "HARD" ? "sev-hard" : "sev-soft"} data-flag-severity={f.severity}><SeverityMark severity={f.severity} />{f.severity.toLowerCase()}</span> {f.label}</td>
                   <td>{f.sessionSequence ?? "series"}</td>
                   <td>{f.acknowledgedBy}</td>
                   <td className="tabular-nums">{when[`ack-${f.id}`]}</td>
@@ -103,7 +104,7 @@ export function FlagAcknowledgements({ flags, canAcknowledge, when }: { flags: R
                 </tr>
               ))}
             </tbody>
-          </table>
+          </table></div>
         </details>
       )}
       {resolved.length > 0 && (
@@ -113,7 +114,7 @@ export function FlagAcknowledgements({ flags, canAcknowledge, when }: { flags: R
             {resolved.map((f) => (
               <li key={f.id} data-testid="resolved-flag">
                 <span className="text-slate-600 line-through">
-                  <span className={f.severity === "HARD" ? "sev-hard" : "sev-soft"}>{f.severity.toLowerCase()}</span> {f.label} ({f.valueText})
+                  <span className={f.severity === "HARD" ? "sev-hard" : "sev-soft"} data-flag-severity={f.severity}><SeverityMark severity={f.severity} />{f.severity.toLowerCase()}</span> {f.label} ({f.valueText})
                 </span>{" "}
                 <span className="font-semibold">
                   {f.sessionSequence ? `session ${f.sessionSequence}: ` : ""}Resolved {when[`res-${f.id}`]}: {f.resolution ?? "condition no longer holds"}

@@ -65,8 +65,8 @@ export default async function SeriesReviewPage({ params, searchParams }: { param
       <LiveRefresh seriesId={s.series.id} />
       <header className="card flex flex-wrap items-start justify-between gap-4">
         <div>
-          <p className="text-sm"><Link className="text-calm hover:underline" href={`/patients/${s.patient.id}`}>← {s.patient.name}</Link> <span className="text-slate-500">MRN {s.patient.mrn}</span></p>
-          <h1 className="text-2xl font-bold">{s.protocol.name} <span className="text-base font-normal text-slate-500">v{s.protocol.version}</span></h1>
+          <p className="text-sm"><Link className="text-calm hover:underline" href={`/patients/${s.patient.id}`}>← {s.patient.name}</Link> <span className="text-slate-600">MRN {s.patient.mrn}</span></p>
+          <h1 className="text-2xl font-bold">{s.protocol.name} <span className="text-base font-normal text-slate-600">v{s.protocol.version}</span></h1>
           <p className="text-sm text-slate-600">
             Series from {s.series.startDate}{s.series.intervalDays ? `, every ${s.series.intervalDays} day${s.series.intervalDays === 1 ? "" : "s"}` : ""} · ordered by {s.series.orderingPhysician} · {s.series.status.toLowerCase()}
             {s.patient.allergies && <> · allergies <span className="font-semibold text-hard">{s.patient.allergies}</span></>}
@@ -82,24 +82,24 @@ export default async function SeriesReviewPage({ params, searchParams }: { param
 
       <section aria-label="Response summary" className="grid gap-3 sm:grid-cols-2 lg:grid-cols-4" data-testid="response-summary">
         <div className="card">
-          <h2 className="text-xs font-semibold uppercase tracking-wide text-slate-500">Is it working?</h2>
+          <h2 className="text-xs font-semibold uppercase tracking-wide text-slate-600">Is it working?</h2>
           <p className={`mt-1 inline-block rounded px-2 py-1 text-sm font-bold ${responder.cls}`} data-testid="responder">{responder.text}</p>
           <p className="mt-1 text-sm">Mean relief <span className="text-lg font-bold tabular-nums">{num(r.meanReliefPct, 1, "%")}</span> over {r.sessionsWithScores} session{r.sessionsWithScores === 1 ? "" : "s"}</p>
           <p className="text-sm text-slate-600">≥ 30%: {r.sessionsAtOrAbove30} · ≥ 50%: {r.sessionsAtOrAbove50}</p>
         </div>
         <div className="card">
-          <h2 className="text-xs font-semibold uppercase tracking-wide text-slate-500">For how long?</h2>
+          <h2 className="text-xs font-semibold uppercase tracking-wide text-slate-600">For how long?</h2>
           <p className="mt-1 text-sm">Relief lasted <span className="text-lg font-bold tabular-nums">{r.meanDurabilityDays === null ? "—" : `${r.meanDurabilityDays.toFixed(1)} days`}</span> on average</p>
           <p className="text-sm text-slate-600">{/* durability ends when relief falls below the meaningful 30% (lib/domain/pain.ts durabilityDays), not when pain is back at baseline */}
             {r.sessionsWithDurability} session{r.sessionsWithDurability === 1 ? "" : "s"} where relief fell below 30% on follow-up; {r.sessionsReliefOngoing} with relief of 30% or more at the last follow-up</p>
         </div>
         <div className="card">
-          <h2 className="text-xs font-semibold uppercase tracking-wide text-slate-500">At what dose?</h2>
+          <h2 className="text-xs font-semibold uppercase tracking-wide text-slate-600">At what dose?</h2>
           <p className="mt-1 text-sm">Mean total <span className="text-lg font-bold tabular-nums">{num(s.dose.meanTotalMgPerKg, 3)}</span> mg/kg · peak up to <span className="font-bold tabular-nums">{num(s.dose.maxPeakRateMgPerKgPerH, 3)}</span> mg/kg/h</p>
           <p className={`text-sm ${s.dose.sessionsOutsideBand ? "font-semibold text-soft" : "text-slate-600"}`}>{s.dose.sessionsOutsideBand} session{s.dose.sessionsOutsideBand === 1 ? "" : "s"} outside the documented range ({bandText})</p>
         </div>
         <div className="card">
-          <h2 className="text-xs font-semibold uppercase tracking-wide text-slate-500">At what cost? Is the schedule kept?</h2>
+          <h2 className="text-xs font-semibold uppercase tracking-wide text-slate-600">At what cost? Is the schedule kept?</h2>
           <p className="mt-1 text-sm">Side effects in {s.sideEffectBurden.sessionsWithSideEffects} of {rows.length} sessions; worst <span className={`font-bold ${s.sideEffectBurden.maxSeverity >= 3 ? "text-hard" : ""}`}>{SEVERITY_LABELS[s.sideEffectBurden.maxSeverity]}</span></p>
           <p className={`text-sm ${s.schedule.lateSessions || s.schedule.intervalTooShortSessions ? "font-semibold text-soft" : "text-slate-600"}`}>{s.schedule.lateSessions} late · {s.schedule.intervalTooShortSessions} too close together</p>
         </div>
@@ -185,7 +185,7 @@ function Comparison({ s }: { s: SeriesSummaryDto }) {
   return (
     <div className="space-y-2" data-testid="series-comparison">
       <p className="text-sm">Previous series from <Link className="text-calm hover:underline" href={`/series/${p.seriesId}`}>{p.startDate}</Link> (v{p.protocolVersion}, {p.status.toLowerCase()})</p>
-      <table className="table-dense">
+      <div className="overflow-x-auto"><table className="table-dense">
         <thead><tr><th /><th>This series</th><th>Previous</th><th>Difference</th></tr></thead>
         <tbody>
           <tr><td>Mean relief</td><td>{num(s.response.meanReliefPct, 1, "%")}</td><td>{num(p.response.meanReliefPct, 1, "%")}</td><td>{signed(c.meanReliefPctDelta, " pts")}</td></tr>
@@ -195,7 +195,7 @@ function Comparison({ s }: { s: SeriesSummaryDto }) {
           <tr><td>Sessions done</td><td>{s.schedule.sessionsDone} of {s.schedule.plannedSessions}</td><td>{p.schedule.sessionsDone} of {p.schedule.plannedSessions}</td><td>{signed(c.sessionsDoneDelta, "", 0)}</td></tr>
           <tr><td>Worst side effect</td><td>{SEVERITY_LABELS[s.sideEffectBurden.maxSeverity]}</td><td>{SEVERITY_LABELS[p.sideEffectBurden.maxSeverity]}</td><td /></tr>
         </tbody>
-      </table>
+      </table></div>
     </div>
   );
 }

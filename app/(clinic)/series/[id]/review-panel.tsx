@@ -55,13 +55,13 @@ export function ReviewPanel({
         <ul className="space-y-3" aria-label="Signed reviews">
           {roots.map((r) => (
             <li key={r.id} className="rounded-md border border-slate-200 p-3" data-testid="signed-review">
-              <p className="text-xs font-semibold uppercase tracking-wide text-slate-500">
+              <p className="text-xs font-semibold uppercase tracking-wide text-slate-600">
                 {r.sessionSequence ? `Session ${r.sessionSequence} review` : "Series review"} · signed by {r.author} · {when[r.id]} · <span className="rounded bg-slate-100 px-1 text-slate-700">locked</span>
               </p>
               <p className="mt-1 whitespace-pre-wrap">{r.note}</p>
               {reviews.filter((a) => a.addendumToId === r.id).map((a) => (
                 <div key={a.id} className="mt-2 border-l-4 border-calm pl-3" data-testid="review-addendum">
-                  <p className="text-xs font-semibold uppercase tracking-wide text-slate-500">Addendum · {a.author} · {when[a.id]}</p>
+                  <p className="text-xs font-semibold uppercase tracking-wide text-slate-600">Addendum · {a.author} · {when[a.id]}</p>
                   <p className="whitespace-pre-wrap">{a.note}</p>
                 </div>
               ))}

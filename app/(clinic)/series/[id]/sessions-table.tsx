@@ -39,7 +39,7 @@ export function SessionsTable({ rowsJson }: { rowsJson: string }) {
   const rows = useMemo(() => JSON.parse(rowsJson) as SessionsTableRow[], [rowsJson]);
   if (rows.length === 0) return <p className="text-sm text-slate-600">No sessions yet.</p>;
   return (
-    <table className="table-dense" data-testid="sessions-table">
+    <div className="overflow-x-auto"><table className="table-dense" data-testid="sessions-table">
       <thead>
         <tr>
           <th>#</th><th>Date</th><th>Planned</th><th>Pain before → after</th><th>Relief</th><th>Relief lasted</th>
@@ -63,21 +63,31 @@ export function SessionsTable({ rowsJson }: { rowsJson: string }) {
               <td className="tabular-nums">{fmtPain(r.pre)} → {fmtPain(r.post)}</td>
               <td className={`tabular-nums font-semibold ${r.reliefPct !== null && r.reliefPct >= 30 ? "text-[#15803d]" : ""}`}>{r.reliefPct === null ? "—" : `${r.reliefPct}%`}</td>
               <td className="tabular-nums">{r.durabilityDays !== null ? `${r.durabilityDays} d` : r.hasFollowUps ? "ongoing" : "—"}</td>
-              <td className={`tabular-nums ${outTotal ? "font-bold text-soft" : ""}`}>{r.totalMgPerKg.toFixed(3)}</td>
-              <td className={`tabular-nums ${outRate ? "font-bold text-soft" : ""}`}>{r.peakRateMgPerKgPerH.toFixed(3)}</td>
+              <td className={`tabular-nums ${outTotal ? "font-bold text-soft" : ""}`}>{r.totalMgPerKg.toFixed(3)}{outTotal && <ZoneMark hard={false} />}</td>
+              <td className={`tabular-nums ${outRate ? `font-bold ${r.peakRateZone === "AT_OR_ABOVE_HARD" ? "text-hard" : "text-soft"}` : ""}`}>{r.peakRateMgPerKgPerH.toFixed(3)}{outRate && <ZoneMark hard={r.peakRateZone === "AT_OR_ABOVE_HARD"} />}</td>
               <td>{effects.length === 0 ? "—" : effects.map(([k, v]) => `${sideEffectLabel(k)} (${SEVERITY_LABELS[v]})`).join(", ")}</td>
-              <td className="tabular-nums">{r.openFlags ? <span className={`font-bold ${r.openHardFlags ? "text-hard" : "text-soft"}`}>{r.openFlags}</span> : 0} / {r.ackedFlags}</td>
+              <td className="tabular-nums">{r.openFlags ? <span className={`font-bold ${r.openHardFlags ? "text-hard" : "text-soft"}`} data-flag-severity={r.openHardFlags ? "HARD" : "SOFT"}><span aria-hidden="true">{r.openHardFlags ? "■ " : "▲ "}</span>{r.openFlags}<span className="sr-only"> open{r.openHardFlags ? `, ${r.openHardFlags} at a hard limit` : ""}</span></span> : 0} / {r.ackedFlags}</td>
               <td>{r.status.toLowerCase().replace("_", " ")}</td>
               <td><Link className="text-calm hover:underline" href={`/sessions/${r.sessionId}`}>Chart<span className="sr-only"> of session {r.sequence}</span></Link></td>
             </tr>
           );
         })}
       </tbody>
-    </table>
+    </table></div>
   );
 }
 
 function fmtPain(p: { score: number; scale: "NRS" | "VAS" } | null) {
   if (!p) return "—";
   return p.scale === "VAS" ? `${p.score} mm` : `${p.score}`;
+}
+
+/** Out of range said by a shape and words, not by the colour alone (docs/decisions/0016-accessibility.md). */
+function ZoneMark({ hard }: { hard: boolean }) {
+  return (
+    <>
+      <span aria-hidden="true" className="ml-1">{hard ? "■" : "▲"}</span>
+      <span className="sr-only">{hard ? " at or above the hard limit" : " outside the documented range"}</span>
+    </>
+  );
 }

@@ -30,7 +30,7 @@ export default async function NewVersionPage({ params }: { params: Promise<{ id:
   return (
     <div className="space-y-4">
       <p><Link href={`/protocols/${p.id}`} className="text-sm underline">← {p.name}</Link></p>
-      <h1 className="text-2xl font-bold">New version of {p.name} <span className="text-base font-normal text-slate-500">(v{latest.version + 1}, from v{latest.version})</span></h1>
+      <h1 className="text-2xl font-bold">New version of {p.name} <span className="text-base font-normal text-slate-600">(v{latest.version + 1}, from v{latest.version})</span></h1>
       {p.retiredAt ? (
         <p className="card" role="alert">This protocol is retired; no new versions can be made.</p>
       ) : (
