@@ -91,4 +91,17 @@ export const A11Y_PAGES: Record<string, (r: A11yRecords, api: A11yApi) => A11yVi
   "/admin/settings": () => [{ path: "/admin/settings" }],
   "/admin/staff": () => [{ path: "/admin/staff" }],
   "/admin/chairs": () => [{ path: "/admin/chairs" }],
+  "/admin/devices": () => [{ path: "/admin/devices" }],
+  "/sessions/[id]/discharge": (r) => [{ path: `/sessions/${r.signedSessionId}/discharge` }],
+  // the patient's page, on a phone: a live link of the reviewed series, and the neutral page an
+  // unknown token gets (the same page as an expired or revoked one)
+  "/check-in/[token]": async (r, api) => {
+    const res = await api.NURSE.post(`/api/series/${r.reviewedSeriesId}/check-in-link`, { data: {} });
+    expect(res.status(), await res.text()).toBe(200);
+    const { url } = (await res.json()) as { url: string };
+    return [
+      { path: new URL(url).pathname, label: "phone", viewport: PHONE, reflow: true },
+      { path: "/check-in/AAAAAAAAAAAAAAAAAAAAAA", label: "unknown link, phone", viewport: PHONE, reflow: true },
+    ];
+  },
 };
