@@ -15,7 +15,8 @@ function withDb(url: string, db: string) {
 }
 
 export default async function setup() {
-  const name = `titrate_int_${process.pid}_${Date.now()}`;
+  // TEST_DB_PREFIX: several runs on one server keep to their own database names
+  const name = `${process.env.TEST_DB_PREFIX ?? "titrate_int"}_${process.pid}_${Date.now()}`;
   const admin = new pg.Client({ connectionString: serverUrl });
   try {
     await admin.connect();

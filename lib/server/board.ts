@@ -39,7 +39,8 @@ export interface Board {
   counts: { chairs: number; free: number; running: number; unassigned: number };
 }
 
-export async function getBoard({ actor, now = new Date() }: { actor: Actor; now?: Date }): Promise<Board> {
+/** `live: false` leaves each tile's `live` null (the page: the browser computes it from `clinical`). */
+export async function getBoard({ actor, now = new Date(), live = true }: { actor: Actor; now?: Date; live?: boolean }): Promise<Board> {
   requirePermission(actor, "board:read");
   const [chairs, sessions] = await Promise.all([
     db.chair.findMany({ where: { clinicId: actor.clinicId, active: true }, orderBy: [{ sortOrder: "asc" }, { name: "asc" }], select: { id: true, name: true, sortOrder: true, active: true } }),
@@ -86,7 +87,7 @@ export async function getBoard({ actor, now = new Date() }: { actor: Actor; now?
         weightG: s.weightG, concentrationUgPerMl: s.concentrationUgPerMl,
       },
       clinical,
-      live: tileLive(clinical, nowMs),
+      live: live ? tileLive(clinical, nowMs) : null,
     };
     tiles.push(tile);
     if (s.chair) byChair.set(s.chair.id, tile);
