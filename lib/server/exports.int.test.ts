@@ -245,15 +245,18 @@ describe("session exports", () => {
 });
 
 describe("entries charted offline in the exports (docs/decisions/0017-offline-charting.md)", () => {
+  beforeAll(loadValidators, 240_000);
   it("CSV counts them, FHIR says so in a note (both validators pass, the bundle reads back), the PDF marks the entry and counts them", async () => {
     const k = await freshClinic();
     const { patient, session } = await openSession(k, NEURO, D(8, -5));
     const n = k.actors.nurse;
+    await pain(n, session.id, D(8, -2), { score: 7, phase: "PRE" });
     await vitals(n, session.id, D(8, 0), { isBaseline: true });
     await dose(n, session.id, D(8, 0), { type: "START", rateMgPerKgPerH: 0.15 });
     // saved on the tablet at +25 min while the network was down, received by the server at +40 min
     await db.$transaction((tx) => recordSideEffect(tx, { actor: n, sessionId: session.id, now: D(8, 40), input: SideEffectSchema.parse({ at: D(8, 25).toISOString(), queuedAt: D(8, 25).toISOString(), kind: "NAUSEA_VOMITING", severity: 1 }) }));
     await dose(n, session.id, D(8, 60), { type: "STOP" });
+    await pain(n, session.id, D(8, 65), { score: 3, phase: "POST" });
     await db.$transaction((tx) => completeSession(tx, { actor: n, sessionId: session.id, now: D(8, 70), input: CompleteSessionSchema.parse({ dischargeReady: true }) }));
 
     const csv = await exportAs(k.actors.admin, { format: "csv", status: "all" });
@@ -277,5 +280,5 @@ describe("entries charted offline in the exports (docs/decisions/0017-offline-ch
     expect(text).toContain(patient.mrn);
     expect(text).toMatch(/charted offline at \d\d:\d\d, synced \d\d:\d\d/);
     expect(text).toContain("Charted offline: 1 entry saved on a device without network and sent later.");
-  });
+  }, 120_000);
 });
