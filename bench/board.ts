@@ -14,7 +14,7 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import { chromium } from "@playwright/test";
-import { BASE, login, machine, percentile, post, round } from "./lib";
+import { BASE, login, machine, post, round, roundRobinTimes } from "./lib";
 
 const dbUrl = process.env.BENCH_DATABASE_URL;
 if (!dbUrl) throw new Error("BENCH_DATABASE_URL is required");
@@ -81,24 +81,6 @@ function chartVitalsInBackground(cookie: string, sessionIds: string[]) {
   return { stop: async () => { stopped = true; await loop; return { writes, failures }; } };
 }
 
-async function roundRobin(cookie: string, paths: Record<string, string>, rounds: number) {
-  const names = Object.keys(paths);
-  const ms: Record<string, number[]> = Object.fromEntries(names.map((k) => [k, []]));
-  for (let r = 0; r < rounds + 3; r++)
-    for (let k = 0; k < names.length; k++) {
-      const name = names[(k + r) % names.length]!;
-      const t0 = performance.now();
-      const res = await fetch(`${BASE}${paths[name]}`, { headers: { cookie } });
-      await res.arrayBuffer();
-      if (res.status !== 200) throw new Error(`${paths[name]} answered ${res.status}`);
-      if (r >= 3) ms[name]!.push(performance.now() - t0);
-    }
-  return Object.fromEntries(names.map((name) => {
-    const sorted = ms[name]!.sort((a, b) => a - b);
-    return [name, { medianMs: round(percentile(sorted, 50), 1), p95Ms: round(percentile(sorted, 95), 1) }];
-  })) as Record<string, { medianMs: number; p95Ms: number }>;
-}
-
 /** The first load of a page in a fresh Chromium context: every script response's encoded body size. */
 async function firstLoadJs(cookie: string, paths: Record<string, string>) {
   const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium", args: ["--no-sandbox", "--disable-dev-shm-usage"] });
@@ -138,7 +120,7 @@ async function main() {
   if (board.counts.running! < CHAIRS) throw new Error(`the board shows ${board.counts.running} running sessions, expected at least ${CHAIRS}`);
   const load1Before = os.loadavg()[0]!;
   const writer = chartVitalsInBackground(nurse, sessionIds);
-  const times = await roundRobin(physician, { emptyPage: "/protocols", boardApi: "/api/board", boardPage: "/board" }, ROUNDS);
+  const times = await roundRobinTimes(physician, { emptyPage: "/protocols", boardApi: "/api/board", boardPage: "/board" }, ROUNDS);
   const written = await writer.stop();
   const load1After = os.loadavg()[0]!;
   const boardBytes = (await (await fetch(`${BASE}/api/board`, { headers: { cookie: physician } })).arrayBuffer()).byteLength;

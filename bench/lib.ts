@@ -50,3 +50,26 @@ export function machine() {
 }
 
 export const round = (n: number, d = 1) => Math.round(n * 10 ** d) / 10 ** d;
+
+/**
+ * Server time of several paths of the served app, requested in turn (round-robin) so that
+ * load drifting on a shared machine hits them alike; the first 3 rounds warm the JIT and are
+ * not counted. Every answer must be 200 (a redirect to sign-in would time the wrong page).
+ */
+export async function roundRobinTimes<K extends string>(cookie: string, paths: Record<K, string>, rounds: number): Promise<Record<K, { medianMs: number; p95Ms: number }>> {
+  const names = Object.keys(paths) as K[];
+  const ms = Object.fromEntries(names.map((k) => [k, [] as number[]])) as Record<K, number[]>;
+  for (let r = 0; r < rounds + 3; r++)
+    for (let k = 0; k < names.length; k++) {
+      const name = names[(k + r) % names.length]!;
+      const t0 = performance.now();
+      const res = await fetch(`${BASE}${paths[name]}`, { headers: { cookie } });
+      await res.arrayBuffer();
+      if (res.status !== 200) throw new Error(`${paths[name]} answered ${res.status}`);
+      if (r >= 3) ms[name].push(performance.now() - t0);
+    }
+  return Object.fromEntries(names.map((name) => {
+    const sorted = ms[name].sort((a, b) => a - b);
+    return [name, { medianMs: round(percentile(sorted, 50), 1), p95Ms: round(percentile(sorted, 95), 1) }];
+  })) as Record<K, { medianMs: number; p95Ms: number }>;
+}

@@ -12,7 +12,7 @@
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { chromium } from "@playwright/test";
-import { BASE, login, machine, percentile, round } from "./lib";
+import { BASE, login, machine, percentile, round, roundRobinTimes } from "./lib";
 
 const dbUrl = process.env.BENCH_DATABASE_URL;
 if (!dbUrl) throw new Error("BENCH_DATABASE_URL is required");
@@ -99,33 +99,6 @@ async function serverTimes(cookie: string, path: string, n = 20) {
   return { medianMs: round(percentile(ms, 50), 1), p95Ms: round(percentile(ms, 95), 1) };
 }
 
-/**
- * The passes above start on a freshly started server whose JIT is still warming up: the
- * review page measured right after the first empty-page pass is ~20-40% slower than the same
- * page measured once more later in the run, and the second empty-page pass is faster than
- * the first, so the conservative ratio sets a half-warm page against a warm empty page.
- * Here every path has already been served 20+ times, and the three are requested in turn
- * (round-robin) so that load drifting on a shared machine hits them alike. Reported beside
- * the passes above, which are kept as they were.
- */
-async function steadyState(cookie: string, paths: Record<string, string>, rounds = 30) {
-  const ms: Record<string, number[]> = Object.fromEntries(Object.keys(paths).map((k) => [k, []]));
-  const names = Object.keys(paths);
-  for (let r = 0; r < rounds + 3; r++)
-    for (let k = 0; k < names.length; k++) {
-      const name = names[(k + r) % names.length]!;
-      const t0 = performance.now();
-      const res = await fetch(`${BASE}${paths[name]}`, { headers: { cookie } });
-      await res.arrayBuffer();
-      if (res.status !== 200) throw new Error(`${paths[name]} answered ${res.status}`);
-      if (r >= 3) ms[name]!.push(performance.now() - t0);
-    }
-  return Object.fromEntries(names.map((name) => {
-    const sorted = ms[name]!.sort((a, b) => a - b);
-    return [name, { medianMs: round(percentile(sorted, 50), 1), p95Ms: round(percentile(sorted, 95), 1) }];
-  })) as Record<string, { medianMs: number; p95Ms: number }>;
-}
-
 async function chartPoints(cookie: string, path: string) {
   const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium", args: ["--no-sandbox", "--disable-dev-shm-usage"] });
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
@@ -157,7 +130,14 @@ async function main() {
   const emptyPageAgain = await serverTimes(cookie, "/protocols");
   const charts = await chartPoints(cookie, `/series/${seriesId}`);
   const htmlBytes = (await (await fetch(`${BASE}/series/${seriesId}`, { headers: { cookie } })).arrayBuffer()).byteLength;
-  const steady = await steadyState(cookie, { emptyPage: "/protocols", page: `/series/${seriesId}`, api: `/api/series/${seriesId}/summary` });
+  // The passes above start on a freshly started server whose JIT is still warming up: the
+  // review page measured right after the first empty-page pass is ~20-40% slower than the same
+  // page measured once more later in the run, and the second empty-page pass is faster than
+  // the first, so the conservative ratio sets a half-warm page against a warm empty page.
+  // Here every path has already been served 20+ times, and the three are requested in turn
+  // (round-robin) so that load drifting on a shared machine hits them alike. Reported beside
+  // the passes above, which are kept as they were.
+  const steady = await roundRobinTimes(cookie, { emptyPage: "/protocols", page: `/series/${seriesId}`, api: `/api/series/${seriesId}/summary` }, 30);
   const result = {
     machine: machine(), seriesId, counts, emptyPage, emptyPageAgain, page, api, htmlBytes, charts,
     // against the faster of the two empty-page measurements (before and after): the conservative ratio

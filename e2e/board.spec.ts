@@ -158,3 +158,51 @@ test("an admin adds a chair, a nurse starts a session in it, the board shows its
   await expect(otherPage.getByText(chairName)).toHaveCount(0);
   await Promise.all([physician.dispose(), otherNurse.dispose()]);
 });
+
+test("an admin changes the chair order with the keyboard; the board's by-chair sort follows it", async ({ browser }) => {
+  test.setTimeout(120_000);
+  const tag = Date.now().toString(36);
+  const first = `Order A ${tag}`;
+  const second = `Order B ${tag}`;
+  const admin = await signIn(browser, USERS.admin);
+  await admin.goto("/admin/chairs");
+  for (const name of [first, second]) {
+    await admin.getByLabel("Chair name").fill(name);
+    await admin.getByRole("button", { name: "Add chair" }).click();
+    await expect(admin.getByRole("status").filter({ hasText: `${name} added.` })).toBeVisible();
+  }
+  const names = async () => (await admin.getByTestId("chair-row").locator("td:nth-child(2)").allTextContents()).map((t) => t.trim());
+  // a new chair goes last: B right after A
+  expect((await names()).indexOf(second)).toBe((await names()).indexOf(first) + 1);
+
+  // keyboard only: focus B's "up" button, press Enter; B is now just before A, and the focus stays on B's buttons
+  const up = admin.getByRole("button", { name: `Move ${second} up` });
+  await up.focus();
+  await admin.keyboard.press("Enter");
+  await expect(admin.getByRole("status").filter({ hasText: `${second} moved up` })).toBeVisible();
+  await expect.poll(async () => { const n = await names(); return n.indexOf(first) - n.indexOf(second); }).toBe(1);
+  await expect(admin.getByRole("button", { name: `Move ${second} up` })).toBeFocused();
+  // the last chair's "down" is disabled: nothing to move below
+  const rows = admin.getByTestId("chair-row");
+  const activeRows = rows.filter({ has: admin.getByRole("button", { name: /^Move .* down$/ }) });
+  await expect(activeRows.last().getByRole("button", { name: /^Move .* down$/ })).toBeDisabled();
+
+  // the board sorted by chair shows B before A
+  await admin.goto("/board");
+  await admin.getByRole("radio", { name: "By chair" }).check();
+  const headings = (await admin.getByTestId("board-tile").locator("h2").allTextContents()).map((t) => t.trim());
+  expect(headings.indexOf(second)).toBeGreaterThanOrEqual(0);
+  expect(headings.indexOf(first) - headings.indexOf(second)).toBe(1);
+
+  // the API refuses a place beyond the active chairs, naming the field; nothing changes
+  const api = await apiAs(baseURL(), USERS.admin);
+  const chairs = (await (await api.get("/api/admin/chairs")).json()).chairs as { id: string; name: string; active: boolean; sortOrder: number }[];
+  const b = chairs.find((c) => c.name === second)!;
+  const activeCount = chairs.filter((c) => c.active).length;
+  const res = await api.post(`/api/admin/chairs/${b.id}`, { data: { position: activeCount + 1 } });
+  expect(res.status()).toBe(400);
+  expect((await res.json()).error.fields.position).toBe(`must be between 1 and ${activeCount}`);
+  const after = (await (await api.get("/api/admin/chairs")).json()).chairs as { id: string; sortOrder: number }[];
+  expect(after.find((c) => c.id === b.id)!.sortOrder).toBe(b.sortOrder);
+  await api.dispose();
+});

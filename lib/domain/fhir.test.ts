@@ -164,6 +164,32 @@ describe("FHIR R4 session export builder", () => {
     expect((flag!.period as { end?: string }).end).toBeDefined();
   });
 
+  it("an entry charted offline (queuedAt, decision 0017) says so in a note with both times, on each kind; the bundle still validates", async () => {
+    const offline = buildBundle([session({
+      doseEvents: [{ id: "d1", type: "START", atMs: min(0), enteredAtMs: min(20), queuedAtMs: min(0), rateUgPerKgPerH: 100, bolusUg: null }],
+      vitals: [{ id: "v1", atMs: min(5), enteredAtMs: min(20), queuedAtMs: min(5), systolicMmHg: 124, diastolicMmHg: 78, heartRatePerMin: 72, spo2Pct: 98, respRatePerMin: 14, temperatureDeciC: null }],
+      pain: [{ id: "p1", atMs: min(6), enteredAtMs: min(7), queuedAtMs: null, score: 5, scale: "NRS", phase: "INTRA" }],
+      sideEffects: [{ id: "s1", atMs: min(8), enteredAtMs: min(20), queuedAtMs: min(8), kind: "NAUSEA_VOMITING", severity: 1, intervention: null, note: null }],
+      flags: [],
+    })], uuids(), "b-offline", "2026-03-02T20:00:00Z");
+    expect(await fhirErrors(offline)).toEqual([]);
+    const notesOf = (r: FhirResource) => ((r.note as { text: string }[] | undefined) ?? []).map((n) => n.text);
+    const offlineNote = (r: FhirResource) => notesOf(r).find((t) => t.startsWith("Charted offline"));
+    const [dose] = byType(offline.entry, "MedicationAdministration");
+    expect(offlineNote(dose!)).toBe("Charted offline: saved on the device at 2026-03-02T09:00:00-05:00, received by the server at 2026-03-02T09:20:00-05:00.");
+    // recorded 20 min after its time: the late-entry note stays beside it (the server's receipt is what "recorded" means there)
+    expect(notesOf(dose!).some((t) => t.startsWith("Late entry"))).toBe(true);
+    const observations = byType(offline.entry, "Observation");
+    const sideEffect = observations.find((o) => (o.category as { text?: string }[])[0]?.text === "Side effect")!;
+    expect(offlineNote(sideEffect)).toContain("saved on the device at 2026-03-02T09:08:00-05:00");
+    const heartRate = observations.find((o) => loincOf(o) === "8867-4")!;
+    expect(offlineNote(heartRate)).toContain("saved on the device at 2026-03-02T09:05:00-05:00");
+    // the pain score was not queued: no such note
+    const painObs = observations.filter((o) => loincOf(o) === "72514-3");
+    expect(painObs.length).toBeGreaterThan(0);
+    for (const o of painObs) expect(offlineNote(o)).toBeUndefined();
+  });
+
   it("an empty session (no events) still validates", async () => {
     const empty = buildBundle([session({ doseEvents: [], vitals: [], pain: [], sideEffects: [], flags: [] })], uuids(), "b", "2026-03-02T20:00:00Z");
     expect(await fhirErrors(empty)).toEqual([]);

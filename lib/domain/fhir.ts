@@ -93,13 +93,13 @@ export interface FhirSessionInput {
   };
   /** rows in force, in time order */
   // enteredAtMs: when each row was charted (Observation.issued); atMs is its clinical time
-  doseEvents: { id: string; type: DoseEventType; atMs: number; enteredAtMs?: number; rateUgPerKgPerH: number | null; bolusUg: number | null }[];
+  doseEvents: { id: string; type: DoseEventType; atMs: number; enteredAtMs?: number; queuedAtMs?: number | null; rateUgPerKgPerH: number | null; bolusUg: number | null }[];
   vitals: {
-    id: string; atMs: number; enteredAtMs?: number; systolicMmHg: number; diastolicMmHg: number; heartRatePerMin: number; spo2Pct: number;
+    id: string; atMs: number; enteredAtMs?: number; queuedAtMs?: number | null; systolicMmHg: number; diastolicMmHg: number; heartRatePerMin: number; spo2Pct: number;
     respRatePerMin: number; temperatureDeciC: number | null;
   }[];
-  pain: { id: string; atMs: number; enteredAtMs?: number; score: number; scale: PainScale; phase: "PRE" | "INTRA" | "POST" | "FOLLOW_UP" }[];
-  sideEffects: { id: string; atMs: number; enteredAtMs?: number; kind: string; severity: number; intervention: string | null; note: string | null }[];
+  pain: { id: string; atMs: number; enteredAtMs?: number; queuedAtMs?: number | null; score: number; scale: PainScale; phase: "PRE" | "INTRA" | "POST" | "FOLLOW_UP" }[];
+  sideEffects: { id: string; atMs: number; enteredAtMs?: number; queuedAtMs?: number | null; kind: string; severity: number; intervention: string | null; note: string | null }[];
   flags: {
     id: string; code: string; severity: "SOFT" | "HARD"; message: string; valueText: string; limitText: string;
     reason: string | null; raisedAtMs: number; acknowledgedAtMs: number | null; acknowledgedByName: string | null; ackReason: string | null;
@@ -145,11 +145,18 @@ export function buildSessionEntries(input: FhirSessionInput, uuidOf: UuidOf): Bu
   // time and `issued` when it was recorded; an entry recorded more than 10 minutes after its
   // time also says "Late entry" in a note, on every resource that has one.
   const issued = (r: { enteredAtMs?: number }) => (r.enteredAtMs === undefined ? {} : { issued: at(r.enteredAtMs) });
-  const lateNotes = (r: { atMs: number; enteredAtMs?: number }) =>
-    r.enteredAtMs !== undefined && isLateEntry(r.atMs, r.enteredAtMs)
+  // An entry charted offline (decision 0017: saved on the device while the network was down,
+  // sent when it returned) says so in a note too, with both times: a plain Annotation, which
+  // every FHIR R4 reader keeps, rather than an extension a receiver would have to know.
+  const lateNotes = (r: { atMs: number; enteredAtMs?: number; queuedAtMs?: number | null }) => [
+    ...(r.enteredAtMs !== undefined && isLateEntry(r.atMs, r.enteredAtMs)
       ? [{ text: `Late entry: recorded ${at(r.enteredAtMs)}, ${Math.round((r.enteredAtMs - r.atMs) / 60_000)} min after its clinical time.` }]
-      : [];
-  const withLateNotes = (r: { atMs: number; enteredAtMs?: number }) => {
+      : []),
+    ...(r.queuedAtMs != null
+      ? [{ text: `Charted offline: saved on the device at ${at(r.queuedAtMs)}${r.enteredAtMs !== undefined ? `, received by the server at ${at(r.enteredAtMs)}` : ""}.` }]
+      : []),
+  ];
+  const withLateNotes = (r: { atMs: number; enteredAtMs?: number; queuedAtMs?: number | null }) => {
     const notes = lateNotes(r);
     return notes.length ? { note: notes } : {};
   };

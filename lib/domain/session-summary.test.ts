@@ -123,5 +123,18 @@ describe("late entries in the summary (decision 0009)", () => {
       lateEntryReason: "paper chart during the outage",
     }, t + 3_600_000);
     expect([s.lateEntries, s.documentedLate]).toEqual([2, "paper chart during the outage"]);
+    expect(s.chartedOffline).toBe(0);
+  });
+
+  it("counts the entries charted offline (queuedAt set; decision 0017), and none without it", () => {
+    const t = Date.UTC(2026, 2, 2, 14, 0);
+    const base = {
+      clinicName: "C", timeZone: "UTC", mrn: "M", patientName: "P", birthDate: "1970-01-01", protocolName: "X", protocolVersion: 1,
+      status: "IN_PROGRESS" as const, openedAtMs: t, completedAtMs: null, signedAtMs: null, weightG: 70_000, nurseName: "N", physicianName: "D",
+      signedByName: null, doseEvents: [], vitals: [], pain: [], sideEffects: [], flags: [],
+    };
+    const s = buildSessionSummary({ ...base, chartedTimes: [{ atMs: t, enteredAtMs: t + 60_000, queuedAtMs: t }, { atMs: t, enteredAtMs: t, queuedAtMs: null }, { atMs: t, enteredAtMs: t + 40 * 60_000, queuedAtMs: t + 1 }] }, t + 3_600_000);
+    expect(s.chartedOffline).toBe(2);
+    expect(buildSessionSummary(base, t).chartedOffline).toBe(0);
   });
 });

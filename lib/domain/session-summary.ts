@@ -35,7 +35,7 @@ export interface SummaryInput {
    * entry in force, and the reason the session itself was documented late. Optional for
    * callers that only show totals; the exports pass them.
    */
-  chartedTimes?: { atMs: number; enteredAtMs: number }[];
+  chartedTimes?: { atMs: number; enteredAtMs: number; queuedAtMs?: number | null }[];
   lateEntryReason?: string | null;
 }
 
@@ -80,6 +80,11 @@ export interface SessionSummary {
   lateEntries: number;
   /** why the session was opened late (its opening time earlier than the chart), else null */
   documentedLate: string | null;
+  /**
+   * entries in force charted offline: saved on a device while the network was down and sent
+   * when it returned (`queuedAt` set; docs/decisions/0017-offline-charting.md)
+   */
+  chartedOffline: number;
 }
 
 /** Builds the summary of one session. `nowMs` bounds the dose integral of a running session. */
@@ -148,6 +153,7 @@ export function buildSessionSummary(s: SummaryInput, nowMs: number): SessionSumm
     signedAt: s.signedAtMs === null ? null : isoWithOffset(s.signedAtMs, s.timeZone),
     lateEntries: (s.chartedTimes ?? []).filter((r) => isLateEntry(r.atMs, r.enteredAtMs)).length,
     documentedLate: s.lateEntryReason ?? null,
+    chartedOffline: (s.chartedTimes ?? []).filter((r) => r.queuedAtMs != null).length,
   };
 }
 
@@ -188,4 +194,5 @@ export const SUMMARY_COLUMNS: { key: keyof SessionSummary; header: string }[] = 
   { key: "signedAt", header: "Signed at" },
   { key: "lateEntries", header: "Late entries (charted > 10 min after their time)" },
   { key: "documentedLate", header: "Documented late (reason)" },
+  { key: "chartedOffline", header: "Charted offline (entries saved on a device without network, sent later)" },
 ];

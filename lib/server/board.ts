@@ -45,7 +45,8 @@ export interface Board {
   counts: { chairs: number; free: number; running: number; unassigned: number };
 }
 
-export async function getBoard({ actor, now = new Date(), route = "internal" }: { actor: Actor; now?: Date; route?: string }): Promise<Board> {
+/** `live: false` leaves each tile's `live` null (the page: the browser computes it from `clinical`). */
+export async function getBoard({ actor, now = new Date(), live = true, route = "internal" }: { actor: Actor; now?: Date; live?: boolean; route?: string }): Promise<Board> {
   requirePermission(actor, "board:read");
   const [chairs, sessions] = await Promise.all([
     db.chair.findMany({ where: { clinicId: actor.clinicId, active: true }, orderBy: [{ sortOrder: "asc" }, { name: "asc" }], select: { id: true, name: true, sortOrder: true, active: true } }),
@@ -93,7 +94,7 @@ export async function getBoard({ actor, now = new Date(), route = "internal" }: 
         weightG: s.weightG, concentrationUgPerMl: s.concentrationUgPerMl,
       },
       clinical,
-      live: tileLive(clinical, nowMs),
+      live: live ? tileLive(clinical, nowMs) : null,
       monitor: {
         pending: s.deviceVitals.length,
         critical: s.deviceVitals.filter((r) => r.criticalText !== null)

@@ -141,6 +141,49 @@ describe("chair administration", () => {
   });
 });
 
+describe("chair order", () => {
+  it("an admin places a chair in the order of active chairs (1..n renumbered, a retry changes nothing), audited; the board's by-chair sort follows it; refusals change nothing", async () => {
+    const x = await freshClinic();
+    const [c1, c2, c3] = await createChairs(db, { clinicId: x.clinic.id, count: 3, prefix: "Order" });
+    const admin = x.actors.admin;
+    const names = async () => (await db.chair.findMany({ where: { clinicId: x.clinic.id, active: true }, orderBy: [{ sortOrder: "asc" }, { name: "asc" }] })).map((ch) => ch.name);
+    // Order 3 to the top (the "up" button twice), then the same request again: no change, no second audit row
+    expect((await changeChair({ actor: admin, chairId: c3!.id, input: UpdateChairSchema.parse({ position: 1 }) })).sortOrder).toBe(1);
+    expect(await names()).toEqual(["Order 3", "Order 1", "Order 2"]);
+    await changeChair({ actor: admin, chairId: c3!.id, input: UpdateChairSchema.parse({ position: 1 }) });
+    expect(await names()).toEqual(["Order 3", "Order 1", "Order 2"]);
+    // Order 1 down one place (from 2 to 3)
+    await changeChair({ actor: admin, chairId: c1!.id, input: UpdateChairSchema.parse({ position: 3 }) });
+    expect(await names()).toEqual(["Order 3", "Order 2", "Order 1"]);
+    const audits = await db.auditEvent.findMany({ where: { action: "chair.reorder", clinicId: x.clinic.id }, orderBy: { id: "asc" } });
+    expect(audits.map((a) => [a.entityId, a.before, a.after])).toEqual([
+      [c3!.id, { position: 3, order: ["Order 1", "Order 2", "Order 3"] }, { position: 1, order: ["Order 3", "Order 1", "Order 2"] }],
+      [c1!.id, { position: 2, order: ["Order 3", "Order 1", "Order 2"] }, { position: 3, order: ["Order 3", "Order 2", "Order 1"] }],
+    ]);
+
+    const before = await snapshotTables();
+    // beyond the number of active chairs: a 400 naming the field
+    expect((await expectAppError(changeChair({ actor: admin, chairId: c2!.id, input: UpdateChairSchema.parse({ position: 4 }) }), "BAD_INPUT")).fields?.position).toBe("must be between 1 and 3");
+    // a nurse may not; another clinic's admin does not see the chair
+    await expectAppError(changeChair({ actor: x.actors.nurse, chairId: c2!.id, input: UpdateChairSchema.parse({ position: 1 }) }), "FORBIDDEN");
+    await expectAppError(changeChair({ actor: other.actors.admin, chairId: c2!.id, input: UpdateChairSchema.parse({ position: 1 }) }), "NOT_FOUND");
+    expect(await snapshotTables()).toEqual(before);
+    // a move goes alone, and position is a whole number from 1
+    expect(UpdateChairSchema.safeParse({ position: 1, name: "X" }).success).toBe(false);
+    expect(UpdateChairSchema.safeParse({ position: 0 }).success).toBe(false);
+    expect(UpdateChairSchema.safeParse({ position: 1.5 }).success).toBe(false);
+
+    // a deactivated chair is not placed (it is not in the order)
+    await changeChair({ actor: admin, chairId: c2!.id, input: UpdateChairSchema.parse({ active: false }) });
+    await expectAppError(changeChair({ actor: admin, chairId: c2!.id, input: UpdateChairSchema.parse({ position: 1 }) }), "CONFLICT");
+    await changeChair({ actor: admin, chairId: c2!.id, input: UpdateChairSchema.parse({ active: true }) });
+
+    const board = await getBoard({ actor: x.actors.physician, now: NOW });
+    const { sortTiles } = await import("@/lib/domain/board");
+    expect(sortTiles(board.tiles, "chair", NOW.getTime()).map((t) => t.chair?.name)).toEqual(["Order 3", "Order 2", "Order 1"]);
+  });
+});
+
 describe("the board", () => {
   it("shows every active chair and every running session (one without a chair too), computed like the chart, in a bounded number of queries, with one audit row", async () => {
     const x = await freshClinic();

@@ -97,11 +97,40 @@ async function lockChair(tx: Tx, clinicId: string, chairId: string, lock: "share
   return rows[0] ?? null;
 }
 
-/** Rename, deactivate or reactivate. A chair holding a running session stays active. */
+/**
+ * Moves an active chair to `position` (1-based) in the clinic's order of active chairs, the
+ * order of the board's "by chair" sort, the start form and the admin page. The active chairs
+ * are renumbered 1..n in the new order (deactivated chairs keep theirs: they are listed apart).
+ * Every active chair of the clinic is locked first, so two moves at once are serialised.
+ */
+async function moveChairTo(tx: Tx, actor: Actor, before: ChairRow, position: number) {
+  if (!before.active) throw conflict(`${before.name} is deactivated: reactivate it before placing it in the order.`);
+  const active = await tx.$queryRaw<{ id: string; name: string; sortOrder: number }[]>`
+    SELECT id, name, "sortOrder" FROM "Chair" WHERE "clinicId" = ${actor.clinicId} AND active ORDER BY "sortOrder", name FOR UPDATE`;
+  if (position > active.length)
+    throw new AppError("BAD_INPUT", { userMessage: `The clinic has ${active.length} active chair${active.length === 1 ? "" : "s"}: choose a place from 1 to ${active.length}.`, fields: { position: `must be between 1 and ${active.length}` } });
+  const from = active.findIndex((c) => c.id === before.id) + 1;
+  const order = active.filter((c) => c.id !== before.id);
+  order.splice(position - 1, 0, active[from - 1]!);
+  const changed = order.filter((c, i) => c.sortOrder !== i + 1);
+  if (from === position && changed.length === 0) return chairDto(before);
+  for (const c of changed) await tx.chair.update({ where: { id: c.id }, data: { sortOrder: order.indexOf(c) + 1 }, select: { id: true } });
+  await auditAs(tx, actor)("chair.reorder", "Chair", before.id, {
+    before: { position: from, order: active.map((c) => c.name) },
+    after: { position, order: order.map((c) => c.name) },
+  });
+  return chairDto({ ...before, sortOrder: position });
+}
+
+/**
+ * Rename, deactivate or reactivate, or place in the order. A chair holding a running session
+ * stays active.
+ */
 export async function updateChair(tx: Tx, { actor, chairId, input }: { actor: Actor; chairId: string; input: UpdateChairInput }) {
   requirePermission(actor, "chair:manage");
   const before = await lockChair(tx, actor.clinicId, chairId, "update");
   if (!before) throw notFound("Chair");
+  if (input.position !== undefined) return moveChairTo(tx, actor, before, input.position);
   if (input.active === false && before.active) {
     const running = await tx.infusionSession.findFirst({ where: { clinicId: actor.clinicId, chairId, status: "IN_PROGRESS" }, select: { id: true } });
     if (running) throw conflict(`${before.name} holds a running session: complete it or move it to another chair first.`);

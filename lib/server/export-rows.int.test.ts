@@ -26,7 +26,7 @@ const D = (day: number, minutes = 0) => at(minutes, new Date(Date.UTC(2026, 3, d
  * ordered by time then entry), in the batch query's shape.
  */
 async function readWithPrismaInclude(ids: string[]): Promise<ExportRow[]> {
-  const correction = { id: true, correctsId: true, isRetraction: true } as const;
+  const correction = { id: true, correctsId: true, isRetraction: true, queuedAt: true } as const;
   const chartOrder = [{ at: "asc" }, { enteredAt: "asc" }, { id: "asc" }] as const;
   const sessions = await db.infusionSession.findMany({
     where: { id: { in: ids } },
@@ -41,7 +41,7 @@ async function readWithPrismaInclude(ids: string[]): Promise<ExportRow[]> {
       flags: { orderBy: [{ raisedAt: "asc" }, { id: "asc" }] },
     },
   });
-  const atMs = <T extends { at: Date; enteredAt: Date }>({ at: t, enteredAt, ...rest }: T) => ({ ...rest, atMs: t.getTime(), enteredAtMs: enteredAt.getTime() });
+  const atMs = <T extends { at: Date; enteredAt: Date; queuedAt: Date | null }>({ at: t, enteredAt, queuedAt, ...rest }: T) => ({ ...rest, atMs: t.getTime(), enteredAtMs: enteredAt.getTime(), queuedAtMs: queuedAt?.getTime() ?? null });
   const byId = new Map(sessions.map((s): [string, ExportRow] => [s.id, {
     id: s.id, status: s.status, weightG: s.weightG, concentrationUgPerMl: s.concentrationUgPerMl,
     openedAtMs: s.openedAt.getTime(), completedAtMs: s.completedAt?.getTime() ?? null, signedAtMs: s.signedAt?.getTime() ?? null,

@@ -243,3 +243,44 @@ describe("session exports", () => {
     expect(await snapshotTables()).toEqual(before);
   });
 });
+
+describe("entries charted offline in the exports (docs/decisions/0017-offline-charting.md)", () => {
+  beforeAll(loadValidators, 240_000);
+  it("CSV counts them, FHIR says so in a note (both validators pass, the bundle reads back), the PDF marks the entry and counts them", async () => {
+    const k = await freshClinic();
+    const { patient, session } = await openSession(k, NEURO, D(8, -5));
+    const n = k.actors.nurse;
+    await pain(n, session.id, D(8, -2), { score: 7, phase: "PRE" });
+    await vitals(n, session.id, D(8, 0), { isBaseline: true });
+    await dose(n, session.id, D(8, 0), { type: "START", rateMgPerKgPerH: 0.15 });
+    // saved on the tablet at +25 min while the network was down, received by the server at +40 min
+    await db.$transaction((tx) => recordSideEffect(tx, { actor: n, sessionId: session.id, now: D(8, 40), input: SideEffectSchema.parse({ at: D(8, 25).toISOString(), queuedAt: D(8, 25).toISOString(), kind: "NAUSEA_VOMITING", severity: 1 }) }));
+    await dose(n, session.id, D(8, 60), { type: "STOP" });
+    await pain(n, session.id, D(8, 65), { score: 3, phase: "POST" });
+    await db.$transaction((tx) => completeSession(tx, { actor: n, sessionId: session.id, now: D(8, 70), input: CompleteSessionSchema.parse({ dischargeReady: true }) }));
+
+    const csv = await exportAs(k.actors.admin, { format: "csv", status: "all" });
+    const rows: string[][] = parse(csv.body.toString("utf8").slice(1));
+    const col = rows[0]!.indexOf("Charted offline (entries saved on a device without network, sent later)");
+    expect(col).toBeGreaterThan(0);
+    expect(rows[1]![col]).toBe("1");
+
+    const fhir = await exportAs(k.actors.physician, { format: "fhir", status: "all" });
+    const bundle = JSON.parse(fhir.body.toString("utf8"));
+    expect(await fhirErrors(bundle)).toEqual([]);
+    expect(await expectBundleMatchesCharts(bundle, k.actors.physician)).toBe(1);
+    const offline = (bundle.entry as { resource: { resourceType: string; note?: { text: string }[] } }[])
+      .filter((e) => e.resource.note?.some((x) => x.text.startsWith("Charted offline: saved on the device at ")));
+    expect(offline).toHaveLength(1);
+    expect(offline[0]!.resource.resourceType).toBe("Observation");
+    expect(offline[0]!.resource.note!.find((x) => x.text.startsWith("Charted offline"))!.text).toContain("received by the server at");
+
+    const pdfExport = await exportAs(k.actors.admin, { format: "pdf", status: "all" });
+    const { text } = await extractText(await getDocumentProxy(new Uint8Array(pdfExport.body)), { mergePages: true });
+    expect(text).toContain(patient.mrn);
+    // the PDF wraps long lines: compare with the line breaks as spaces
+    const flat = text.replace(/\s+/g, " ");
+    expect(flat).toContain("Nausea / vomiting: mild (1) (late entry, charted 10:40) (charted offline at 10:25, synced 10:40)");
+    expect(flat).toContain("Charted offline: 1 entry saved on a device without network and sent later.");
+  }, 120_000);
+});

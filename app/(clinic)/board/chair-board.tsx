@@ -32,8 +32,8 @@ const STATE_MARK: Record<TileState, string> = { FREE: "○", NOT_STARTED: "◌",
  * now, the vitals countdown, the urgency order) is recomputed every second with the same
  * domain functions as the server (lib/domain/board.ts); the rows are re-read by `reload()`.
  */
-export function ChairBoard({ initial, timeZone, wallFromUrl }: { initial: Board; timeZone: string; wallFromUrl: boolean }) {
-  const [board, setBoard] = useState(initial);
+export function ChairBoard({ initialJson, timeZone, wallFromUrl }: { initialJson: string; timeZone: string; wallFromUrl: boolean }) {
+  const [board, setBoard] = useState(() => JSON.parse(initialJson) as Board);
   const [sort, setSort] = useState<BoardSort>("urgency");
   const [wall, setWall] = useState(wallFromUrl);
   const [stale, setStale] = useState<string | null>(null);

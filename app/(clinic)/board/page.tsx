@@ -16,12 +16,15 @@ export const metadata: Metadata = { title: "Chair board" };
 export default async function BoardPage({ searchParams }: { searchParams: Promise<{ display?: string | string[] }> }) {
   const actor = await requirePageActor();
   if (!can(actor, "board:read")) return <NotAllowed />;
-  const [board, { display }] = await Promise.all([getBoard({ actor, route: "page /board" }), searchParams]);
+  // `live: false`: the browser recomputes each tile's live values every second from
+  // `clinical` (lib/domain/board.ts), so the page neither computes nor sends them.
+  const [board, { display }] = await Promise.all([getBoard({ actor, live: false, route: "page /board" }), searchParams]);
   return (
     <ClockProvider serverNowIso={board.serverNow}>
-      {/* `live` is left out of the client's props: the browser recomputes it every second
-          from `clinical` (lib/domain/board.ts), so sending it would only double the payload */}
-      <ChairBoard initial={{ ...board, tiles: board.tiles.map((t) => ({ ...t, live: null })) }} timeZone={actor.clinicTimezone} wallFromUrl={display === "wall"} />
+      {/* The board crosses to the client component as one JSON string: React's server payload
+          encodes an object value by value (and the server-side render decodes it again), ~46
+          tiles with their rows; JSON.stringify/parse do it natively (as the series review, decision 0005). */}
+      <ChairBoard initialJson={JSON.stringify(board)} timeZone={actor.clinicTimezone} wallFromUrl={display === "wall"} />
     </ClockProvider>
   );
 }

@@ -267,8 +267,10 @@ export function drawSessionPage(doc: Doc, p: PdfSession, generatedAtMs: number) 
   vitalsChart(doc, p, { x: m + 36, y: 386, w: INNER_W - 40, h: 100 }, Math.min(t0, d.session.openedAtMs), t1);
 
   // pain, side effects, flags in two columns
-  const late = (r: { atMs: number; enteredAtMs?: number }) =>
-    r.enteredAtMs !== undefined && isLateEntry(r.atMs, r.enteredAtMs) ? ` (late entry, charted ${formatTime(new Date(r.enteredAtMs), tz)})` : "";
+  // late documentation (decision 0009) and offline charting (decision 0017), as on the chart's log
+  const late = (r: { atMs: number; enteredAtMs?: number; queuedAtMs?: number | null }) =>
+    (r.enteredAtMs !== undefined && isLateEntry(r.atMs, r.enteredAtMs) ? ` (late entry, charted ${formatTime(new Date(r.enteredAtMs), tz)})` : "") +
+    (r.queuedAtMs != null ? ` (charted offline at ${formatTime(new Date(r.queuedAtMs), tz)}${r.enteredAtMs !== undefined ? `, synced ${formatTime(new Date(r.enteredAtMs), tz)}` : ""})` : "");
   const top = 530;
   const colW = (INNER_W - 18) / 2;
   const bottom = PAGE.h - 96;
@@ -278,6 +280,9 @@ export function drawSessionPage(doc: Doc, p: PdfSession, generatedAtMs: number) 
     // late documentation (decision 0009): how many entries were charted late, and why the session was opened late
     ...(s.lateEntries > 0 || s.documentedLate
       ? [{ text: `Late entries: ${s.lateEntries} charted more than 10 min after their time.${s.documentedLate ? ` Session documented late: ${s.documentedLate}` : ""}`, color: COLOR.soft }]
+      : []),
+    ...(s.chartedOffline > 0
+      ? [{ text: `Charted offline: ${s.chartedOffline} ${s.chartedOffline === 1 ? "entry" : "entries"} saved on a device without network and sent later.` }]
       : []),
   ];
   let ly = list(doc, "Pain", painLines, m, top, colW, top + 90, "");

@@ -44,7 +44,7 @@ export class ExportedSession {
       flags: s.flags.map((f) => ({ acknowledged: f.acknowledgedAtMs !== null, resolved: f.resolvedAtMs !== null })),
       // late documentation (decision 0009): each row in force, its clinical time and when it was charted
       chartedTimes: [...effectiveRows(s.doseEvents), ...effectiveRows(s.vitals), ...effectiveRows(s.painScores), ...effectiveRows(s.sideEffects)]
-        .map((r) => ({ atMs: r.atMs, enteredAtMs: r.enteredAtMs })),
+        .map((r) => ({ atMs: r.atMs, enteredAtMs: r.enteredAtMs, queuedAtMs: r.queuedAtMs })),
       lateEntryReason: s.lateEntryReason,
     }, ctx.nowMs);
   }
@@ -71,13 +71,13 @@ export class ExportedSession {
         weightG: s.weightG, concentrationUgPerMl: s.concentrationUgPerMl, protocolName: s.protocolName, protocolVersion: s.protocolVersion,
         route: s.route, nurseName: s.nurseName, physicianName: s.physicianName, signedByName: s.signedByName,
       },
-      doseEvents: doseRows.map((e) => ({ id: e.id, type: e.type, atMs: e.atMs, enteredAtMs: e.enteredAtMs, rateUgPerKgPerH: e.rateUgPerKgPerH, bolusUg: e.bolusUg })),
+      doseEvents: doseRows.map((e) => ({ id: e.id, type: e.type, atMs: e.atMs, enteredAtMs: e.enteredAtMs, queuedAtMs: e.queuedAtMs, rateUgPerKgPerH: e.rateUgPerKgPerH, bolusUg: e.bolusUg })),
       vitals: effectiveRows(s.vitals).map((v) => ({
-        id: v.id, atMs: v.atMs, enteredAtMs: v.enteredAtMs, systolicMmHg: v.systolicMmHg, diastolicMmHg: v.diastolicMmHg, heartRatePerMin: v.heartRatePerMin,
+        id: v.id, atMs: v.atMs, enteredAtMs: v.enteredAtMs, queuedAtMs: v.queuedAtMs, systolicMmHg: v.systolicMmHg, diastolicMmHg: v.diastolicMmHg, heartRatePerMin: v.heartRatePerMin,
         spo2Pct: v.spo2Pct, respRatePerMin: v.respRatePerMin, temperatureDeciC: v.temperatureDeciC,
       })),
-      pain: effectiveRows(s.painScores).map((x) => ({ id: x.id, atMs: x.atMs, enteredAtMs: x.enteredAtMs, score: x.score, scale: x.scale, phase: x.phase })),
-      sideEffects: effectiveRows(s.sideEffects).map((e) => ({ id: e.id, atMs: e.atMs, enteredAtMs: e.enteredAtMs, kind: e.kind, severity: e.severity, intervention: e.intervention, note: e.note })),
+      pain: effectiveRows(s.painScores).map((x) => ({ id: x.id, atMs: x.atMs, enteredAtMs: x.enteredAtMs, queuedAtMs: x.queuedAtMs, score: x.score, scale: x.scale, phase: x.phase })),
+      sideEffects: effectiveRows(s.sideEffects).map((e) => ({ id: e.id, atMs: e.atMs, enteredAtMs: e.enteredAtMs, queuedAtMs: e.queuedAtMs, kind: e.kind, severity: e.severity, intervention: e.intervention, note: e.note })),
       flags: s.flags.map((f) => ({
         id: f.id, code: f.code, severity: f.severity, message: f.message, valueText: f.valueText, limitText: f.limitText, reason: f.reason,
         raisedAtMs: f.raisedAtMs, acknowledgedAtMs: f.acknowledgedAtMs,

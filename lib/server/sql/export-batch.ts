@@ -40,12 +40,12 @@ export interface ExportRow {
   /** when the chart was really opened (late documentation), and why it was opened late */
   enteredAtMs: number;
   lateEntryReason: string | null;
-  doseEvents: (Correctable & { type: DoseEventType; atMs: number; enteredAtMs: number; rateUgPerKgPerH: number | null; bolusUg: number | null })[];
+  doseEvents: (Correctable & { type: DoseEventType; atMs: number; enteredAtMs: number; queuedAtMs: number | null; rateUgPerKgPerH: number | null; bolusUg: number | null })[];
   vitals: (Correctable & {
-    atMs: number; enteredAtMs: number; systolicMmHg: number; diastolicMmHg: number; heartRatePerMin: number; spo2Pct: number; respRatePerMin: number; temperatureDeciC: number | null;
+    atMs: number; enteredAtMs: number; queuedAtMs: number | null; systolicMmHg: number; diastolicMmHg: number; heartRatePerMin: number; spo2Pct: number; respRatePerMin: number; temperatureDeciC: number | null;
   })[];
-  painScores: (Correctable & { atMs: number; enteredAtMs: number; score: number; scale: PainScale; phase: "PRE" | "INTRA" | "POST" | "FOLLOW_UP" })[];
-  sideEffects: (Correctable & { atMs: number; enteredAtMs: number; kind: string; severity: number; intervention: string | null; note: string | null })[];
+  painScores: (Correctable & { atMs: number; enteredAtMs: number; queuedAtMs: number | null; score: number; scale: PainScale; phase: "PRE" | "INTRA" | "POST" | "FOLLOW_UP" })[];
+  sideEffects: (Correctable & { atMs: number; enteredAtMs: number; queuedAtMs: number | null; kind: string; severity: number; intervention: string | null; note: string | null })[];
   flags: {
     id: string; code: string; severity: "SOFT" | "HARD"; message: string; valueText: string; limitText: string; reason: string | null;
     raisedAtMs: number; acknowledgedAtMs: number | null; acknowledgedById: string | null; ackReason: string | null;
@@ -74,19 +74,19 @@ const correctionColumns = { id: "r.id", correctsId: `r."correctsId"`, isRetracti
 const CHARTED: { readonly [K in ChartedKey]: { table: string; order: string; columns: Columns<ExportRow[K][number]> } } = {
   doseEvents: {
     table: "DoseEvent", order: chartOrder("r"),
-    columns: { ...correctionColumns, type: "r.type", atMs: epochMs("r.at"), enteredAtMs: epochMs(`r."enteredAt"`), rateUgPerKgPerH: `r."rateUgPerKgPerH"`, bolusUg: `r."bolusUg"` },
+    columns: { ...correctionColumns, type: "r.type", atMs: epochMs("r.at"), enteredAtMs: epochMs(`r."enteredAt"`), queuedAtMs: epochMs(`r."queuedAt"`), rateUgPerKgPerH: `r."rateUgPerKgPerH"`, bolusUg: `r."bolusUg"` },
   },
   vitals: {
     table: "VitalSigns", order: chartOrder("r"),
     columns: {
-      ...correctionColumns, atMs: epochMs("r.at"), enteredAtMs: epochMs(`r."enteredAt"`), systolicMmHg: `r."systolicMmHg"`, diastolicMmHg: `r."diastolicMmHg"`,
+      ...correctionColumns, atMs: epochMs("r.at"), enteredAtMs: epochMs(`r."enteredAt"`), queuedAtMs: epochMs(`r."queuedAt"`), systolicMmHg: `r."systolicMmHg"`, diastolicMmHg: `r."diastolicMmHg"`,
       heartRatePerMin: `r."heartRatePerMin"`, spo2Pct: `r."spo2Pct"`, respRatePerMin: `r."respRatePerMin"`, temperatureDeciC: `r."temperatureDeciC"`,
     },
   },
-  painScores: { table: "PainScore", order: chartOrder("r"), columns: { ...correctionColumns, atMs: epochMs("r.at"), enteredAtMs: epochMs(`r."enteredAt"`), score: "r.score", scale: "r.scale", phase: "r.phase" } },
+  painScores: { table: "PainScore", order: chartOrder("r"), columns: { ...correctionColumns, atMs: epochMs("r.at"), enteredAtMs: epochMs(`r."enteredAt"`), queuedAtMs: epochMs(`r."queuedAt"`), score: "r.score", scale: "r.scale", phase: "r.phase" } },
   sideEffects: {
     table: "SideEffect", order: chartOrder("r"),
-    columns: { ...correctionColumns, atMs: epochMs("r.at"), enteredAtMs: epochMs(`r."enteredAt"`), kind: "r.kind", severity: "r.severity", intervention: "r.intervention", note: "r.note" },
+    columns: { ...correctionColumns, atMs: epochMs("r.at"), enteredAtMs: epochMs(`r."enteredAt"`), queuedAtMs: epochMs(`r."queuedAt"`), kind: "r.kind", severity: "r.severity", intervention: "r.intervention", note: "r.note" },
   },
   flags: {
     table: "Flag", order: flagOrder("r"),
@@ -151,19 +151,19 @@ type SideEffect = ExportRow["sideEffects"][number];
 type Flag = ExportRow["flags"][number];
 const decodeDoseEvent = (v: Values): Dose => ({
   id: v[DE.id] as string, correctsId: v[DE.correctsId] as string | null, isRetraction: v[DE.isRetraction] as boolean, type: v[DE.type] as Dose["type"],
-  atMs: v[DE.atMs] as number, enteredAtMs: v[DE.enteredAtMs] as number, rateUgPerKgPerH: v[DE.rateUgPerKgPerH] as number | null, bolusUg: v[DE.bolusUg] as number | null,
+  atMs: v[DE.atMs] as number, enteredAtMs: v[DE.enteredAtMs] as number, queuedAtMs: v[DE.queuedAtMs] as number | null, rateUgPerKgPerH: v[DE.rateUgPerKgPerH] as number | null, bolusUg: v[DE.bolusUg] as number | null,
 });
 const decodeVitals = (v: Values): Vitals => ({
-  id: v[VS.id] as string, correctsId: v[VS.correctsId] as string | null, isRetraction: v[VS.isRetraction] as boolean, atMs: v[VS.atMs] as number, enteredAtMs: v[VS.enteredAtMs] as number,
+  id: v[VS.id] as string, correctsId: v[VS.correctsId] as string | null, isRetraction: v[VS.isRetraction] as boolean, atMs: v[VS.atMs] as number, enteredAtMs: v[VS.enteredAtMs] as number, queuedAtMs: v[VS.queuedAtMs] as number | null,
   systolicMmHg: v[VS.systolicMmHg] as number, diastolicMmHg: v[VS.diastolicMmHg] as number, heartRatePerMin: v[VS.heartRatePerMin] as number,
   spo2Pct: v[VS.spo2Pct] as number, respRatePerMin: v[VS.respRatePerMin] as number, temperatureDeciC: v[VS.temperatureDeciC] as number | null,
 });
 const decodePainScore = (v: Values): Pain => ({
-  id: v[PS.id] as string, correctsId: v[PS.correctsId] as string | null, isRetraction: v[PS.isRetraction] as boolean, atMs: v[PS.atMs] as number, enteredAtMs: v[PS.enteredAtMs] as number,
+  id: v[PS.id] as string, correctsId: v[PS.correctsId] as string | null, isRetraction: v[PS.isRetraction] as boolean, atMs: v[PS.atMs] as number, enteredAtMs: v[PS.enteredAtMs] as number, queuedAtMs: v[PS.queuedAtMs] as number | null,
   score: v[PS.score] as number, scale: v[PS.scale] as Pain["scale"], phase: v[PS.phase] as Pain["phase"],
 });
 const decodeSideEffect = (v: Values): SideEffect => ({
-  id: v[SE.id] as string, correctsId: v[SE.correctsId] as string | null, isRetraction: v[SE.isRetraction] as boolean, atMs: v[SE.atMs] as number, enteredAtMs: v[SE.enteredAtMs] as number,
+  id: v[SE.id] as string, correctsId: v[SE.correctsId] as string | null, isRetraction: v[SE.isRetraction] as boolean, atMs: v[SE.atMs] as number, enteredAtMs: v[SE.enteredAtMs] as number, queuedAtMs: v[SE.queuedAtMs] as number | null,
   kind: v[SE.kind] as string, severity: v[SE.severity] as number, intervention: v[SE.intervention] as string | null, note: v[SE.note] as string | null,
 });
 const decodeFlag = (v: Values): Flag => ({

@@ -1,6 +1,6 @@
 "use client";
 import { useRouter } from "next/navigation";
-import { useState } from "react";
+import { useEffect, useState } from "react";
 import { useMutation } from "@/app/_components/data/use-mutation";
 import { Field } from "@/app/_components/forms/fields";
 import type { ChairDto } from "@/lib/server/chairs";
@@ -25,8 +25,22 @@ export function ChairManager({ chairs }: { chairs: ChairDto[] }) {
     router.refresh();
   }
 
-  async function change(chair: ChairDto, body: { name?: string; active?: boolean }, done: string) {
+  // The order of the active chairs (the board's "by chair" sort, the start form): the list
+  // shows them first, in that order, so a chair's place is its index among them.
+  const activeCount = chairs.filter((c) => c.active).length;
+  // After a move the row is re-rendered in its new place: keep the keyboard focus on its
+  // button (or on the other one when it reached the end and its own is disabled).
+  const [focusAfterMove, setFocusAfterMove] = useState<{ id: string; dir: "up" | "down" } | null>(null);
+  useEffect(() => {
+    if (!focusAfterMove) return;
+    const own = document.querySelector<HTMLButtonElement>(`[data-move="${focusAfterMove.id}-${focusAfterMove.dir}"]`);
+    const other = document.querySelector<HTMLButtonElement>(`[data-move="${focusAfterMove.id}-${focusAfterMove.dir === "up" ? "down" : "up"}"]`);
+    (own && !own.disabled ? own : other)?.focus();
+  }, [chairs, focusAfterMove]);
+
+  async function change(chair: ChairDto, body: { name?: string; active?: boolean; position?: number }, done: string) {
     setNotice(null);
+    if (body.position === undefined) setFocusAfterMove(null);
     const res = await rowAction.submit<{ chair: ChairDto }>(`/api/admin/chairs/${chair.id}`, body, { schema: UpdateChairSchema });
     if (!res?.ok) return;
     setRenaming(null);
@@ -42,10 +56,21 @@ export function ChairManager({ chairs }: { chairs: ChairDto[] }) {
         {notice && <p role="status" className="mb-2 rounded-md bg-calm-50 p-2 text-sm">{notice}</p>}
         {chairs.length === 0 ? <p className="text-slate-600">No chairs yet: sessions start without one and show as unassigned on the board.</p> : (
           <div className="overflow-x-auto"><table className="table-dense">
-            <thead><tr><th>Name</th><th>Status</th><th>Now</th><th>Actions</th></tr></thead>
+            <thead><tr><th>Order</th><th>Name</th><th>Status</th><th>Now</th><th>Actions</th></tr></thead>
             <tbody>
-              {chairs.map((c) => (
-                <tr key={c.id} className={c.active ? undefined : "text-slate-600"}>
+              {chairs.map((c, i) => (
+                <tr key={c.id} className={c.active ? undefined : "text-slate-600"} data-testid="chair-row">
+                  <td className="whitespace-nowrap">
+                    {c.active ? (
+                      <span className="inline-flex items-center gap-1">
+                        <span className="w-6 tabular-nums">{i + 1}</span>
+                        <button type="button" className="btn-secondary min-h-12 min-w-12" aria-label={`Move ${c.name} up`} disabled={i === 0} data-move={`${c.id}-up`}
+                          onClick={() => { setFocusAfterMove({ id: c.id, dir: "up" }); void change(c, { position: i }, `${c.name} moved up to place ${i}.`); }}>↑</button>
+                        <button type="button" className="btn-secondary min-h-12 min-w-12" aria-label={`Move ${c.name} down`} disabled={i === activeCount - 1} data-move={`${c.id}-down`}
+                          onClick={() => { setFocusAfterMove({ id: c.id, dir: "down" }); void change(c, { position: i + 2 }, `${c.name} moved down to place ${i + 2}.`); }}>↓</button>
+                      </span>
+                    ) : <span className="text-sm">not in the order</span>}
+                  </td>
                   <td className="font-medium">
                     {renaming === c.id ? (
                       <form className="flex items-end gap-2" onSubmit={(e) => { e.preventDefault(); void change(c, { name: String(new FormData(e.currentTarget).get("rename") ?? "") }, "Chair renamed."); }}>

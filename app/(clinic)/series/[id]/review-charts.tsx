@@ -3,8 +3,6 @@
 // (nothing to draw on the server), and skipping their server render keeps the review
 // page's server time close to an empty page's (bench/review-page.ts).
 import dynamic from "next/dynamic";
-import { useMemo } from "react";
-import { fromColumns, type Columns } from "@/lib/columns";
 import type { DocumentedBand } from "@/lib/domain/protocol";
 import type { SeriesChartRow } from "@/app/_components/charts/series-charts";
 
@@ -24,17 +22,10 @@ const SideEffectsChart = dynamic(() => charts().then((m) => m.SeriesSideEffectsC
 const FlagsChart = dynamic(() => charts().then((m) => m.SeriesFlagsChart), { ssr: false, loading: () => <Placeholder title="Flags per session: open vs acknowledged" height={200} /> });
 const ScheduleChart = dynamic(() => charts().then((m) => m.SeriesScheduleChart), { ssr: false, loading: () => <Placeholder title="Schedule: planned vs actual dates" height={150} /> });
 
-/**
- * `rowsJson` is the JSON of the SeriesChartRow[] the charts draw, one array per field
- * (toColumns: the field names once instead of on every row). It crosses from the server
- * as one string: React's server payload otherwise encodes (and the server-side render decodes)
- * each of the ~3,000 values of two years of weekly sessions one by one (~5 ms of server CPU
- * per page; bench/RESULTS.md; decision 0005), where JSON.stringify/parse do it natively.
- */
-export function ReviewCharts({ rowsJson, band, maxCumulativeUgPerKg, nextDueDate, timeZone }: {
-  rowsJson: string; band: DocumentedBand; maxCumulativeUgPerKg: number | null; nextDueDate: string | null; timeZone: string;
+/** The charts of the series review (series-review.tsx: its data crossed from the server as one JSON string). */
+export function ReviewCharts({ rows, band, maxCumulativeUgPerKg, nextDueDate, timeZone }: {
+  rows: SeriesChartRow[]; band: DocumentedBand; maxCumulativeUgPerKg: number | null; nextDueDate: string | null; timeZone: string;
 }) {
-  const rows = useMemo(() => fromColumns(JSON.parse(rowsJson) as Columns<SeriesChartRow>), [rowsJson]);
   return (
     <div className="grid gap-4 lg:grid-cols-2">
       <PainChart rows={rows} timeZone={timeZone} />

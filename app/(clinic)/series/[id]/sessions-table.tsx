@@ -1,6 +1,5 @@
 "use client";
 import Link from "next/link";
-import { useMemo } from "react";
 import type { DoseZone } from "@/lib/domain/series-summary";
 import { SEVERITY_LABELS, sideEffectLabel } from "@/lib/domain/side-effects";
 
@@ -30,13 +29,12 @@ export interface SessionsTableRow {
 }
 
 /**
- * The per-session table of the series review, rendered on the server like the rest of the
- * page. `rowsJson` is the JSON of SessionsTableRow[]: as data in one string the rows cost the
- * server a fraction of what the same table costs as a server-rendered element tree in React's
- * server payload (~13 elements and ~90 values per row; bench/RESULTS.md; decision 0005).
+ * The per-session table of the series review, a client component: its rows cross from the
+ * server inside the summary's one JSON string, a fraction of what the same table costs as a
+ * server-rendered element tree in React's server payload (~13 elements and ~90 values per row;
+ * bench/RESULTS.md; decision 0005).
  */
-export function SessionsTable({ rowsJson }: { rowsJson: string }) {
-  const rows = useMemo(() => JSON.parse(rowsJson) as SessionsTableRow[], [rowsJson]);
+export function SessionsTable({ rows }: { rows: SessionsTableRow[] }) {
   if (rows.length === 0) return <p className="text-sm text-slate-600">No sessions yet.</p>;
   return (
     <div className="overflow-x-auto"><table className="table-dense" data-testid="sessions-table">
