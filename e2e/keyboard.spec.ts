@@ -160,6 +160,11 @@ test("a nurse starts, charts and completes a session with the keyboard alone", a
   // --- STOP (the focus is still on the event types after the save)
   if (!(await doseTypes.evaluate((el) => el.contains(document.activeElement)))) await tabTo(page, doseTypes, { back: true, within: true });
   await arrowToRadio(page, doseForm.getByRole("radio", { name: "Stop" }));
+  // stopping before the protocol's documented length is a soft flag: the form asks why, and the
+  // reason is typed like any other field
+  await expect(doseForm.getByText("Session length outside documented range")).toBeVisible();
+  await tabTo(page, doseForm.getByLabel("Reason", { exact: true }));
+  await page.keyboard.type("Stopped early: patient asked to end the session");
   await expect(doseForm.getByRole("button", { name: "Save dose event" })).toBeEnabled();
   await tabTo(page, doseForm.getByRole("button", { name: "Save dose event" }));
   await page.keyboard.press("Enter");
