@@ -201,6 +201,24 @@ describe("protocol versions", () => {
     expect(ClinicSettingsSchema.safeParse({ ...base, timezone: "Mars/Olympus" }).success).toBe(false);
     for (const [m, ok] of [[4, false], [5, true], [60, true], [61, false]] as const)
       expect(ClinicSettingsSchema.safeParse({ ...base, idleSignOutMin: m }).success).toBe(ok);
+    for (const [pct, ok] of [[49, false], [50, true], [100, true], [101, false], [85.5, false]] as const)
+      expect(ClinicSettingsSchema.safeParse({ ...base, deviceCriticalSpo2BelowPct: pct }).success).toBe(ok);
+    for (const [mmHg, ok] of [[99, false], [100, true], [300, true], [301, false]] as const)
+      expect(ClinicSettingsSchema.safeParse({ ...base, deviceCriticalSbpAtOrAboveMmHg: mmHg }).success).toBe(ok);
+  });
+
+  it("the monitor alert thresholds are clinic settings: 85 % and 180 mmHg by default, edited and audited", async () => {
+    const k = await freshClinic();
+    const base = { name: "Monitors", timezone: "America/New_York", idleSignOutMin: 15, vitalsIntervalMin: 15, sbpHighMmHg: 160, dbpHighMmHg: 100, bpRisePct: 20, hrHighPerMin: 120, hrLowPerMin: 50, spo2LowPct: 92, rrLowPerMin: 10, rrHighPerMin: 24 };
+    const kept = await db.$transaction((tx) => updateClinicSettings(tx, { actor: k.actors.admin, input: ClinicSettingsSchema.parse(base) }));
+    expect(kept).toMatchObject({ deviceCriticalSpo2BelowPct: 85, deviceCriticalSbpAtOrAboveMmHg: 180 });
+    const changed = await db.$transaction((tx) => updateClinicSettings(tx, {
+      actor: k.actors.admin, input: ClinicSettingsSchema.parse({ ...base, deviceCriticalSpo2BelowPct: 88, deviceCriticalSbpAtOrAboveMmHg: 175 }),
+    }));
+    expect(changed).toMatchObject({ deviceCriticalSpo2BelowPct: 88, deviceCriticalSbpAtOrAboveMmHg: 175 });
+    const audit = await db.auditEvent.findFirst({ where: { clinicId: k.clinic.id, action: "clinic.settings.update" }, orderBy: { id: "desc" } });
+    expect(audit?.after).toMatchObject({ deviceCriticalSpo2BelowPct: 88, deviceCriticalSbpAtOrAboveMmHg: 175 });
+    expect(audit?.before).toMatchObject({ deviceCriticalSpo2BelowPct: 85, deviceCriticalSbpAtOrAboveMmHg: 180 });
   });
 });
 

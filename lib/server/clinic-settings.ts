@@ -10,6 +10,7 @@ const SETTINGS_SELECT = {
   defaultSbpHighMmHg: true, defaultDbpHighMmHg: true, defaultBpRisePct: true, defaultHrHighPerMin: true,
   defaultHrLowPerMin: true, defaultSpo2LowPct: true, defaultRrLowPerMin: true, defaultRrHighPerMin: true,
   phone: true, checkInLinkDaysAfterEnd: true, checkInDaysAfterSession: true, checkInDayBeforeNext: true,
+  deviceCriticalSpo2BelowPct: true, deviceCriticalSbpAtOrAboveMmHg: true,
 } as const;
 
 type ClinicRow = {
@@ -25,6 +26,7 @@ function settingsDto(c: ClinicRow): ClinicSettingsInput & { id: string } {
     spo2LowPct: c.defaultSpo2LowPct, rrLowPerMin: c.defaultRrLowPerMin, rrHighPerMin: c.defaultRrHighPerMin,
     phone: c.phone, checkInLinkDaysAfterEnd: c.checkInLinkDaysAfterEnd, checkInDaysAfterSession: c.checkInDaysAfterSession,
     checkInDayBeforeNext: c.checkInDayBeforeNext,
+    deviceCriticalSpo2BelowPct: c.deviceCriticalSpo2BelowPct, deviceCriticalSbpAtOrAboveMmHg: c.deviceCriticalSbpAtOrAboveMmHg,
   };
 }
 
@@ -57,6 +59,7 @@ export async function updateClinicSettings(tx: Tx, { actor, input }: { actor: Ac
       defaultSpo2LowPct: input.spo2LowPct, defaultRrLowPerMin: input.rrLowPerMin, defaultRrHighPerMin: input.rrHighPerMin,
       phone: input.phone, checkInLinkDaysAfterEnd: input.checkInLinkDaysAfterEnd, checkInDaysAfterSession: input.checkInDaysAfterSession,
       checkInDayBeforeNext: input.checkInDayBeforeNext,
+      deviceCriticalSpo2BelowPct: input.deviceCriticalSpo2BelowPct, deviceCriticalSbpAtOrAboveMmHg: input.deviceCriticalSbpAtOrAboveMmHg,
     },
     select: SETTINGS_SELECT,
   });

@@ -53,6 +53,10 @@ export const ClinicSettingsSchema = z
       .min(1, "give at least one day").max(10, "at most 10 days")
       .refine((d) => new Set(d).size === d.length, "each day once").optional(),
     checkInDayBeforeNext: z.boolean({ message: "must be true or false" }).optional(),
+    // A bedside monitor's value past these alerts the board before validation
+    // (docs/decisions/0021-monitor-vitals-over-hl7.md); each left out keeps its value.
+    deviceCriticalSpo2BelowPct: wholeNumber(50, 100, "%").optional(),
+    deviceCriticalSbpAtOrAboveMmHg: wholeNumber(100, 300, "mmHg").optional(),
   })
   .superRefine((v, ctx) => {
     for (const [path, message] of Object.entries(validateVitalsThresholds(v)))

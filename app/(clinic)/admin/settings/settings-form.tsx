@@ -32,6 +32,8 @@ export function SettingsForm({ initial, zones }: { initial: ClinicSettingsInput;
     raw.checkInLinkDaysAfterEnd = parseNumberInput(f.get("checkInLinkDaysAfterEnd"));
     raw.checkInDaysAfterSession = String(f.get("checkInDaysAfterSession") ?? "").split(/[ ,;]+/).filter(Boolean).map((d) => parseNumberInput(d));
     raw.checkInDayBeforeNext = f.get("checkInDayBeforeNext") === "on";
+    raw.deviceCriticalSpo2BelowPct = parseNumberInput(f.get("deviceCriticalSpo2BelowPct"));
+    raw.deviceCriticalSbpAtOrAboveMmHg = parseNumberInput(f.get("deviceCriticalSbpAtOrAboveMmHg"));
     setSaved(false);
     const res = await submit("/api/admin/clinic", raw, { schema: ClinicSettingsSchema });
     if (!res?.ok) return;
@@ -73,6 +75,14 @@ export function SettingsForm({ initial, zones }: { initial: ClinicSettingsInput;
           <input type="checkbox" name="checkInDayBeforeNext" className="h-5 w-5" defaultChecked={initial.checkInDayBeforeNext ?? true} />
           Also expect a check-in the day before the next session (default on)
         </label>
+      </fieldset>
+      <fieldset className="card">
+        <legend className="px-1 text-lg font-semibold">Bedside monitor alerts</legend>
+        <p className="mb-2 text-sm text-slate-600">A monitor&apos;s reading past these alerts the chair board at once, before a nurse validates it. The figures are defaults (docs/decisions/0021).</p>
+        <div className="grid gap-3 sm:grid-cols-3">
+          <Field id="deviceCriticalSpo2BelowPct" label="Alert when SpO2 is below (%)" inputMode="numeric" defaultValue={initial.deviceCriticalSpo2BelowPct} error={fields.deviceCriticalSpo2BelowPct} hint="Default 85." />
+          <Field id="deviceCriticalSbpAtOrAboveMmHg" label="Alert when systolic is at or above (mmHg)" inputMode="numeric" defaultValue={initial.deviceCriticalSbpAtOrAboveMmHg} error={fields.deviceCriticalSbpAtOrAboveMmHg} hint="Default 180." />
+        </div>
       </fieldset>
       {formError && <p role="alert" className="field-error">{formError}</p>}
       {saved && <p role="status" className="text-sm font-medium text-calm">Saved.</p>}
