@@ -87,7 +87,7 @@ async function NurseHome() {
 
 async function PhysicianHome() {
   const actor = await requirePageActor();
-  const [{ patientsWithOpenFlags, sessionsAwaitingReview, seriesDue }, checkIns] = await Promise.all([findPhysicianWorklist({ actor, route: "page /" }), checkInWorklist({ actor })]);
+  const [{ patientsWithOpenFlags, sessionsAwaitingReview, seriesDue }, checkIns] = await Promise.all([findPhysicianWorklist({ actor, route: "page /" }), checkInWorklist({ actor, route: "page /" })]);
   const tz = actor.clinicTimezone;
   return (
     <div className="space-y-6">

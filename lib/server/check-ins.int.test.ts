@@ -160,8 +160,12 @@ describe("submitting a check-in", () => {
     expect(r).toMatchObject({ severe: true, clinicPhone: "+1 555 0100" });
     const flag = await db.flag.findFirstOrThrow({ where: { seriesId: series.id, code: "PATIENT_REPORTED_SEVERE_SIDE_EFFECT" } });
     expect(flag).toMatchObject({ severity: "SOFT", valueText: "Hallucinations: severe", raisedById: "patient", acknowledgedAt: null, sourceType: "CheckIn", sourceId: r.checkIn.id });
-    const worklist = await checkInWorklist({ actor: c.actors.physician, now: at(DAY_MIN + 60) });
+    const worklist = await checkInWorklist({ actor: c.actors.physician, now: at(DAY_MIN + 60), route: "page /" });
     expect(worklist.severe.map((s) => s.flagId)).toContain(flag.id);
+    // the worklist names the patient: its read leaves an access row naming them (decision 0019)
+    const access = await db.auditEvent.findFirstOrThrow({ where: { actorId: c.actors.physician.userId, action: "access.read", entityType: "PatientList" }, orderBy: { id: "desc" } });
+    expect(access.after).toMatchObject({ route: "page /", role: "PHYSICIAN" });
+    expect((access.after as { patientIds: string[] }).patientIds).toContain(series.patientId);
   });
 
   it("the physician's review uses the patient-reported follow-up for durability and lists the check-ins and missed days", async () => {

@@ -18,6 +18,7 @@ import type { CheckInInput } from "@/lib/validation/check-in";
 import { CHECK_IN_TOKEN_PATTERN } from "@/lib/validation/check-in";
 import { requirePermission, type Actor } from "./actor";
 import { patientLinkActor } from "./actor-type";
+import { recordAccess } from "./access-audit";
 import { auditAs, withDeferredAudit, writeAudit } from "./audit";
 import { isEmailConfigured, sendCheckInEmail } from "./check-in-mail";
 import { db, type Tx } from "./db";
@@ -225,7 +226,7 @@ export async function readSeriesCheckIns({ actor, seriesId, now = new Date() }: 
  * check-in day (with a link issued, so a check-in was possible), and open flags from
  * patients' severe side effects.
  */
-export async function checkInWorklist({ actor, now = new Date() }: { actor: Actor; now?: Date }) {
+export async function checkInWorklist({ actor, now = new Date(), route = "internal" }: { actor: Actor; now?: Date; route?: string }) {
   requirePermission(actor, "patient:read");
   const today = formatDate(now, actor.clinicTimezone);
   const series = await db.series.findMany({
@@ -234,19 +235,21 @@ export async function checkInWorklist({ actor, now = new Date() }: { actor: Acto
     orderBy: { createdAt: "asc" },
     take: 200,
   });
-  const missed: { seriesId: string; patientName: string; mrn: string; missedDays: string[] }[] = [];
+  const missed: { seriesId: string; patientId: string; patientName: string; mrn: string; missedDays: string[] }[] = [];
   for (const s of series) {
     const schedule = await scheduleOf(db, s.id, actor.clinicTimezone, now);
     const days = missedCheckInDays({ today, expectedDays: schedule.expectedDays, checkInDays: schedule.checkInDays });
-    if (days.length) missed.push({ seriesId: s.id, patientName: `${s.patient.givenName} ${s.patient.familyName}`, mrn: s.patient.mrn, missedDays: days });
+    if (days.length) missed.push({ seriesId: s.id, patientId: s.patient.id, patientName: `${s.patient.givenName} ${s.patient.familyName}`, mrn: s.patient.mrn, missedDays: days });
   }
   const severe = await db.flag.findMany({
     where: { clinicId: actor.clinicId, code: "PATIENT_REPORTED_SEVERE_SIDE_EFFECT", acknowledgedAt: null, resolvedAt: null },
-    select: { id: true, seriesId: true, raisedAt: true, valueText: true, series: { select: { patient: { select: { givenName: true, familyName: true, mrn: true } } } } },
+    select: { id: true, seriesId: true, raisedAt: true, valueText: true, series: { select: { patient: { select: { id: true, givenName: true, familyName: true, mrn: true } } } } },
     orderBy: { raisedAt: "asc" },
   });
+  // the worklist names patients: one access row for all of them (decision 0019)
+  await recordAccess(actor, { route, record: "PatientList", recordId: actor.clinicId, patientIds: [...missed.map((m) => m.patientId), ...severe.map((f) => f.series.patient.id)] });
   return {
-    missed,
+    missed: missed.map(({ patientId: _patientId, ...m }) => m),
     severe: severe.map((f) => ({ flagId: f.id, seriesId: f.seriesId, raisedAt: f.raisedAt.toISOString(), what: f.valueText, patientName: `${f.series.patient.givenName} ${f.series.patient.familyName}`, mrn: f.series.patient.mrn })),
   };
 }

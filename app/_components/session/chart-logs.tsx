@@ -58,7 +58,9 @@ function LogTable<R extends Row>({
       {visible.length === 0 ? (
         <p className="text-sm text-slate-600">Nothing charted yet.</p>
       ) : (
-        <div className="overflow-x-auto">
+        // a focusable region: on a phone the table scrolls sideways, and a keyboard user must
+        // be able to scroll it even when no row has a button (WCAG 2.1.1, decision 0016)
+        <div className="overflow-x-auto" role="region" aria-labelledby={headingId} tabIndex={0}>
           <table className="table-dense">
             <thead>
               <tr>

@@ -23,7 +23,7 @@ export default async function DischargeSheetPage({ params }: { params: Promise<{
   const actor = await requirePageActor();
   let chart;
   try {
-    chart = await getSessionChart({ actor, sessionId: id });
+    chart = await getSessionChart({ actor, sessionId: id, route: "page /sessions/[id]/discharge" });
   } catch (err) {
     if (err instanceof AppError && err.code === "NOT_FOUND") notFound();
     throw err;
