@@ -231,8 +231,11 @@ test("10,000+ generated hostile payloads across every mutating route: no 5xx, no
   const FREE_TEXT = new Set(["reason", "overrideReason", "backTimeReason", "correctionReason", "note", "text", "dischargeNote", "ackReason",
     "givenName", "familyName", "allergies", "screeningNotes", "name", "indication", "sourceDocument", "sourceWording", "limitRationale", "screeningOverrideReason",
     "lateEntryReason", "weightConfirmReason", "concentrationReason", "concentrationOverrideReason"]);
+  // a monitor's identifier is what the device sends: printable ASCII only (lib/validation/devices.ts)
+  const IDENTIFIER = new Set(["identifier"]);
   const badText = stored.filter((s) =>
-    !FREE_TEXT.has(s.column) || s.value.length > 5000 || s.value !== s.value.trim() || /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/.test(s.value));
+    (IDENTIFIER.has(s.column) && !/^[\x20-\x7e]+$/.test(s.value)) ||
+    (!FREE_TEXT.has(s.column) && !IDENTIFIER.has(s.column)) || s.value.length > 5000 || s.value !== s.value.trim() || /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/.test(s.value));
 
   // Every accepted write left its audit row (same transaction: both or neither); a protocol's
   // first version is recorded inside the protocol.create event.

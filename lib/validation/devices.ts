@@ -6,10 +6,12 @@ import { clinicalText, cuidLike, requiredReason, wholeNumber } from "./common";
 
 /**
  * What the monitor sends to identify itself (its EUI-64 equipment id, or its sending
- * application): printable, without the HL7 separators, which could never arrive in one component.
+ * application): printable ASCII, the characters an HL7 v2 identifier carries without a declared
+ * character set (MSH-18), and without the HL7 separators, which could never arrive in one component.
  */
 const identifier = z.string().trim().min(1, "is required").max(200)
-  .regex(/^[^|^~\\&\x00-\x1f\x7f]+$/, "must be printable, without the HL7 separators | ^ ~ \\ &");
+  .regex(/^[\x20-\x7e]+$/, "must be printable ASCII letters, digits and punctuation")
+  .regex(/^[^|^~\\&]+$/, "must not contain the HL7 separators | ^ ~ \\ &");
 const deviceName = clinicalText(60).pipe(z.string().min(1, "is required"));
 
 export const CreateDeviceSchema = z.strictObject({
