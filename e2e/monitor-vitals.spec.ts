@@ -84,7 +84,9 @@ test("a monitor reading appears on the open chart and the board, the nurse valid
   await nurse.evaluate(() => { (window as unknown as { __noReload: number }).__noReload = 1; });
   await board.evaluate(() => { (window as unknown as { __noReload: number }).__noReload = 1; });
 
-  const t = hl7Time(Date.now() - 60_000);
+  // measured now (to the second, as HL7 carries it): after the session opened, which is what
+  // maps the reading to it; a time before the opening would rightly be refused (AE)
+  const t = hl7Time(Date.now());
   const eq = `${identifier}^EUI-64`;
   const control = `E2E${Date.now()}`;
   const ack = await sendMllp([
