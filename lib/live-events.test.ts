@@ -53,4 +53,31 @@ describe("coalesce", () => {
     await new Promise((r) => setTimeout(r, 0));
     expect(runs).toBe(2);
   });
+
+  it("settles each call's promise only after a run that started after the call", async () => {
+    const order: string[] = [];
+    const releases: (() => void)[] = [];
+    const run = coalesce(() => { order.push(`start ${releases.length + 1}`); return new Promise<void>((r) => { releases.push(r); }); });
+    const first = run().then(() => order.push("first settled"));
+    await new Promise((r) => setTimeout(r, 0));
+    const second = run().then(() => order.push("second settled"));
+    const third = run().then(() => order.push("third settled"));
+    releases[0]!();
+    await first;
+    await new Promise((r) => setTimeout(r, 0));
+    // the second and third calls came while run 1 ran: they wait for run 2, not run 1
+    expect(order).toEqual(["start 1", "first settled", "start 2"]);
+    releases[1]!();
+    await Promise.all([second, third]);
+    expect(order).toEqual(["start 1", "first settled", "start 2", "second settled", "third settled"]);
+    expect(releases).toHaveLength(2);
+  });
+
+  it("a failing run still settles its callers and lets the next call run", async () => {
+    let runs = 0;
+    const run = coalesce(() => { runs += 1; if (runs === 1) throw new Error("network down"); });
+    await expect(run()).resolves.toBeUndefined();
+    await expect(run()).resolves.toBeUndefined();
+    expect(runs).toBe(2);
+  });
 });

@@ -88,22 +88,26 @@ export function sseFrame(f: { event?: string; id?: string; data?: string; retryM
 /**
  * Runs `work` at most once at a time; a call while one runs is remembered (one trailing run,
  * however many calls came in). For refetch-on-event: ten events in a burst give one refetch
- * now and one after it, never ten, and never a lost last change.
+ * now and one after it, never ten, and never a lost last change. The promise a call returns
+ * settles when a run that STARTED after that call has finished (a failed run counts as
+ * finished: `work` reports its own errors), so a caller can show "updating" until its change
+ * is on screen.
  */
-export function coalesce(work: () => Promise<unknown> | void): () => void {
-  let running = false;
-  let again = false;
-  const run = () => {
-    if (running) { again = true; return; }
-    running = true;
-    again = false;
-    Promise.resolve()
+export function coalesce(work: () => Promise<unknown> | void): () => Promise<void> {
+  let running: Promise<void> | null = null;
+  let trailing: Promise<void> | null = null;
+  const start = (): Promise<void> => {
+    const current: Promise<void> = Promise.resolve()
       .then(work)
-      .catch(() => undefined)
-      .finally(() => {
-        running = false;
-        if (again) run();
-      });
+      .then(() => undefined, () => undefined)
+      .finally(() => { if (running === current) running = null; });
+    running = current;
+    return current;
   };
-  return run;
+  return () => {
+    if (!running) return start();
+    // one trailing run for every call made while one runs
+    trailing ??= running.then(() => { trailing = null; return start(); });
+    return trailing;
+  };
 }

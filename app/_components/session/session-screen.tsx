@@ -1,6 +1,7 @@
 "use client";
 import { useRouter } from "next/navigation";
-import { useCallback, useEffect, useMemo, useRef, useState, useTransition } from "react";
+import { useCallback, useEffect, useMemo, useRef, useState } from "react";
+import { coalesce } from "@/lib/live-events";
 import { useOfflineQueue } from "@/app/_components/data/offline-queue";
 import { withQueuedRows } from "@/lib/client/offline-queue";
 import { PainChart } from "@/app/_components/charts/pain-chart";
@@ -39,7 +40,6 @@ export function SessionScreen({ chart, timeZone, role }: { chart: Chart; timeZon
 }
 
 function SessionScreenBody({ chart: serverChart, timeZone, role }: { chart: Chart; timeZone: string; role: SessionCtx["role"] }) {
-  const router = useRouter();
   // The chart every part of the screen computes from: the server's rows plus this user's
   // entries still waiting on this device (docs/decisions/0017-offline-charting.md), so the
   // live header, the vitals countdown and the flag badges keep computing offline.
@@ -51,15 +51,33 @@ function SessionScreenBody({ chart: serverChart, timeZone, role }: { chart: Char
   // is shown; what is typed in a form stays, the forms are not remounted.
   const [liveChart, setLiveChart] = useState<Chart | null>(null);
   const newestChart = liveChart && Date.parse(liveChart.serverNow) > Date.parse(serverChart.serverNow) ? liveChart : serverChart;
+  const sessionId = serverChart.id;
+  // One re-read at a time and one trailing for whatever came meanwhile (a save's own read and
+  // the event of that same save are two calls, at most two reads, never concurrent ones).
+  // The newest copy wins, whatever order the answers arrive in.
+  const reread = useMemo(() => coalesce(async () => {
+    const result = await read<{ session: Chart }>(`/api/sessions/${sessionId}`);
+    if (result.ok) {
+      const next = result.data.session;
+      setLiveChart((prev) => (prev && Date.parse(prev.serverNow) >= Date.parse(next.serverNow) ? prev : next));
+    }
+  }), [sessionId]);
   useLiveEvents(
-    (e) => e.sessionId === serverChart.id || (e.sessionId === null && e.seriesId === serverChart.series.id),
-    async () => {
-      const result = await read<{ session: Chart }>(`/api/sessions/${serverChart.id}`);
-      if (result.ok) setLiveChart(result.data.session);
-    },
+    (e) => e.sessionId === sessionId || (e.sessionId === null && e.seriesId === serverChart.series.id),
+    reread,
   );
+  // The session changed state (completed, signed; here or on another device): the page around
+  // the chart (its chair, the discharge link) is server-rendered, so it is rendered again.
+  const router = useRouter();
+  const liveStatus = newestChart.status;
+  useEffect(() => {
+    if (liveStatus !== serverChart.status) router.refresh();
+  }, [liveStatus, serverChart.status, router]);
   const chart = useMemo(() => withQueuedRows(newestChart, queue.entries, queue.owner, queue.owner?.name ?? null), [newestChart, queue.entries, queue.owner]);
-  const [isRefreshing, startRefresh] = useTransition();
+  // After this user's own save the chart is re-read the same way (not a re-render of the page
+  // on the server, which competed with every other screen's re-read on a loaded machine); the
+  // forms' buttons wait for it, so the next entry is made against the chart that holds this one.
+  const [isRefreshing, setRefreshing] = useState(false);
   const [message, setMessage] = useState<{ text: string; key: number } | null>(null);
   const [correction, setCorrection] = useState<Correction | null>(null);
   const messageTimer = useRef<number | null>(null);
@@ -71,12 +89,12 @@ function SessionScreenBody({ chart: serverChart, timeZone, role }: { chart: Char
     setMessage({ text: `✓ ${text}${raised}`, key: Date.now() });
     if (messageTimer.current) window.clearTimeout(messageTimer.current);
     messageTimer.current = window.setTimeout(() => setMessage(null), 8000);
-    startRefresh(() => router.refresh());
-  }, [router]);
-  // A background re-read (the clock may have raised a flag) in its own transition: the forms
-  // do not wait for it, since nothing the nurse typed depends on it.
-  const [, startBackgroundRefresh] = useTransition();
-  const refreshChart = useCallback(() => startBackgroundRefresh(() => router.refresh()), [router]);
+    setRefreshing(true);
+    void reread().finally(() => setRefreshing(false));
+  }, [reread]);
+  // A background re-read (the clock may have raised a flag, a queued entry was stored): the
+  // forms do not wait for it, since nothing the nurse typed depends on it.
+  const refreshChart = useCallback(() => { void reread(); }, [reread]);
   useEffect(() => () => { if (messageTimer.current) window.clearTimeout(messageTimer.current); }, []);
   const onQueued = useCallback<SessionCtx["onQueued"]>((text) => {
     setMessage({ text: `⟳ ${text}`, key: Date.now() });
