@@ -134,6 +134,9 @@ test("offline: a rate change, vitals and pain are queued, survive a reload, and 
     // the context-level route aborts every request to the app, so only the worker's copy can answer
     expect(fromCache).toBe("true");
     await expect(page.getByTestId("offline-copy")).toBeVisible();
+    // the drawings' code loads after the page (decision 0022): the worker kept it too
+    await expect(page.getByTestId("titration-chart").locator(".recharts-surface").first()).toBeVisible();
+    await expect(page.getByTestId("charts-placeholder")).toHaveCount(0);
     expect(await count()).toBe(2);
 
     // --- back online: all three are stored exactly once, in order, with their clinical times

@@ -9,6 +9,7 @@
 import { useEffect } from "react";
 import { retrySoon, setOfflineReady, setOwner, setPageFromCache, setSender, syncNow } from "@/app/_components/data/offline-queue";
 import { sendDirect } from "@/app/_components/data/send";
+import { lazyChunksSettled } from "@/lib/client/lazy-chunks";
 
 const RETRY_EVERY_MS = 15_000;
 
@@ -48,7 +49,10 @@ export function OfflineSync({ userId, clinicId, name }: { userId: string; clinic
         await navigator.serviceWorker.register("/sw.js", { scope: "/" });
         const ready = await navigator.serviceWorker.ready;
         if (!ready.active || cancelled) return;
-        // this page and its files were loaded before the worker controlled it: let it keep them
+        // this page and its files were loaded before the worker controlled it: let it keep them,
+        // the code the page loads after itself included (the chart drawings): wait for it first.
+        // Anything loaded later goes through the worker, which now controls the page.
+        await lazyChunksSettled();
         const shellUrls = performance.getEntriesByType("resource").map((r) => r.name).filter((u) => new URL(u).pathname.startsWith("/_next/static/"));
         const done = await askWorker<{ ok: boolean }>(ready.active, { type: "cache-page", pageUrl: window.location.href, shellUrls });
         if (!cancelled && done?.ok) setOfflineReady(true);

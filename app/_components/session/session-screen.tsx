@@ -4,17 +4,13 @@ import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { coalesce } from "@/lib/live-events";
 import { useOfflineQueue } from "@/app/_components/data/offline-queue";
 import { withQueuedRows } from "@/lib/client/offline-queue";
-import { PainChart } from "@/app/_components/charts/pain-chart";
-import { TitrationChart } from "@/app/_components/charts/titration-chart";
-import { VitalsChart } from "@/app/_components/charts/vitals-chart";
 import { SESSION_ACTION_PERMISSION, sessionAllows, type SessionAction } from "@/lib/domain/charting";
-import { isLateEntry, pumpRounding } from "@/lib/domain/guards";
-import { safetySettingsOf } from "@/lib/domain/protocol";
 import { can } from "@/lib/permissions";
 import { useLiveEvents } from "@/app/_components/data/live";
+import { LazySessionCharts } from "./lazy-session-charts";
 import { read } from "@/app/_components/data/use-read";
 import { ChartLogs } from "./chart-logs";
-import { ClockProvider, useNow } from "./clock";
+import { ClockProvider } from "./clock";
 import { formatDateHm } from "./clinic-time";
 import { DoseEventForm } from "./dose-event-form";
 import { flagLabel } from "./flag-display";
@@ -24,7 +20,7 @@ import { LiveHeader, VitalsCountdown } from "./live-header";
 import { OfflinePanel } from "./offline-panel";
 import { OpenedAtPanel } from "./opened-at-panel";
 import { PainForm } from "./pain-form";
-import { doseRowToPoint, effectiveRows, type Chart, type Correction } from "./rows";
+import { type Chart, type Correction } from "./rows";
 import { SessionContext, type SessionCtx } from "./session-context";
 import { SideEffectForm } from "./side-effect-form";
 import { AddendaPanel, CompletePanel, SignPanel } from "./status-panels";
@@ -153,7 +149,7 @@ function SessionScreenBody({ chart: serverChart, timeZone, role }: { chart: Char
           </div>
           <div className="space-y-4">
             <FlagsPanel />
-            <Charts chart={chart} timeZone={timeZone} />
+            <LazySessionCharts chart={chart} timeZone={timeZone} />
           </div>
         </div>
         <section aria-labelledby="logs-h" className="space-y-3">
@@ -163,44 +159,6 @@ function SessionScreenBody({ chart: serverChart, timeZone, role }: { chart: Char
         {chart.status === "SIGNED" && <PrintAddenda chart={chart} timeZone={timeZone} />}
       </div>
     </SessionContext.Provider>
-  );
-}
-
-/** The charts, redrawn every 30 s while the session runs (the rate line grows to now). */
-function Charts({ chart, timeZone }: { chart: Chart; timeZone: string }) {
-  const nowMs = useNow(30_000);
-  // the tick lags up to 30 s: never end the chart before the server's time of this data
-  const endMs = chart.status === "IN_PROGRESS" ? Math.max(nowMs, Date.parse(chart.serverNow)) : Date.parse(chart.completedAt ?? chart.serverNow);
-  const openedAtMs = Date.parse(chart.openedAt);
-  const vitals = effectiveRows(chart.vitals);
-  const baseline = vitals.find((v) => v.isBaseline) ?? vitals[0] ?? null;
-  const doseRows = effectiveRows(chart.doseEvents);
-  // tooltips: the pump's setting at its step, and "late entry" for a row charted more than 10 min after its time
-  const lateNote = (r: { at: string; enteredAt: string }) =>
-    isLateEntry(Date.parse(r.at), Date.parse(r.enteredAt)) ? `late entry, charted ${formatDateHm(Date.parse(r.enteredAt), timeZone)}` : "";
-  const pumpSettings = safetySettingsOf(chart.protocol.limits);
-  const doseNotes = new Map(doseRows.map((r) => {
-    const pump = r.rateUgPerKgPerH !== null && r.rateUgPerKgPerH > 0
-      ? ` · pump ${pumpRounding({ rateUgPerKgPerH: r.rateUgPerKgPerH, weightG: chart.weightG, concentrationUgPerMl: chart.concentrationUgPerMl, settings: pumpSettings }).pumpMlPerHText} mL/h`
-      : "";
-    const late = lateNote(r);
-    return [Date.parse(r.at), `${pump}${late ? ` · ${late}` : ""}`];
-  }));
-  return (
-    <>
-      <TitrationChart
-        points={doseRows.map(doseRowToPoint)} limits={chart.protocol.limits} weightG={chart.weightG}
-        openedAtMs={openedAtMs} endMs={endMs} timeZone={timeZone} route={chart.protocol.route} notes={doseNotes}
-      />
-      <VitalsChart
-        points={vitals.map((v) => ({ t: Date.parse(v.at), note: lateNote(v) || undefined, systolicMmHg: v.systolicMmHg, diastolicMmHg: v.diastolicMmHg, heartRatePerMin: v.heartRatePerMin, spo2Pct: v.spo2Pct, respRatePerMin: v.respRatePerMin }))}
-        baselineSbp={baseline?.systolicMmHg ?? null} limits={chart.protocol.limits} openedAtMs={openedAtMs} endMs={endMs} timeZone={timeZone}
-      />
-      <PainChart
-        points={effectiveRows(chart.painScores).map((p) => ({ t: Date.parse(p.at), score: p.score, scale: p.scale, phase: p.phase }))}
-        openedAtMs={openedAtMs} endMs={endMs} timeZone={timeZone}
-      />
-    </>
   );
 }
 
