@@ -11,7 +11,9 @@ import { AppError } from "@/lib/errors";
 import type { Actor } from "../actor";
 import type { SystemActor } from "../actor-type";
 import { writeAudit } from "../audit";
+import type { Flag } from "@/lib/generated/prisma/client";
 import type { Tx } from "../db";
+import { selectFlagContext } from "../sql/flag-context";
 import { limitsOf } from "../protocols";
 import { flagDto, type FlagDto } from "./dto";
 
@@ -32,7 +34,7 @@ const isSystem = (a: ReconcileActor): a is SystemActor => "kind" in a && a.kind 
 /** An entry about to be stored, as the engine sees it, for the HARD check before storing. */
 export type { CandidateEntry };
 
-type FlagRow = Awaited<ReturnType<Tx["flag"]["findMany"]>>[number];
+type FlagRow = Flag;
 
 /** Everything the engine needs about one session, loaded in the caller's transaction. */
 export interface FlagContext {
@@ -60,26 +62,15 @@ export async function lockSessionFlags(tx: Tx, sessionId: string): Promise<void>
   await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${"titrate.flags:" + sessionId}))`;
 }
 
-/** Loads the session facts, its timeline, every charted row and its stored flags. */
+/**
+ * Loads the session facts, its timeline, every charted row and its stored flags: one
+ * statement (lib/server/sql/flag-context.ts), since every charting write and every clock tick
+ * reads it.
+ */
 export async function loadFlagContext(tx: Tx, clinicId: string, sessionId: string): Promise<FlagContext | null> {
-  const s = await tx.infusionSession.findFirst({
-    where: { id: sessionId, clinicId },
-    include: { series: { include: { protocolVersion: { include: { protocol: true } } } } },
-  });
+  const s = await selectFlagContext(tx, clinicId, sessionId);
   if (!s) return null;
-  const [doseRows, vitalsRows, sideRows, painRows, flags, prior, previousWeight] = await Promise.all([
-    tx.doseEvent.findMany({ where: { sessionId } }),
-    tx.vitalSigns.findMany({ where: { sessionId } }),
-    tx.sideEffect.findMany({ where: { sessionId } }),
-    tx.painScore.findMany({ where: { sessionId } }),
-    tx.flag.findMany({ where: { sessionId }, orderBy: [{ raisedAt: "asc" }, { id: "asc" }] }),
-    tx.infusionSession.findMany({ where: { seriesId: s.seriesId, sequence: { lt: s.sequence } }, select: { openedAt: true } }),
-    // the weight recorded before this session (not its own weighing): the guard compares the two
-    tx.patientWeight.findFirst({
-      where: { patientId: s.series.patientId, measuredAt: { lte: s.openedAt }, OR: [{ sessionId: null }, { sessionId: { not: sessionId } }] },
-      orderBy: [{ measuredAt: "desc" }, { id: "desc" }],
-    }),
-  ]);
+  const { doseRows, vitalsRows, sideRows, painRows } = s;
   const row = (r: { id: string; at: Date; enteredAt: Date }) => ({ id: r.id, atMs: r.at.getTime(), enteredAtMs: r.enteredAt.getTime() });
   const timeline: SessionTimeline = {
     doseEvents: effectiveRows(doseRows).map((r) => ({ ...row(r), type: r.type as DoseEventPoint["type"], rateUgPerKgPerH: r.rateUgPerKgPerH, bolusUg: r.bolusUg })),
@@ -92,15 +83,14 @@ export async function loadFlagContext(tx: Tx, clinicId: string, sessionId: strin
   const chartedRows: ChartedRow[] = [...doseRows, ...vitalsRows, ...sideRows, ...painRows].map((r) => ({
     ...row(r), correctsId: r.correctsId, isRetraction: r.isRetraction,
   }));
-  const pv = s.series.protocolVersion;
   return {
-    clinicId, seriesId: s.seriesId, status: s.status, limits: limitsOf(pv), timeline, chartedRows, flags,
+    clinicId, seriesId: s.seriesId, status: s.status, limits: limitsOf(s.pv), timeline, chartedRows, flags: s.flags,
     session: {
-      sessionId, weightG: s.weightG, concentrationUgPerMl: s.concentrationUgPerMl, route: pv.protocol.route as ProtocolRoute,
+      sessionId, weightG: s.weightG, concentrationUgPerMl: s.concentrationUgPerMl, route: s.route as ProtocolRoute,
       openedAtMs: s.openedAt.getTime(), status: s.status, completedAtMs: s.completedAt?.getTime() ?? null,
-      previousWeightG: previousWeight?.weightG ?? null,
-      priorSessionStartsMs: prior.map((p) => p.openedAt.getTime()),
-      plannedSessions: s.series.plannedSessions,
+      previousWeightG: s.previousWeightG,
+      priorSessionStartsMs: s.priorStartsMs,
+      plannedSessions: s.plannedSessions,
     },
     sessionReasons: {
       weightConfirmReason: s.weightConfirmReason, concentrationReason: s.concentrationReason, concentrationOverrideReason: s.concentrationOverrideReason,
