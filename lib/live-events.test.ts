@@ -41,10 +41,10 @@ describe("coalesce", () => {
     let runs = 0;
     let release: () => void = () => {};
     const run = coalesce(() => { runs += 1; return new Promise<void>((r) => { release = r; }); });
-    run();
+    void run();
     await Promise.resolve(); await Promise.resolve();
     expect(runs).toBe(1);
-    run(); run(); run();
+    void run(); void run(); void run();
     expect(runs).toBe(1);
     release();
     await new Promise((r) => setTimeout(r, 0));

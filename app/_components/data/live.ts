@@ -116,7 +116,7 @@ export function useLiveEvents(match: (e: LiveEvent) => boolean, onChange: () => 
   useEffect(() => { matchRef.current = match; changeRef.current = onChange; });
   useEffect(() => {
     const run = coalesce(() => changeRef.current());
-    return subscribe((s) => { if (s === "resync" || matchRef.current(s)) run(); });
+    return subscribe((s) => { if (s === "resync" || matchRef.current(s)) void run(); });
   }, []);
 }
 
