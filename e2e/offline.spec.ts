@@ -200,6 +200,9 @@ test("offline: an entry the server refuses at sync (the session was completed me
   await expect(refused).toContainText("RATE_CHANGE");
   await expect(refused).toContainText("0.15 mg/kg/h");
   await expect(page.getByTestId("sync-badge")).toContainText("1 needs attention");
+  // a dose event cannot be charted on a completed session: no form to edit it in, and it says why
+  await expect(refused.getByRole("button", { name: /^Edit in the form/ })).toHaveCount(0);
+  await expect(refused).toContainText("Its form is closed for this session");
   // not stored, and not lost: a reload still shows it
   await page.reload();
   await expect(page.getByTestId("refused-entry")).toHaveCount(1);
@@ -215,4 +218,166 @@ test("offline: an entry the server refuses at sync (the session was completed me
   await page.getByRole("button", { name: "Yes, discard it" }).click();
   await expect(page.getByTestId("refused-entry")).toHaveCount(0);
   await expect(page.getByTestId("discarded-entries")).toContainText("1 offline entry discarded on this device");
+});
+
+/** The bodies of the entries in this browser's offline queue (IndexedDB), as the device holds them. */
+async function queuedBodies(page: Page): Promise<{ at: string; queuedAt: string; bolusMg?: number }[]> {
+  return page.evaluate(() => new Promise((resolve, reject) => {
+    const open = indexedDB.open("titrate-offline");
+    open.onerror = () => reject(open.error);
+    open.onsuccess = () => {
+      const all = open.result.transaction("entries").objectStore("entries").getAll();
+      all.onerror = () => reject(all.error);
+      all.onsuccess = () => { resolve((all.result as { body: { at: string; queuedAt: string; bolusMg?: number } }[]).map((e) => e.body)); open.result.close(); };
+    };
+  }));
+}
+
+/**
+ * A bolus refused at sync for want of a physician's override: 35 mg charted offline (0.5 mg/kg
+ * at 70 kg, under the 1 mg/kg hard limit on its own) while a colleague charted 35 mg a minute
+ * before it on another device: together 70 mg within the bolus window, the hard limit.
+ * Returns the session, the refused entry's body as the device holds it, and its time as shown.
+ */
+async function refusedBolus(page: Page, context: BrowserContext, familyName: string) {
+  const sessionId = await runningSession(familyName);
+  await openChart(page, sessionId);
+  await goOffline(context);
+  const dose = page.getByRole("form", { name: "Dose event", exact: true });
+  await dose.getByRole("radio", { name: "Bolus" }).check();
+  await dose.getByLabel("Bolus (mg)").fill("35");
+  await dose.getByRole("button", { name: "Save dose event" }).click();
+  await expect(page.getByTestId("sync-status")).toContainText("1 entry waiting to sync");
+  const [original] = await queuedBodies(page);
+  expect(original).toMatchObject({ bolusMg: 35 });
+
+  const colleague = await nurse.post(`/api/sessions/${sessionId}/dose-events`, { data: { type: "BOLUS", at: new Date(Date.now() - 60_000).toISOString(), bolusMg: 35 } });
+  expect(colleague.status()).toBe(201);
+
+  await goOnline(context, page);
+  const refused = page.getByTestId("refused-entry");
+  await expect(refused).toHaveCount(1, { timeout: 30_000 });
+  await expect(refused.getByTestId("refusal-message")).toContainText("Hard limit");
+  const hm = /Dose event at (\d\d:\d\d)/.exec((await refused.textContent()) ?? "")?.[1];
+  expect(hm, "the refused entry names its clinical time").toBeTruthy();
+  return { sessionId, original: original!, hm: hm!, refused };
+}
+
+async function bolusesOf(db: ReturnType<typeof e2eDb>, sessionId: string) {
+  return (await db.query<{ id: string; bolusUg: number; at: Date; queuedAt: Date | null }>(
+    `SELECT id, "bolusUg", at, "queuedAt" FROM "DoseEvent" WHERE "sessionId" = $1 AND type = 'BOLUS' ORDER BY "enteredAt"`, [sessionId])).rows;
+}
+
+test("offline: a refused entry is edited in its form and charted again at its own time, replacing it; cancelling keeps it", async ({ page, context }) => {
+  test.setTimeout(240_000);
+  const { sessionId, original, hm, refused } = await refusedBolus(page, context, "Rechart");
+
+  const db = e2eDb();
+  const boluses = () => bolusesOf(db, sessionId);
+  try {
+    expect((await boluses()).map((b) => b.bolusUg)).toEqual([35_000]); // only the colleague's
+
+    // --- Edit in the form, from the keyboard: the form holds the refused values and its time
+    const edit = refused.getByRole("button", { name: new RegExp(`^Edit in the form: Dose event at ${hm}, BOLUS · bolus 35 mg$`) });
+    await edit.focus();
+    await page.keyboard.press("Enter");
+    const banner = page.getByTestId("recharting-banner");
+    await expect(banner).toBeFocused();
+    await expect(banner).toContainText(`Charting again Dose event at ${hm}`);
+    await expect(banner).toContainText("Server: Hard limit");
+    const form = page.getByRole("form", { name: "Dose event: charting a refused entry again" });
+    await expect(form.getByRole("radio", { name: "Bolus" })).toBeChecked();
+    await expect(form.getByLabel("Bolus (mg)")).toHaveValue("35");
+    await expect(form.getByLabel("Time (24 h)")).toHaveValue(hm);
+    await expect(form).toContainText("Fixed time");
+    // the refusal's field message sits on its field, and the form sees the same hard limit
+    await expect(form.getByLabel("Override reason")).toHaveAttribute("aria-invalid", "true");
+    await expect(form).toContainText("required to pass a hard limit");
+    // the panel offers no second way to act on it meanwhile
+    await expect(refused.getByTestId("recharting-note")).toBeVisible();
+    await expect(refused.getByRole("button", { name: "Send again as it is" })).toHaveCount(0);
+
+    // --- Cancel leaves the refused entry as it was
+    await banner.getByRole("button", { name: "Cancel charting again" }).click();
+    await expect(banner).toHaveCount(0);
+    await expect(page.getByRole("form", { name: "Dose event", exact: true }).getByLabel("Bolus (mg)")).toHaveCount(0);
+    await expect(refused).toHaveCount(1);
+    await expect(refused.getByRole("button", { name: "Send again as it is" })).toBeVisible();
+    expect(await queuedBodies(page)).toEqual([original]);
+    expect((await boluses()).length).toBe(1);
+
+    // --- a correction and the charting again of a refused entry: starting one ends the other
+    await edit.click();
+    await expect(banner).toBeVisible();
+    await page.getByRole("button", { name: "Correct", exact: true }).first().click();
+    await expect(page.getByLabel("Correction reason")).toBeVisible();
+    await expect(banner).toHaveCount(0);
+    await edit.click();
+    await expect(banner).toBeVisible();
+    await expect(page.getByLabel("Correction reason")).toHaveCount(0);
+
+    // --- the nurse lowers the bolus: no hard limit now; saved, it replaces the refused entry
+    await form.getByLabel("Bolus (mg)").fill("20");
+    await expect(form.getByLabel("Override reason")).toHaveCount(0);
+    await form.getByRole("button", { name: "Save dose event" }).click();
+    await expect(page.getByTestId("save-confirmation")).toContainText(`Dose event saved: Bolus at ${hm}. It replaces the entry the server refused.`);
+    await expect(refused).toHaveCount(0);
+    await expect(page.getByTestId("needs-attention")).toHaveCount(0);
+    expect(await queuedBodies(page)).toEqual([]);
+    const discarded = page.getByTestId("discarded-entries");
+    await expect(discarded).toContainText("1 refused offline entry charted again from the form on this device");
+    await discarded.locator("summary").click();
+    await expect(discarded.getByTestId("replaced-entry")).toContainText("charted again from the form by");
+    await expect(discarded.getByTestId("replaced-entry")).toContainText("the server stored the edited entry");
+    await expect(discarded).not.toContainText("Not charted.");
+
+    // stored once, edited, at the ORIGINAL clinical time, with the original offline press
+    const rows = await boluses();
+    expect(rows.map((b) => b.bolusUg)).toEqual([35_000, 20_000]);
+    const stored = rows[1]!;
+    expect(stored.at.toISOString()).toBe(new Date(original.at).toISOString());
+    expect(stored.queuedAt?.toISOString()).toBe(new Date(original.queuedAt).toISOString());
+    const row = page.locator(`tr[data-entry-id="${stored.id}"]`);
+    await expect(row).toContainText(hm);
+    await expect(row.getByTestId("charted-offline")).toContainText("charted offline at");
+  } finally {
+    await db.end();
+  }
+});
+
+test("offline: a refused entry charted again without a network takes its place in the queue, keeps its press, and is stored when the network returns", async ({ page, context }) => {
+  test.setTimeout(240_000);
+  const { sessionId, original, hm, refused } = await refusedBolus(page, context, "Requeue");
+  await refused.getByRole("button", { name: /^Edit in the form: Dose event/ }).click();
+  const form = page.getByRole("form", { name: "Dose event: charting a refused entry again" });
+  await expect(form.getByLabel("Bolus (mg)")).toHaveValue("35");
+
+  // the network drops again before the nurse saves her edit: a physician's override this time
+  await goOffline(context);
+  await form.getByLabel("Override reason").fill("Dr. Okoye at bedside ordered the second bolus (e2e)");
+  await form.getByRole("button", { name: "Save dose event" }).click();
+  await expect(page.getByTestId("save-confirmation")).toContainText("waiting to sync");
+  await expect(page.getByTestId("save-confirmation")).toContainText("It replaces the entry the server refused.");
+  // one entry waits, in the refused one's place, still carrying the original press
+  await expect(refused).toHaveCount(0);
+  await expect(page.getByTestId("sync-status")).toContainText("1 entry waiting to sync");
+  const queued = await queuedBodies(page);
+  expect(queued).toHaveLength(1);
+  expect(queued[0]).toMatchObject({ at: original.at, queuedAt: original.queuedAt, bolusMg: 35, overrideReason: "Dr. Okoye at bedside ordered the second bolus (e2e)" });
+  await expect(page.getByTestId("discarded-entries")).toContainText("1 refused offline entry charted again from the form on this device");
+  await expect(page.getByTestId("discarded-entries").getByTestId("replaced-entry")).toContainText("saved on this device to sync");
+
+  await goOnline(context, page);
+  await expect(page.getByTestId("sync-status")).not.toContainText("waiting to sync", { timeout: 30_000 });
+  await expect(page.getByTestId("needs-attention")).toHaveCount(0);
+  const db = e2eDb();
+  try {
+    const rows = await bolusesOf(db, sessionId);
+    expect(rows.map((b) => b.bolusUg)).toEqual([35_000, 35_000]);
+    expect(rows[1]!.at.toISOString()).toBe(new Date(original.at).toISOString());
+    expect(rows[1]!.queuedAt?.toISOString()).toBe(new Date(original.queuedAt).toISOString());
+    await expect(page.locator(`tr[data-entry-id="${rows[1]!.id}"]`)).toContainText(hm);
+  } finally {
+    await db.end();
+  }
 });

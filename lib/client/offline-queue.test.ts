@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import {
-  afterAttempt, backoffMs, mustQueueBehind, nextToSend, outcomeOf, pendingStateOf, queueTargetOf, waitingText, withQueuedRows,
-  type ChartRowsLike, type QueuedEntry,
+  afterAttempt, backoffMs, canChartAgainInForm, keepsRefusedValues, mustQueueBehind, nextToSend, outcomeOf, pendingStateOf, queuedEntryOf, queueTargetOf,
+  replaceableEntry, waitingText, withQueuedRows, type ChartRowsLike, type QueuedEntry,
 } from "./offline-queue";
 
 const me = { userId: "u1", clinicId: "c1" };
@@ -120,5 +120,82 @@ describe("withQueuedRows: the chart view the screen computes from", () => {
   it("equal clinical times keep press order", () => {
     const a = entry({ kind: "pain" }), b = entry({ kind: "pain" });
     expect(withQueuedRows(chart, [b, a], me, "N").painScores.map((r) => r.id)).toEqual([`queued:${a.key}`, `queued:${b.key}`]);
+  });
+});
+
+describe("a refused entry charted again from its form", () => {
+  const refused = () => entry({ state: "needs-attention", refusal: { status: 422, message: "A physician's override is needed.", fields: { overrideReason: "required" } } });
+
+  it("mustQueueBehind: the replacement takes the refused entry's place, not behind what waited behind it", () => {
+    const head = refused();
+    const behind = entry();
+    const q = [head, behind];
+    expect(mustQueueBehind(q, me, "s1")).toBe(true); // a new entry waits behind both
+    expect(mustQueueBehind(q, me, "s1", head.key)).toBe(false); // the replacement goes first, as the refused one would have
+  });
+  it("mustQueueBehind: an entry pressed before the refused one still holds the replacement", () => {
+    const earlier = entry();
+    const head = refused();
+    expect(mustQueueBehind([earlier, head], me, "s1", head.key)).toBe(true);
+  });
+  it("mustQueueBehind: a replaced key not on this device is no exception (a new entry's rule)", () =>
+    expect(mustQueueBehind([entry()], me, "s1", "gone")).toBe(true));
+  it("mustQueueBehind: the refused entry alone holds nothing", () => {
+    const head = refused();
+    expect(mustQueueBehind([head], me, "s1", head.key)).toBe(false);
+  });
+
+  it("replaceableEntry: only my refused entry of this session", () => {
+    const head = refused();
+    expect(replaceableEntry([head], me, "s1", head.key)).toBe(head);
+    expect(replaceableEntry([head], me, "s2", head.key)).toBeNull(); // another session's
+    expect(replaceableEntry([head], other, "s1", head.key)).toBeNull(); // another user's
+    expect(replaceableEntry([head], null, "s1", head.key)).toBeNull(); // nobody signed in
+    expect(replaceableEntry([head], me, "s1", "gone")).toBeNull(); // discarded or stored meanwhile
+    const waitingAgain = { ...head, state: "waiting" as const }; // sent again as it is, perhaps from another tab
+    expect(replaceableEntry([waitingAgain], me, "s1", head.key)).toBeNull();
+  });
+
+  it("queuedEntryOf: a new entry's press is the save press", () => {
+    const e = queuedEntryOf({
+      key: "n1", seq: 7, owner: me, sessionId: "s1", kind: "pain", url: "/api/sessions/s1/pain",
+      body: { at: "2026-11-30T10:41:00.000Z", score: 4 }, pressedAtMs: Date.parse("2026-11-30T10:41:05.000Z"),
+    });
+    expect(e).toMatchObject({ key: "n1", seq: 7, state: "waiting", attempts: 0, nextAttemptAtMs: 0, refusal: null, userId: "u1", clinicId: "c1" });
+    expect(e.queuedAtMs).toBe(Date.parse("2026-11-30T10:41:05.000Z"));
+    expect(e.body).toEqual({ at: "2026-11-30T10:41:00.000Z", score: 4, queuedAt: "2026-11-30T10:41:05.000Z" });
+  });
+  it("queuedEntryOf: an entry charted again with its time kept carries its original press", () => {
+    const e = queuedEntryOf({
+      key: "n2", seq: 3, owner: me, sessionId: "s1", kind: "pain", url: "/api/sessions/s1/pain",
+      body: { at: "2026-11-30T10:02:00.000Z", score: 4, queuedAt: "2026-11-30T10:02:00.250Z" }, pressedAtMs: Date.parse("2026-11-30T11:30:00.000Z"),
+    });
+    expect(e.queuedAtMs).toBe(Date.parse("2026-11-30T10:02:00.250Z"));
+    expect(e.body.queuedAt).toBe("2026-11-30T10:02:00.250Z");
+  });
+  it("queuedEntryOf: an unreadable carried press is replaced by the save press", () => {
+    const e = queuedEntryOf({
+      key: "n3", seq: 1, owner: me, sessionId: "s1", kind: "pain", url: "/api/sessions/s1/pain",
+      body: { at: "2026-11-30T10:02:00.000Z", queuedAt: "not a time" }, pressedAtMs: 5_000,
+    });
+    expect(e.queuedAtMs).toBe(5_000);
+    expect(e.body.queuedAt).toBe(new Date(5_000).toISOString());
+  });
+
+  it("keepsRefusedValues: the refusal speaks for the same values at the same instant, not for changed ones", () => {
+    const bolus = { ...refused(), body: { type: "BOLUS", at: "2026-11-30T10:02:00.250Z", queuedAt: "2026-11-30T10:02:00.250Z", bolusMg: 35 } };
+    const fields = ["type", "at", "rateMgPerKgPerH", "bolusMg"];
+    expect(keepsRefusedValues(bolus, { type: "BOLUS", at: "2026-11-30T10:02:00.250Z", bolusMg: 35 }, fields)).toBe(true);
+    expect(keepsRefusedValues(bolus, { type: "BOLUS", at: "2026-11-30T10:02:00.250Z", bolusMg: 35, overrideReason: "Dr. O" }, fields)).toBe(true);
+    expect(keepsRefusedValues(bolus, { type: "BOLUS", at: "2026-11-30T10:02:00.250Z", bolusMg: 20 }, fields)).toBe(false);
+    expect(keepsRefusedValues(bolus, { type: "BOLUS", at: "2026-11-30T10:02:00.251Z", bolusMg: 35 }, fields)).toBe(false); // 1 ms later
+    expect(keepsRefusedValues(bolus, { type: "BOLUS", at: "2026-11-30T10:02:00.250Z" }, fields)).toBe(false); // the amount removed
+    expect(keepsRefusedValues(bolus, { type: "RATE_CHANGE", at: "2026-11-30T10:02:00.250Z", rateMgPerKgPerH: 35 }, fields)).toBe(false);
+  });
+
+  it("canChartAgainInForm: a refused entry, not a refused correction, not a waiting one", () => {
+    expect(canChartAgainInForm(refused())).toBe(true);
+    expect(canChartAgainInForm({ ...refused(), body: { at: "2026-11-30T10:00:00.000Z", queuedAt: "2026-11-30T10:00:00.000Z", correctsId: "row1", correctionReason: "typo" } })).toBe(false);
+    expect(canChartAgainInForm(entry())).toBe(false);
   });
 });

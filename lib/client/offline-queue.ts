@@ -80,9 +80,45 @@ export function nextToSend(entries: readonly QueuedEntry[], owner: QueueOwner | 
   return null;
 }
 
-/** True when a new write for the session must join the queue behind the owner's entries. */
-export function mustQueueBehind(entries: readonly QueuedEntry[], owner: QueueOwner | null, sessionId: string): boolean {
-  return entries.some((e) => isOwnedBy(e, owner) && e.sessionId === sessionId);
+/**
+ * True when a new write for the session must join the queue behind the owner's entries. A
+ * write that replaces a refused entry (`replacesKey`: that entry charted again from its form)
+ * takes the refused entry's place in the press order: only the session's entries pressed
+ * before it hold it back, not the ones that were waiting behind it.
+ */
+export function mustQueueBehind(entries: readonly QueuedEntry[], owner: QueueOwner | null, sessionId: string, replacesKey?: string): boolean {
+  const replaced = replacesKey === undefined ? undefined : entries.find((e) => e.key === replacesKey && isOwnedBy(e, owner));
+  return entries.some((e) => isOwnedBy(e, owner) && e.sessionId === sessionId && e.key !== replacesKey && (replaced === undefined || e.seq < replaced.seq));
+}
+
+/**
+ * The refused entry `key` of the owner in this session, or null. Only such an entry may be
+ * replaced by a write charted again from its form: one that is waiting again (sent again as it
+ * is, perhaps from another tab), stored, discarded, or another user's is not, or the same
+ * intent could be charted twice.
+ */
+export function replaceableEntry(entries: readonly QueuedEntry[], owner: QueueOwner | null, sessionId: string, key: string): QueuedEntry | null {
+  return entries.find((e) => e.key === key && isOwnedBy(e, owner) && e.sessionId === sessionId && e.state === "needs-attention") ?? null;
+}
+
+/**
+ * The entry a charting write becomes in the queue. Its press (`queuedAtMs`, and `queuedAt` in
+ * the body) is the save press, unless the body already carries one: an entry charted again
+ * from a refused one with its time kept carries that entry's offline press (decision 0017,
+ * lib/domain/charting-entry `carriedPressMs`). `seq` places it in the press order: the next
+ * one, or the refused entry's own when it replaces one.
+ */
+export function queuedEntryOf(input: {
+  key: string; seq: number; owner: QueueOwner; sessionId: string; kind: QueueKind; url: string;
+  body: Record<string, unknown> & { at: string }; pressedAtMs: number;
+}): QueuedEntry {
+  const carried = typeof input.body.queuedAt === "string" ? Date.parse(input.body.queuedAt) : Number.NaN;
+  const queuedAtMs = Number.isFinite(carried) ? carried : input.pressedAtMs;
+  return {
+    key: input.key, seq: input.seq, userId: input.owner.userId, clinicId: input.owner.clinicId, sessionId: input.sessionId, kind: input.kind, url: input.url,
+    body: { ...input.body, queuedAt: new Date(queuedAtMs).toISOString() }, queuedAtMs,
+    state: "waiting", attempts: 0, nextAttemptAtMs: 0, refusal: null,
+  };
 }
 
 export type SyncOutcome = "stored" | "retry" | "signed-out" | "needs-attention";
@@ -112,6 +148,26 @@ export function afterAttempt(e: QueuedEntry, outcome: Exclude<SyncOutcome, "stor
   if (outcome === "needs-attention") return { ...e, state: "needs-attention", refusal, attempts: e.attempts + 1 };
   if (outcome === "signed-out") return { ...e, nextAttemptAtMs: nowMs };
   return { ...e, attempts: e.attempts + 1, nextAttemptAtMs: nowMs + backoffMs(e.attempts + 1) };
+}
+
+/**
+ * Whether a refused entry can be loaded back into its bedside form and charted again. A
+ * correction cannot: its form is opened from the row it corrects (the chart log), which the
+ * queued body names only by id; the nurse corrects that row again instead.
+ */
+export function canChartAgainInForm(e: QueuedEntry): boolean {
+  return e.state === "needs-attention" && (e.body.correctsId === undefined || e.body.correctsId === null);
+}
+
+/**
+ * Whether what the server said of a refused entry still speaks for the entry being charted
+ * again from it: true while each of `fields` holds the value the refused entry was sent with
+ * (compared as sent: ISO instants, numbers in the body's units; absent stays absent). The
+ * server's reading wins over the form's while they are kept: the form may not yet see what the
+ * server refused for (another device's entry, read after the network returned).
+ */
+export function keepsRefusedValues(e: QueuedEntry, body: Record<string, unknown>, fields: readonly string[]): boolean {
+  return fields.every((f) => body[f] === e.body[f]);
 }
 
 /** "3 entries waiting to sync" */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import {
   AFTER_END_WINDOW_MS, BACK_TIME_GRACE_MS, checkChartTime, FUTURE_SKEW_MS, hardLimitOverride, hasReason, isBackTimed,
-  latenessReferenceMs, OFFLINE_PRESS_MAX_AGE_MS, REASON_LENGTH_HINT, REASON_MIN_CHARS,
+  carriedPressMs, isBackTimedAt, latenessReferenceMs, OFFLINE_PRESS_MAX_AGE_MS, REASON_LENGTH_HINT, REASON_MIN_CHARS,
 } from "./charting";
 import type { FlagCode, FlagDraft } from "./flags";
 
@@ -151,4 +151,48 @@ describe("offline press time (queuedAtMs)", () => {
     }));
   it("a clinical time exactly at the press + skew is accepted", () =>
     expect(checkChartTime({ ...base, nowMs: atMs + 30 * MIN, queuedAtMs: atMs - FUTURE_SKEW_MS })).toBeNull());
+});
+
+describe("a refused offline entry charted again from its form", () => {
+  const HOUR = 60 * MIN;
+  // pressed offline at 10:00:30.250 for a clinical time 10:00:30.250 (stamped "now"), refused at
+  // sync, loaded back into its form and saved again later
+  const pressMs = 600 * MIN + 30_250;
+  const refused = { refusedAtMs: pressMs, refusedPressMs: pressMs };
+
+  describe("carriedPressMs: the press travels with the time given at it", () => {
+    it("the time kept to the millisecond: the original press", () => expect(carriedPressMs({ ...refused, atMs: pressMs })).toBe(pressMs));
+    it("1 ms earlier: a new time, no press carried", () => expect(carriedPressMs({ ...refused, atMs: pressMs - 1 })).toBeNull());
+    it("1 ms later: a new time, no press carried", () => expect(carriedPressMs({ ...refused, atMs: pressMs + 1 })).toBeNull());
+    it("10:00:00.000 for 10:00:30.250 (the seconds lost): a new time", () => expect(carriedPressMs({ ...refused, atMs: 600 * MIN })).toBeNull());
+    it("a back-timed original (10:00 given at a 10:25 press) carries its own press", () =>
+      expect(carriedPressMs({ atMs: 600 * MIN, refusedAtMs: 600 * MIN, refusedPressMs: 625 * MIN })).toBe(625 * MIN));
+  });
+
+  describe("isBackTimedAt: the form asks for a reason exactly when the server would", () => {
+    it("no press: judged at now, 10 min is within the grace, 10 min + 1 ms is not", () => {
+      expect(isBackTimedAt(pressMs + 10 * MIN, pressMs)).toBe(false);
+      expect(isBackTimedAt(pressMs + 10 * MIN + 1, pressMs)).toBe(true);
+      expect(isBackTimedAt(pressMs + 10 * MIN + 1, pressMs, null)).toBe(true);
+    });
+    it("saved again 3 h after the press, time kept: judged at the press, no reason", () =>
+      expect(isBackTimedAt(pressMs + 3 * HOUR, pressMs, pressMs)).toBe(false));
+    it("saved again exactly 24 h after the press: still judged at the press", () =>
+      expect(isBackTimedAt(pressMs + 24 * HOUR, pressMs, pressMs)).toBe(false));
+    it("saved again 24 h + 1 ms after the press: judged at now, a reason is needed", () =>
+      expect(isBackTimedAt(pressMs + 24 * HOUR + 1, pressMs, pressMs)).toBe(true));
+    it("a press exactly 10 min after the time: no reason; 10 min + 1 ms: a reason, as asked at the press", () => {
+      expect(isBackTimedAt(pressMs + 2 * HOUR, pressMs - 10 * MIN, pressMs)).toBe(false);
+      expect(isBackTimedAt(pressMs + 2 * HOUR, pressMs - 10 * MIN - 1, pressMs)).toBe(true);
+    });
+    it("the time changed (no press carried) 3 h later: judged at now, a reason is needed", () => {
+      const atMs = pressMs - 5 * MIN;
+      expect(isBackTimedAt(pressMs + 3 * HOUR, atMs, carriedPressMs({ ...refused, atMs }))).toBe(true);
+    });
+    it("agrees with checkChartTime at the 24 h boundary", () => {
+      const base = { openedAtMs: pressMs - HOUR, completedAtMs: null, isInProgress: true, atMs: pressMs, queuedAtMs: pressMs };
+      expect(checkChartTime({ ...base, nowMs: pressMs + 24 * HOUR })).toBeNull();
+      expect(checkChartTime({ ...base, nowMs: pressMs + 24 * HOUR + 1 })?.field).toBe("backTimeReason");
+    });
+  });
 });

@@ -54,6 +54,29 @@ export function latenessReferenceMs(nowMs: number, queuedAtMs: number | null | u
   return nowMs - queuedAtMs <= OFFLINE_PRESS_MAX_AGE_MS ? Math.min(queuedAtMs, nowMs) : nowMs;
 }
 
+/**
+ * True when an entry at `atMs` needs a late-charting reason, judged where the server judges
+ * it: at `nowMs`, or at the offline press `queuedAtMs` it carries, while that press is recent
+ * enough (`latenessReferenceMs`). The bedside form and `checkChartTime` both ask this, so the
+ * form never demands a reason the server would not, nor skips one it would.
+ */
+export function isBackTimedAt(nowMs: number, atMs: number, queuedAtMs?: number | null): boolean {
+  return isBackTimed(latenessReferenceMs(nowMs, queuedAtMs), atMs);
+}
+
+/**
+ * The offline press an entry charted again from a refused queued entry still carries
+ * (docs/decisions/0017-offline-charting.md), all instants in ms: the refused entry's press
+ * (`refusedPressMs`) while the clinical time is the one the nurse gave at that press
+ * (`refusedAtMs`, to the millisecond); null once she changes the time. The press vouches for
+ * when the nurse documented that time, so it alone decides lateness for it (the form asked for
+ * a reason at the press if the time was already late then); a new time is a statement made
+ * now and is judged like any entry made now.
+ */
+export function carriedPressMs(input: { atMs: number; refusedAtMs: number; refusedPressMs: number }): number | null {
+  return input.atMs === input.refusedAtMs ? input.refusedPressMs : null;
+}
+
 /** A refused chart time: the message for the whole form and one for its field. */
 export interface ChartTimeError {
   message: string;
@@ -100,7 +123,7 @@ export function checkChartTime(input: {
   if (atMs > nowMs + FUTURE_SKEW_MS) return { message: "The time is in the future.", field: "at", fieldMessage: "must not be in the future" };
   if (!input.isFollowUp && completedAtMs !== null && !input.isInProgress && atMs > completedAtMs + AFTER_END_WINDOW_MS)
     return { message: "The time is after this session ended.", field: "at", fieldMessage: "must be within the session" };
-  if (!input.isFollowUp && !input.isCorrection && isBackTimed(latenessReferenceMs(nowMs, queuedAtMs), atMs) && !hasReason(input.backTimeReason))
+  if (!input.isFollowUp && !input.isCorrection && isBackTimedAt(nowMs, atMs, queuedAtMs) && !hasReason(input.backTimeReason))
     return {
       message: "This entry is back-timed: give a reason.",
       field: "backTimeReason",

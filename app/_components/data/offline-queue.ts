@@ -15,7 +15,7 @@ import { openDB, type IDBPDatabase } from "idb";
 import { useSyncExternalStore } from "react";
 import { errorFromResponse } from "@/lib/client/api-error";
 import {
-  afterAttempt, mustQueueBehind, nextToSend, outcomeOf, queueTargetOf,
+  afterAttempt, mustQueueBehind, nextToSend, outcomeOf, queuedEntryOf, queueTargetOf, replaceableEntry,
   type QueuedEntry, type QueueOwner, type QueueRefusal,
 } from "@/lib/client/offline-queue";
 
@@ -23,11 +23,17 @@ export interface OfflineOwner extends QueueOwner {
   name: string;
 }
 
-/** An entry the nurse chose to discard, kept on this device as her decision. */
+/**
+ * A refused entry taken out of the queue by the nurse, kept on this device as her decision:
+ * discarded (not charted), or replaced by the entry she charted again from its form
+ * (`replacedBy`: its Idempotency-Key, and whether the server stored it at once or it was
+ * saved on this device to sync).
+ */
 export interface DiscardedEntry {
   entry: QueuedEntry;
   discardedAtMs: number;
   discardedBy: string;
+  replacedBy?: { key: string; state: "stored" | "queued" };
 }
 
 export interface OfflineState {
@@ -42,9 +48,15 @@ export interface OfflineState {
   offlineReady: boolean;
   /** bumped after each entry the server stored, so open screens re-read their chart */
   storedCount: number;
+  /**
+   * bumped after each entry the server refused: what it refused for (the session completed or
+   * signed, another device's entry) is on its chart, which open screens then re-read, so the
+   * forms offered for charting the entry again see the session as it is
+   */
+  refusedCount: number;
 }
 
-const EMPTY: OfflineState = { entries: [], discarded: [], owner: null, signedOut: false, pageFromCache: false, offlineReady: false, storedCount: 0 };
+const EMPTY: OfflineState = { entries: [], discarded: [], owner: null, signedOut: false, pageFromCache: false, offlineReady: false, storedCount: 0, refusedCount: 0 };
 let state: OfflineState = EMPTY;
 const listeners = new Set<() => void>();
 
@@ -115,6 +127,8 @@ export interface QueueableRequest {
   idempotencyKey?: string;
   /** device time of the save press */
   pressedAtMs: number;
+  /** the refused entry this write charts again from its form: it takes that entry's place */
+  replacesKey?: string;
 }
 
 /** True when this request may be queued at all: a charting write, with a key, by a known user. */
@@ -122,32 +136,69 @@ export function isQueueable(req: Omit<QueueableRequest, "pressedAtMs">): boolean
   return state.owner !== null && !!req.idempotencyKey && typeof req.body === "object" && req.body !== null && queueTargetOf(req.method, req.url) !== null;
 }
 
-/** True when a new write for the request's session must wait behind the user's queued entries. */
+/**
+ * True when a new write for the request's session must wait behind the user's queued entries
+ * (a write replacing a refused entry waits only behind what was pressed before that entry).
+ */
 export async function mustWaitBehindQueue(req: Omit<QueueableRequest, "pressedAtMs">): Promise<boolean> {
   const target = queueTargetOf(req.method, req.url);
   if (!target) return false;
   await ensureLoaded();
-  return mustQueueBehind(state.entries, state.owner, target.sessionId);
+  return mustQueueBehind(state.entries, state.owner, target.sessionId, req.replacesKey);
 }
 
-/** Stores the write at the end of the queue and answers 202 `{ queued: true }`. */
+/**
+ * True when the refused entry a write would replace is still refused on this device, read
+ * afresh from IndexedDB: another tab may have sent it again or discarded it meanwhile, and
+ * charting it again then could chart the same intent twice.
+ */
+export async function isStillReplaceable(req: Omit<QueueableRequest, "pressedAtMs">): Promise<boolean> {
+  const target = queueTargetOf(req.method, req.url);
+  if (!target || req.replacesKey === undefined) return false;
+  await ensureLoaded();
+  await reload();
+  return replaceableEntry(state.entries, state.owner, target.sessionId, req.replacesKey) !== null;
+}
+
+/** The answer to a write whose refused entry is gone: a conflict, nothing sent or stored. */
+export function replacedGoneResponse(): Response {
+  const error = {
+    code: "CONFLICT",
+    message: "The refused entry you were charting again is no longer waiting on this device (it was sent again or discarded, perhaps in another tab). Nothing was saved: look at the chart before charting it.",
+  };
+  return new Response(JSON.stringify({ error }), { status: 409, headers: { "Content-Type": "application/json" } });
+}
+
+/**
+ * Stores the write at the end of the queue and answers 202 `{ queued: true }`. A write that
+ * charts a refused entry again takes that entry's place in the press order, and the refused
+ * entry is recorded as replaced in the same transaction, so the two are never both queued.
+ */
 export async function enqueue(req: QueueableRequest): Promise<Response> {
   const target = queueTargetOf(req.method, req.url);
   const owner = state.owner;
   if (!target || !owner || !req.idempotencyKey) throw new TypeError("not a queueable request");
   const body = req.body as Record<string, unknown> & { at: string };
   const d = await db();
-  const tx = d.transaction("entries", "readwrite");
-  const all = (await tx.store.getAll()) as QueuedEntry[];
+  const tx = d.transaction(["entries", "discarded"], "readwrite");
+  const store = tx.objectStore("entries");
+  const all = (await store.getAll()) as QueuedEntry[];
   const existing = all.find((e) => e.key === req.idempotencyKey);
   if (!existing) {
-    const entry: QueuedEntry = {
-      key: req.idempotencyKey, seq: all.reduce((max, e) => Math.max(max, e.seq), 0) + 1,
-      userId: owner.userId, clinicId: owner.clinicId, sessionId: target.sessionId, kind: target.kind, url: req.url,
-      body: { ...body, queuedAt: new Date(req.pressedAtMs).toISOString() }, queuedAtMs: req.pressedAtMs,
-      state: "waiting", attempts: 0, nextAttemptAtMs: 0, refusal: null,
-    };
-    await tx.store.put(entry);
+    const replaced = req.replacesKey === undefined ? null : replaceableEntry(all, owner, target.sessionId, req.replacesKey);
+    if (req.replacesKey !== undefined && !replaced) {
+      tx.abort();
+      await tx.done.catch(() => undefined);
+      return replacedGoneResponse();
+    }
+    const seq = replaced ? replaced.seq : all.reduce((max, e) => Math.max(max, e.seq), 0) + 1;
+    await store.put(queuedEntryOf({ key: req.idempotencyKey, seq, owner, sessionId: target.sessionId, kind: target.kind, url: req.url, body, pressedAtMs: req.pressedAtMs }));
+    if (replaced) {
+      await tx.objectStore("discarded").add({
+        entry: replaced, discardedAtMs: Date.now(), discardedBy: owner.name, replacedBy: { key: req.idempotencyKey, state: "queued" },
+      } satisfies DiscardedEntry);
+      await store.delete(replaced.key);
+    }
   }
   await tx.done;
   await reload();
@@ -211,6 +262,7 @@ export async function syncNow({ now = false }: { now?: boolean } = {}): Promise<
         continue;
       }
       await d.put("entries", afterAttempt(next, outcome, Date.now(), outcome === "needs-attention" && status !== "network" ? refusalOf(status, body) : null));
+      if (outcome === "needs-attention") setState({ refusedCount: state.refusedCount + 1 });
       if (outcome === "signed-out") { setState({ signedOut: true }); break; }
       if (outcome === "retry") break; // the network is down or the server is struggling: wait
     }
@@ -232,6 +284,25 @@ export async function retryEntry(key: string): Promise<void> {
   if (e) await d.put("entries", { ...e, state: "waiting", attempts: 0, nextAttemptAtMs: 0, refusal: null } satisfies QueuedEntry);
   await reload();
   await syncNow({ now: true });
+}
+
+/**
+ * The server stored the entry the nurse charted again from the form of refused entry `key`:
+ * the refused one leaves the queue, recorded as replaced by it (not as "not charted").
+ */
+export async function markReplaced(key: string, byKey: string): Promise<void> {
+  const d = await db();
+  const tx = d.transaction(["entries", "discarded"], "readwrite");
+  const e = (await tx.objectStore("entries").get(key)) as QueuedEntry | undefined;
+  if (e) {
+    await tx.objectStore("discarded").add({
+      entry: e, discardedAtMs: Date.now(), discardedBy: state.owner?.name ?? "", replacedBy: { key: byKey, state: "stored" },
+    } satisfies DiscardedEntry);
+    await tx.objectStore("entries").delete(key);
+  }
+  await tx.done;
+  await reload();
+  void syncNow(); // what the refused entry held back may go now
 }
 
 /** The nurse's decision: this entry will not be charted. Kept on this device as discarded by her. */

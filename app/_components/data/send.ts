@@ -21,7 +21,7 @@
  */
 import { abortedError, errorFromResponse, networkError, SIGNED_OUT_WRITE_MESSAGE, type ApiError, type ApiResult } from "@/lib/client/api-error";
 import { safeReturnPath } from "@/lib/client/intent";
-import { enqueue, isQueueable, mustWaitBehindQueue } from "./offline-queue";
+import { enqueue, isQueueable, isStillReplaceable, markReplaced, mustWaitBehindQueue, replacedGoneResponse } from "./offline-queue";
 
 export interface ApiRequest {
   method: "GET" | "POST";
@@ -30,8 +30,11 @@ export interface ApiRequest {
   body?: unknown;
   idempotencyKey?: string;
   signal?: AbortSignal;
-  /** a bedside charting write that may wait in the offline queue: the device time of the save press */
-  queue?: { pressedAtMs: number };
+  /**
+   * a bedside charting write that may wait in the offline queue: the device time of the save
+   * press, and the refused queued entry it charts again from its form, if it does
+   */
+  queue?: { pressedAtMs: number; replacesKey?: string };
 }
 
 /**
@@ -40,12 +43,21 @@ export interface ApiRequest {
  */
 export async function send(request: ApiRequest): Promise<Response> {
   if (!request.queue || !isQueueable(request)) return sendDirect(request);
-  const queued = { ...request, pressedAtMs: request.queue.pressedAtMs };
+  const { pressedAtMs, replacesKey } = request.queue;
+  const queued = { ...request, pressedAtMs, replacesKey };
+  // A refused entry charted again from its form replaces it (decision 0017): only while it is
+  // still refused here, or the same intent could be charted twice.
+  if (replacesKey !== undefined && !(await isStillReplaceable(queued).catch(() => false))) return replacedGoneResponse();
   // a later entry never overtakes an earlier one of the same session still on this device
   // (no IndexedDB, e.g. a private window: no queue, the write goes out as before)
-  if (await mustWaitBehindQueue(request).catch(() => false)) return enqueue(queued);
+  if (await mustWaitBehindQueue(queued).catch(() => false)) return enqueue(queued);
   try {
-    return await sendDirect(request);
+    const res = await sendDirect(request);
+    // stored: the refused entry leaves the queue, recorded as charted again; if the record
+    // fails it stays under "needs attention", shown, never dropped
+    if (res.ok && replacesKey !== undefined && request.idempotencyKey)
+      await markReplaced(replacesKey, request.idempotencyKey).catch((e: unknown) => console.error("could not mark the refused entry replaced", e));
+    return res;
   } catch (err) {
     if (isAbort(err) || request.signal?.aborted) throw err;
     // could not store it either: the form says "no connection, press save again" as before

@@ -20,9 +20,10 @@ export interface SubmitOptions {
   /**
    * A bedside charting write: when the network is down it waits in the offline queue
    * (send.ts) and the answer is `{ queued: true }` (offline-queue.ts `isQueuedAnswer`).
-   * The device time of the save press.
+   * The device time of the save press, and the refused queued entry this write charts again
+   * from its form, which it replaces once stored or queued (decision 0017).
    */
-  queue?: { pressedAtMs: number };
+  queue?: { pressedAtMs: number; replacesKey?: string };
 }
 
 /**

@@ -3,8 +3,10 @@
  * The shell every bedside entry form shares (dose event, vitals, pain, side effect): when
  * it happened (stamped "now" at the press, or a typed time with its late-charting reason),
  * the correction of an earlier entry (its reason, the original instant kept to the second),
- * one submit per intent through the client data layer, and the saved announcement. Each
- * form keeps only its own fields and its own live flags.
+ * an entry the server refused at sync charted again (its values, its instant and its offline
+ * press kept: docs/decisions/0017-offline-charting.md), one submit per intent through the
+ * client data layer, and the saved announcement. Each form keeps only its own fields and its
+ * own live flags.
  *
  * The timing rules themselves live in lib/domain/charting (`isBackTimed`, `hasReason`);
  * this file only wires them to React state, so a form cannot drift from the server's
@@ -12,13 +14,15 @@
  */
 import { Fragment, useEffect, useId, useRef, useState, type ReactNode } from "react";
 import type { ZodType } from "zod";
-import { hasReason, isBackTimed, REASON_LENGTH_HINT } from "@/lib/domain/charting";
+import { carriedPressMs, hasReason, isBackTimedAt, REASON_LENGTH_HINT } from "@/lib/domain/charting";
+import type { QueuedEntry } from "@/lib/client/offline-queue";
 import { FormAlert } from "@/app/_components/forms/fields";
 import { isQueuedAnswer } from "@/app/_components/data/offline-queue";
 import { useMutation } from "@/app/_components/data/use-mutation";
 import { useNow, useNowReader } from "./clock";
 import { formatHm, toLocalInputValue } from "./clinic-time";
-import { CorrectionBanner } from "./correction-banner";
+import { CorrectionBanner, RechartingBanner } from "./correction-banner";
+import { queuedFieldText } from "./queued-entry-text";
 import { FUTURE_SKEW_MS, type Correction } from "./rows";
 import { useSession } from "./session-context";
 import { resolveTime, TimeField } from "./time-field";
@@ -34,18 +38,20 @@ export interface ChartedEntry {
 
 /**
  * Where a bedside form sits: the form is mounted fresh after each save (nothing of the last
- * entry lingers) and when a correction of its kind starts or ends.
+ * entry lingers) and when a correction, or the charting again of a refused offline entry, of
+ * its kind starts or ends.
  */
 export function CorrectableEntry<K extends CorrectionKind>({
   kind, children,
 }: {
   kind: K;
-  children: (slot: { correcting: RowOf<K> | null; onDone: () => void; generation: number }) => ReactNode;
+  children: (slot: { correcting: RowOf<K> | null; recharting: QueuedEntry | null; onDone: () => void; generation: number }) => ReactNode;
 }) {
-  const { correction } = useSession();
+  const { correction, recharting: anyRecharting } = useSession();
   const correcting = correction?.kind === kind ? (correction.row as RowOf<K>) : null;
+  const recharting = anyRecharting?.kind === kind ? anyRecharting : null;
   const [generation, setGeneration] = useState(0);
-  const mountKey = `${correcting?.id ?? "new"}-${generation}`;
+  const mountKey = `${correcting?.id ?? (recharting ? `queued:${recharting.key}` : "new")}-${generation}`;
   const frame = useRef<HTMLDivElement>(null);
   const firstMount = useRef(true);
   // The remount removes the button that had the focus, which would drop a keyboard user at
@@ -60,7 +66,7 @@ export function CorrectableEntry<K extends CorrectionKind>({
   }, [mountKey]);
   return (
     <div ref={frame}>
-      <Fragment key={mountKey}>{children({ correcting, onDone: () => setGeneration((g) => g + 1), generation })}</Fragment>
+      <Fragment key={mountKey}>{children({ correcting, recharting, onDone: () => setGeneration((g) => g + 1), generation })}</Fragment>
     </div>
   );
 }
@@ -70,6 +76,8 @@ const FIRST_CONTROL = "input[type=radio]:checked, input:not([type=radio]):not([t
 
 export interface ChartEntryOptions {
   correcting: { id: string; at: string } | null;
+  /** an entry the server refused at sync, loaded back to be charted again (decision 0017) */
+  recharting?: QueuedEntry | null;
   onDone: () => void;
   /** how often the form's "now" moves (the dose form's live badge follows the clock closely) */
   nowIntervalMs?: number;
@@ -80,39 +88,56 @@ export interface TimingOptions {
   lateByDesign?: boolean;
 }
 
-export function useChartEntry({ correcting, onDone, nowIntervalMs = 15_000 }: ChartEntryOptions) {
-  const { chart, timeZone, onSaved, onQueued, cancelCorrection, isRefreshing } = useSession();
+export function useChartEntry({ correcting, recharting = null, onDone, nowIntervalMs = 15_000 }: ChartEntryOptions) {
+  const { chart, timeZone, onSaved, onQueued, cancelCorrection, cancelRecharting, isRefreshing } = useSession();
   const formId = useId();
   const nowMs = useNow(nowIntervalMs);
   const readNow = useNowReader();
   const mutation = useMutation();
   const correctionRef = useRef<EntryInput>(null);
 
-  const initialAt = correcting ? toLocalInputValue(Date.parse(correcting.at), timeZone) : null;
+  // the instant of the entry re-entered here: the row corrected, or the refused entry charted again
+  const reenteredAt = correcting?.at ?? recharting?.body.at ?? null;
+  const initialAt = reenteredAt !== null ? toLocalInputValue(Date.parse(reenteredAt), timeZone) : null;
   const [atText, setAtText] = useState<string | null>(initialAt);
-  const [backTimeReason, setBackTimeReason] = useState("");
+  const [backTimeReason, setBackTimeReason] = useState(queuedFieldText(recharting, "backTimeReason"));
   const [correctionReason, setCorrectionReason] = useState("");
   const [submitted, setSubmitted] = useState(false);
   const [touched, setTouched] = useState<Record<string, boolean>>({});
-  const serverErrors = mutation.fieldErrors;
+  // The refusal's field messages mark the refused entry's fields until the nurse changes
+  // anything or sends it: they were said of the values as refused.
+  const [isEdited, setEdited] = useState(false);
+  const [hasSent, setSent] = useState(false);
+  const refusalFields = recharting?.refusal?.fields ?? {};
+  const serverErrors = { ...(isEdited || hasSent ? {} : refusalFields), ...mutation.fieldErrors };
 
-  // a correction keeps the original instant (seconds included) unless the nurse changes the time
-  const pinnedMs = correcting && atText === initialAt ? Date.parse(correcting.at) : null;
+  // a re-entered entry keeps its original instant (seconds included) unless the nurse changes the time
+  const pinnedMs = reenteredAt !== null && atText === initialAt ? Date.parse(reenteredAt) : null;
+  // A refused offline entry's press travels with the time given at it: lateness is judged at
+  // that press, here as on the server (lib/domain/charting-entry carriedPressMs, isBackTimedAt).
+  const pressFor = (stampMs: number): number | null => recharting
+    ? carriedPressMs({ atMs: stampMs, refusedAtMs: Date.parse(recharting.body.at), refusedPressMs: Date.parse(recharting.body.queuedAt) })
+    : null;
   const time = pinnedMs !== null
-    ? { atMs: pinnedMs, isBackTimed: isBackTimed(nowMs, pinnedMs), error: undefined }
+    ? { atMs: pinnedMs, isBackTimed: isBackTimedAt(nowMs, pinnedMs, pressFor(pinnedMs)), error: undefined }
     : resolveTime(atText, nowMs, timeZone, Date.parse(chart.openedAt), FUTURE_SKEW_MS);
   const atMs = time.atMs ?? nowMs;
+  // the server asked for a late-charting reason: asked again, while the time it was asked of is kept
+  const isReasonAsked = !!serverErrors.backTimeReason || (pinnedMs !== null && pressFor(pinnedMs) !== null && !!refusalFields.backTimeReason);
 
-  const needsBackTimeReason = (opts: TimingOptions = {}) => !opts.lateByDesign && (time.isBackTimed || !!serverErrors.backTimeReason);
+  const needsBackTimeReason = (opts: TimingOptions = {}) => !opts.lateByDesign && (time.isBackTimed || isReasonAsked);
 
   /** The timing and correction part of the body, for an entry stamped at `stampMs`. */
   function timingFields(stampMs: number, opts: TimingOptions = {}) {
-    const backTimed = !opts.lateByDesign && (isBackTimed(nowMs, stampMs) || !!serverErrors.backTimeReason);
+    const queuedAtMs = pressFor(stampMs);
+    const backTimed = !opts.lateByDesign && (isBackTimedAt(nowMs, stampMs, queuedAtMs) || isReasonAsked);
     return {
       at: new Date(stampMs).toISOString(),
       // a correction's reason explains its timing as well (decision 0012)
       ...(backTimed ? { backTimeReason: correcting ? `Correction: ${correctionReason.trim()}`.slice(0, 1000) : backTimeReason.trim() } : {}),
       ...(correcting ? { correctsId: correcting.id, correctionReason: correctionReason.trim() } : {}),
+      // the original offline press: the server judges lateness at it too (decision 0017)
+      ...(queuedAtMs !== null ? { queuedAt: new Date(queuedAtMs).toISOString() } : {}),
     };
   }
 
@@ -156,19 +181,24 @@ export function useChartEntry({ correcting, onDone, nowIntervalMs = 15_000 }: Ch
     const stampedNow = atText === null && !correcting;
     const pressedAtMs = readNow();
     const sent = body(stampedNow ? pressedAtMs : atMs);
-    const result = await mutation.submit<T>(url, sent, { schema, intent: stampedNow ? { ...sent, at: "now" } : sent, queue: { pressedAtMs } });
+    setSent(true);
+    // charting a refused entry again replaces it in the queue once stored or queued (send.ts)
+    const queue = { pressedAtMs, ...(recharting ? { replacesKey: recharting.key } : {}) };
+    const result = await mutation.submit<T>(url, sent, { schema, intent: stampedNow ? { ...sent, at: "now" } : sent, queue });
     if (!result?.ok) return;
+    const replaced = recharting ? " It replaces the entry the server refused." : "";
     if (isQueuedAnswer(result.data)) {
-      onQueued(`Saved on this device at ${formatHm(pressedAtMs, timeZone)}, waiting to sync: no network. It is sent by itself when the network returns.`);
+      onQueued(`Saved on this device at ${formatHm(pressedAtMs, timeZone)}, waiting to sync: no network. It is sent by itself when the network returns.${replaced}`);
     } else {
-      onSaved(announce(result.data), result.data.flags);
+      onSaved(`${announce(result.data)}${replaced}`, result.data.flags);
     }
     if (correcting) cancelCorrection();
+    if (recharting) cancelRecharting();
     onDone();
   }
 
   return {
-    chart, timeZone, formId, nowMs, correcting, correctionRef, cancelCorrection,
+    chart, timeZone, formId, nowMs, correcting, correctionRef, cancelCorrection, recharting, cancelRecharting, markEdited: () => setEdited(true),
     time, atMs, atText, setAtText, timeValue: pinnedMs !== null ? initialAt : atText,
     backTimeReason, setBackTimeReason, correctionReason, setCorrectionReason,
     needsBackTimeReason, timingFields, timingErrors, shown, touch, touched, submitted, save,
@@ -201,8 +231,9 @@ export function ChartEntryFrame({
 }) {
   const { formId, timeZone } = entry;
   return (
-    <form onSubmit={onSubmit} noValidate aria-labelledby={`${formId}-h`} className="card space-y-4">
-      <h2 id={`${formId}-h`} className="text-lg font-semibold">{correcting ? correctionTitle : title}</h2>
+    <form onSubmit={onSubmit} onChange={entry.recharting ? entry.markEdited : undefined} noValidate aria-labelledby={`${formId}-h`} className="card space-y-4">
+      <h2 id={`${formId}-h`} className="text-lg font-semibold">{correcting ? correctionTitle : entry.recharting ? `${title}: charting a refused entry again` : title}</h2>
+      {entry.recharting && <RechartingBanner entry={entry.recharting} timeZone={timeZone} onCancel={entry.cancelRecharting} />}
       {correcting && (
         <CorrectionBanner
           what={correcting.what} by={correcting.by}

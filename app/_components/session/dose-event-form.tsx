@@ -18,11 +18,13 @@ import {
 } from "@/lib/domain/units";
 import { DOSE_EVENT_TYPES, DoseEventSchema } from "@/lib/validation/session";
 import { TextField } from "@/app/_components/forms/fields";
+import { keepsRefusedValues, type QueuedEntry } from "@/lib/client/offline-queue";
 import { ChartEntryFrame, CorrectableEntry, correctionWhat, useChartEntry, type ChartedEntry } from "./chart-entry";
 import { formatHm } from "./clinic-time";
 import { LiveFlags } from "./flag-display";
 import { DOSE_TYPE_LABELS, doseRowToPoint, effectiveRows, engineViewOf, evaluationNow, fieldErrorsOf, readNumber, type DoseRow } from "./rows";
 import { bandText } from "./protocol-text";
+import { queuedFieldText } from "./queued-entry-text";
 
 type RateMode = "MG_PER_KG_PER_H" | "ML_PER_H";
 
@@ -30,19 +32,28 @@ const needsRate = (t: DoseEventType) => t === "START" || t === "RATE_CHANGE";
 
 /** Dose events: start, rate change, bolus, pause, resume, stop. */
 export function DoseEventForm() {
-  return <CorrectableEntry kind="dose-events">{({ correcting, onDone }) => <DoseEventFormInner correcting={correcting} onDone={onDone} />}</CorrectableEntry>;
+  return (
+    <CorrectableEntry kind="dose-events">
+      {({ correcting, recharting, onDone }) => <DoseEventFormInner correcting={correcting} recharting={recharting} onDone={onDone} />}
+    </CorrectableEntry>
+  );
 }
 
-function DoseEventFormInner({ correcting, onDone }: { correcting: DoseRow | null; onDone: () => void }) {
-  const entry = useChartEntry({ correcting, onDone, nowIntervalMs: 5_000 });
+const isDoseEventType = (v: string): v is DoseEventType => (DOSE_EVENT_TYPES as readonly string[]).includes(v);
+
+function DoseEventFormInner({ correcting, recharting, onDone }: { correcting: DoseRow | null; recharting: QueuedEntry | null; onDone: () => void }) {
+  const entry = useChartEntry({ correcting, recharting, onDone, nowIntervalMs: 5_000 });
   const { chart, formId, nowMs, timeZone, time, touch } = entry;
-  const [chosenType, setChosenType] = useState<DoseEventType | null>(correcting?.type ?? null);
+  // a refused entry charted again: its values as sent (mg/kg/h and mg, the units of these fields)
+  const queued = (field: string) => queuedFieldText(recharting, field);
+  const queuedType = queued("type");
+  const [chosenType, setChosenType] = useState<DoseEventType | null>(correcting?.type ?? (isDoseEventType(queuedType) ? queuedType : null));
   const [rateMode, setRateMode] = useState<RateMode>("MG_PER_KG_PER_H");
-  const [rateText, setRateText] = useState(correcting?.rateUgPerKgPerH != null ? formatMgPerKgPerH(correcting.rateUgPerKgPerH) : "");
+  const [rateText, setRateText] = useState(correcting?.rateUgPerKgPerH != null ? formatMgPerKgPerH(correcting.rateUgPerKgPerH) : queued("rateMgPerKgPerH"));
   const [mlText, setMlText] = useState("");
-  const [bolusText, setBolusText] = useState(correcting?.bolusUg != null ? String(correcting.bolusUg / 1000) : "");
-  const [reason, setReason] = useState(correcting?.reason ?? "");
-  const [overrideReason, setOverrideReason] = useState(correcting?.overrideReason ?? "");
+  const [bolusText, setBolusText] = useState(correcting?.bolusUg != null ? String(correcting.bolusUg / 1000) : queued("bolusMg"));
+  const [reason, setReason] = useState(correcting?.reason ?? queued("reason"));
+  const [overrideReason, setOverrideReason] = useState(correcting?.overrideReason ?? queued("overrideReason"));
 
   const { weightG, concentrationUgPerMl } = chart;
   const limits = chart.protocol.limits;
@@ -73,6 +84,13 @@ function DoseEventFormInner({ correcting, onDone }: { correcting: DoseRow | null
   const bolusNumber = type === "BOLUS" ? readNumber(bolusText) : undefined;
   const bolusUg = bolusNumber !== undefined && Number.isFinite(bolusNumber) ? ugFromMg(bolusNumber) : null;
 
+  // A refused entry charted again with the very values the server refused for want of a
+  // physician's override still needs one, even before this screen has read what the server
+  // counted (a colleague's bolus on another device): the server's words stand (decision 0017).
+  const isOverrideAsked = !!recharting?.refusal?.fields.overrideReason && keepsRefusedValues(recharting, {
+    type, at: new Date(entry.atMs).toISOString(),
+    rateMgPerKgPerH: needsRate(type) ? rateNumber : undefined, bolusMg: type === "BOLUS" ? bolusNumber : undefined,
+  }, ["type", "at", "rateMgPerKgPerH", "bolusMg"]);
   const hardFlagsFor = (flags: FlagDraft[]) => flags.filter((f) => f.severity === "HARD");
   const buildBody = (stampMs: number, flags: FlagDraft[]) => ({
     ...entry.timingFields(stampMs),
@@ -80,7 +98,7 @@ function DoseEventFormInner({ correcting, onDone }: { correcting: DoseRow | null
     ...(needsRate(type) && rateNumber !== undefined ? { rateMgPerKgPerH: rateNumber } : {}),
     ...(type === "BOLUS" && bolusNumber !== undefined ? { bolusMg: bolusNumber } : {}),
     ...(reason.trim() ? { reason: reason.trim() } : {}),
-    ...(hardFlagsFor(flags).length && overrideReason.trim() ? { overrideReason: overrideReason.trim() } : {}),
+    ...((hardFlagsFor(flags).length || isOverrideAsked) && overrideReason.trim() ? { overrideReason: overrideReason.trim() } : {}),
   });
 
   // what the event would be, for the sequence check and the live flags
@@ -114,7 +132,8 @@ function DoseEventFormInner({ correcting, onDone }: { correcting: DoseRow | null
   // with a hard limit the override reason is stored on every flag of the entry (lib/server chartDoseEvent)
   const needsReason = softFlags.length > 0 && hardFlags.length === 0;
   if (needsReason && !hasReason(reason)) errors.reason = "a reason is required: this entry is outside the documented range";
-  if (hardLimitOverride(hardFlags, overrideReason).isMissing) errors.overrideReason = "a hard limit needs a physician's override reason";
+  if (hardLimitOverride(hardFlags, overrideReason).isMissing || (isOverrideAsked && !hasReason(overrideReason))) errors.overrideReason = "a hard limit needs a physician's override reason";
+  const passesHardLimit = hardFlags.length > 0 || isOverrideAsked;
 
   // a pump that cannot run the rate is said at once, not at the press
   const shown = (field: string) => entry.shown(errors, field, field === "rateMgPerKgPerH" && !!pump?.isZero);
@@ -144,8 +163,8 @@ function DoseEventFormInner({ correcting, onDone }: { correcting: DoseRow | null
     <ChartEntryFrame
       entry={entry} errors={errors} onSubmit={onSubmit} title="Dose event" correctionTitle="Correct dose event" submitLabel="Save dose event"
       correcting={correcting && correctionWhat(DOSE_TYPE_LABELS[correcting.type], correcting, timeZone)}
-      danger={hardFlags.length > 0}
-      submitNote={hardFlags.length > 0 && <span className="self-center text-sm font-semibold text-hard">Saving passes a hard limit with the override above.</span>}
+      danger={passesHardLimit}
+      submitNote={passesHardLimit && <span className="self-center text-sm font-semibold text-hard">Saving passes a hard limit with the override above.</span>}
       afterTime={
         <>
           <LiveFlags flags={flags} />
@@ -154,7 +173,7 @@ function DoseEventFormInner({ correcting, onDone }: { correcting: DoseRow | null
             required={needsReason} tone={needsReason ? "soft" : "normal"} error={shown("reason")}
             hint={needsReason ? "Required: this entry raises a flag. Say why (e.g. the order, the patient's response)." : hardFlags.length ? "Optional: the override reason below is recorded on every flag of this entry." : "Optional."}
           />
-          {(hardFlags.length > 0 || entry.serverErrors.overrideReason) && (
+          {(passesHardLimit || entry.serverErrors.overrideReason) && (
             <TextField
               label="Override reason" value={overrideReason} onChange={setOverrideReason} onBlur={() => touch("overrideReason")} multiline
               required tone="hard" error={shown("overrideReason")}

@@ -4,27 +4,39 @@ import { integrateDose } from "@/lib/domain/dose";
 import { PAIN_BOUNDS, type PainScale } from "@/lib/domain/pain";
 import { PainSchema } from "@/lib/validation/session";
 import { TextField } from "@/app/_components/forms/fields";
+import type { QueuedEntry } from "@/lib/client/offline-queue";
 import { ChartEntryFrame, CorrectableEntry, correctionWhat, useChartEntry, type ChartedEntry } from "./chart-entry";
+import { queuedFieldText } from "./queued-entry-text";
 import { doseRowToPoint, effectiveRows, evaluationNow, fieldErrorsOf, PAIN_PHASE_LABELS, readNumber, type PainRow } from "./rows";
 
 type Phase = PainRow["phase"];
 const PHASES: Phase[] = ["PRE", "INTRA", "POST", "FOLLOW_UP"];
 
 export function PainForm() {
-  return <CorrectableEntry kind="pain">{({ correcting, onDone }) => <PainFormInner correcting={correcting} onDone={onDone} />}</CorrectableEntry>;
+  return (
+    <CorrectableEntry kind="pain">
+      {({ correcting, recharting, onDone }) => <PainFormInner correcting={correcting} recharting={recharting} onDone={onDone} />}
+    </CorrectableEntry>
+  );
 }
 
-function PainFormInner({ correcting, onDone }: { correcting: PainRow | null; onDone: () => void }) {
-  const entry = useChartEntry({ correcting, onDone });
+const isPainScale = (v: string): v is PainScale => v === "NRS" || v === "VAS";
+const isPhase = (v: string): v is Phase => (PHASES as string[]).includes(v);
+
+function PainFormInner({ correcting, recharting, onDone }: { correcting: PainRow | null; recharting: QueuedEntry | null; onDone: () => void }) {
+  const entry = useChartEntry({ correcting, recharting, onDone });
   const { chart, formId, nowMs, timeZone } = entry;
 
   // the phase follows the infusion: before the start PRE, while it runs INTRA, after the stop POST
   const infusionState = integrateDose(effectiveRows(chart.doseEvents).map(doseRowToPoint), chart.weightG, evaluationNow(chart, nowMs)).state;
   const autoPhase: Phase = infusionState === "NOT_STARTED" ? "PRE" : infusionState === "STOPPED" || chart.status !== "IN_PROGRESS" ? "POST" : "INTRA";
 
-  const [scale, setScale] = useState<PainScale>(correcting?.scale ?? "NRS");
-  const [scoreText, setScoreText] = useState(correcting ? String(correcting.score) : "");
-  const [chosenPhase, setChosenPhase] = useState<Phase | null>(correcting?.phase ?? null);
+  // a refused entry charted again: its score, scale and phase as sent
+  const queuedScale = queuedFieldText(recharting, "scale");
+  const queuedPhase = queuedFieldText(recharting, "phase");
+  const [scale, setScale] = useState<PainScale>(correcting?.scale ?? (isPainScale(queuedScale) ? queuedScale : "NRS"));
+  const [scoreText, setScoreText] = useState(correcting ? String(correcting.score) : queuedFieldText(recharting, "score"));
+  const [chosenPhase, setChosenPhase] = useState<Phase | null>(correcting?.phase ?? (isPhase(queuedPhase) ? queuedPhase : null));
   const phase = chosenPhase ?? autoPhase;
   // follow-up scores are recorded days later by design: no late-charting reason
   const timing = { lateByDesign: phase === "FOLLOW_UP" };

@@ -3,7 +3,7 @@ import { useRouter } from "next/navigation";
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { coalesce } from "@/lib/live-events";
 import { useOfflineQueue } from "@/app/_components/data/offline-queue";
-import { withQueuedRows } from "@/lib/client/offline-queue";
+import { withQueuedRows, type QueuedEntry } from "@/lib/client/offline-queue";
 import { SESSION_ACTION_PERMISSION, sessionAllows, type SessionAction } from "@/lib/domain/charting";
 import { can } from "@/lib/permissions";
 import { useLiveEvents } from "@/app/_components/data/live";
@@ -75,7 +75,10 @@ function SessionScreenBody({ chart: serverChart, timeZone, role }: { chart: Char
   // forms' buttons wait for it, so the next entry is made against the chart that holds this one.
   const [isRefreshing, setRefreshing] = useState(false);
   const [message, setMessage] = useState<{ text: string; key: number } | null>(null);
+  // One form at a time re-enters an earlier entry: correcting a charted row and charting a
+  // refused offline entry again each end the other (decision 0017).
   const [correction, setCorrection] = useState<Correction | null>(null);
+  const [recharting, setRecharting] = useState<QueuedEntry | null>(null);
   const messageTimer = useRef<number | null>(null);
 
   const onSaved = useCallback<SessionCtx["onSaved"]>((text, flags) => {
@@ -97,23 +100,34 @@ function SessionScreenBody({ chart: serverChart, timeZone, role }: { chart: Char
     if (messageTimer.current) window.clearTimeout(messageTimer.current);
     messageTimer.current = window.setTimeout(() => setMessage(null), 8000);
   }, []);
-  // an entry of the queue was stored: re-read the chart, which now holds it
-  const storedCount = queue.storedCount;
+  // an entry of the queue was stored (the chart now holds it) or refused (the chart holds what
+  // it was refused for: a completed session, another device's entry): re-read the chart
+  const { storedCount, refusedCount } = queue;
   useEffect(() => {
-    if (storedCount > 0) refreshChart();
-  }, [storedCount, refreshChart]);
+    if (storedCount > 0 || refusedCount > 0) refreshChart();
+  }, [storedCount, refusedCount, refreshChart]);
 
-  const ctx: SessionCtx = {
-    chart, timeZone, role, onSaved, onQueued, refreshChart, correction, isRefreshing,
-    startCorrection: setCorrection,
-    cancelCorrection: () => setCorrection(null),
-  };
   // The same rules the server applies (lib/domain/charting.ts): the role's permission and
   // what the session's status allows. Hiding a control is cosmetic; the server decides.
   const may = (action: SessionAction) => can({ role }, SESSION_ACTION_PERMISSION[action]) && sessionAllows(chart.status, action).allowed;
   const canChartDose = may("chart-dose");
   const canChartObservations = may("chart-observation");
   const doseDecision = sessionAllows(chart.status, "chart-dose");
+  const showsForms = !sessionAllows(chart.status, "addendum").allowed;
+  const formKinds = new Set<QueuedEntry["kind"]>(showsForms ? [
+    ...(canChartDose ? ["dose-events" as const] : []),
+    ...(canChartObservations ? ["vitals" as const, "pain" as const, "side-effects" as const] : []),
+  ] : []);
+
+  const ctx: SessionCtx = {
+    chart, timeZone, role, onSaved, onQueued, refreshChart, correction, isRefreshing,
+    startCorrection: (c) => { setRecharting(null); setCorrection(c); },
+    cancelCorrection: () => setCorrection(null),
+    recharting: recharting && formKinds.has(recharting.kind) ? recharting : null,
+    startRecharting: (e) => { setCorrection(null); setRecharting(e); },
+    cancelRecharting: () => setRecharting(null),
+    formKinds,
+  };
 
   return (
     <SessionContext.Provider value={ctx}>
@@ -130,7 +144,7 @@ function SessionScreenBody({ chart: serverChart, timeZone, role }: { chart: Char
         </div>
         <div className="grid gap-4 lg:grid-cols-[minmax(0,5fr)_minmax(0,7fr)] print:block">
           <div className="no-print space-y-4">
-            {sessionAllows(chart.status, "addendum").allowed ? (
+            {!showsForms ? (
               <AddendaPanel />
             ) : (
               <>

@@ -4,22 +4,30 @@ import { evaluateSideEffect } from "@/lib/domain/flags";
 import { BENZODIAZEPINE_INTERVENTIONS, INTERVENTIONS, SEVERITY_LABELS, SIDE_EFFECT_KINDS, sideEffectLabel, type Intervention } from "@/lib/domain/side-effects";
 import { SideEffectSchema } from "@/lib/validation/session";
 import { SelectField, TextField } from "@/app/_components/forms/fields";
+import type { QueuedEntry } from "@/lib/client/offline-queue";
 import { ChartEntryFrame, CorrectableEntry, correctionWhat, useChartEntry, type ChartedEntry } from "./chart-entry";
+import { queuedFieldText } from "./queued-entry-text";
 import { LiveFlags } from "./flag-display";
 import { fieldErrorsOf, type SideEffectRow } from "./rows";
 
 export function SideEffectForm() {
-  return <CorrectableEntry kind="side-effects">{({ correcting, onDone }) => <SideEffectFormInner correcting={correcting} onDone={onDone} />}</CorrectableEntry>;
+  return (
+    <CorrectableEntry kind="side-effects">
+      {({ correcting, recharting, onDone }) => <SideEffectFormInner correcting={correcting} recharting={recharting} onDone={onDone} />}
+    </CorrectableEntry>
+  );
 }
 
-function SideEffectFormInner({ correcting, onDone }: { correcting: SideEffectRow | null; onDone: () => void }) {
-  const entry = useChartEntry({ correcting, onDone });
+function SideEffectFormInner({ correcting, recharting, onDone }: { correcting: SideEffectRow | null; recharting: QueuedEntry | null; onDone: () => void }) {
+  const entry = useChartEntry({ correcting, recharting, onDone });
   const { chart, formId, timeZone } = entry;
 
-  const [kind, setKind] = useState(correcting?.kind ?? "");
-  const [severity, setSeverity] = useState(correcting ? String(correcting.severity) : "");
-  const [intervention, setIntervention] = useState(correcting?.intervention ?? "");
-  const [note, setNote] = useState(correcting?.note ?? "");
+  // a correction starts from the charted row, a refused entry charted again from its body as sent
+  const queued = (field: string) => queuedFieldText(recharting, field);
+  const [kind, setKind] = useState(correcting?.kind ?? queued("kind"));
+  const [severity, setSeverity] = useState(correcting ? String(correcting.severity) : queued("severity"));
+  const [intervention, setIntervention] = useState(correcting?.intervention ?? queued("intervention"));
+  const [note, setNote] = useState(correcting?.note ?? queued("note"));
 
   const buildBody = (stampMs: number) => ({
     ...entry.timingFields(stampMs),

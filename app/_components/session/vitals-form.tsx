@@ -4,9 +4,11 @@ import { evaluateVitals, evaluateVitalsOverdue } from "@/lib/domain/flags";
 import { formatC } from "@/lib/domain/units";
 import { VitalsSchema } from "@/lib/validation/session";
 import { TextField } from "@/app/_components/forms/fields";
+import type { QueuedEntry } from "@/lib/client/offline-queue";
 import { ChartEntryFrame, CorrectableEntry, correctionWhat, useChartEntry, type ChartedEntry } from "./chart-entry";
 import { formatHm } from "./clinic-time";
 import { LiveFlags } from "./flag-display";
+import { queuedFieldText } from "./queued-entry-text";
 import { effectiveRows, fieldErrorsOf, readNumber, type VitalsRow } from "./rows";
 
 type Input = HTMLInputElement & HTMLTextAreaElement;
@@ -18,28 +20,30 @@ const FIELD_ORDER = ["systolicMmHg", "diastolicMmHg", "heartRatePerMin", "spo2Pc
 export function VitalsForm() {
   return (
     <CorrectableEntry kind="vitals">
-      {({ correcting, onDone, generation }) => <VitalsFormInner correcting={correcting} focusOnMount={generation > 0} onDone={onDone} />}
+      {({ correcting, recharting, onDone, generation }) => <VitalsFormInner correcting={correcting} recharting={recharting} focusOnMount={generation > 0 && !recharting} onDone={onDone} />}
     </CorrectableEntry>
   );
 }
 
-function VitalsFormInner({ correcting, focusOnMount, onDone }: { correcting: VitalsRow | null; focusOnMount: boolean; onDone: () => void }) {
-  const entry = useChartEntry({ correcting, onDone });
+function VitalsFormInner({ correcting, recharting, focusOnMount, onDone }: { correcting: VitalsRow | null; recharting: QueuedEntry | null; focusOnMount: boolean; onDone: () => void }) {
+  const entry = useChartEntry({ correcting, recharting, onDone });
   const { chart, formId, timeZone } = entry;
   const systolicRef = useRef<Input>(null);
   useEffect(() => {
     if (focusOnMount) systolicRef.current?.focus();
   }, [focusOnMount]);
 
+  // a correction starts from the charted row, a refused entry charted again from its body as sent
   const str = (n: number | null | undefined) => (n === null || n === undefined ? "" : String(n));
-  const [sbp, setSbp] = useState(str(correcting?.systolicMmHg));
-  const [dbp, setDbp] = useState(str(correcting?.diastolicMmHg));
-  const [hr, setHr] = useState(str(correcting?.heartRatePerMin));
-  const [spo2, setSpo2] = useState(str(correcting?.spo2Pct));
-  const [rr, setRr] = useState(str(correcting?.respRatePerMin));
-  const [temp, setTemp] = useState(correcting?.temperatureDeciC != null ? formatC(correcting.temperatureDeciC) : "");
-  const [rass, setRass] = useState(str(correcting?.sedationRass));
-  const [reason, setReason] = useState("");
+  const start = (field: (typeof FIELD_ORDER)[number], row: number | null | undefined) => (correcting ? str(row) : queuedFieldText(recharting, field));
+  const [sbp, setSbp] = useState(start("systolicMmHg", correcting?.systolicMmHg));
+  const [dbp, setDbp] = useState(start("diastolicMmHg", correcting?.diastolicMmHg));
+  const [hr, setHr] = useState(start("heartRatePerMin", correcting?.heartRatePerMin));
+  const [spo2, setSpo2] = useState(start("spo2Pct", correcting?.spo2Pct));
+  const [rr, setRr] = useState(start("respRatePerMin", correcting?.respRatePerMin));
+  const [temp, setTemp] = useState(correcting ? (correcting.temperatureDeciC != null ? formatC(correcting.temperatureDeciC) : "") : queuedFieldText(recharting, "temperatureC"));
+  const [rass, setRass] = useState(start("sedationRass", correcting?.sedationRass));
+  const [reason, setReason] = useState(queuedFieldText(recharting, "reason"));
 
   const values = {
     systolicMmHg: readNumber(sbp),
