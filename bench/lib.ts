@@ -3,7 +3,7 @@ import os from "node:os";
 
 export const BASE = process.env.BENCH_BASE_URL ?? "http://127.0.0.1:3400";
 
-export async function login(email: string, password = "titrate-demo"): Promise<string> {
+export async function login(email: string, password = "titrate-demo", base = BASE): Promise<string> {
   const jar = new Map<string, string>();
   const keep = (res: Response) => {
     for (const c of res.headers.getSetCookie()) {
@@ -13,23 +13,23 @@ export async function login(email: string, password = "titrate-demo"): Promise<s
     }
   };
   const cookie = () => [...jar].map(([k, v]) => `${k}=${v}`).join("; ");
-  const csrfRes = await fetch(`${BASE}/api/auth/csrf`);
+  const csrfRes = await fetch(`${base}/api/auth/csrf`);
   keep(csrfRes);
   const { csrfToken } = (await csrfRes.json()) as { csrfToken: string };
-  const res = await fetch(`${BASE}/api/auth/callback/credentials`, {
+  const res = await fetch(`${base}/api/auth/callback/credentials`, {
     method: "POST",
     redirect: "manual",
     headers: { "content-type": "application/x-www-form-urlencoded", cookie: cookie() },
     body: new URLSearchParams({ csrfToken, email, password, json: "true" }),
   });
   keep(res);
-  const s = (await (await fetch(`${BASE}/api/auth/session`, { headers: { cookie: cookie() } })).json()) as { user?: { id: string } };
+  const s = (await (await fetch(`${base}/api/auth/session`, { headers: { cookie: cookie() } })).json()) as { user?: { id: string } };
   if (!s.user?.id) throw new Error(`login failed for ${email}`);
   return cookie();
 }
 
-export async function post<T>(cookie: string, path: string, body: unknown): Promise<{ status: number; body: T }> {
-  const res = await fetch(`${BASE}${path}`, { method: "POST", headers: { cookie, "content-type": "application/json" }, body: JSON.stringify(body) });
+export async function post<T>(cookie: string, path: string, body: unknown, base = BASE): Promise<{ status: number; body: T }> {
+  const res = await fetch(`${base}${path}`, { method: "POST", headers: { cookie, "content-type": "application/json" }, body: JSON.stringify(body) });
   return { status: res.status, body: (await res.json()) as T };
 }
 
