@@ -71,18 +71,17 @@ export async function loadFlagContext(tx: Tx, clinicId: string, sessionId: strin
   const s = await selectFlagContext(tx, clinicId, sessionId);
   if (!s) return null;
   const { doseRows, vitalsRows, sideRows, painRows } = s;
-  const row = (r: { id: string; at: Date; enteredAt: Date }) => ({ id: r.id, atMs: r.at.getTime(), enteredAtMs: r.enteredAt.getTime() });
   const timeline: SessionTimeline = {
-    doseEvents: effectiveRows(doseRows).map((r) => ({ ...row(r), type: r.type as DoseEventPoint["type"], rateUgPerKgPerH: r.rateUgPerKgPerH, bolusUg: r.bolusUg })),
+    doseEvents: effectiveRows(doseRows).map((r) => ({ id: r.id, atMs: r.atMs, enteredAtMs: r.enteredAtMs, type: r.type as DoseEventPoint["type"], rateUgPerKgPerH: r.rateUgPerKgPerH, bolusUg: r.bolusUg })),
     vitals: effectiveRows(vitalsRows).map((r) => ({
-      ...row(r), systolicMmHg: r.systolicMmHg, diastolicMmHg: r.diastolicMmHg, heartRatePerMin: r.heartRatePerMin, spo2Pct: r.spo2Pct, respRatePerMin: r.respRatePerMin,
+      id: r.id, atMs: r.atMs, enteredAtMs: r.enteredAtMs,
+      systolicMmHg: r.systolicMmHg, diastolicMmHg: r.diastolicMmHg, heartRatePerMin: r.heartRatePerMin, spo2Pct: r.spo2Pct, respRatePerMin: r.respRatePerMin,
     })),
-    sideEffects: effectiveRows(sideRows).map((r) => ({ ...row(r), kind: r.kind, severity: r.severity })),
-    pain: effectiveRows(painRows).map((r) => ({ ...row(r), score: r.score, scale: r.scale as "NRS" | "VAS", phase: r.phase })),
+    sideEffects: effectiveRows(sideRows).map((r) => ({ id: r.id, atMs: r.atMs, enteredAtMs: r.enteredAtMs, kind: r.kind, severity: r.severity })),
+    pain: effectiveRows(painRows).map((r) => ({ id: r.id, atMs: r.atMs, enteredAtMs: r.enteredAtMs, score: r.score, scale: r.scale as "NRS" | "VAS", phase: r.phase })),
   };
-  const chartedRows: ChartedRow[] = [...doseRows, ...vitalsRows, ...sideRows, ...painRows].map((r) => ({
-    ...row(r), correctsId: r.correctsId, isRetraction: r.isRetraction,
-  }));
+  const charted = (r: ChartedRow): ChartedRow => ({ id: r.id, atMs: r.atMs, enteredAtMs: r.enteredAtMs, correctsId: r.correctsId, isRetraction: r.isRetraction });
+  const chartedRows: ChartedRow[] = [...doseRows.map(charted), ...vitalsRows.map(charted), ...sideRows.map(charted), ...painRows.map(charted)];
   return {
     clinicId, seriesId: s.seriesId, status: s.status, limits: limitsOf(s.pv), timeline, chartedRows, flags: s.flags,
     session: {

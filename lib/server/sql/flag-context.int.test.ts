@@ -17,7 +17,7 @@ const other = clinicPerFile();
 
 const byId = <T extends { id: string }>(rows: readonly T[]) => [...rows].sort((a, b) => a.id.localeCompare(b.id));
 const facts = (r: { id: string; at: Date; enteredAt: Date; correctsId: string | null; isRetraction: boolean }) =>
-  ({ id: r.id, at: r.at, enteredAt: r.enteredAt, correctsId: r.correctsId, isRetraction: r.isRetraction });
+  ({ id: r.id, atMs: r.at.getTime(), enteredAtMs: r.enteredAt.getTime(), correctsId: r.correctsId, isRetraction: r.isRetraction });
 
 /** The reference: the reads loadFlagContext made with Prisma model queries, shaped as FlagContextRow. */
 async function reference(clinicId: string, sessionId: string): Promise<FlagContextRow> {

@@ -41,11 +41,15 @@ export interface FlagContextDriverRow {
   flags: Json;
 }
 
-/** A charted row as the engine needs it: when it happened, when it was charted, what it corrects. */
+/**
+ * A charted row as the engine needs it: when it happened and when it was charted (epoch ms:
+ * the engine computes in ms, and a busy session holds hundreds of rows read on every write, so
+ * no Date is made only to be turned back), what it corrects.
+ */
 export interface ChartedRowFacts {
   id: string;
-  at: Date;
-  enteredAt: Date;
+  atMs: number;
+  enteredAtMs: number;
   correctsId: string | null;
   isRetraction: boolean;
 }
@@ -107,8 +111,6 @@ export function flagContextSql(clinicId: string, sessionId: string): Prisma.Sql 
 }
 
 type HeadJson = [string, number, number, string | null, boolean];
-const facts = ([id, atMs, enteredAtMs, correctsId, isRetraction]: HeadJson): ChartedRowFacts =>
-  ({ id, at: new Date(atMs), enteredAt: new Date(enteredAtMs), correctsId, isRetraction });
 const dateOrNull = (ms: number | null) => (ms === null ? null : new Date(ms));
 
 type FlagJson = Omit<Flag, "raisedAt" | "acknowledgedAt" | "resolvedAt"> & { raisedAtMs: number; acknowledgedAtMs: number | null; resolvedAtMs: number | null };
@@ -126,14 +128,20 @@ export function decodeFlagContextRow(r: FlagContextDriverRow): FlagContextRow {
     pv: { ...r.pv, createdAt: new Date(Number(r.pvCreatedAtMs)) },
     previousWeightG: r.previousWeightG,
     priorStartsMs: JSON.parse(r.priorStartsMs) as number[],
+    // one object per row, its fields named directly (no spread, no slice: this runs per row per write)
     doseRows: (JSON.parse(r.dose) as [...HeadJson, string, number | null, number | null][]).map((a) => ({
-      ...facts(a.slice(0, 5) as HeadJson), type: a[5], rateUgPerKgPerH: a[6], bolusUg: a[7],
+      id: a[0], atMs: a[1], enteredAtMs: a[2], correctsId: a[3], isRetraction: a[4], type: a[5], rateUgPerKgPerH: a[6], bolusUg: a[7],
     })),
     vitalsRows: (JSON.parse(r.vitals) as [...HeadJson, number, number, number, number, number][]).map((a) => ({
-      ...facts(a.slice(0, 5) as HeadJson), systolicMmHg: a[5], diastolicMmHg: a[6], heartRatePerMin: a[7], spo2Pct: a[8], respRatePerMin: a[9],
+      id: a[0], atMs: a[1], enteredAtMs: a[2], correctsId: a[3], isRetraction: a[4],
+      systolicMmHg: a[5], diastolicMmHg: a[6], heartRatePerMin: a[7], spo2Pct: a[8], respRatePerMin: a[9],
     })),
-    sideRows: (JSON.parse(r.sideEffects) as [...HeadJson, string, number][]).map((a) => ({ ...facts(a.slice(0, 5) as HeadJson), kind: a[5], severity: a[6] })),
-    painRows: (JSON.parse(r.pain) as [...HeadJson, number, string, string][]).map((a) => ({ ...facts(a.slice(0, 5) as HeadJson), score: a[5], scale: a[6], phase: a[7] })),
+    sideRows: (JSON.parse(r.sideEffects) as [...HeadJson, string, number][]).map((a) => ({
+      id: a[0], atMs: a[1], enteredAtMs: a[2], correctsId: a[3], isRetraction: a[4], kind: a[5], severity: a[6],
+    })),
+    painRows: (JSON.parse(r.pain) as [...HeadJson, number, string, string][]).map((a) => ({
+      id: a[0], atMs: a[1], enteredAtMs: a[2], correctsId: a[3], isRetraction: a[4], score: a[5], scale: a[6], phase: a[7],
+    })),
     flags,
   };
 }
