@@ -54,6 +54,9 @@ const seriesChartsDrawn = async (page: Page) => {
 };
 const boardDrawn = async (page: Page) => {
   await expect(page.getByTestId("chair-board")).toBeVisible();
+  // the tiles are drawn in the browser, after the header: scan them, not the placeholder
+  await expect(page.getByTestId("board-tile").first()).toBeVisible();
+  await expect(page.getByTestId("board-drawing")).toHaveCount(0);
 };
 
 /** key: the URL pattern, exactly as discoverPages() derives it from app/. */

@@ -1,6 +1,6 @@
 "use client";
 import Link from "next/link";
-import { useCallback, useEffect, useRef, useState } from "react";
+import { useCallback, useEffect, useRef, useState, useSyncExternalStore } from "react";
 import { useLiveEvents } from "@/app/_components/data/live";
 import { read } from "@/app/_components/data/use-read";
 import { hasRecordedAllergy } from "@/app/_components/session/allergies";
@@ -78,6 +78,11 @@ export function ChairBoard({ initialJson, timeZone, wallFromUrl }: { initialJson
   };
 
   const tiles = sortTiles(board.tiles, sort, nowMs);
+  // The tiles are drawn in the browser only (decision 0013): every value on them moves each
+  // second and is recomputed here from the rows (lib/domain/board.ts), so drawing 40-odd tiles
+  // on the server as well only doubled the page's server time for markup replaced at once. The
+  // server sends the header, the counts and the rows; the first client render draws the tiles.
+  const inBrowser = useSyncExternalStore(noSubscription, () => true, () => false);
   const asOf = formatHm(Date.parse(board.serverNow), timeZone);
 
   return (
@@ -109,7 +114,9 @@ export function ChairBoard({ initialJson, timeZone, wallFromUrl }: { initialJson
         </div>
       </div>
       {stale && <p role="status" className="rounded-md border-2 border-soft bg-soft-50 p-2 text-sm font-semibold">Could not refresh the board ({stale}). Values below are from {asOf}; retrying every 15 s.</p>}
-      {tiles.length === 0 ? (
+      {!inBrowser ? (
+        <p className="card" role="status" data-testid="board-drawing">Drawing the chairs…</p>
+      ) : tiles.length === 0 ? (
         <p className="card">No chairs and no running sessions. An administrator adds chairs under Admin → Chairs.</p>
       ) : (
         <ul className={`grid gap-3 ${wall ? "grid-cols-1 md:grid-cols-2 xl:grid-cols-3" : "grid-cols-1 sm:grid-cols-2 xl:grid-cols-3"}`} aria-label="Chairs">
@@ -119,6 +126,8 @@ export function ChairBoard({ initialJson, timeZone, wallFromUrl }: { initialJson
     </div>
   );
 }
+
+const noSubscription = () => () => {};
 
 function Tile({ tile, nowMs, timeZone, wall }: { tile: BoardTileDto; nowMs: number; timeZone: string; wall: boolean }) {
   const chairName = tile.chair ? tile.chair.name : "No chair";

@@ -9,8 +9,9 @@ import { ChairBoard } from "./chair-board";
 export const metadata: Metadata = { title: "Chair board" };
 
 /**
- * Every chair of the suite and every running infusion, rendered on the server first, then
- * kept fresh by the client component (docs/decisions/0013-chairs-and-the-board.md).
+ * Every chair of the suite and every running infusion: the server reads the board and renders
+ * its header; the client component draws the tiles from the same rows and keeps them fresh
+ * (docs/decisions/0013-chairs-and-the-board.md).
  * `?display=wall` opens the large-type wall display.
  */
 export default async function BoardPage({ searchParams }: { searchParams: Promise<{ display?: string | string[] }> }) {
