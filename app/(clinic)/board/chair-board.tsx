@@ -113,7 +113,7 @@ export function ChairBoard({ initialJson, timeZone, wallFromUrl }: { initialJson
           <Link href="/?worklist=1" className="btn-secondary min-h-12">Worklists</Link>
         </div>
       </div>
-      {stale && <p role="status" className="rounded-md border-2 border-soft bg-soft-50 p-2 text-sm font-semibold">Could not refresh the board ({stale}). Values below are from {asOf}; retrying every 15 s.</p>}
+      {stale && <p role="status" className="rounded-md border-2 border-soft bg-soft-50 p-2 text-sm font-semibold">Could not refresh the board ({stale}). Values below are from {asOf}; retrying at the next change and at least every minute.</p>}
       {!inBrowser ? (
         <p className="card" role="status" data-testid="board-drawing">Drawing the chairs…</p>
       ) : tiles.length === 0 ? (
