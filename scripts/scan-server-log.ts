@@ -8,6 +8,7 @@
  */
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import pg from "pg";
+import { appearsInLog } from "@/lib/log-scan";
 
 async function main() {
   const files = process.argv.length > 2 ? process.argv.slice(2) : ["test-results/server.log"];
@@ -29,7 +30,8 @@ async function main() {
     if (p.familyName.length >= 3) needles.add(p.familyName);
     needles.add(p.birthDate);
   }
-  const hits = [...needles].filter((n) => log.includes(n));
+  // whole tokens only (lib/log-scan.ts): "Ada" is not in "driverAdapterError"
+  const hits = [...needles].filter((n) => appearsInLog(log, n));
   const figures = { logFile: file, logBytes: Buffer.byteLength(log), logLines: log.split("\n").length, patients: patients.length, searchedFor: needles.size, hits: hits.length };
   writeFileSync("test-results/log-scan.json", JSON.stringify({ ...figures, hitSamples: hits.slice(0, 10) }, null, 2));
   console.log(`[log-scan] ${figures.logLines} lines of server log searched for ${needles.size} names/MRNs/birth dates of ${patients.length} patients: ${hits.length} hits`);
