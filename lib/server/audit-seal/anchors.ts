@@ -8,9 +8,9 @@
  * Used by the sealer (server) and by scripts/verify-audit.ts, so no "server-only" import.
  */
 import {
-  createHash, createPrivateKey, createPublicKey, generateKeyPairSync, sign, verify, type KeyObject,
+  createHash, createPrivateKey, createPublicKey, generateKeyPairSync, randomBytes, sign, verify, type KeyObject,
 } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, linkSync, mkdirSync, readFileSync, unlinkSync, writeFileSync } from "node:fs";
 import { open } from "node:fs/promises";
 import path from "node:path";
 
@@ -82,10 +82,23 @@ export function loadPublicKey(value: string): KeyObject {
 export function resolveSigningKey(configured: string | undefined, generatedPath: string = DEFAULT_GENERATED_KEY_PATH): { key: KeyObject; generated: string | null; created: boolean } {
   if (configured) return { key: loadPrivateKey(configured), generated: null, created: false };
   if (existsSync(/*turbopackIgnore: true*/ generatedPath)) return { key: loadPrivateKey(generatedPath), generated: generatedPath, created: false };
+  // Several app instances starting together on a fresh machine all find no key. Each writes its
+  // own key whole to a file of its own, then links it into place: the link either creates the
+  // key file, complete, or fails because another instance's complete key is there already;
+  // that one is then used. Never a half-written key read, never an instance failing to start.
   const { privateKey } = generateKeyPairSync("ed25519");
   mkdirSync(/*turbopackIgnore: true*/ path.dirname(generatedPath), { recursive: true });
-  writeFileSync(/*turbopackIgnore: true*/ generatedPath, privateKey.export({ type: "pkcs8", format: "pem" }), { mode: 0o600, flag: "wx" });
-  return { key: privateKey, generated: generatedPath, created: true };
+  const draft = `${generatedPath}.${process.pid}.${randomBytes(6).toString("hex")}.tmp`;
+  writeFileSync(/*turbopackIgnore: true*/ draft, privateKey.export({ type: "pkcs8", format: "pem" }), { mode: 0o600, flag: "wx" });
+  try {
+    linkSync(/*turbopackIgnore: true*/ draft, generatedPath);
+    return { key: privateKey, generated: generatedPath, created: true };
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== "EEXIST") throw err;
+    return { key: loadPrivateKey(generatedPath), generated: generatedPath, created: false };
+  } finally {
+    unlinkSync(/*turbopackIgnore: true*/ draft);
+  }
 }
 
 export function publicKeyPem(privateKey: KeyObject): string {
