@@ -11,13 +11,16 @@ import type { Tx } from "../db";
 import { newId } from "../ids";
 import { doseEventDto, painDto, sideEffectDto, toPoint, vitalsDto } from "./dto";
 import { insertVitals } from "../sql/insert-vitals";
-import { selectVitalsForCharting } from "../sql/vitals-for-charting";
-import { assertHardOverride, reconcileSessionFlags } from "./flag-reconcile";
+import { assertHardOverride, lockAndLoadForVitals, reconcileSessionFlags, withStoredEntry } from "./flag-reconcile";
 import { assertCorrectable, openChartingWrite, openSessionWrite, resolveChartTime } from "./write-context";
 import { checkDoseEventInputs } from "./input-checks";
 
 // Charting writes: dose events, vitals, pain scores, side effects, and their corrections and
 // retractions. Every one is a new row (docs/decisions/0004-flags-and-charting.md).
+
+/** Chart order of rows read unordered: clinical time, then charting time, then id (lib/server/sql/fragments.ts chartOrder). */
+const byChartOrder = (a: { atMs: number; enteredAtMs: number; id: string }, b: { atMs: number; enteredAtMs: number; id: string }) =>
+  a.atMs - b.atMs || a.enteredAtMs - b.enteredAtMs || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 
 export async function chartDoseEvent(
   tx: Tx,
@@ -75,22 +78,42 @@ export async function chartVitals(
 ) {
   const { at, queuedAt } = await openChartingWrite(tx, { actor, sessionId, action: "chart-observation", input, now });
   const temperatureDeciC = input.temperatureC === undefined ? null : deciCFromC(input.temperatureC);
-  // Light columns only: a multi-day session holds hundreds of sets. Plain SQL on this path
-  // (the bedside's most frequent write): a Prisma model query costs several times the CPU.
-  const rows = await selectVitalsForCharting(tx, actor.clinicId, sessionId);
+  // The flag engine's context and the session's vitals in one statement, under the flag lock,
+  // before the set is stored: the rows answer which set a correction targets and which set is
+  // the baseline, and the context, with this set applied, is what the flags are reconciled on
+  // (a multi-day session holds hundreds of sets: read once per write, not twice).
+  const loaded = await lockAndLoadForVitals(tx, actor.clinicId, sessionId);
+  if (!loaded) throw notFound("Session");
+  const rows = loaded.vitals;
   assertCorrectable(rows, input.correctsId);
-  const effective = effectiveRows(rows).filter((r) => r.id !== input.correctsId);
+  // in chart order (clinical time, charting time, id): with no set marked, the first one is the baseline
+  const effective = effectiveRows(rows).filter((r) => r.id !== input.correctsId).sort(byChartOrder);
   const baseline = effective.find((r) => r.isBaseline) ?? effective[0] ?? null;
+  const corrected = input.correctsId ? rows.find((r) => r.id === input.correctsId) ?? null : null;
   // a correction of the baseline set stays the baseline
-  const isBaseline = input.isBaseline ?? (input.correctsId ? rows.find((r) => r.id === input.correctsId)?.isBaseline ?? false : baseline === null);
-  const row = await insertVitals(tx, { sessionId, at, queuedAt, input, temperatureDeciC, isBaseline, enteredById: actor.userId, now, deviceReadingId });
+  const isBaseline = input.isBaseline ?? (corrected ? corrected.isBaseline : baseline === null);
+  const id = newId(now.getTime());
+  const row = await insertVitals(tx, { id, sessionId, at, queuedAt, input, temperatureDeciC, isBaseline, enteredById: actor.userId, now, deviceReadingId });
   await auditAs(tx, actor)(input.correctsId ? "vitals.correct" : "vitals.chart", "VitalSigns", row.id, {
-    before: input.correctsId ? rows.find((r) => r.id === input.correctsId) : undefined,
+    // the corrected set as the audit has always quoted it (its light columns, in this order)
+    before: corrected ? {
+      id: corrected.id, at: new Date(corrected.atMs), correctsId: corrected.correctsId, isRetraction: corrected.isRetraction,
+      isBaseline: corrected.isBaseline, systolicMmHg: corrected.systolicMmHg, diastolicMmHg: corrected.diastolicMmHg,
+    } : undefined,
     after: row,
   });
   // vitals thresholds are SOFT: no HARD check before storing
+  const candidate = {
+    type: "VitalSigns", correctsId: input.correctsId ?? null,
+    row: {
+      id: row.id, atMs: row.at.getTime(), enteredAtMs: now.getTime(),
+      systolicMmHg: row.systolicMmHg, diastolicMmHg: row.diastolicMmHg, heartRatePerMin: row.heartRatePerMin, spo2Pct: row.spo2Pct, respRatePerMin: row.respRatePerMin,
+    },
+  } as const;
   const flags = await reconcileSessionFlags(tx, {
     actor, sessionId, now, newEntry: { type: "VitalSigns", id: row.id }, reason: input.reason?.trim() || input.backTimeReason?.trim() || null,
+    // the context read above, with this set stored; its flag lock is still held
+    context: withStoredEntry(loaded.ctx, candidate),
   });
   return { vitals: vitalsDto(row), flags: flags.raised, resolvedFlags: flags.resolved };
 }

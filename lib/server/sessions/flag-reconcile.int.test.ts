@@ -7,10 +7,10 @@ import { effectiveRows } from "@/lib/domain/charting";
 import { byClinicalTime } from "@/lib/domain/vitals-schedule";
 import { evaluateSessionFlags, type CandidateEntry, type SessionTimeline } from "@/lib/domain/session-flags";
 import { PrismaClient } from "@/lib/generated/prisma/client";
-import { acknowledgeFlags, chartDoseEvent, getSessionChart, reconcileSessionFlags, retractEntry, signSession } from "@/lib/server/sessions";
+import { acknowledgeFlags, chartDoseEvent, chartVitals, getSessionChart, reconcileSessionFlags, retractEntry, signSession } from "@/lib/server/sessions";
 import { loadFlagContext, lockSessionFlags, withStoredEntry, type FlagContext } from "@/lib/server/sessions/flag-reconcile";
 import { systemClockActor } from "@/lib/server/actor-type";
-import { DoseEventSchema } from "@/lib/validation/session";
+import { DoseEventSchema, VitalsSchema } from "@/lib/validation/session";
 import { clinicPerFile, db } from "@/test/helpers";
 import { changedTables, snapshotTables } from "@/test/db-snapshot";
 import { T0, at, complete, dose, expectAppError, openSession, pain, start, vitals } from "@/test/charting";
@@ -314,5 +314,27 @@ describe("a dose event reads the flag context once (the HARD check's, with the n
     expect(count(/prepared: flag-context/)).toBe(1);
     expect(count(/^\s*SELECT .* FROM "public"\."Flag"/s)).toBe(0);
     expect(count(/^\s*SELECT .* FROM "public"\."PatientWeight"/s)).toBe(0);
+  });
+
+  it("counts: a vitals write reads the session's rows once (the flag context, under one flag lock), and still flags as before", async () => {
+    const { session } = await openSession(file.c, IV);
+    const s = session.id;
+    await vitals(file.nurse, s, at(0));
+    const client = new PrismaClient({ adapter: new PrismaPg({ connectionString: process.env.DATABASE_URL! }), log: [{ emit: "event", level: "query" }] });
+    const statements: string[] = [];
+    client.$on("query" as never, (e: { query: string }) => statements.push(e.query));
+    try {
+      const input = VitalsSchema.parse({ at: at(5).toISOString(), systolicMmHg: 124, diastolicMmHg: 78, heartRatePerMin: 131, spo2Pct: 97, respRatePerMin: 15, reason: "anxious, reassured" });
+      const result = await client.$transaction((tx) => chartVitals(tx as never, { actor: file.nurse, sessionId: s, input, now: at(5) }));
+      expect(result.flags.map((f) => f.code)).toContain("HR_HIGH");
+      expect(result.vitals.isBaseline, "the second set is not the baseline").toBe(false);
+    } finally {
+      await client.$disconnect();
+    }
+    const count = (re: RegExp) => statements.filter((q) => re.test(q)).length;
+    expect(count(/pg_advisory_xact_lock/)).toBe(1);
+    expect(count(/prepared: flag-context/)).toBe(1);
+    // no other statement reads the session's vitals (the context's own statement does)
+    expect(statements.filter((q) => /FROM "(public"\.")?VitalSigns"/.test(q) && !/prepared: flag-context/.test(q))).toEqual([]);
   });
 });

@@ -13,7 +13,7 @@ import type { SystemActor } from "../actor-type";
 import { writeAudit } from "../audit";
 import type { Flag } from "@/lib/generated/prisma/client";
 import type { Tx } from "../db";
-import { selectFlagContext } from "../sql/flag-context";
+import { selectFlagContext, type FlagContextRow } from "../sql/flag-context";
 import { limitsOf } from "../protocols";
 import { flagDto, type FlagDto } from "./dto";
 
@@ -69,7 +69,26 @@ export async function lockSessionFlags(tx: Tx, sessionId: string): Promise<void>
  */
 export async function loadFlagContext(tx: Tx, clinicId: string, sessionId: string): Promise<FlagContext | null> {
   const s = await selectFlagContext(tx, clinicId, sessionId);
-  if (!s) return null;
+  return s ? flagContextOf(s, clinicId, sessionId) : null;
+}
+
+/** A session's vitals as its flag context read them: every set, corrections and retractions included, with `isBaseline`. */
+export type VitalsFacts = FlagContextRow["vitalsRows"][number];
+
+/**
+ * For a vitals write: takes the session's flag lock, then reads the flag context and the
+ * session's vitals in one statement, before the set is stored (as a dose event's HARD check
+ * does). The write checks its correction and baseline against these rows and reconciles on
+ * the context with its set applied (withStoredEntry): the session's rows are read once per
+ * write, not twice.
+ */
+export async function lockAndLoadForVitals(tx: Tx, clinicId: string, sessionId: string): Promise<{ ctx: FlagContext; vitals: VitalsFacts[] } | null> {
+  await lockSessionFlags(tx, sessionId);
+  const s = await selectFlagContext(tx, clinicId, sessionId);
+  return s ? { ctx: flagContextOf(s, clinicId, sessionId), vitals: s.vitalsRows } : null;
+}
+
+function flagContextOf(s: FlagContextRow, clinicId: string, sessionId: string): FlagContext {
   const { doseRows, vitalsRows, sideRows, painRows } = s;
   const timeline: SessionTimeline = {
     doseEvents: effectiveRows(doseRows).map((r) => ({ id: r.id, atMs: r.atMs, enteredAtMs: r.enteredAtMs, type: r.type as DoseEventPoint["type"], rateUgPerKgPerH: r.rateUgPerKgPerH, bolusUg: r.bolusUg })),

@@ -41,7 +41,7 @@ async function reference(clinicId: string, sessionId: string): Promise<FlagConte
     plannedSessions: s.series.plannedSessions, route: protocol.route, pv, previousWeightG: previousWeight?.weightG ?? null,
     priorStartsMs: prior.map((p) => p.openedAt.getTime()).sort((a, b) => a - b),
     doseRows: byId(doseRows.map((r) => ({ ...facts(r), type: r.type, rateUgPerKgPerH: r.rateUgPerKgPerH, bolusUg: r.bolusUg }))),
-    vitalsRows: byId(vitalsRows.map((r) => ({ ...facts(r), systolicMmHg: r.systolicMmHg, diastolicMmHg: r.diastolicMmHg, heartRatePerMin: r.heartRatePerMin, spo2Pct: r.spo2Pct, respRatePerMin: r.respRatePerMin }))),
+    vitalsRows: byId(vitalsRows.map((r) => ({ ...facts(r), systolicMmHg: r.systolicMmHg, diastolicMmHg: r.diastolicMmHg, heartRatePerMin: r.heartRatePerMin, spo2Pct: r.spo2Pct, respRatePerMin: r.respRatePerMin, isBaseline: r.isBaseline }))),
     sideRows: byId(sideRows.map((r) => ({ ...facts(r), kind: r.kind, severity: r.severity }))),
     painRows: byId(painRows.map((r) => ({ ...facts(r), score: r.score, scale: r.scale, phase: r.phase }))),
     flags,

@@ -70,7 +70,8 @@ export interface FlagContextRow {
   previousWeightG: number | null;
   priorStartsMs: number[];
   doseRows: (ChartedRowFacts & { type: string; rateUgPerKgPerH: number | null; bolusUg: number | null })[];
-  vitalsRows: (ChartedRowFacts & { systolicMmHg: number; diastolicMmHg: number; heartRatePerMin: number; spo2Pct: number; respRatePerMin: number })[];
+  /** with `isBaseline`: a vitals write reads its baseline and the set it corrects from here */
+  vitalsRows: (ChartedRowFacts & { systolicMmHg: number; diastolicMmHg: number; heartRatePerMin: number; spo2Pct: number; respRatePerMin: number; isBaseline: boolean })[];
   sideRows: (ChartedRowFacts & { kind: string; severity: number })[];
   painRows: (ChartedRowFacts & { score: number; scale: string; phase: string })[];
   /** every stored flag of the session, whole, in the order they were raised */
@@ -96,7 +97,7 @@ export function flagContextSql(clinicId: string, sessionId: string): Prisma.Sql 
            (SELECT coalesce(json_agg(${Prisma.raw(epochMs(`o."openedAt"`))}), '[]') FROM "InfusionSession" o
              WHERE o."seriesId" = s."seriesId" AND o.sequence < s.sequence)::text AS "priorStartsMs",
            ${Prisma.raw(list(`${head("d")}, d.type::text, d."rateUgPerKgPerH", d."bolusUg"`, `"DoseEvent" d WHERE d."sessionId" = s.id`))} AS dose,
-           ${Prisma.raw(list(`${head("v")}, v."systolicMmHg", v."diastolicMmHg", v."heartRatePerMin", v."spo2Pct", v."respRatePerMin"`, `"VitalSigns" v WHERE v."sessionId" = s.id`))} AS vitals,
+           ${Prisma.raw(list(`${head("v")}, v."systolicMmHg", v."diastolicMmHg", v."heartRatePerMin", v."spo2Pct", v."respRatePerMin", v."isBaseline"`, `"VitalSigns" v WHERE v."sessionId" = s.id`))} AS vitals,
            ${Prisma.raw(list(`${head("e")}, e.kind, e.severity`, `"SideEffect" e WHERE e."sessionId" = s.id`))} AS "sideEffects",
            ${Prisma.raw(list(`${head("ps")}, ps.score, ps.scale::text, ps.phase::text`, `"PainScore" ps WHERE ps."sessionId" = s.id`))} AS pain,
            (SELECT coalesce(json_agg(to_jsonb(f) - 'raisedAt' - 'acknowledgedAt' - 'resolvedAt'
@@ -132,9 +133,9 @@ export function decodeFlagContextRow(r: FlagContextDriverRow): FlagContextRow {
     doseRows: (JSON.parse(r.dose) as [...HeadJson, string, number | null, number | null][]).map((a) => ({
       id: a[0], atMs: a[1], enteredAtMs: a[2], correctsId: a[3], isRetraction: a[4], type: a[5], rateUgPerKgPerH: a[6], bolusUg: a[7],
     })),
-    vitalsRows: (JSON.parse(r.vitals) as [...HeadJson, number, number, number, number, number][]).map((a) => ({
+    vitalsRows: (JSON.parse(r.vitals) as [...HeadJson, number, number, number, number, number, boolean][]).map((a) => ({
       id: a[0], atMs: a[1], enteredAtMs: a[2], correctsId: a[3], isRetraction: a[4],
-      systolicMmHg: a[5], diastolicMmHg: a[6], heartRatePerMin: a[7], spo2Pct: a[8], respRatePerMin: a[9],
+      systolicMmHg: a[5], diastolicMmHg: a[6], heartRatePerMin: a[7], spo2Pct: a[8], respRatePerMin: a[9], isBaseline: a[10],
     })),
     sideRows: (JSON.parse(r.sideEffects) as [...HeadJson, string, number][]).map((a) => ({
       id: a[0], atMs: a[1], enteredAtMs: a[2], correctsId: a[3], isRetraction: a[4], kind: a[5], severity: a[6],

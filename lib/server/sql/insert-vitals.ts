@@ -56,11 +56,11 @@ export function decodeInsertedVitalsRow(r: InsertedVitalsDriverRow): InsertedVit
 }
 
 /**
- * Inserts one vitals set and returns it whole (for the audit row and the answer). The session
+ * Inserts one vitals set (its id chosen by the caller, or here) and returns it whole (for the audit row and the answer). The session
  * is the caller's, already read under its row lock within the clinic (loadSessionForWrite).
  */
-export async function insertVitals(tx: Tx, v: Omit<NewVitals, "id">): Promise<InsertedVitalsRow> {
-  const [row] = await tx.$queryRaw<InsertedVitalsDriverRow[]>(insertVitalsSql({ ...v, id: newId(v.now.getTime()) }));
+export async function insertVitals(tx: Tx, v: Omit<NewVitals, "id"> & { id?: string }): Promise<InsertedVitalsRow> {
+  const [row] = await tx.$queryRaw<InsertedVitalsDriverRow[]>(insertVitalsSql({ ...v, id: v.id ?? newId(v.now.getTime()) }));
   if (!row) throw new Error("INSERT ... RETURNING gave no row");
   return decodeInsertedVitalsRow(row);
 }
