@@ -1,6 +1,7 @@
 import "server-only";
 import { effectiveRows, type Correctable } from "@/lib/domain/charting";
 import { validateDoseSequence, type DoseEventPoint } from "@/lib/domain/dose";
+import { byClinicalTime } from "@/lib/domain/vitals-schedule";
 import type { FlagSourceType } from "@/lib/domain/session-flags";
 import { deciCFromC, rateUgPerKgPerHFromMgPerKgPerH, ugFromMg } from "@/lib/domain/units";
 import { badInput, conflict, notFound } from "@/lib/errors";
@@ -17,10 +18,6 @@ import { checkDoseEventInputs } from "./input-checks";
 
 // Charting writes: dose events, vitals, pain scores, side effects, and their corrections and
 // retractions. Every one is a new row (docs/decisions/0004-flags-and-charting.md).
-
-/** Chart order of rows read unordered: clinical time, then charting time, then id (lib/server/sql/fragments.ts chartOrder). */
-const byChartOrder = (a: { atMs: number; enteredAtMs: number; id: string }, b: { atMs: number; enteredAtMs: number; id: string }) =>
-  a.atMs - b.atMs || a.enteredAtMs - b.enteredAtMs || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 
 export async function chartDoseEvent(
   tx: Tx,
@@ -87,7 +84,7 @@ export async function chartVitals(
   const rows = loaded.vitals;
   assertCorrectable(rows, input.correctsId);
   // in chart order (clinical time, charting time, id): with no set marked, the first one is the baseline
-  const effective = effectiveRows(rows).filter((r) => r.id !== input.correctsId).sort(byChartOrder);
+  const effective = effectiveRows(rows).filter((r) => r.id !== input.correctsId).sort(byClinicalTime);
   const baseline = effective.find((r) => r.isBaseline) ?? effective[0] ?? null;
   const corrected = input.correctsId ? rows.find((r) => r.id === input.correctsId) ?? null : null;
   // a correction of the baseline set stays the baseline

@@ -243,6 +243,21 @@ describe("the clock and legacy flags", () => {
   });
 });
 
+/**
+ * Runs `write` in a transaction of a client of its own that logs every statement it sends;
+ * returns the write's result and the statements.
+ */
+async function withStatementLog<T>(write: (tx: never) => Promise<T>): Promise<{ result: T; statements: string[] }> {
+  const client = new PrismaClient({ adapter: new PrismaPg({ connectionString: process.env.DATABASE_URL! }), log: [{ emit: "event", level: "query" }] });
+  const statements: string[] = [];
+  client.$on("query" as never, (e: { query: string }) => statements.push(e.query));
+  try {
+    return { result: await client.$transaction((tx) => write(tx as never)), statements };
+  } finally {
+    await client.$disconnect();
+  }
+}
+
 describe("a dose event reads the flag context once (the HARD check's, with the new row applied)", () => {
   /** The context's arrays in one order (the engine sorts by itself; loadFlagContext reads rows unordered). */
   const canonical = (ctx: FlagContext) => {
@@ -296,18 +311,10 @@ describe("a dose event reads the flag context once (the HARD check's, with the n
     const { session } = await openSession(file.c, IV);
     const s = session.id;
     await vitals(file.nurse, s, at(0));
-    // a client of its own that logs every statement it sends
-    const client = new PrismaClient({ adapter: new PrismaPg({ connectionString: process.env.DATABASE_URL! }), log: [{ emit: "event", level: "query" }] });
-    const statements: string[] = [];
-    client.$on("query" as never, (e: { query: string }) => statements.push(e.query));
-    try {
-      const input = DoseEventSchema.parse({ at: at(1).toISOString(), type: "START", rateMgPerKgPerH: 1.2, overrideReason: "Dr Y: as ordered" });
-      const result = await client.$transaction((tx) => chartDoseEvent(tx as never, { actor: file.nurse, sessionId: s, input, now: at(1) }));
-      // the HARD flag is raised with the override reason, as before
-      expect(result.flags.filter((f) => f.severity === "HARD").map((f) => f.reason)).toEqual(["Dr Y: as ordered"]);
-    } finally {
-      await client.$disconnect();
-    }
+    const input = DoseEventSchema.parse({ at: at(1).toISOString(), type: "START", rateMgPerKgPerH: 1.2, overrideReason: "Dr Y: as ordered" });
+    const { result, statements } = await withStatementLog((tx) => chartDoseEvent(tx, { actor: file.nurse, sessionId: s, input, now: at(1) }));
+    // the HARD flag is raised with the override reason, as before
+    expect(result.flags.filter((f) => f.severity === "HARD").map((f) => f.reason)).toEqual(["Dr Y: as ordered"]);
     const count = (re: RegExp) => statements.filter((q) => re.test(q)).length;
     expect(count(/pg_advisory_xact_lock/)).toBe(1);
     // the whole context (session, rows, flags, prior starts, weight) is one prepared statement
@@ -320,17 +327,10 @@ describe("a dose event reads the flag context once (the HARD check's, with the n
     const { session } = await openSession(file.c, IV);
     const s = session.id;
     await vitals(file.nurse, s, at(0));
-    const client = new PrismaClient({ adapter: new PrismaPg({ connectionString: process.env.DATABASE_URL! }), log: [{ emit: "event", level: "query" }] });
-    const statements: string[] = [];
-    client.$on("query" as never, (e: { query: string }) => statements.push(e.query));
-    try {
-      const input = VitalsSchema.parse({ at: at(5).toISOString(), systolicMmHg: 124, diastolicMmHg: 78, heartRatePerMin: 131, spo2Pct: 97, respRatePerMin: 15, reason: "anxious, reassured" });
-      const result = await client.$transaction((tx) => chartVitals(tx as never, { actor: file.nurse, sessionId: s, input, now: at(5) }));
-      expect(result.flags.map((f) => f.code)).toContain("HR_HIGH");
-      expect(result.vitals.isBaseline, "the second set is not the baseline").toBe(false);
-    } finally {
-      await client.$disconnect();
-    }
+    const input = VitalsSchema.parse({ at: at(5).toISOString(), systolicMmHg: 124, diastolicMmHg: 78, heartRatePerMin: 131, spo2Pct: 97, respRatePerMin: 15, reason: "anxious, reassured" });
+    const { result, statements } = await withStatementLog((tx) => chartVitals(tx, { actor: file.nurse, sessionId: s, input, now: at(5) }));
+    expect(result.flags.map((f) => f.code)).toContain("HR_HIGH");
+    expect(result.vitals.isBaseline, "the second set is not the baseline").toBe(false);
     const count = (re: RegExp) => statements.filter((q) => re.test(q)).length;
     expect(count(/pg_advisory_xact_lock/)).toBe(1);
     expect(count(/prepared: flag-context/)).toBe(1);
