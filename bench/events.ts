@@ -18,7 +18,7 @@ import { randomUUID } from "node:crypto";
 import { readFileSync, mkdirSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import pg from "pg";
-import { machine, percentile, round } from "./lib";
+import { machine, percentile, round, startSessions } from "./lib";
 
 const A = process.env.BENCH_BASE_URL ?? "http://127.0.0.1:3500";
 const B = process.env.BENCH_BASE_URL_2 ?? "http://127.0.0.1:3501";
@@ -77,23 +77,6 @@ async function stream(base: string, cookie: string, onEvent?: (a: Arrival) => vo
     } catch { /* closed */ }
   })();
   return { ready, close: () => abort.abort() };
-}
-
-async function prepareSessions(nurse: string, physician: string, admin: string, count: number): Promise<string[]> {
-  const protocols = (await (await fetch(`${A}/api/protocols`, { headers: { cookie: nurse } })).json()) as { protocols: { name: string; versions: { id: string }[] }[] };
-  const iv = protocols.protocols.find((p) => p.name === "IV infusion (routes table)")!.versions[0]!.id;
-  const ids: string[] = [];
-  for (let i = 0; i < count; i++) {
-    const p = await post<{ patient: { id: string } }>(A, nurse, "/api/patients", { mrn: `BENCH-EV-${randomUUID().slice(0, 8)}`, givenName: "Bench", familyName: `Chair ${i}`, birthDate: "1980-01-01", sex: "UNKNOWN", consentOnFile: true });
-    const s = await post<{ series: { id: string } }>(A, physician, `/api/patients/${p.body.patient.id}/series`, { protocolVersionId: iv, plannedSessions: 5, startDate: new Date().toISOString().slice(0, 10) });
-    // the demo clinic uses chairs: one of its own per session (docs/decisions/0013-chairs-and-the-board.md)
-    const chair = await post<{ chair: { id: string } }>(A, admin, "/api/admin/chairs", { name: `Bench events ${randomUUID().slice(0, 8)}` });
-    const sess = await post<{ session: { id: string } }>(A, nurse, `/api/series/${s.body.series.id}/sessions`, { weightKg: 70, concentrationMgPerMl: 1, consentConfirmed: true, screeningReviewed: true, chairId: chair.body.chair.id });
-    if (sess.status !== 201) throw new Error(`could not start a session: ${JSON.stringify(sess.body)}`);
-    await post(A, nurse, `/api/sessions/${sess.body.session.id}/dose-events`, { type: "START", at: new Date().toISOString(), rateMgPerKgPerH: 0.2 });
-    ids.push(sess.body.session.id);
-  }
-  return ids;
 }
 
 const vitals = (i: number) => ({ at: new Date().toISOString(), systolicMmHg: 118 + (i % 10), diastolicMmHg: 76, heartRatePerMin: 72, spo2Pct: 98, respRatePerMin: 14 });
@@ -214,7 +197,10 @@ async function main() {
   const load = () => os.loadavg().map((x) => round(x, 2));
   const loadBefore = load();
   console.log(`preparing ${CHAIRS} running sessions…`);
-  const sessionIds = await prepareSessions(nurse, physicianA, await login(A, "admin@demo.clinic"), CHAIRS);
+  const sessionIds = await startSessions({
+    base: A, nurse, physician: physicianA, admin: await login(A, "admin@demo.clinic"), count: CHAIRS,
+    protocol: /^IV infusion \(routes table\)$/, mrnPrefix: "BENCH-EV", startInfusion: true,
+  });
   console.log(`latency: ${CHAIRS} chairs every ${PERIOD_MS / 1000} s for ${DURATION_MS / 1000} s…`);
   const lat = await latency(nurse, physicianA, physicianB, sessionIds);
   console.log(JSON.stringify(lat));

@@ -1,4 +1,5 @@
 /** Shared bits of the benchmarks: login like a bedside device, percentiles, machine facts. */
+import { randomUUID } from "node:crypto";
 import os from "node:os";
 
 export const BASE = process.env.BENCH_BASE_URL ?? "http://127.0.0.1:3400";
@@ -72,4 +73,31 @@ export async function roundRobinTimes<K extends string>(cookie: string, paths: R
     const sorted = ms[name].sort((a, b) => a - b);
     return [name, { medianMs: round(percentile(sorted, 50), 1), p95Ms: round(percentile(sorted, 95), 1) }];
   })) as Record<K, { medianMs: number; p95Ms: number }>;
+}
+
+/**
+ * `count` running sessions of one clinic, started through the API as a clinic would: a patient,
+ * a series ordered by the physician on the first protocol whose name matches `protocol`, a
+ * chair of its own (the demo clinic uses chairs, docs/decisions/0013-chairs-and-the-board.md)
+ * and the session; with `startInfusion`, a START at 0.2 mg/kg/h. The cookies are the clinic's
+ * nurse, physician and admin. Returns the session ids.
+ */
+export async function startSessions(o: {
+  nurse: string; physician: string; admin: string; count: number; protocol: RegExp; mrnPrefix: string; base?: string; startInfusion?: boolean;
+}): Promise<string[]> {
+  const base = o.base ?? BASE;
+  const protocols = (await (await fetch(`${base}/api/protocols`, { headers: { cookie: o.nurse } })).json()) as { protocols: { name: string; versions: { id: string }[] }[] };
+  const versionId = protocols.protocols.find((p) => o.protocol.test(p.name))!.versions[0]!.id;
+  const ids: string[] = [];
+  for (let i = 0; i < o.count; i++) {
+    const tag = randomUUID().slice(0, 8);
+    const p = await post<{ patient: { id: string } }>(o.nurse, "/api/patients", { mrn: `${o.mrnPrefix}-${tag}`, givenName: "Bench", familyName: `Patient ${i}`, birthDate: "1980-01-01", sex: "UNKNOWN", consentOnFile: true }, base);
+    const s = await post<{ series: { id: string } }>(o.physician, `/api/patients/${p.body.patient.id}/series`, { protocolVersionId: versionId, plannedSessions: 5, startDate: new Date().toISOString().slice(0, 10) }, base);
+    const chair = await post<{ chair: { id: string } }>(o.admin, "/api/admin/chairs", { name: `Bench ${tag}` }, base);
+    const sess = await post<{ session: { id: string } }>(o.nurse, `/api/series/${s.body.series.id}/sessions`, { weightKg: 70, concentrationMgPerMl: 1, consentConfirmed: true, screeningReviewed: true, chairId: chair.body.chair.id }, base);
+    if (sess.status !== 201) throw new Error(`could not start a session on ${base}: ${JSON.stringify(sess.body)}`);
+    if (o.startInfusion) await post(o.nurse, `/api/sessions/${sess.body.session.id}/dose-events`, { type: "START", at: new Date().toISOString(), rateMgPerKgPerH: 0.2 }, base);
+    ids.push(sess.body.session.id);
+  }
+  return ids;
 }

@@ -22,7 +22,7 @@ import { PrismaPg } from "@prisma/adapter-pg";
 import pg from "pg";
 import { PrismaClient } from "@/lib/generated/prisma/client";
 import { createTestClinic } from "@/prisma/seed/factories";
-import { BASE, login, machine, percentile, post, round } from "./lib";
+import { BASE, login, machine, percentile, post, round, startSessions } from "./lib";
 
 const DURATION_MS = Number(process.env.BENCH_SECONDS ?? 10) * 1000;
 const LEVELS = [1, 8, 32];
@@ -34,24 +34,8 @@ type Level = { clients: number; requests: number; errors: number; throughputPerS
 type SealLag = { rows: number; p50Ms: number; p99Ms: number; maxMs: number; waitedMs: number };
 
 async function prepareSessions(count: number, nurseEmail = "nurse@demo.clinic", physicianEmail = "physician@demo.clinic", adminEmail = "admin@demo.clinic"): Promise<string[]> {
-  const nurse = await login(nurseEmail);
-  const physician = await login(physicianEmail);
-  const admin = await login(adminEmail);
-  const protocols = (await (await fetch(`${BASE}/api/protocols`, { headers: { cookie: nurse } })).json()) as { protocols: { name: string; versions: { id: string }[] }[] };
-  const neuro = protocols.protocols.find((p) => /neuropathic/i.test(p.name))!.versions[0]!.id;
-  const ids: string[] = [];
-  for (let i = 0; i < count; i++) {
-    const p = await post<{ patient: { id: string } }>(nurse, "/api/patients", {
-      mrn: `BENCH-${randomUUID().slice(0, 8)}`, givenName: "Bench", familyName: `Patient ${i}`, birthDate: "1980-01-01", sex: "UNKNOWN", consentOnFile: true,
-    });
-    const s = await post<{ series: { id: string } }>(physician, `/api/patients/${p.body.patient.id}/series`, { protocolVersionId: neuro, plannedSessions: 5, startDate: new Date().toISOString().slice(0, 10) });
-    // the demo clinic uses chairs: one of its own per session (docs/decisions/0013-chairs-and-the-board.md)
-    const chair = await post<{ chair: { id: string } }>(admin, "/api/admin/chairs", { name: `Bench ${randomUUID().slice(0, 8)}` });
-    const sess = await post<{ session: { id: string } }>(nurse, `/api/series/${s.body.series.id}/sessions`, { weightKg: 70, concentrationMgPerMl: 1, chairId: chair.body.chair.id });
-    if (sess.status !== 201) throw new Error(`could not start a session: ${JSON.stringify(sess.body)}`);
-    ids.push(sess.body.session.id);
-  }
-  return ids;
+  const [nurse, physician, admin] = [await login(nurseEmail), await login(physicianEmail), await login(adminEmail)];
+  return startSessions({ nurse, physician, admin, count, protocol: /neuropathic/i, mrnPrefix: "BENCH" });
 }
 
 function vitalsBody(i: number) {

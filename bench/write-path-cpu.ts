@@ -16,10 +16,9 @@
  *   BENCH_BASE_URL=... BENCH_BASE_URL_2=... npx tsx bench/write-path-cpu.ts
  */
 import { execFileSync } from "node:child_process";
-import { randomUUID } from "node:crypto";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import os from "node:os";
-import { login, machine, post, round } from "./lib";
+import { login, machine, round, startSessions } from "./lib";
 
 const A = process.env.BENCH_BASE_URL ?? "http://127.0.0.1:3400";
 const B = process.env.BENCH_BASE_URL_2;
@@ -56,18 +55,7 @@ function machineBusyS(): number {
 async function prepare(base: string): Promise<{ ids: string[]; cookie: string }> {
   const as = (email: string) => login(email, undefined, base);
   const [nurse, physician, admin] = [await as("nurse@demo.clinic"), await as("physician@demo.clinic"), await as("admin@demo.clinic")];
-  const protocols = (await (await fetch(`${base}/api/protocols`, { headers: { cookie: nurse } })).json()) as { protocols: { name: string; versions: { id: string }[] }[] };
-  const neuro = protocols.protocols.find((p) => /neuropathic/i.test(p.name))!.versions[0]!.id;
-  const ids: string[] = [];
-  for (let i = 0; i < SESSIONS; i++) {
-    const p = await post<{ patient: { id: string } }>(nurse, "/api/patients", { mrn: `CPU-${randomUUID().slice(0, 8)}`, givenName: "Bench", familyName: `Cpu ${i}`, birthDate: "1980-01-01", sex: "UNKNOWN", consentOnFile: true }, base);
-    const s = await post<{ series: { id: string } }>(physician, `/api/patients/${p.body.patient.id}/series`, { protocolVersionId: neuro, plannedSessions: 5, startDate: new Date().toISOString().slice(0, 10) }, base);
-    const chair = await post<{ chair: { id: string } }>(admin, "/api/admin/chairs", { name: `Cpu ${randomUUID().slice(0, 8)}` }, base);
-    const sess = await post<{ session: { id: string } }>(nurse, `/api/series/${s.body.series.id}/sessions`, { weightKg: 70, concentrationMgPerMl: 1, chairId: chair.body.chair.id }, base);
-    if (sess.status !== 201) throw new Error(`could not start a session on ${base}: ${JSON.stringify(sess.body)}`);
-    ids.push(sess.body.session.id);
-  }
-  return { ids, cookie: nurse };
+  return { ids: await startSessions({ base, nurse, physician, admin, count: SESSIONS, protocol: /neuropathic/i, mrnPrefix: "CPU" }), cookie: nurse };
 }
 
 function wrk(base: string, ids: string[], cookie: string) {
