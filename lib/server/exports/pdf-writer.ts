@@ -20,6 +20,8 @@ export interface PdfSession {
 // Letter, half-inch margins: prints on US Letter and, scaled, on A4.
 const PAGE = { w: 612, h: 792, m: 36 };
 const INNER_W = PAGE.w - 2 * PAGE.m;
+/** The patient's name column; the protocol's starts 8 pt to its right. */
+const NAME_W = 292;
 const COLOR = { ink: "#0f1f2e", muted: "#55606b", calm: "#0f5c73", band: "#d6ecf2", start: "#9fd0de", hard: "#b91c1c", soft: "#b45309", grid: "#d9dee3", sbp: "#0f5c73", dbp: "#5b8fa3", hr: "#b45309" };
 
 type Doc = PDFKit.PDFDocument;
@@ -71,20 +73,30 @@ function write(doc: Doc, text: string, x: number, y: number, o: TextOpts & { hei
  * The height `text` takes wrapped at `width`. For text in several fonts, the tallest of the
  * text measured in each of them, plus a line: a safe over-estimate for the page's cut-off.
  */
-function textHeight(doc: Doc, text: string, width: number, size: number): number {
-  const { runs } = fontRuns(text, "regular");
+function textHeight(doc: Doc, text: string, width: number, size: number, bold = false): number {
+  const { runs } = fontRuns(text, bold ? "bold" : "regular");
   doc.fontSize(size);
   const faces = [...new Set(runs.map((r) => r.face))];
   const heights = (faces.length ? faces : (["latin"] as const)).map((f) => doc.font(faceName(f)).heightOfString(runs.map((r) => r.text).join(""), { width, ...features(runs) }));
   return Math.max(...heights) + (faces.length > 1 ? doc.currentLineHeight(true) : 0);
 }
 
-/** The size (at most `size`, at least `minSize`) at which `text` fits `width` on one line. */
-function fittingSize(doc: Doc, text: string, width: number, size: number, minSize: number, bold: boolean): number {
+/** The width of `text` on one line at `size`, in the fonts that draw it. */
+function lineWidth(doc: Doc, text: string, size: number, bold: boolean): number {
   const { runs } = fontRuns(text, bold ? "bold" : "regular");
   doc.fontSize(size);
-  const w = runs.reduce((sum, r) => sum + doc.font(faceName(r.face)).widthOfString(r.text, features([r])), 0);
-  return w <= width ? size : Math.max(minSize, Math.floor((size * width * 10) / w) / 10);
+  return runs.reduce((sum, r) => sum + doc.font(faceName(r.face)).widthOfString(r.text, features([r])), 0);
+}
+
+/**
+ * The size (at most `size`, at least `minSize`) at which `text` fits `width` on one line, and
+ * whether it does: a text too wide even at `minSize` has to wrap.
+ */
+function fittingSize(doc: Doc, text: string, width: number, size: number, minSize: number, bold: boolean): { size: number; fits: boolean } {
+  const w = lineWidth(doc, text, size, bold);
+  if (w <= width) return { size, fits: true };
+  const fitted = Math.max(minSize, Math.floor((size * width * 10) / w) / 10);
+  return { size: fitted, fits: lineWidth(doc, text, fitted, bold) <= width };
 }
 
 function label(doc: Doc, text: string, x: number, y: number, opts: TextOpts = {}) {
@@ -236,14 +248,18 @@ export function drawSessionPage(doc: Doc, p: PdfSession, generatedAtMs: number) 
   label(doc, `Session date ${s.sessionDate}`, PAGE.w - m - 200, 38, { size: 9, color: "#dcecf1", width: 200, align: "right" });
 
   let y = 76;
-  // a long name is set smaller rather than cut: the record carries the whole name
-  label(doc, s.patientName, m, y, { bold: true, size: fittingSize(doc, s.patientName, 292, 13, 8, true) });
-  label(doc, `MRN ${s.mrn}    Born ${s.birthDate}    Weight used ${s.weightKg} kg`, m, y + 17, { size: 9, color: COLOR.muted });
+  // A long name is set smaller rather than cut: the record carries the whole name. One still too
+  // wide at 8 pt (a name may be 201 characters) wraps inside its own column, never into the
+  // protocol's beside it, and the rest of the page moves down by its extra lines (decision 0015).
+  const name = fittingSize(doc, s.patientName, NAME_W, 13, 8, true);
+  const nameExtraPt = name.fits ? 0 : Math.max(0, textHeight(doc, s.patientName, NAME_W, name.size, true) - 15);
+  write(doc, s.patientName, m, y, { bold: true, size: name.size, width: NAME_W });
+  label(doc, `MRN ${s.mrn}    Born ${s.birthDate}    Weight used ${s.weightKg} kg`, m, y + 17 + nameExtraPt, { size: 9, color: COLOR.muted });
   label(doc, `${s.protocol} (version ${s.protocolVersion})`, m + 300, y + 2, { size: 9, bold: true, width: INNER_W - 300, align: "right" });
   label(doc, `Concentration ${(d.session.concentrationUgPerMl / 1000).toFixed(2)} mg/mL    Route ${d.session.route}`, m + 300, y + 17, { size: 9, color: COLOR.muted, width: INNER_W - 300, align: "right" });
 
   // key figures
-  y = 114;
+  y = 114 + nameExtraPt;
   const figures: [string, string][] = [
     ["Start", formatDateTime(s.start, tz)],
     ["End", s.end ? formatDateTime(s.end, tz) : "running"],
@@ -263,15 +279,15 @@ export function drawSessionPage(doc: Doc, p: PdfSession, generatedAtMs: number) 
   const t0 = d.doseEvents[0]?.atMs ?? d.session.openedAtMs;
   const endMs = d.session.endMs ?? p.nowMs;
   const t1 = Math.max(endMs, ...d.vitals.map((v) => v.atMs).filter((t) => t - t0 < 7 * 86_400_000), t0 + 30 * 60_000);
-  titrationChart(doc, p, { x: m + 36, y: 186, w: INNER_W - 40, h: 140 }, Math.min(t0, d.session.openedAtMs), t1);
-  vitalsChart(doc, p, { x: m + 36, y: 386, w: INNER_W - 40, h: 100 }, Math.min(t0, d.session.openedAtMs), t1);
+  titrationChart(doc, p, { x: m + 36, y: 186 + nameExtraPt, w: INNER_W - 40, h: 140 }, Math.min(t0, d.session.openedAtMs), t1);
+  vitalsChart(doc, p, { x: m + 36, y: 386 + nameExtraPt, w: INNER_W - 40, h: 100 }, Math.min(t0, d.session.openedAtMs), t1);
 
   // pain, side effects, flags in two columns
   // late documentation (decision 0009) and offline charting (decision 0017), as on the chart's log
   const late = (r: { atMs: number; enteredAtMs?: number; queuedAtMs?: number | null }) =>
     (r.enteredAtMs !== undefined && isLateEntry(r.atMs, r.enteredAtMs) ? ` (late entry, charted ${formatTime(new Date(r.enteredAtMs), tz)})` : "") +
     (r.queuedAtMs != null ? ` (charted offline at ${formatTime(new Date(r.queuedAtMs), tz)}${r.enteredAtMs !== undefined ? `, synced ${formatTime(new Date(r.enteredAtMs), tz)}` : ""})` : "");
-  const top = 530;
+  const top = 530 + nameExtraPt;
   const colW = (INNER_W - 18) / 2;
   const bottom = PAGE.h - 96;
   const painLines = [
@@ -287,7 +303,7 @@ export function drawSessionPage(doc: Doc, p: PdfSession, generatedAtMs: number) 
   ];
   let ly = list(doc, "Pain", painLines, m, top, colW, top + 90, "");
   list(doc, "Side effects (severity 0-3)",
-    d.sideEffects.map((e) => ({ text: `${formatTime(new Date(e.atMs), tz)}  ${sideEffectLabel(e.kind)}: ${SEVERITY_LABELS[e.severity] ?? e.severity} (${e.severity})${e.intervention && e.intervention !== "NONE" ? ` · ${interventionLabel(e.intervention)}` : ""}${late(e)}` })),
+    d.sideEffects.map((e) => ({ text: `${formatTime(new Date(e.atMs), tz)}  ${sideEffectLabel(e.kind)}: ${SEVERITY_LABELS[e.severity] ?? e.severity} (${e.severity})${e.intervention && e.intervention !== "NONE" ? ` · ${interventionLabel(e.intervention)}` : ""}${e.note ? ` · ${e.note}` : ""}${late(e)}` })),
     m, ly + 6, colW, bottom, "None recorded.");
   ly = list(doc, `Flags (${s.flagCount}: ${s.openFlags} open, ${s.acknowledgedFlags} acknowledged)`,
     d.flags.map((f) => ({
