@@ -71,6 +71,21 @@ describe("FHIR R4 session export builder", () => {
     expect((await fhirErrors({ ...bundle, type: undefined })).length).toBeGreaterThan(0);
   });
 
+  it("each validator rejects on its own: medplum a wrong JSON type and a missing required element, FHIR.js a binding violation", async () => {
+    const obs = structuredClone(byType(bundle.entry, "Observation")[0]!);
+    expect(await medplumErrors(obs)).toEqual([]);
+    // medplum alone, not through fhirErrors: a decimal written as a string, then no status (1..1)
+    const stringValue = { ...obs, valueQuantity: { value: "98", unit: "%", system: "http://unitsofmeasure.org", code: "%" } };
+    // (a rejection also lists medplum's warnings, here the references that resolve only inside the bundle)
+    expect(await medplumErrors(stringValue)).toContainEqual("Invalid JSON type: expected number, but got string Observation.value[x].value");
+    const { status: _status, ...noStatus } = obs;
+    expect(await medplumErrors(noStatus)).toContainEqual(expect.stringMatching(/^Missing required property Observation\.status$/));
+    // FHIR.js alone: a code outside a required value set (Flag.status is 1..1, bound to flag-status)
+    const flag = byType(bundle.entry, "Flag")[0]!;
+    expect(fhirJsErrors(flag)).toEqual([]);
+    expect(fhirJsErrors({ ...flag, status: "open" })).toEqual([expect.stringMatching(/^Flag\.status: Code "open" not found in value set$/)]);
+  });
+
   it("every reference resolves to a fullUrl inside the bundle", () => {
     const urls = new Set(bundle.entry.map((e) => e.fullUrl));
     const refs = JSON.stringify(bundle).match(/"reference":"([^"]+)"/g)!.map((r) => r.slice(13, -1));

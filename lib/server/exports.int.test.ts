@@ -123,6 +123,28 @@ describe("session exports", () => {
     }
   });
 
+  it("FHIR: a running session is exported and reads back with its totals to the bundle's timestamp", async () => {
+    const k = await freshClinic();
+    const { session } = await openSession(k, NEURO, D(9, -5));
+    const n = k.actors.nurse;
+    await vitals(n, session.id, D(9, 0), { isBaseline: true });
+    await dose(n, session.id, D(9, 0), { type: "START", rateMgPerKgPerH: 0.15 });
+    await dose(n, session.id, D(9, 20), { type: "RATE_CHANGE", rateMgPerKgPerH: 0.25 });
+    await dose(n, session.id, D(9, 30), { type: "BOLUS", bolusMg: 5 });
+    const now = D(9, 47);
+    const exp = await openSessionExport({ actor: k.actors.physician, query: ExportQuerySchema.parse({ format: "fhir", status: "in_progress" }), now });
+    const bundle = JSON.parse((await readAll(exp.stream)).toString("utf8"));
+    await exp.audited;
+    expect(bundle.timestamp).toBe(now.toISOString());
+    expect(bundle.entry.filter((e: { resource: { resourceType: string; status?: string } }) => e.resource.resourceType === "Encounter").map((e: { resource: { status: string } }) => e.resource.status)).toEqual(["in-progress"]);
+    expect(await fhirErrors(bundle)).toEqual([]);
+    // the chart at that instant has a dose still rising: 20 min at 0.15, 27 min at 0.25 mg/kg/h, and the bolus
+    const chart = await getSessionChart({ actor: k.actors.physician, sessionId: session.id, now });
+    expect(chart.status).toBe("IN_PROGRESS");
+    expect(chart.totals).not.toEqual((await getSessionChart({ actor: k.actors.physician, sessionId: session.id, now: D(9, 40) })).totals);
+    expect(await expectBundleMatchesCharts(bundle, k.actors.physician)).toBe(1);
+  });
+
   it("filters: date range in the clinic's days, patient, protocol, status", async () => {
     const n = async (raw: Record<string, string>) => countExportSessions({ actor: c.actors.physician, filter: ExportQuerySchema.parse({ format: "csv", ...raw }) });
     expect(await n({ from: "2026-03-02", to: "2026-03-02" })).toBe(1);
