@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import {
-  compareByChair, sortTiles, tileClinical, tileLive, urgencyRank, VITALS_DUE_SOON_MS,
+  compareByChair, newlyOverdueKeys, sortTiles, tileClinical, tileLive, urgencyRank, VITALS_DUE_SOON_MS,
   type BoardDoseRow, type BoardFlag, type BoardPainRow, type BoardSessionInput, type BoardVitalsRow, type SortableTile,
 } from "./board";
 import { NEW_PROTOCOL_DEFAULT_LIMITS, type ProtocolLimits } from "./protocol";
@@ -185,5 +185,19 @@ describe("sorting", () => {
     const tiles = [tile("B", 2, null), tile("A", 2, null), tile("C", 1, occupied(NOW - MIN)), unassigned];
     expect(sortTiles(tiles, "chair", NOW).map((t) => t.name)).toEqual(["none", "C", "A", "B"]);
     expect(compareByChair(unassigned, unassigned)).toBe(0);
+  });
+});
+
+describe("newlyOverdueKeys: what the board's live region says, once per change of stage", () => {
+  it.each([
+    ["first look: nothing, even when some are overdue", null, ["a", "b"], []],
+    ["nothing overdue", new Set<string>(), [], []],
+    ["the same chairs still overdue a second later: silent", new Set(["a"]), ["a"], []],
+    ["a chair turns overdue: that chair", new Set(["a"]), ["a", "b"], ["b"]],
+    ["two turn overdue at once: both, in board order", new Set<string>(), ["c", "a"], ["c", "a"]],
+    ["a chair's vitals charted (no longer overdue): silent", new Set(["a", "b"]), ["b"], []],
+    ["overdue again after being charted: said again", new Set<string>(), ["a"], ["a"]],
+  ] as const)("%s", (_label, previous, now, expected) => {
+    expect(newlyOverdueKeys(previous, now)).toEqual(expected);
   });
 });

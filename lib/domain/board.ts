@@ -185,6 +185,18 @@ export function tileLive(c: TileClinical, nowMs: number): TileLive {
   };
 }
 
+/**
+ * The tiles (by key) whose vitals became overdue since the board last looked: `previous` holds
+ * the keys overdue then, null on the first look (nothing is announced for what was already
+ * overdue when the board opened, as on the chart's countdown). The board's polite live region
+ * speaks these once, when a chair changes stage, never on each second's tick
+ * (docs/decisions/0016-accessibility.md).
+ */
+export function newlyOverdueKeys(previous: ReadonlySet<string> | null, overdueNow: readonly string[]): string[] {
+  if (previous === null) return [];
+  return overdueNow.filter((key) => !previous.has(key));
+}
+
 /** Vitals due within this long are "due soon" on the board, as on the chart's countdown. */
 export const VITALS_DUE_SOON_MS = 3 * 60_000;
 

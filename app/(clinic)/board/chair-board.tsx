@@ -7,7 +7,7 @@ import { hasRecordedAllergy } from "@/app/_components/session/allergies";
 import { useNow } from "@/app/_components/session/clock";
 import { formatElapsed, formatHm } from "@/app/_components/session/clinic-time";
 import { flagLabel, SeverityMark } from "@/app/_components/session/flag-display";
-import { sortTiles, TILE_STATE_TEXT, tileLive, type BoardFlag, type BoardSort, type TileLive, type TileState } from "@/lib/domain/board";
+import { newlyOverdueKeys, sortTiles, TILE_STATE_TEXT, tileLive, type BoardFlag, type BoardSort, type TileLive, type TileState } from "@/lib/domain/board";
 import { formatMgPerKg, formatMgPerKgPerH } from "@/lib/domain/units";
 import type { Board, BoardTileDto } from "@/lib/server/board";
 
@@ -78,6 +78,23 @@ export function ChairBoard({ initialJson, timeZone, wallFromUrl }: { initialJson
   };
 
   const tiles = sortTiles(board.tiles, sort, nowMs);
+  // Said once when a chair's vitals turn overdue, in one polite region for the whole board: the
+  // tiles' ticking countdowns are outside any live region (docs/decisions/0016-accessibility.md).
+  const overdueNow = tiles.filter((t) => t.clinical && tileLive(t.clinical, nowMs).isVitalsOverdue);
+  const overdueKeys = overdueNow.map((t) => t.key).join("\n");
+  const overdueSeen = useRef<Set<string> | null>(null);
+  const [overdueAnnouncement, setOverdueAnnouncement] = useState("");
+  useEffect(() => {
+    const keys = overdueKeys ? overdueKeys.split("\n") : [];
+    const newly = newlyOverdueKeys(overdueSeen.current, keys);
+    overdueSeen.current = new Set(keys);
+    if (!newly.length) return;
+    const names = newly.map((key) => {
+      const t = board.tiles.find((x) => x.key === key);
+      return t?.chair ? t.chair.name : t?.session ? `${t.session.patient.name} (no chair)` : key;
+    });
+    setOverdueAnnouncement(`Vitals overdue: ${names.join(", ")}.`);
+  }, [overdueKeys, board.tiles]);
   // The tiles are drawn in the browser only (decision 0013): every value on them moves each
   // second and is recomputed here from the rows (lib/domain/board.ts), so drawing 40-odd tiles
   // on the server as well only doubled the page's server time for markup replaced at once. The
@@ -113,6 +130,7 @@ export function ChairBoard({ initialJson, timeZone, wallFromUrl }: { initialJson
           <Link href="/?worklist=1" className="btn-secondary min-h-12">Worklists</Link>
         </div>
       </div>
+      <p className="sr-only" role="status" aria-live="polite" data-testid="board-overdue-announcement">{overdueAnnouncement}</p>
       {stale && <p role="status" className="rounded-md border-2 border-soft bg-soft-50 p-2 text-sm font-semibold">Could not refresh the board ({stale}). Values below are from {asOf}; retrying at the next change and at least every minute.</p>}
       {!inBrowser ? (
         <p className="card" role="status" data-testid="board-drawing">Drawing the chairs…</p>
