@@ -2,9 +2,11 @@
 // PEG across the series (Krebs 2009: pain, interference with enjoyment of life and with
 // general activity, each 0-10; the score is their mean), from the patient's check-ins.
 import { CartesianGrid, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
-import { ChartFrame, LegendSwatch } from "./chart-frame";
+import { ChartFrame, LegendSwatch, ShapeMark } from "./chart-frame";
 
 export interface PegPoint { day: string; painNrs: number; enjoymentNrs: number; activityNrs: number; peg: number }
+
+type PegDotProps = { key?: React.Key | null; cx?: number; cy?: number };
 
 const C = { peg: "#0f5c73", pain: "#b91c1c", enjoyment: "#a21caf", activity: "#b45309" };
 
@@ -22,10 +24,10 @@ export function PegChart({ points }: { points: PegPoint[] }) {
         summary={summary}
         height={220}
         legend={<>
-          <LegendSwatch color={C.peg} label="PEG score (mean of the three)" />
-          <LegendSwatch color={C.pain} dashed label="Pain" />
-          <LegendSwatch color={C.enjoyment} dashed label="Interference: enjoyment of life" />
-          <LegendSwatch color={C.activity} dashed label="Interference: general activity" />
+          <LegendSwatch color={C.peg} shape="dot" withLine label="PEG score (mean of the three)" />
+          <LegendSwatch color={C.pain} shape="square" withLine dashed label="Pain" />
+          <LegendSwatch color={C.enjoyment} shape="diamond" withLine dashed label="Interference: enjoyment of life" />
+          <LegendSwatch color={C.activity} shape="triangle" withLine dashed label="Interference: general activity" />
         </>}
       >
         <ResponsiveContainer width="100%" height="100%">
@@ -34,10 +36,15 @@ export function PegChart({ points }: { points: PegPoint[] }) {
             <XAxis dataKey="t" type="number" scale="time" domain={["dataMin", "dataMax"]} tickFormatter={fmt} fontSize={12} />
             <YAxis type="number" domain={[0, 10]} ticks={[0, 2, 4, 6, 8, 10]} width={30} fontSize={12} />
             <Tooltip labelFormatter={(t) => fmt(Number(t))} isAnimationActive={false} />
-            <Line dataKey="peg" name="PEG" stroke={C.peg} strokeWidth={3} dot={{ r: 4 }} isAnimationActive={false} />
-            <Line dataKey="painNrs" name="Pain" stroke={C.pain} strokeDasharray="5 4" dot={false} isAnimationActive={false} />
-            <Line dataKey="enjoymentNrs" name="Enjoyment of life" stroke={C.enjoyment} strokeDasharray="5 4" dot={false} isAnimationActive={false} />
-            <Line dataKey="activityNrs" name="General activity" stroke={C.activity} strokeDasharray="5 4" dot={false} isAnimationActive={false} />
+            {/* the three parts differ by their points' shape as well as colour (docs/decisions/0016-accessibility.md) */}
+            <Line dataKey="peg" name="PEG" stroke={C.peg} strokeWidth={3} isAnimationActive={false}
+              dot={(p: PegDotProps) => <ShapeMark key={p.key ?? undefined} cx={p.cx} cy={p.cy} shape="dot" color={C.peg} testId="peg-point" size={4} />} />
+            <Line dataKey="painNrs" name="Pain" stroke={C.pain} strokeDasharray="5 4" isAnimationActive={false}
+              dot={(p: PegDotProps) => <ShapeMark key={p.key ?? undefined} cx={p.cx} cy={p.cy} shape="square" color={C.pain} testId="peg-point" size={3.5} />} />
+            <Line dataKey="enjoymentNrs" name="Enjoyment of life" stroke={C.enjoyment} strokeDasharray="5 4" isAnimationActive={false}
+              dot={(p: PegDotProps) => <ShapeMark key={p.key ?? undefined} cx={p.cx} cy={p.cy} shape="diamond" color={C.enjoyment} testId="peg-point" size={3.5} />} />
+            <Line dataKey="activityNrs" name="General activity" stroke={C.activity} strokeDasharray="5 4" isAnimationActive={false}
+              dot={(p: PegDotProps) => <ShapeMark key={p.key ?? undefined} cx={p.cx} cy={p.cy} shape="triangle" color={C.activity} testId="peg-point" size={3.5} />} />
           </LineChart>
         </ResponsiveContainer>
       </ChartFrame>

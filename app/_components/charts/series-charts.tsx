@@ -11,7 +11,7 @@ import { MEANINGFUL_RELIEF_PCT, SUBSTANTIAL_RELIEF_PCT } from "@/lib/domain/pain
 import { SEVERITY_LABELS, sideEffectLabel } from "@/lib/domain/side-effects";
 import { formatMgPerKgPerH } from "@/lib/domain/units";
 import { startOfDayInZone } from "@/lib/time";
-import { ChartFrame, LegendSwatch } from "./chart-frame";
+import { ChartFrame, LegendSwatch, ShapeMark } from "./chart-frame";
 
 const C = { pre: "#b91c1c", post: "#15803d", follow: "#0369a1", relief: "#0f5c73", band: "#15803d", hard: "#b91c1c", soft: "#b45309", total: "#7c3aed", peak: "#0f5c73", acked: "#64748b", mild: "#f59e0b", patient: "#a21caf" };
 const DAY = 86_400_000;
@@ -66,6 +66,8 @@ function Counted({ points, children }: { points: number; children: React.ReactNo
 
 // ------------------------------------------------------------------ pain and relief
 
+type PainMarkProps = { cx?: number; cy?: number; payload?: { nrs: number; seq: number } };
+
 export function SeriesPainChart({ rows, timeZone }: { rows: SeriesChartRow[]; timeZone: string }) {
   const points = painChartPoints(rows);
   const relief = chartRows(rows.filter((r) => r.reliefPct !== null), (r) => r.reliefPct ?? 0, MAX_CHART_POINTS);
@@ -90,7 +92,7 @@ export function SeriesPainChart({ rows, timeZone }: { rows: SeriesChartRow[]; ti
         summary={summary}
         height={280}
         legend={<>
-          <LegendSwatch color={C.pre} shape="dot" label="Before (0-10)" />
+          <LegendSwatch color={C.pre} shape="square" label="Before (0-10)" />
           <LegendSwatch color={C.post} shape="dot" label="After (0-10)" />
           <LegendSwatch color={C.follow} shape="diamond" label="Follow-up by staff (0-10)" />
           <LegendSwatch color={C.patient} shape="triangle" label="Follow-up reported by the patient (0-10)" />
@@ -109,10 +111,15 @@ export function SeriesPainChart({ rows, timeZone }: { rows: SeriesChartRow[]; ti
             <ReferenceLine yAxisId="relief" y={SUBSTANTIAL_RELIEF_PCT} stroke={C.post} strokeDasharray="6 4" label={{ value: "50% substantial", position: "insideTopRight", fill: C.post, fontSize: 11 }} />
             <Tooltip labelFormatter={(t) => axis.fmt(Number(t))} isAnimationActive={false} />
             <Line yAxisId="relief" data={reliefData} dataKey="reliefPct" name="Relief %" stroke={C.relief} strokeWidth={2} dot={{ r: 3 }} isAnimationActive={false} connectNulls />
-            <Scatter yAxisId="pain" data={pre} dataKey="nrs" name="Before" fill={C.pre} isAnimationActive={false} />
-            <Scatter yAxisId="pain" data={post} dataKey="nrs" name="After" fill={C.post} isAnimationActive={false} />
-            <Scatter yAxisId="pain" data={follow} dataKey="nrs" name="Follow-up (staff)" fill={C.follow} shape="diamond" isAnimationActive={false} />
-            <Scatter yAxisId="pain" data={patientFollow} dataKey="nrs" name="Follow-up (patient)" fill={C.patient} shape="triangle" isAnimationActive={false} />
+            {/* before and after differ by shape as well as colour (as on the session's pain chart) */}
+            <Scatter yAxisId="pain" data={pre} dataKey="nrs" name="Before" fill={C.pre} isAnimationActive={false}
+              shape={(p: PainMarkProps) => <ShapeMark {...p} shape="square" color={C.pre} testId="series-pain-point" size={5} title={p.payload && `#${p.payload.seq} before: ${p.payload.nrs}`} />} />
+            <Scatter yAxisId="pain" data={post} dataKey="nrs" name="After" fill={C.post} isAnimationActive={false}
+              shape={(p: PainMarkProps) => <ShapeMark {...p} shape="dot" color={C.post} testId="series-pain-point" size={5} title={p.payload && `#${p.payload.seq} after: ${p.payload.nrs}`} />} />
+            <Scatter yAxisId="pain" data={follow} dataKey="nrs" name="Follow-up (staff)" fill={C.follow} isAnimationActive={false}
+              shape={(p: PainMarkProps) => <ShapeMark {...p} shape="diamond" color={C.follow} testId="series-pain-point" size={5} title={p.payload && `#${p.payload.seq} follow-up (staff): ${p.payload.nrs}`} />} />
+            <Scatter yAxisId="pain" data={patientFollow} dataKey="nrs" name="Follow-up (patient)" fill={C.patient} isAnimationActive={false}
+              shape={(p: PainMarkProps) => <ShapeMark {...p} shape="triangle" color={C.patient} testId="series-pain-point" size={5} title={p.payload && `#${p.payload.seq} follow-up (patient): ${p.payload.nrs}`} />} />
           </ComposedChart>
         </ResponsiveContainer>
       </ChartFrame>
@@ -131,7 +138,7 @@ function PeakDot(props: { cx?: number; cy?: number; payload?: { zone: DoseZone; 
     return <rect data-testid="series-out-of-band" data-shape="square" x={cx - 7} y={cy - 7} width={14} height={14} fill={C.hard} stroke="#fff"><title>{payload.text}</title></rect>;
   if (isOutside(payload.zone))
     return <path data-testid="series-out-of-band" data-shape="diamond" d={`M${cx} ${cy - 8} L${cx + 8} ${cy} L${cx} ${cy + 8} L${cx - 8} ${cy} Z`} fill={C.soft} stroke="#fff"><title>{payload.text}</title></path>;
-  return <circle cx={cx} cy={cy} r={5} fill={C.peak} stroke="#fff" strokeWidth={1.5}><title>{payload.text}</title></circle>;
+  return <circle data-testid="series-peak" data-shape="dot" cx={cx} cy={cy} r={5} fill={C.peak} stroke="#fff" strokeWidth={1.5}><title>{payload.text}</title></circle>;
 }
 function TotalMark(props: { cx?: number; cy?: number; payload?: { zone: DoseZone; text: string } }) {
   const { cx, cy, payload } = props;
@@ -219,7 +226,7 @@ export function SeriesSideEffectsChart({ rows, timeZone }: { rows: SeriesChartRo
   const Dot = (props: { cx?: number; cy?: number; payload?: (typeof points)[number] }) => {
     const { cx, cy, payload } = props;
     if (cx === undefined || cy === undefined || !payload) return <g />;
-    return <circle cx={cx} cy={cy} r={4 + payload.severity * 2} fill={SEV_COLOR[payload.severity]} stroke="#fff"><title>{payload.text}</title></circle>;
+    return <circle data-testid="side-effect-point" data-shape="dot" data-size={payload.severity} cx={cx} cy={cy} r={4 + payload.severity * 2} fill={SEV_COLOR[payload.severity]} stroke="#fff"><title>{payload.text}</title></circle>;
   };
   return (
     <Counted points={points.length}>

@@ -64,7 +64,7 @@ export function SessionsTable({ rows }: { rows: SessionsTableRow[] }) {
               <td className={`tabular-nums ${outTotal ? "font-bold text-soft" : ""}`}>{r.totalMgPerKg.toFixed(3)}{outTotal && <ZoneMark hard={false} />}</td>
               <td className={`tabular-nums ${outRate ? `font-bold ${r.peakRateZone === "AT_OR_ABOVE_HARD" ? "text-hard" : "text-soft"}` : ""}`}>{r.peakRateMgPerKgPerH.toFixed(3)}{outRate && <ZoneMark hard={r.peakRateZone === "AT_OR_ABOVE_HARD"} />}</td>
               <td>{effects.length === 0 ? "—" : effects.map(([k, v]) => `${sideEffectLabel(k)} (${SEVERITY_LABELS[v]})`).join(", ")}</td>
-              <td className="tabular-nums">{r.openFlags ? <span className={`font-bold ${r.openHardFlags ? "text-hard" : "text-soft"}`} data-flag-severity={r.openHardFlags ? "HARD" : "SOFT"}><span aria-hidden="true">{r.openHardFlags ? "■ " : "▲ "}</span>{r.openFlags}<span className="sr-only"> open{r.openHardFlags ? `, ${r.openHardFlags} at a hard limit` : ""}</span></span> : 0} / {r.ackedFlags}</td>
+              <td className="tabular-nums">{r.openFlags ? <span className={`font-bold ${r.openHardFlags ? "text-hard" : "text-soft"}`} data-flag-severity={r.openHardFlags ? "HARD" : "SOFT"}><span aria-hidden="true">{r.openHardFlags ? "■ " : "▲ "}</span>{r.openFlags}<span className="sr-only"> open{r.openHardFlags ? `, ${r.openHardFlags} at a hard limit` : ", soft flags"}</span></span> : 0} / {r.ackedFlags}</td>
               <td>{r.status.toLowerCase().replace("_", " ")}</td>
               <td><Link className="text-calm hover:underline" href={`/sessions/${r.sessionId}`}>Chart<span className="sr-only"> of session {r.sequence}</span></Link></td>
             </tr>
