@@ -1,17 +1,15 @@
-import AxeBuilder from "@axe-core/playwright";
 import { expect, test, type APIRequestContext, type Browser, type BrowserContext, type Page } from "@playwright/test";
 import type { Role } from "../lib/permissions";
+import { blockingViolations } from "./axe";
 import { A11Y_PAGES, type A11yApi, type A11yRecords, type A11yVisit } from "./a11y-pages";
 import { e2eDb } from "./db-probe";
 import { apiAs, baseURL, newChair, orderNeuropathicSeries, USERS } from "./fixtures";
 import { discoverPages, PAGE_POLICY, rolesFor } from "./route-policy";
 
-// Every page as every role that may open it, scanned by axe-core against WCAG 2.1 A and AA
+// Every page as every role that may open it, scanned by axe-core against WCAG 2.1 A and AA (e2e/axe.ts)
 // (docs/decisions/0016-accessibility.md): no serious or critical violation. The pages come
 // from app/ (a page without a line in e2e/a11y-pages.ts fails), the roles from PAGE_POLICY.
 
-const WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"];
-const BLOCKING = new Set(["serious", "critical"]);
 type Who = Role | "ANONYMOUS";
 
 const patterns = discoverPages(process.cwd());
@@ -97,13 +95,6 @@ async function contextFor(browser: Browser, who: Who, visit: A11yVisit): Promise
   });
 }
 
-/** One line per violation: rule, impact, what it means, where to read more, and the elements. */
-function describe(violations: Awaited<ReturnType<AxeBuilder["analyze"]>>["violations"]): string {
-  return violations.map((v) =>
-    `- ${v.id} (${v.impact}): ${v.help}\n  ${v.helpUrl}\n${v.nodes.slice(0, 8).map((n) => `    at ${n.target.join(" ")}: ${n.failureSummary?.split("\n").slice(1, 3).join(" ").trim() ?? ""}`).join("\n")}`,
-  ).join("\n");
-}
-
 for (const pattern of patterns) {
   for (const who of whoOpens(pattern)) {
     test(`axe: ${pattern} as ${who.toLowerCase()}`, async ({ browser }) => {
@@ -126,11 +117,8 @@ for (const pattern of patterns) {
           await expect(page.getByRole("heading", { level: 1 }).first()).toBeVisible({ timeout: 20_000 });
           await visit.ready?.(page);
           const name = `${visit.path}${visit.label ? ` (${visit.label})` : ""} as ${who.toLowerCase()}`;
-          // only violations are described in detail (passes and incomplete checks are not): the
-          // same rules and the same verdict, less work in the page
-          const result = await new AxeBuilder({ page }).withTags(WCAG_TAGS).options({ resultTypes: ["violations"] }).analyze();
-          const blocking = result.violations.filter((v) => BLOCKING.has(v.impact ?? ""));
-          if (blocking.length) failures.push(`${name}:\n${describe(blocking)}`);
+          const blocking = await blockingViolations(page);
+          if (blocking) failures.push(`${name}:\n${blocking}`);
           if (visit.reflow) {
             const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
             if (overflow > 1) failures.push(`${name}: the page scrolls sideways by ${overflow} px at ${visit.viewport?.width} px wide (WCAG 1.4.10 reflow)`);
@@ -154,7 +142,7 @@ async function severityWithoutWordsOrShape(page: Page, scope: string): Promise<s
   return page.locator(`${scope} [data-flag-severity]`).evaluateAll((els) => els.flatMap((el) => {
     const severity = el.getAttribute("data-flag-severity");
     const text = (el.textContent ?? "").toLowerCase();
-    const word = severity === "HARD" ? /hard/.test(text) : /soft|▲/.test(text) && /soft|flag|open/.test(text);
+    const word = severity === "HARD" ? /hard/.test(text) : /soft/.test(text);
     const shape = severity === "HARD" ? text.includes("■") : text.includes("▲");
     return word && shape ? [] : [`${severity}: "${el.textContent}" (${word ? "" : "no word"}${shape ? "" : " no shape"})`];
   }));
@@ -214,13 +202,116 @@ test("flags carry words and shapes, not colour alone: the chart, its legend, the
     await expect(page.getByTestId("sessions-table").locator('[data-flag-severity="HARD"]')).toContainText("at a hard limit");
     await expect(page.getByTestId("open-flag").first()).toBeVisible();
     expect(await severityWithoutWordsOrShape(page, "main")).toEqual([]);
-    // the charts of a series with many sessions (the seeded demo's)
+    // the charts of a series with many sessions (the seeded demo's), with a patient's check-in for
+    // the PEG chart (one a day: a second one today is a 409 and the first is still there)
+    const link = await api.NURSE.post(`/api/series/${records.reviewedSeriesId}/check-in-link`, { data: {} });
+    expect(link.status(), await link.text()).toBe(200);
+    const token = new URL(((await link.json()) as { url: string }).url).pathname.split("/").pop();
+    const checkIn = await api.NURSE.post(`/api/check-in/${token}`, { data: { painNrs: 4, enjoymentNrs: 5, activityNrs: 6, sideEffects: [] } });
+    expect([201, 409], await checkIn.text()).toContain(checkIn.status());
     await page.goto(`/series/${records.reviewedSeriesId}`);
-    await expect(page.getByTestId("series-schedule-chart").locator("svg.recharts-surface [data-shape]").first()).toBeAttached({ timeout: 20_000 });
+    const seriesCharts = ["series-pain-chart", "series-dose-chart", "series-side-effects-chart", "series-schedule-chart", "peg-chart"];
+    for (const chart of seriesCharts) await expect(page.getByTestId(chart).locator("svg.recharts-surface [data-shape]").first(), `${chart} draws its marks`).toBeAttached({ timeout: 20_000 });
+    // before and after are a square and a dot; the PEG's parts a dot, square, diamond and triangle
+    await expect(page.getByTestId("series-pain-chart").locator('[data-testid="series-pain-point"][data-shape="square"]').first()).toBeAttached();
+    await expect(page.getByTestId("series-pain-chart").locator('[data-testid="series-pain-point"][data-shape="dot"]').first()).toBeAttached();
+    for (const shape of ["dot", "square", "diamond", "triangle"]) await expect(page.getByTestId("peg-chart").locator(`[data-testid="peg-point"][data-shape="${shape}"]`).first()).toBeAttached();
     const seriesMissing: string[] = [];
-    for (const chart of ["series-dose-chart", "series-schedule-chart"]) seriesMissing.push(...await marksWithoutLegend(page, chart));
+    for (const chart of seriesCharts) seriesMissing.push(...await marksWithoutLegend(page, chart));
     expect(seriesMissing, "every kind of mark has a legend entry of its shape").toEqual([]);
   } finally {
     await context.close();
+  }
+});
+
+// ---------------------------------------------------------------- live regions, polite and sparse
+
+/** Counts the changes to `testId`'s text from now on (a MutationObserver in the page). */
+async function watchText(page: Page, testId: string) {
+  await page.getByTestId(testId).evaluate((el) => {
+    const w = window as unknown as { __liveChanges?: Record<string, number> };
+    w.__liveChanges ??= {};
+    w.__liveChanges[el.dataset.testid!] = 0;
+    new MutationObserver(() => { w.__liveChanges![el.dataset.testid!]! += 1; }).observe(el, { childList: true, characterData: true, subtree: true });
+  });
+  return () => page.evaluate((id) => (window as unknown as { __liveChanges: Record<string, number> }).__liveChanges[id]!, testId);
+}
+
+/**
+ * Moves the page's clock on by `ms`, a minute and a half at a time with a key press before
+ * each step: the nurse is at the screen, so the idle sign-out (minutes without a key or a
+ * touch) does not end the sign-in while the test skips ahead.
+ */
+async function advanceClock(page: Page, ms: number) {
+  for (let left = ms; left > 0; left -= 90_000) {
+    await page.keyboard.press("Shift");
+    await page.clock.fastForward(Math.min(left, 90_000));
+  }
+}
+
+test("live regions: the vitals countdown speaks on a change of stage only, on the chart and on the board", async ({ browser }) => {
+  test.setTimeout(150_000);
+  // a session of its own, its vitals charted now: minutes before its next set is due, however
+  // long the scans above took
+  const { seriesId } = await orderNeuropathicSeries(api.PHYSICIAN, { familyName: `Live${Date.now().toString(36)}`, givenName: "Lee", mrnPrefix: "A11YL", birthDate: "1970-01-02", sex: "MALE", plannedSessions: 2 });
+  const chair = await newChair(api.ADMIN, "Live chair");
+  const started = await post(api.NURSE, `/api/series/${seriesId}/sessions`, { weightKg: 70, concentrationMgPerMl: 1, consentConfirmed: true, screeningReviewed: true, chairId: chair.id });
+  const sessionId = started.session.id as string;
+  const now = new Date().toISOString();
+  await post(api.NURSE, `/api/sessions/${sessionId}/vitals`, { at: now, systolicMmHg: 122, diastolicMmHg: 78, heartRatePerMin: 70, spo2Pct: 98, respRatePerMin: 14 });
+  await post(api.NURSE, `/api/sessions/${sessionId}/dose-events`, { type: "START", at: now, rateMgPerKgPerH: 0.15 });
+
+  // the pages' clock, moved on by the test: the countdown's stages without waiting for them
+  // (one context each, so each page's clock starts at the real time)
+  const chartContext = await browser.newContext({ viewport: { width: 1280, height: 900 }, storageState: signedIn.get("NURSE") });
+  const boardContext = await browser.newContext({ viewport: { width: 1280, height: 900 }, storageState: signedIn.get("NURSE") });
+  try {
+    const page = await chartContext.newPage();
+    await page.clock.install();
+    await page.goto(`/sessions/${sessionId}`);
+    const countdown = page.getByTestId("vitals-countdown");
+    const announcement = page.getByTestId("vitals-announcement");
+    await expect(countdown).toHaveAttribute("data-due-at", /\d/, { timeout: 20_000 });
+    await expect(announcement).toHaveAttribute("role", "status");
+    await expect(announcement).toHaveAttribute("aria-live", "polite");
+    // the ticking figure is outside the region; opening the page says nothing
+    await expect(announcement).toHaveText("");
+    const changes = await watchText(page, "vitals-announcement");
+    const dueMs = Date.parse((await countdown.getAttribute("data-due-at"))!);
+    const untilDueMs = dueMs - (await page.evaluate(() => Date.now()));
+    expect(untilDueMs, "vitals charted just now: the next set is minutes away").toBeGreaterThan(3 * 60_000);
+    await advanceClock(page, untilDueMs - 2 * 60_000);
+    await expect(announcement).toHaveText("Vitals due in under 3 minutes.");
+    // seconds tick on inside the stage: the region is not touched again
+    const afterSoon = await changes();
+    expect(afterSoon).toBeGreaterThan(0);
+    await page.clock.runFor(5_000);
+    await expect(countdown).toContainText("Next vitals due in");
+    expect(await changes(), "nothing said while the stage holds").toBe(afterSoon);
+    await advanceClock(page, 3 * 60_000);
+    await expect(announcement).toHaveText("Vitals are overdue.");
+    await expect(countdown).toHaveAttribute("data-overdue", "true");
+
+    // the board: one polite region for every chair, that names a chair when it turns overdue
+    const board = await boardContext.newPage();
+    await board.clock.install();
+    await board.goto("/board");
+    const tile = board.locator(`[data-testid="board-tile"][data-session-id="${sessionId}"]`);
+    const boardSays = board.getByTestId("board-overdue-announcement");
+    await expect(tile).toBeVisible({ timeout: 20_000 });
+    await expect(boardSays).toHaveAttribute("role", "status");
+    await expect(boardSays).toHaveAttribute("aria-live", "polite");
+    await expect(tile).toHaveAttribute("data-overdue", "false");
+    const boardChanges = await watchText(board, "board-overdue-announcement");
+    await advanceClock(board, dueMs + 60_000 - (await board.evaluate(() => Date.now())));
+    await expect(tile).toHaveAttribute("data-overdue", "true");
+    await expect(boardSays).toContainText("Vitals overdue: ");
+    await expect(boardSays).toContainText(chair.name);
+    const said = await boardChanges();
+    await board.clock.runFor(5_000);
+    expect(await boardChanges(), "said once, not on every tick while overdue").toBe(said);
+  } finally {
+    await chartContext.close();
+    await boardContext.close();
   }
 });

@@ -2,6 +2,7 @@ import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } fr
 import { devices, expect, test, type APIRequestContext, type Browser, type Page } from "@playwright/test";
 import fc from "fast-check";
 import { apiAs, baseURL, loginAs, newDemoChair, orderNeuropathicSeries, signedInPage, USERS } from "./fixtures";
+import { blockingViolations } from "./axe";
 import { e2eDb } from "./db-probe";
 
 /**
@@ -88,6 +89,10 @@ test("a patient checks in on a phone from the discharge sheet's link; the physic
   await phone.goto(url);
   await expect(phone.getByRole("heading", { level: 1 })).toHaveText("Hello Robin, how are you today?");
   await expect(phone.locator("body")).not.toContainText("Quillfeather"); // first name and clinic only: no family name
+  // sent with nothing answered: each question says what is missing, and the page stays accessible
+  await phone.getByRole("button", { name: "Send my check-in" }).click();
+  await expect(phone.locator("#painNrs-error")).not.toBeEmpty();
+  expect(await blockingViolations(phone), "axe: the check-in form showing its field errors").toBe("");
   await answer(phone, /What is your pain right now/, 4);
   await answer(phone, /enjoying life/, 5);
   await answer(phone, /general activity/, 6);
@@ -102,6 +107,7 @@ test("a patient checks in on a phone from the discharge sheet's link; the physic
   await send.click();
   await expect(phone.getByTestId("check-in-thanks")).toContainText("Thank you, your check-in is sent.");
   await expect(phone.getByTestId("severe-advice")).toHaveCount(0);
+  expect(await blockingViolations(phone), "axe: the thank-you page").toBe("");
 
   // without a reload, through the event stream
   const row = review.getByTestId("check-in-row");
@@ -134,8 +140,10 @@ test("a severe side effect shows the clinic's phone and emergency advice, and fl
   await phone.getByRole("radio", { name: "Hallucinations: Severe" }).check();
   // the advice shows as soon as "severe" is chosen, before sending
   await expect(phone.getByTestId("severe-advice")).toContainText("call your local emergency number");
+  expect(await blockingViolations(phone), "axe: the form with the severe-side-effect advice").toBe("");
   await phone.getByRole("button", { name: "Send my check-in" }).click();
   await expect(phone.getByTestId("check-in-thanks").getByTestId("severe-advice")).toContainText("Otherwise call the clinic today");
+  expect(await blockingViolations(phone), "axe: the thank-you page with the severe-side-effect advice").toBe("");
   await phone.context().close();
   const flags = await db.query(`SELECT code, "acknowledgedAt" FROM "Flag" WHERE "seriesId" = $1 AND code = 'PATIENT_REPORTED_SEVERE_SIDE_EFFECT'`, [seriesId]);
   expect(flags.rows).toEqual([{ code: "PATIENT_REPORTED_SEVERE_SIDE_EFFECT", acknowledgedAt: null }]);

@@ -1,5 +1,6 @@
 import { expect as baseExpect, test, type APIRequestContext, type BrowserContext, type Page } from "@playwright/test";
 import { apiAs, baseURL, loginAs, newDemoChair, USERS } from "./fixtures";
+import { blockingViolations } from "./axe";
 import { e2eDb } from "./db-probe";
 
 /**
@@ -184,6 +185,10 @@ test("offline: an entry the server refuses at sync (the session was completed me
   await dose.getByLabel("Rate (mg/kg/h)").fill("0.15");
   await dose.getByRole("button", { name: "Save dose event" }).click();
   await expect(page.getByTestId("sync-status")).toContainText("1 entry waiting to sync");
+  // the count is a polite status (said as it changes), and the panel with an entry waiting passes axe
+  await expect(page.getByTestId("sync-status")).toHaveAttribute("role", "status");
+  await expect(page.getByTestId("sync-status")).toHaveAttribute("aria-live", "polite");
+  expect(await blockingViolations(page), "axe: the chart with an entry waiting to sync").toBe("");
 
   // meanwhile, on another device: the infusion is stopped and the session completed
   const stop = await nurse.post(`/api/sessions/${sessionId}/dose-events`, { data: { type: "STOP", at: new Date().toISOString(), reason: "Stopped early on request (e2e)" } });
@@ -200,6 +205,7 @@ test("offline: an entry the server refuses at sync (the session was completed me
   await expect(refused).toContainText("RATE_CHANGE");
   await expect(refused).toContainText("0.15 mg/kg/h");
   await expect(page.getByTestId("sync-badge")).toContainText("1 needs attention");
+  expect(await blockingViolations(page), "axe: the chart with an entry the server refused").toBe("");
   // a dose event cannot be charted on a completed session: no form to edit it in, and it says why
   await expect(refused.getByRole("button", { name: /^Edit in the form/ })).toHaveCount(0);
   await expect(refused).toContainText("Its form is closed for this session");
