@@ -2,8 +2,8 @@ import { expect as baseExpect, test, type Locator, type Page } from "@playwright
 import { apiAs, baseURL, DEMO_PASSWORD, newChair, orderNeuropathicSeries, USERS } from "./fixtures";
 
 // A nurse charts a whole session without the mouse (docs/decisions/0016-accessibility.md):
-// sign in, start the session, baseline vitals, the before score, START, a rate change, STOP,
-// the after score, complete. Only keyboard.press and keyboard.type touch the page; at every stop the
+// sign in, start the session, baseline vitals, the before score, START, a rate change, vitals
+// and a pain score during the infusion, STOP, the after score, complete. Only keyboard.press and keyboard.type touch the page; at every stop the
 // focus is visible, and after each save it lands in the form just used, not at the top.
 
 const expect = baseExpect.configure({ timeout: 20_000 });
@@ -156,6 +156,27 @@ test("a nurse starts, charts and completes a session with the keyboard alone", a
   await expect(confirmation).toContainText("Dose event saved: Rate change");
   await expect(page.getByTestId("current-rate")).toHaveText("0.250 mg/kg/h");
   await expectFocusInside(page, doseForm, "the dose event form");
+
+  // --- vitals during the infusion (after the increase), typed field by field like the baseline
+  await tabTo(page, vitalsForm.getByLabel("Systolic (mmHg)"));
+  for (const value of ["128", "80", "76", "97", "15"]) {
+    await page.keyboard.type(value);
+    await page.keyboard.press("Tab");
+  }
+  await expect(vitalsForm.getByLabel("Resp. rate (/min)")).toHaveValue("15");
+  await tabTo(page, vitalsForm.getByRole("button", { name: "Save vitals" }));
+  await page.keyboard.press("Enter");
+  await expect(confirmation).toContainText("Vitals saved");
+  await expect(vitalsForm.getByLabel("Systolic (mmHg)")).toBeFocused();
+
+  // --- a pain score during the infusion: the form proposes "During" while it runs
+  await tabTo(page, painForm.getByLabel("Pain score"));
+  await expect(painForm.getByRole("radio", { name: "During (INTRA)" })).toBeChecked();
+  await page.keyboard.type("4");
+  await tabTo(page, painForm.getByRole("button", { name: "Save pain score" }));
+  await page.keyboard.press("Enter");
+  await expect(confirmation).toContainText("Pain score saved: 4/10 NRS, During (INTRA)");
+  await expectFocusInside(page, painForm, "the pain form");
 
   // --- STOP (the focus is still on the event types after the save)
   if (!(await doseTypes.evaluate((el) => el.contains(document.activeElement)))) await tabTo(page, doseTypes, { back: true, within: true });
