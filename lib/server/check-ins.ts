@@ -151,6 +151,8 @@ export async function auditLinkEmailed(tx: Tx, { actor, linkId }: { actor: Actor
  * leaves the issued link valid (the sheet can still be printed).
  */
 export async function issueCheckInLinkForRoute({ actor, seriesId, email, urlOf }: { actor: Actor; seriesId: string; email?: string; urlOf: (token: string) => string }) {
+  requirePermission(actor, "check-in:link");
+  await seriesOfClinic(db, actor, seriesId); // another clinic's series: 404 first
   if (email && !isEmailConfigured())
     // refused before anything is issued: an email the clinic cannot send must not revoke the printed link
     throw new AppError("CONFLICT", { userMessage: "Email is not set up for this clinic (SMTP_URL). Print the sheet instead." });
@@ -172,9 +174,10 @@ export async function issueCheckInLinkForRoute({ actor, seriesId, email, urlOf }
  */
 export async function emailCheckInLink({ actor, seriesId, token, email, urlOf, now = new Date() }: { actor: Actor; seriesId: string; token: string; email: string; urlOf: (token: string) => string; now?: Date }) {
   requirePermission(actor, "check-in:link");
+  // another clinic's series is a 404 before anything about this deployment is said
+  await seriesOfClinic(db, actor, seriesId);
   if (!isEmailConfigured())
     throw new AppError("CONFLICT", { userMessage: "Email is not set up for this clinic (SMTP_URL). Print the sheet instead." });
-  await seriesOfClinic(db, actor, seriesId);
   const link = await findUsableLink(db, token, now);
   if (!link || link.seriesId !== seriesId || link.clinicId !== actor.clinicId)
     throw conflict("This link is no longer active for this series: issue a new one to email it.");
