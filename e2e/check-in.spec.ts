@@ -1,6 +1,8 @@
 import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { devices, expect, test, type APIRequestContext, type Browser, type Page } from "@playwright/test";
 import fc from "fast-check";
+import jsQR from "jsqr";
+import { PNG } from "pngjs";
 import { apiAs, baseURL, loginAs, newDemoChair, orderNeuropathicSeries, signedInPage, USERS } from "./fixtures";
 import { e2eDb } from "./db-probe";
 
@@ -18,6 +20,12 @@ let nurse: APIRequestContext;
 let physician: APIRequestContext;
 const PHONE = devices["Pixel 7"];
 const TOKEN_FILE = "test-results/check-in-tokens.json";
+
+/** The text of the QR code in a PNG screenshot (jsQR, an independent decoder). */
+function decodeQr(png: Buffer): string | null {
+  const image = PNG.sync.read(png);
+  return jsQR(new Uint8ClampedArray(image.data.buffer, image.data.byteOffset, image.data.length), image.width, image.height)?.data ?? null;
+}
 
 /** Remembers every token the spec saw, for the server-log scan (scripts/scan-server-log.ts). */
 function rememberToken(url: string) {
@@ -73,9 +81,12 @@ test("a patient checks in on a phone from the discharge sheet's link; the physic
   await page.goto(`/sessions/${sessionId}`);
   await page.getByRole("link", { name: "Discharge sheet and check-in link" }).click();
   await page.getByRole("button", { name: "Create check-in link" }).click();
-  await expect(page.getByRole("img", { name: "QR code of your check-in link" })).toBeVisible();
+  const qr = page.getByRole("img", { name: "QR code of your check-in link" });
+  await expect(qr).toBeVisible();
   const url = (await page.getByTestId("check-in-url").textContent())!.trim();
   expect(url).toMatch(/\/check-in\/[A-Za-z0-9_-]{22}$/);
+  // the code a phone camera reads is the printed short link, decoded from the drawn pixels
+  expect(decodeQr(await qr.screenshot())).toBe(url);
   rememberToken(url);
 
   // the physician has the series review open
