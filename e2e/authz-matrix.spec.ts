@@ -174,13 +174,13 @@ test("API: every route x anonymous, nurse, physician, admin, other clinic", asyn
         : refused ? policy.body?.(ids)
         : policy.allowedProbe === "invalid" ? {} : policy.body?.(ids);
 
-      const before = refused && mutating ? await snapshot(db) : expected === "allowed" && mutating ? await snapshot(db) : null;
+      const before = mutating && (refused || expected === "allowed" || (expected === "public" && policy.publicAnswer)) ? await snapshot(db) : null;
       const auditSince = expected === "allowed" ? await lastAuditId() : "0";
       const res: Answer = policy.stream ? await sendStream(ctx, url) : await send(ctx, method, url, body);
       const status = res.status();
       let ok: boolean;
       let note: string | undefined;
-      if (expected === "public") ok = status < 500;
+      if (expected === "public") ok = policy.publicAnswer ? status === policy.publicAnswer.status : status < 500;
       else if (expected === "allowed") ok = status < 500 && ![401, 403, 404].includes(status);
       else {
         ok = status === Number(expected);
@@ -191,7 +191,10 @@ test("API: every route x anonymous, nurse, physician, admin, other clinic", asyn
       }
       if (before) {
         const after = await snapshot(db);
-        if (refused) {
+        if (expected === "public") {
+          const changed = changedTables(before, after).filter((t) => !policy.publicAnswer!.mayChange.includes(t));
+          if (changed.length) { ok = false; note = `database changed: ${changed.join(", ")}`; }
+        } else if (refused) {
           const changed = changedTables(before, after);
           if (changed.length) { ok = false; note = `database changed: ${changed.join(", ")}`; }
         } else if (status >= 200 && status < 300) {
@@ -231,7 +234,10 @@ test("pages: every page x anonymous, nurse, physician, admin, other clinic", asy
       let ok: boolean;
       let note: string | undefined;
       switch (expected) {
-        case "public": ok = status < 400; break;
+        case "public":
+          ok = status < 400 && (!policy.publicText || (text.includes(policy.publicText) && !/<form[\s>]/.test(text)));
+          if (!ok && policy.publicText) note = `status ${status}; the neutral text ${text.includes(policy.publicText) ? "with a form" : "missing"}`;
+          break;
         case "redirect": {
           const location = res.headers()["location"] ?? "";
           ok = [302, 303, 307, 308].includes(status) && /\/login(\?|$)/.test(location);

@@ -41,6 +41,11 @@ export type ApiPolicy = {
    * anything of value: "invalid" sends {} (expect 400), "as-is" sends `body` (or nothing).
    */
   allowedProbe: "invalid" | "as-is";
+  /**
+   * A public route's exact answer to the matrix's probe (its path's unknown token), and the
+   * tables that answer may change (the rate-limit counters); any other change fails the cell.
+   */
+  publicAnswer?: { status: number; mayChange: string[] };
   /** a POST that only reads (search): no audit row expected */
   readOnly?: true;
   /** a Server-Sent Events stream: the matrix reads its status and headers, then hangs up */
@@ -107,9 +112,12 @@ export const API_POLICY: Record<string, ApiPolicy> = {
   // {} is a valid body (no email): an allowed caller issues a link for the Demo series, audited
   "POST /api/series/[id]/check-in-link": { permission: "check-in:link", scoped: true, allowedProbe: "as-is", body: () => ({}) },
   "POST /api/series/[id]/check-in-link/revoke": { permission: "check-in:link", scoped: true, allowedProbe: "as-is", body: () => ({}) },
+  // a well-formed token that is no link: an allowed caller gets 409 (nothing sent, nothing stored)
+  "POST /api/series/[id]/check-in-link/email": { permission: "check-in:link", scoped: true, allowedProbe: "invalid",
+    body: () => ({ token: "M".repeat(22), email: "matrix@example.test" }) },
   // public: the token is the credential; an unknown token answers the neutral 404 to everyone
   "POST /api/check-in/[token]": { permission: "public", scoped: false, allowedProbe: "as-is",
-    body: () => ({ painNrs: 4, enjoymentNrs: 5, activityNrs: 5, sideEffects: [] }) },
+    body: () => ({ painNrs: 4, enjoymentNrs: 5, activityNrs: 5, sideEffects: [] }), publicAnswer: { status: 404, mayChange: ["CheckInRateLimit"] } },
   "POST /api/sessions/[id]/[kind]/[entryId]/retract": { permission: "session:chart", scoped: true, allowedProbe: "invalid",
     body: () => ({ correctionReason: "matrix check" }) },
   "POST /api/sessions/[id]/addenda": { permission: "session:addendum", scoped: true, allowedProbe: "invalid", body: () => ({ text: "matrix addendum" }) },
@@ -142,6 +150,8 @@ export type PagePolicy = {
   allowedRedirect?: RegExp;
   /** as ApiPolicy.readsPatientRecord; the access row's route is "page <pattern>" */
   readsPatientRecord?: true;
+  /** a public page's answer to the matrix's probe (an unknown token): this text, and no form */
+  publicText?: string;
 };
 
 /** key: the URL pattern derived from app/** /page.tsx (route groups removed) */
@@ -167,7 +177,7 @@ export const PAGE_POLICY: Record<string, PagePolicy> = {
   "/series/[id]/start": { permission: "session:start", scoped: true, otherClinicNotice: /No session to start/ },
   "/sessions/[id]": { permission: "patient:read", scoped: true, readsPatientRecord: true },
   "/sessions/[id]/discharge": { permission: "patient:read", scoped: true, readsPatientRecord: true },
-  "/check-in/[token]": { permission: "public", scoped: false },
+  "/check-in/[token]": { permission: "public", scoped: false, publicText: "This check-in link is not valid any more. Please contact your clinic for a new one." },
 };
 
 export function rolesFor(permission: ApiPolicy["permission"]): readonly Role[] {

@@ -87,6 +87,24 @@ export function complete(actor: Actor, sessionId: string, now: Date, raw: Record
   return db.$transaction((tx) => completeSession(tx, { actor, sessionId, input, now }));
 }
 
+/**
+ * A whole 60-minute session of `c`'s IV protocol opened at `openedAt` and completed 80 minutes
+ * later: vitals every 15 min, NRS 8 before and 4 after, 0.3 mg/kg/h. Returns the series.
+ */
+export async function completedSession(c: Clinic, openedAt: Date, opts: { plannedSessions?: number } = {}) {
+  const { series, session, patient } = await openSession(c, "IV infusion (routes table)", openedAt, opts);
+  const nurse = c.actors.nurse;
+  const m = (min: number) => at(min, openedAt);
+  await vitals(nurse, session.id, m(1));
+  await pain(nurse, session.id, m(2), { score: 8, phase: "PRE" });
+  await dose(nurse, session.id, m(3), { type: "START", rateMgPerKgPerH: 0.3, reason: "as ordered" });
+  for (const t of [5, 20, 35, 50]) await vitals(nurse, session.id, m(t));
+  await dose(nurse, session.id, m(63), { type: "STOP" });
+  await pain(nurse, session.id, m(70), { score: 4, phase: "POST" });
+  await complete(nurse, session.id, m(80));
+  return { series, session, patient };
+}
+
 /** Withdraws entry `entryId` as entered in error. */
 export function retract(actor: Actor, sessionId: string, kind: RetractableKind, entryId: string, now: Date, correctionReason = "entered in error") {
   return db.$transaction((tx) => retractEntry(tx, { actor, sessionId, kind, entryId, correctionReason, now }));

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { dueDayFor, expectedCheckInDays, hasSevereSideEffect, linkExpiresAtMs, linkState, missedCheckInDays, pegScore } from "./check-in";
+import { checkInScheduleWords, dueDayFor, expectedCheckInDays, hasSevereSideEffect, linkExpiresAtMs, linkState, linkWindow, missedCheckInDays, pegScore } from "./check-in";
 
 const DAY = 86_400_000;
 const at = (iso: string) => Date.parse(iso);
@@ -45,15 +45,33 @@ describe("expectedCheckInDays", () => {
     expect(expectedCheckInDays({ sessionDates: ["2026-12-01"], nextSessionDate: "2026-12-15", daysAfterSession: [1, 3, 7], dayBeforeNext: true }))
       .toEqual(["2026-12-02", "2026-12-04", "2026-12-08", "2026-12-14"]);
   });
-  it("merges duplicates and skips a day-before that is not after the last session", () => {
-    // sessions two days apart: day 3 of the first = day 1 of the second (12-04)
+  it("merges duplicates and skips a day-before that is not after the preceding session", () => {
+    // sessions two days apart: day 3 of the first = day 1 of the second (12-04); the day
+    // before the second (12-02) is also day 1 of the first; the day before the next (12-03)
+    // is the second session's own date, so it is skipped
     expect(expectedCheckInDays({ sessionDates: ["2026-12-01", "2026-12-03"], nextSessionDate: "2026-12-04", daysAfterSession: [1, 3], dayBeforeNext: true }))
       .toEqual(["2026-12-02", "2026-12-04", "2026-12-06"]);
   });
+  it("keeps the day before a session that has since been held", () => {
+    // weekly: 12-07 was the day before the second session; it stays expected once that session is held
+    expect(expectedCheckInDays({ sessionDates: ["2026-12-01", "2026-12-08"], nextSessionDate: null, daysAfterSession: [1], dayBeforeNext: true }))
+      .toEqual(["2026-12-02", "2026-12-07", "2026-12-09"]);
+    expect(expectedCheckInDays({ sessionDates: ["2026-12-01", "2026-12-08"], nextSessionDate: null, daysAfterSession: [1], dayBeforeNext: false }))
+      .toEqual(["2026-12-02", "2026-12-09"]);
+  });
+  it("sorts session dates given out of order and ignores a repeated date", () => {
+    expect(expectedCheckInDays({ sessionDates: ["2026-12-08", "2026-12-01", "2026-12-08"], nextSessionDate: null, daysAfterSession: [1], dayBeforeNext: true }))
+      .toEqual(["2026-12-02", "2026-12-07", "2026-12-09"]);
+  });
+  it("skips the day before sessions on consecutive days (it is the preceding session's date)", () => {
+    expect(expectedCheckInDays({ sessionDates: ["2026-12-01", "2026-12-02"], nextSessionDate: "2026-12-03", daysAfterSession: [], dayBeforeNext: true }))
+      .toEqual([]);
+  });
   it("leaves out a day that is itself a session's date (day 7 of a weekly series)", () => {
     expect(expectedCheckInDays({ sessionDates: ["2026-12-01", "2026-12-08"], nextSessionDate: "2026-12-15", daysAfterSession: [1, 3, 7], dayBeforeNext: true }))
-      // 12-08 (day 7 of the first) is a session day; 12-15 is the next, not yet held, session's day 7
-      .toEqual(["2026-12-02", "2026-12-04", "2026-12-09", "2026-12-11", "2026-12-14", "2026-12-15"]);
+      // 12-08 (day 7 of the first) is a session day; 12-07 is the day before it; 12-15 is the
+      // next, not yet held, session's date and the second's day 7
+      .toEqual(["2026-12-02", "2026-12-04", "2026-12-07", "2026-12-09", "2026-12-11", "2026-12-14", "2026-12-15"]);
   });
   it("ignores zero and negative offsets and the day-before when switched off", () => {
     expect(expectedCheckInDays({ sessionDates: ["2026-12-31"], nextSessionDate: "2027-01-10", daysAfterSession: [0, -1, 1], dayBeforeNext: false }))
@@ -82,14 +100,36 @@ describe("dueDayFor", () => {
 
 describe("missedCheckInDays", () => {
   const expectedDays = ["2026-12-02", "2026-12-04", "2026-12-08"];
+  const always = [{ fromDay: "2026-12-01", untilDay: "2027-01-31" }];
   it("counts days before today with no check-in up to the next expected day", () => {
-    expect(missedCheckInDays({ today: "2026-12-09", expectedDays, checkInDays: ["2026-12-03"] })).toEqual(["2026-12-04", "2026-12-08"]);
+    expect(missedCheckInDays({ today: "2026-12-09", expectedDays, checkInDays: ["2026-12-03"], linkWindows: always })).toEqual(["2026-12-04", "2026-12-08"]);
   });
   it("a late check-in answers the day it follows; today is not missed yet", () => {
-    expect(missedCheckInDays({ today: "2026-12-08", expectedDays, checkInDays: ["2026-12-02", "2026-12-07"] })).toEqual([]);
+    expect(missedCheckInDays({ today: "2026-12-08", expectedDays, checkInDays: ["2026-12-02", "2026-12-07"], linkWindows: always })).toEqual([]);
   });
   it("a check-in before the expected day does not answer it", () => {
-    expect(missedCheckInDays({ today: "2026-12-03", expectedDays, checkInDays: ["2026-12-01"] })).toEqual(["2026-12-02"]);
+    expect(missedCheckInDays({ today: "2026-12-03", expectedDays, checkInDays: ["2026-12-01"], linkWindows: always })).toEqual(["2026-12-02"]);
+  });
+  it("counts nothing without a link: the patient could not check in", () => {
+    expect(missedCheckInDays({ today: "2026-12-09", expectedDays, checkInDays: [], linkWindows: [] })).toEqual([]);
+  });
+  it("counts only days inside a link's window, both ends included", () => {
+    // issued on 12-04 (the day 12-02 had passed), revoked on 12-04 and re-issued 12-08
+    const windows = [{ fromDay: "2026-12-04", untilDay: "2026-12-04" }, { fromDay: "2026-12-08", untilDay: "2026-12-20" }];
+    expect(missedCheckInDays({ today: "2026-12-09", expectedDays, checkInDays: [], linkWindows: windows })).toEqual(["2026-12-04", "2026-12-08"]);
+    // a window ending the day before an expected day does not cover it
+    expect(missedCheckInDays({ today: "2026-12-09", expectedDays, checkInDays: [], linkWindows: [{ fromDay: "2026-12-01", untilDay: "2026-12-07" }] }))
+      .toEqual(["2026-12-02", "2026-12-04"]);
+  });
+});
+
+describe("linkWindow", () => {
+  it("runs from the issue day to the end day", () => {
+    expect(linkWindow({ issuedDay: "2026-12-01", endDay: "2026-12-31" })).toEqual({ fromDay: "2026-12-01", untilDay: "2026-12-31" });
+  });
+  it("is at least the issue day when it ended the day it was issued (or the clock disagrees)", () => {
+    expect(linkWindow({ issuedDay: "2026-12-05", endDay: "2026-12-05" })).toEqual({ fromDay: "2026-12-05", untilDay: "2026-12-05" });
+    expect(linkWindow({ issuedDay: "2026-12-05", endDay: "2026-12-04" })).toEqual({ fromDay: "2026-12-05", untilDay: "2026-12-05" });
   });
 });
 
@@ -111,5 +151,18 @@ describe("hasSevereSideEffect", () => {
     expect(hasSevereSideEffect([{ severity: 2 }, { severity: 3 }])).toBe(true);
     expect(hasSevereSideEffect([{ severity: 2 }])).toBe(false);
     expect(hasSevereSideEffect([])).toBe(false);
+  });
+});
+
+describe("checkInScheduleWords", () => {
+  it.each<[number[], boolean, string]>([
+    [[1, 3, 7], true, "on days 1, 3 and 7 after each treatment and the day before the next one"],
+    [[7, 1, 3, 3], false, "on days 1, 3 and 7 after each treatment"],
+    [[2], true, "on day 2 after each treatment and the day before the next one"],
+    [[1, 14], false, "on days 1 and 14 after each treatment"],
+    [[], true, "on the day before the next one"],
+    [[], false, "whenever you want to tell us how you are"],
+  ])("days %j, day before next %s", (daysAfterSession, dayBeforeNext, words) => {
+    expect(checkInScheduleWords({ daysAfterSession, dayBeforeNext })).toBe(words);
   });
 });

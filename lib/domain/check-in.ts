@@ -49,11 +49,12 @@ export function linkState(input: { expiresAtMs: number; revokedAtMs: number | nu
 }
 
 /**
- * The calendar days a check-in is expected: `daysAfterSession` after each completed session's
- * date, and the day before the next planned session when `dayBeforeNext` (skipped when it
- * falls on or before the last session's date). A day that is itself a session's date is left
- * out: the patient is in the clinic and the nurse charts the pain score. Sorted, without
- * duplicates.
+ * The calendar days a check-in is expected: `daysAfterSession` after each session's date, and,
+ * when `dayBeforeNext`, the day before every session after the first (held ones included: that
+ * day stays expected, and missed, after the session it preceded) and before the next planned
+ * one. A day-before is skipped when it falls on or before the preceding session's date. A day
+ * that is itself a session's date is left out: the patient is in the clinic and the nurse
+ * charts the pain score. Sorted, without duplicates.
  */
 export function expectedCheckInDays(input: {
   sessionDates: readonly string[];
@@ -61,19 +62,30 @@ export function expectedCheckInDays(input: {
   daysAfterSession: readonly number[];
   dayBeforeNext: boolean;
 }): string[] {
+  const sessionDays = [...new Set(input.sessionDates.map(dayNumber))].sort((a, b) => a - b);
   const days = new Set<number>();
-  let lastSessionDay = -Infinity;
-  for (const date of input.sessionDates) {
-    const d = dayNumber(date);
-    lastSessionDay = Math.max(lastSessionDay, d);
-    for (const after of input.daysAfterSession) if (after > 0) days.add(d + after);
+  for (const d of sessionDays) for (const after of input.daysAfterSession) if (after > 0) days.add(d + after);
+  if (input.dayBeforeNext) {
+    const following = input.nextSessionDate === null ? sessionDays : [...sessionDays, dayNumber(input.nextSessionDate)];
+    for (let i = 1; i < following.length; i++) {
+      const before = following[i]! - 1;
+      if (before > following[i - 1]!) days.add(before);
+    }
   }
-  if (input.dayBeforeNext && input.nextSessionDate !== null) {
-    const before = dayNumber(input.nextSessionDate) - 1;
-    if (before > lastSessionDay) days.add(before);
-  }
-  for (const date of input.sessionDates) days.delete(dayNumber(date));
+  for (const d of sessionDays) days.delete(d);
   return [...days].sort((a, b) => a - b).map(dateOfDay);
+}
+
+/** Clinic-local dates, inclusive, on which a check-in link could be used. */
+export interface LinkWindow { fromDay: string; untilDay: string }
+
+/**
+ * The clinic-local window of one link: from the day it was issued to the day it stopped
+ * working (revoked, expired, or cut short by the series' close), both inclusive: a link
+ * usable for any part of a day makes a check-in that day possible.
+ */
+export function linkWindow(input: { issuedDay: string; endDay: string }): LinkWindow {
+  return { fromDay: input.issuedDay, untilDay: input.endDay < input.issuedDay ? input.issuedDay : input.endDay };
 }
 
 /**
@@ -94,19 +106,38 @@ export function dueDayFor(input: { today: string; expectedDays: readonly string[
 
 /**
  * Expected days before `today` that no check-in answered: none on that day nor later, before
- * the next expected day (a late one answers it). Today itself is not missed yet.
+ * the next expected day (a late one answers it). Today itself is not missed yet. Only days
+ * inside a link's window count: a patient without a usable link could not check in, so a
+ * series with no link, or days before its first link or after its last one ended, show
+ * nothing missed (a physician must not read "missed" where the patient was never asked).
  */
-export function missedCheckInDays(input: { today: string; expectedDays: readonly string[]; checkInDays: readonly string[] }): string[] {
+export function missedCheckInDays(input: { today: string; expectedDays: readonly string[]; checkInDays: readonly string[]; linkWindows: readonly LinkWindow[] }): string[] {
   const today = dayNumber(input.today);
   const expected = [...new Set(input.expectedDays.map(dayNumber))].sort((a, b) => a - b);
   const checkIns = input.checkInDays.map(dayNumber);
+  const windows = input.linkWindows.map((w) => ({ from: dayNumber(w.fromDay), until: dayNumber(w.untilDay) }));
   const missed: string[] = [];
   expected.forEach((day, i) => {
     if (day >= today) return;
+    if (!windows.some((w) => w.from <= day && day <= w.until)) return;
     const until = Math.min(expected[i + 1] ?? Infinity, today + 1);
     if (!checkIns.some((c) => c >= day && c < until)) missed.push(dateOfDay(day));
   });
   return missed;
+}
+
+/**
+ * The schedule in the patient's words for the discharge sheet, from the clinic's settings:
+ * "on days 1, 3 and 7 after each treatment and the day before the next one".
+ */
+export function checkInScheduleWords(input: { daysAfterSession: readonly number[]; dayBeforeNext: boolean }): string {
+  const days = [...new Set(input.daysAfterSession.filter((d) => d > 0))].sort((a, b) => a - b);
+  const list = days.length <= 1 ? days.join("") : `${days.slice(0, -1).join(", ")} and ${days[days.length - 1]}`;
+  const after = days.length === 0 ? "" : `on day${days.length === 1 ? "" : "s"} ${list} after each treatment`;
+  const before = input.dayBeforeNext ? "the day before the next one" : "";
+  if (after && before) return `${after} and ${before}`;
+  if (before) return `on ${before}`;
+  return after || "whenever you want to tell us how you are";
 }
 
 /**

@@ -23,6 +23,42 @@ export const SIDE_EFFECT_KINDS = [
 
 export type SideEffectKind = (typeof SIDE_EFFECT_KINDS)[number]["code"];
 
+/**
+ * How the patient's check-in page asks about each side effect: plain words a patient at home
+ * can recognise, not the bedside term ("Dissociation" means little to most patients). Kinds
+ * with no entry are clinical findings a patient cannot report from home (laryngospasm happens
+ * in the chair; hepatotoxicity is a laboratory finding; delirium is asked as confusion).
+ */
+export const PATIENT_SIDE_EFFECT_WORDING: Partial<Record<SideEffectKind, string>> = {
+  DISSOCIATION: "Feeling detached, unreal or outside your body",
+  HALLUCINATIONS: "Seeing or hearing things that were not there",
+  VIVID_DREAMS: "Vivid dreams or nightmares",
+  NAUSEA_VOMITING: "Feeling sick or being sick (vomiting)",
+  ELEVATED_BP: "A high blood pressure reading at home",
+  DROWSINESS: "Very sleepy or drowsy",
+  DIZZINESS: "Dizziness or feeling unsteady",
+  CONFUSION: "Confusion",
+  ANXIETY: "Anxiety or feeling on edge",
+  COGNITIVE_IMPAIRMENT: "Trouble thinking, concentrating or remembering",
+  URINARY_CYSTITIS: "Pain or burning when passing urine, or needing to go more often",
+  OTHER: "Something else (please say what in the note)",
+};
+
+/** The kinds a patient can be asked about (those with patient wording), in the bedside order. */
+export const PATIENT_REPORTABLE_KINDS: readonly SideEffectKind[] = SIDE_EFFECT_KINDS.map((k) => k.code).filter((code) => PATIENT_SIDE_EFFECT_WORDING[code] !== undefined);
+
+/** [default] The clinic's list for check-ins: every patient-reportable kind (a clinic setting). */
+export const DEFAULT_CHECK_IN_SIDE_EFFECT_KINDS: readonly SideEffectKind[] = PATIENT_REPORTABLE_KINDS;
+
+/**
+ * The check-in page's list: the clinic's chosen kinds in the bedside order, each in the
+ * patient's words. Unknown or non-reportable codes in the setting are dropped, never shown raw.
+ */
+export function checkInSideEffectChoices(clinicKinds: readonly string[]): { code: SideEffectKind; label: string }[] {
+  const chosen = new Set(clinicKinds);
+  return PATIENT_REPORTABLE_KINDS.filter((code) => chosen.has(code)).map((code) => ({ code, label: PATIENT_SIDE_EFFECT_WORDING[code]! }));
+}
+
 // Benzodiazepines (midazolam, lorazepam) are listed for distressing dissociation, but the
 // sources say they may blunt ketamine's effect (source 001: "it is believed that this drug
 // class counters Ketamine's therapeutic action"), so the form should show that note.

@@ -10,6 +10,7 @@ import { addProtocolVersion, createProtocol, getProtocol, retireProtocol } from 
 import { changeOwnPassword, changeStaffRole, createStaff, deactivateStaff, findClinicStaff, reactivateStaff, resetStaffPassword } from "@/lib/server/staff";
 import { findAuditEvents } from "@/lib/server/audit-log";
 import { orderSeries } from "@/lib/server/series";
+import { PATIENT_REPORTABLE_KINDS } from "@/lib/domain/side-effects";
 import { ClinicSettingsSchema } from "@/lib/validation/clinic";
 import { CreateProtocolSchema, NewProtocolVersionSchema, type CreateProtocolInput, type NewProtocolVersionInput } from "@/lib/validation/protocol";
 import { OrderSeriesSchema } from "@/lib/validation/series";
@@ -219,6 +220,17 @@ describe("protocol versions", () => {
     const audit = await db.auditEvent.findFirst({ where: { clinicId: k.clinic.id, action: "clinic.settings.update" }, orderBy: { id: "desc" } });
     expect(audit?.after).toMatchObject({ deviceCriticalSpo2BelowPct: 88, deviceCriticalSbpAtOrAboveMmHg: 175 });
     expect(audit?.before).toMatchObject({ deviceCriticalSpo2BelowPct: 85, deviceCriticalSbpAtOrAboveMmHg: 180 });
+  });
+
+  it("the side effects patients are asked about: every patient-reportable kind by default, narrowed and audited", async () => {
+    const k = await freshClinic();
+    const base = { name: "Check-ins", timezone: "America/New_York", idleSignOutMin: 15, vitalsIntervalMin: 15, sbpHighMmHg: 160, dbpHighMmHg: 100, bpRisePct: 20, hrHighPerMin: 120, hrLowPerMin: 50, spo2LowPct: 92, rrLowPerMin: 10, rrHighPerMin: 24 };
+    const kept = await db.$transaction((tx) => updateClinicSettings(tx, { actor: k.actors.admin, input: ClinicSettingsSchema.parse(base) }));
+    expect(kept.checkInSideEffectKinds).toEqual([...PATIENT_REPORTABLE_KINDS]);
+    const changed = await db.$transaction((tx) => updateClinicSettings(tx, { actor: k.actors.admin, input: ClinicSettingsSchema.parse({ ...base, checkInSideEffectKinds: ["NAUSEA_VOMITING", "OTHER"] }) }));
+    expect(changed.checkInSideEffectKinds).toEqual(["NAUSEA_VOMITING", "OTHER"]);
+    const audit = await db.auditEvent.findFirst({ where: { clinicId: k.clinic.id, action: "clinic.settings.update" }, orderBy: { id: "desc" } });
+    expect(audit?.after).toMatchObject({ checkInSideEffectKinds: ["NAUSEA_VOMITING", "OTHER"] });
   });
 });
 

@@ -5,8 +5,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SMTPServer } from "smtp-server";
 import { isEmailConfigured, sendCheckInEmail } from "@/lib/server/check-in-mail";
+import { emailCheckInLink, issueCheckInLinkForRoute, openCheckIn } from "@/lib/server/check-ins";
 import { db, freshClinic } from "@/test/helpers";
-import { expectAppError, type Clinic } from "@/test/charting";
+import { completedSession, expectAppError, type Clinic } from "@/test/charting";
 
 const PORT = 2526;
 const REFUSING_PORT = 2527;
@@ -75,6 +76,57 @@ describe("sendCheckInEmail", () => {
     process.env.SMTP_URL = `smtp://127.0.0.1:${REFUSING_PORT}`;
     const before = received.length;
     await expectAppError(sendCheckInEmail({ actor: c.actors.nurse, to: "nobody@example.test", url: "https://clinic.example/check-in/x", expiresAt: "2027-01-10T00:00:00.000Z" }), "CONFLICT");
+    expect(received).toHaveLength(before);
+  });
+});
+
+describe("emailing from the discharge sheet", () => {
+  const urlOf = (token: string) => `https://clinic.example/check-in/${token}`;
+  const completedSeries = async (clinic: Clinic) => (await completedSession(clinic, new Date(Date.now() - 3 * 3_600_000))).series;
+
+  it("without SMTP_URL an email request is a 409 and issues nothing (the printed link stays valid)", async () => {
+    delete process.env.SMTP_URL;
+    const series = await completedSeries(c);
+    const printed = await issueCheckInLinkForRoute({ actor: c.actors.nurse, seriesId: series.id, urlOf });
+    await expectAppError(issueCheckInLinkForRoute({ actor: c.actors.nurse, seriesId: series.id, email: "p@example.test", urlOf }), "CONFLICT");
+    await expectAppError(emailCheckInLink({ actor: c.actors.nurse, seriesId: series.id, token: printed.url.split("/check-in/")[1]!, email: "p@example.test", urlOf }), "CONFLICT");
+    expect(await db.checkInLink.count({ where: { seriesId: series.id } })).toBe(1);
+    expect(await openCheckIn({ token: printed.url.split("/check-in/")[1]! })).not.toBeNull();
+  });
+
+  it("emails the link the sheet shows without issuing another: the printed QR keeps working, the email is audited", async () => {
+    process.env.SMTP_URL = `smtp://127.0.0.1:${PORT}`;
+    const series = await completedSeries(c);
+    const printed = await issueCheckInLinkForRoute({ actor: c.actors.physician, seriesId: series.id, urlOf });
+    const token = printed.url.split("/check-in/")[1]!;
+    const before = received.length;
+    const r = await emailCheckInLink({ actor: c.actors.physician, seriesId: series.id, token, email: "same-link@example.test", urlOf });
+    expect(r).toEqual({ emailed: true, expiresAt: printed.expiresAt });
+    expect(received).toHaveLength(before + 1);
+    expect(received.at(-1)!.to).toEqual(["same-link@example.test"]);
+    expect(decoded(received.at(-1)!.raw)).toContain(printed.url);
+    expect(await db.checkInLink.count({ where: { seriesId: series.id } })).toBe(1);
+    expect(await openCheckIn({ token })).not.toBeNull();
+    const audit = await db.auditEvent.findMany({ where: { action: "check-in-link.email", actorId: c.actors.physician.userId }, orderBy: { id: "desc" }, take: 1 });
+    expect(audit[0]?.after).toEqual({ emailed: true });
+    expect(JSON.stringify(audit[0]?.after)).not.toContain("same-link@example.test");
+  });
+
+  it("a token of another series, a revoked one, or one not issued at all is a 409, nothing sent", async () => {
+    process.env.SMTP_URL = `smtp://127.0.0.1:${PORT}`;
+    const one = await completedSeries(c);
+    const two = await completedSeries(c);
+    const oneToken = (await issueCheckInLinkForRoute({ actor: c.actors.nurse, seriesId: one.id, urlOf })).url.split("/check-in/")[1]!;
+    const before = received.length;
+    await expectAppError(emailCheckInLink({ actor: c.actors.nurse, seriesId: two.id, token: oneToken, email: "x@example.test", urlOf }), "CONFLICT");
+    await expectAppError(emailCheckInLink({ actor: c.actors.nurse, seriesId: one.id, token: "Q".repeat(22), email: "x@example.test", urlOf }), "CONFLICT");
+    // re-issuing revokes the first link: it can no longer be emailed
+    await issueCheckInLinkForRoute({ actor: c.actors.nurse, seriesId: one.id, urlOf });
+    await expectAppError(emailCheckInLink({ actor: c.actors.nurse, seriesId: one.id, token: oneToken, email: "x@example.test", urlOf }), "CONFLICT");
+    // an administrator may not email links, and another clinic's staff do not find the series
+    await expectAppError(emailCheckInLink({ actor: c.actors.admin, seriesId: one.id, token: oneToken, email: "x@example.test", urlOf }), "FORBIDDEN");
+    const other = await freshClinic();
+    await expectAppError(emailCheckInLink({ actor: other.actors.nurse, seriesId: one.id, token: oneToken, email: "x@example.test", urlOf }), "NOT_FOUND");
     expect(received).toHaveLength(before);
   });
 });

@@ -7,12 +7,12 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { readSeriesCheckIns, consumeRateLimit, hashToken, issueCheckInLink, NEUTRAL_MESSAGE, openCheckIn, revokeCheckInLinks, submitCheckIn, checkInWorklist } from "@/lib/server/check-ins";
 import { getSeriesSummary } from "@/lib/server/reviews";
 import { withDeferredAudit } from "@/lib/server/audit";
+import { acknowledgeFlags } from "@/lib/server/sessions/flag-acknowledgement";
 import type { Actor } from "@/lib/server/actor";
 import { CheckInSchema } from "@/lib/validation/check-in";
-import { db, freshClinic, snapshotTables } from "@/test/helpers";
-import { at, complete, dose, expectAppError, openSession, pain, T0, vitals, type Clinic } from "@/test/charting";
+import { changedTables, db, freshClinic, snapshotTables } from "@/test/helpers";
+import { at, completedSession as completedSessionOf, expectAppError, T0, type Clinic } from "@/test/charting";
 
-const IV = "IV infusion (routes table)";
 const DAY_MIN = 24 * 60;
 const DAY_MS = 86_400_000;
 
@@ -32,18 +32,7 @@ const good = { painNrs: 3, enjoymentNrs: 4, activityNrs: 5, sideEffects: [] };
 const submit = (token: string, raw: Record<string, unknown>, now: Date) => submitCheckIn({ token, input: CheckInSchema.parse(raw), now });
 
 /** A completed 60-minute session at T0 (09:00 New York), NRS 8 before, 4 after; completed at T0 + 80 min. */
-async function completedSession() {
-  const { series, session, patient } = await openSession(c, IV, T0, { plannedSessions: 3 });
-  const nurse = c.actors.nurse;
-  await vitals(nurse, session.id, at(1));
-  await pain(nurse, session.id, at(2), { score: 8, phase: "PRE" });
-  await dose(nurse, session.id, at(3), { type: "START", rateMgPerKgPerH: 0.3, reason: "as ordered" });
-  for (const m of [5, 20, 35, 50]) await vitals(nurse, session.id, at(m));
-  await dose(nurse, session.id, at(63), { type: "STOP" });
-  await pain(nurse, session.id, at(70), { score: 4, phase: "POST" });
-  await complete(nurse, session.id, at(80));
-  return { series, session, patient };
-}
+const completedSession = (clinic: Clinic = c) => completedSessionOf(clinic, T0, { plannedSessions: 3 });
 
 describe("check-in link lifecycle", () => {
   it("a nurse issues a 128-bit token; only its SHA-256 is stored, never the token, not in the audit either", async () => {
@@ -168,6 +157,37 @@ describe("submitting a check-in", () => {
     expect((access.after as { patientIds: string[] }).patientIds).toContain(series.patientId);
   });
 
+  it("a physician's acknowledgement takes the severe report off the worklist; the check-in stays", async () => {
+    const { series } = await completedSession();
+    const { token } = await issue(c.actors.nurse, series.id);
+    await submit(token, { ...good, sideEffects: [{ kind: "DISSOCIATION", severity: 3 }] }, at(DAY_MIN));
+    const flag = await db.flag.findFirstOrThrow({ where: { seriesId: series.id, code: "PATIENT_REPORTED_SEVERE_SIDE_EFFECT" } });
+    expect((await checkInWorklist({ actor: c.actors.physician, now: at(DAY_MIN + 60) })).severe.map((x) => x.flagId)).toContain(flag.id);
+    // a nurse cannot acknowledge it
+    await expectAppError(db.$transaction((tx) => withDeferredAudit(tx, () => acknowledgeFlags(tx, { actor: c.actors.nurse, flagIds: [flag.id], reason: "called the patient" }))), "FORBIDDEN");
+    await db.$transaction((tx) => withDeferredAudit(tx, () => acknowledgeFlags(tx, { actor: c.actors.physician, flagIds: [flag.id], reason: "Called the patient: settled, no further action", now: at(DAY_MIN + 90) })));
+    expect((await checkInWorklist({ actor: c.actors.physician, now: at(DAY_MIN + 120) })).severe.map((x) => x.flagId)).not.toContain(flag.id);
+    const review = await readSeriesCheckIns({ actor: c.actors.physician, seriesId: series.id, now: at(DAY_MIN + 120) });
+    expect(review.checkIns[0]!.sideEffects).toEqual([{ kind: "DISSOCIATION", label: "Dissociation", severity: 3, severityLabel: "severe" }]);
+  });
+
+  it("asks only about the clinic's chosen side effects, in plain words; any other kind is refused and nothing stored", async () => {
+    const local = await freshClinic();
+    await db.clinic.update({ where: { id: local.clinic.id }, data: { checkInSideEffectKinds: ["NAUSEA_VOMITING", "DIZZINESS"] } });
+    const { series } = await completedSession(local);
+    const { token } = await db.$transaction((tx) => withDeferredAudit(tx, () => issueCheckInLink(tx, { actor: local.actors.nurse, seriesId: series.id, now: at(90) })));
+    const page = await openCheckIn({ token, now: at(DAY_MIN) });
+    expect(page?.sideEffectKinds).toEqual([
+      { code: "NAUSEA_VOMITING", label: "Feeling sick or being sick (vomiting)" },
+      { code: "DIZZINESS", label: "Dizziness or feeling unsteady" },
+    ]);
+    const before = await snapshotTables();
+    const err = await expectAppError(submit(token, { ...good, sideEffects: [{ kind: "ANXIETY", severity: 2 }] }, at(DAY_MIN)), "BAD_INPUT");
+    expect(err.fields).toEqual({ sideEffects: "choose a side effect from the list" });
+    expect(changedTables(before, await snapshotTables())).toEqual([]);
+    await submit(token, { ...good, sideEffects: [{ kind: "DIZZINESS", severity: 2 }] }, at(DAY_MIN));
+  });
+
   it("the physician's review uses the patient-reported follow-up for durability and lists the check-ins and missed days", async () => {
     const { series } = await completedSession();
     const { token } = await issue(c.actors.nurse, series.id);
@@ -184,6 +204,29 @@ describe("submitting a check-in", () => {
     expect(review.missedDays).toEqual(["2026-03-09"]);
     const worklist = await checkInWorklist({ actor: c.actors.nurse, now: at(10 * DAY_MIN) });
     expect(worklist.missed.find((m) => m.seriesId === series.id)?.missedDays).toEqual(["2026-03-09"]);
+  });
+
+  it("counts missed days only while a link could be used: none without a link, none before it was issued or after it was revoked", async () => {
+    // days 1, 3, 7 after the session of 03-02: 03-03, 03-05, 03-09
+    const noLink = await completedSession();
+    const review = await readSeriesCheckIns({ actor: c.actors.physician, seriesId: noLink.series.id, now: at(10 * DAY_MIN) });
+    expect(review.expectedDays).toEqual(["2026-03-03", "2026-03-05", "2026-03-09"]);
+    expect(review.missedDays).toEqual([]);
+    expect((await checkInWorklist({ actor: c.actors.physician, now: at(10 * DAY_MIN) })).missed.map((m) => m.seriesId)).not.toContain(noLink.series.id);
+
+    // issued on 03-06: 03-03 and 03-05 passed before the patient had a link
+    const late = await completedSession();
+    await issue(c.actors.nurse, late.series.id, at(4 * DAY_MIN));
+    expect((await readSeriesCheckIns({ actor: c.actors.physician, seriesId: late.series.id, now: at(10 * DAY_MIN) })).missedDays).toEqual(["2026-03-09"]);
+
+    // issued at discharge, revoked on 03-04 (no new one): 03-03 missed, 03-05 and 03-09 could not be answered
+    const revoked = await completedSession();
+    await issue(c.actors.nurse, revoked.series.id, at(90));
+    await revoke(c.actors.nurse, revoked.series.id, at(2 * DAY_MIN));
+    expect((await readSeriesCheckIns({ actor: c.actors.physician, seriesId: revoked.series.id, now: at(10 * DAY_MIN) })).missedDays).toEqual(["2026-03-03"]);
+    const worklist = await checkInWorklist({ actor: c.actors.physician, now: at(10 * DAY_MIN) });
+    expect(worklist.missed.find((m) => m.seriesId === revoked.series.id)?.missedDays).toEqual(["2026-03-03"]);
+    expect(worklist.missed.find((m) => m.seriesId === late.series.id)?.missedDays).toEqual(["2026-03-09"]);
   });
 });
 

@@ -1,18 +1,21 @@
 import "server-only";
 import { createHash, randomBytes } from "node:crypto";
 import {
+  checkInScheduleWords,
   dueDayFor,
   expectedCheckInDays,
   hasSevereSideEffect,
   linkExpiresAtMs,
   linkState,
+  linkWindow,
   missedCheckInDays,
   pegScore,
 } from "@/lib/domain/check-in";
 import { FLAG_LABELS, FLAG_SEVERITY } from "@/lib/domain/flags";
 import { nextSessionDueDate, plannedDateOf } from "@/lib/domain/series-summary";
-import { SEVERITY_LABELS, SIDE_EFFECT_KINDS, sideEffectLabel } from "@/lib/domain/side-effects";
+import { checkInSideEffectChoices, SEVERITY_LABELS, sideEffectLabel } from "@/lib/domain/side-effects";
 import { formatDate } from "@/lib/domain/time";
+import { MS_PER_DAY } from "@/lib/domain/units";
 import { AppError, conflict, notFound } from "@/lib/errors";
 import type { CheckInInput } from "@/lib/validation/check-in";
 import { CHECK_IN_TOKEN_PATTERN } from "@/lib/validation/check-in";
@@ -148,6 +151,8 @@ export async function auditLinkEmailed(tx: Tx, { actor, linkId }: { actor: Actor
  * leaves the issued link valid (the sheet can still be printed).
  */
 export async function issueCheckInLinkForRoute({ actor, seriesId, email, urlOf }: { actor: Actor; seriesId: string; email?: string; urlOf: (token: string) => string }) {
+  requirePermission(actor, "check-in:link");
+  await seriesOfClinic(db, actor, seriesId); // another clinic's series: 404 first
   if (email && !isEmailConfigured())
     // refused before anything is issued: an email the clinic cannot send must not revoke the printed link
     throw new AppError("CONFLICT", { userMessage: "Email is not set up for this clinic (SMTP_URL). Print the sheet instead." });
@@ -161,19 +166,46 @@ export async function issueCheckInLinkForRoute({ actor, seriesId, email, urlOf }
   return { url, expiresAt: issued.expiresAt, emailed };
 }
 
-/** The clinic-local dates of the check-ins' context: sessions, next due date, check-in days. */
+/**
+ * Emails the link the discharge sheet already shows, without issuing a new one, so the
+ * printed QR keeps working. The sheet sends back the token it holds; it must be this series'
+ * link and still usable, else a 409 asks for a new link (the token's state is the staff's to
+ * know here: they issued it). The token is never stored nor audited.
+ */
+export async function emailCheckInLink({ actor, seriesId, token, email, urlOf, now = new Date() }: { actor: Actor; seriesId: string; token: string; email: string; urlOf: (token: string) => string; now?: Date }) {
+  requirePermission(actor, "check-in:link");
+  // another clinic's series is a 404 before anything about this deployment is said
+  await seriesOfClinic(db, actor, seriesId);
+  if (!isEmailConfigured())
+    throw new AppError("CONFLICT", { userMessage: "Email is not set up for this clinic (SMTP_URL). Print the sheet instead." });
+  const link = await findUsableLink(db, token, now);
+  if (!link || link.seriesId !== seriesId || link.clinicId !== actor.clinicId)
+    throw conflict("This link is no longer active for this series: issue a new one to email it.");
+  const expiresAt = link.expiresAt.toISOString();
+  const emailed = await sendCheckInEmail({ actor, to: email, url: urlOf(token), expiresAt });
+  if (emailed) await db.$transaction((tx) => withDeferredAudit(tx, () => auditLinkEmailed(tx, { actor, linkId: link.id })));
+  return { emailed, expiresAt };
+}
+
+/**
+ * The clinic-local dates of the check-ins' context: sessions, next due date, check-in days,
+ * and the windows in which a link of the series could be used (only those days can be missed).
+ */
 async function scheduleOf(tx: Tx | typeof db, seriesId: string, timeZone: string, now: Date) {
   const series = await tx.series.findUniqueOrThrow({
     where: { id: seriesId },
     select: {
-      startDate: true, intervalDays: true, plannedSessions: true, status: true,
-      clinic: { select: { checkInDaysAfterSession: true, checkInDayBeforeNext: true } },
+      startDate: true, intervalDays: true, plannedSessions: true, status: true, closedAt: true,
+      clinic: { select: { checkInDaysAfterSession: true, checkInDayBeforeNext: true, checkInLinkDaysAfterEnd: true } },
       sessions: { select: { id: true, openedAt: true, completedAt: true, status: true }, orderBy: { sequence: "asc" } },
       checkIns: { select: { day: true }, orderBy: { day: "asc" } },
+      checkInLinks: { select: { createdAt: true, expiresAt: true, revokedAt: true } },
     },
   });
   const done = series.sessions.filter((s) => s.status !== "IN_PROGRESS" && s.completedAt !== null && s.completedAt <= now);
-  const sessionDates = done.map((s) => formatDate(s.openedAt, timeZone));
+  // every session started so far: a running one's date is a session day, and the day before
+  // it was expected; the days after it are still ahead
+  const sessionDates = series.sessions.filter((s) => s.openedAt <= now).map((s) => formatDate(s.openedAt, timeZone));
   const lastDate = series.sessions.length ? formatDate(series.sessions[series.sessions.length - 1]!.openedAt, timeZone) : null;
   const nextDate = series.status === "ACTIVE"
     ? nextSessionDueDate({ startDate: series.startDate.toISOString().slice(0, 10), intervalDays: series.intervalDays, plannedSessions: series.plannedSessions, sessionsStarted: series.sessions.length, lastSessionDate: lastDate })
@@ -181,10 +213,17 @@ async function scheduleOf(tx: Tx | typeof db, seriesId: string, timeZone: string
   const expectedDays = expectedCheckInDays({
     sessionDates, nextSessionDate: nextDate, daysAfterSession: series.clinic.checkInDaysAfterSession, dayBeforeNext: series.clinic.checkInDayBeforeNext,
   });
+  const closedLimitMs = series.closedAt === null ? Infinity : series.closedAt.getTime() + series.clinic.checkInLinkDaysAfterEnd * MS_PER_DAY;
+  const linkWindows = series.checkInLinks.map((l) => {
+    const endMs = Math.min(l.expiresAt.getTime(), l.revokedAt?.getTime() ?? Infinity, closedLimitMs);
+    return linkWindow({ issuedDay: formatDate(l.createdAt, timeZone), endDay: formatDate(new Date(endMs), timeZone) });
+  });
   return {
     lastDoneSessionId: done.length ? done[done.length - 1]!.id : null,
     expectedDays,
+    linkWindows,
     checkInDays: series.checkIns.map((c) => c.day.toISOString().slice(0, 10)),
+    scheduleWords: checkInScheduleWords({ daysAfterSession: series.clinic.checkInDaysAfterSession, dayBeforeNext: series.clinic.checkInDayBeforeNext }),
   };
 }
 
@@ -197,6 +236,8 @@ export interface CheckInReviewDto {
   }[];
   expectedDays: string[];
   missedDays: string[];
+  /** when check-ins are expected, in the patient's words (the clinic's settings) */
+  scheduleWords: string;
 }
 
 /** The series' check-ins for the physician's review (the caller has audited the read of the review). */
@@ -217,7 +258,8 @@ export async function readSeriesCheckIns({ actor, seriesId, now = new Date() }: 
       sideEffects: c.sideEffects.map((s) => ({ kind: s.kind, label: sideEffectLabel(s.kind), severity: s.severity, severityLabel: SEVERITY_LABELS[s.severity] ?? String(s.severity) })),
     })),
     expectedDays: schedule.expectedDays,
-    missedDays: missedCheckInDays({ today, expectedDays: schedule.expectedDays, checkInDays: schedule.checkInDays }),
+    missedDays: missedCheckInDays({ today, expectedDays: schedule.expectedDays, checkInDays: schedule.checkInDays, linkWindows: schedule.linkWindows }),
+    scheduleWords: schedule.scheduleWords,
   };
 }
 
@@ -238,7 +280,7 @@ export async function checkInWorklist({ actor, now = new Date(), route = "intern
   const missed: { seriesId: string; patientId: string; patientName: string; mrn: string; missedDays: string[] }[] = [];
   for (const s of series) {
     const schedule = await scheduleOf(db, s.id, actor.clinicTimezone, now);
-    const days = missedCheckInDays({ today, expectedDays: schedule.expectedDays, checkInDays: schedule.checkInDays });
+    const days = missedCheckInDays({ today, expectedDays: schedule.expectedDays, checkInDays: schedule.checkInDays, linkWindows: schedule.linkWindows });
     if (days.length) missed.push({ seriesId: s.id, patientId: s.patient.id, patientName: `${s.patient.givenName} ${s.patient.familyName}`, mrn: s.patient.mrn, missedDays: days });
   }
   const severe = await db.flag.findMany({
@@ -259,7 +301,7 @@ export async function checkInWorklist({ actor, now = new Date(), route = "intern
 
 type OpenLink = {
   id: string; clinicId: string; seriesId: string; expiresAt: Date; revokedAt: Date | null;
-  clinic: { name: string; phone: string; timezone: string; checkInLinkDaysAfterEnd: number };
+  clinic: { name: string; phone: string; timezone: string; checkInLinkDaysAfterEnd: number; checkInSideEffectKinds: string[] };
   series: { closedAt: Date | null; patient: { givenName: string } };
 };
 
@@ -269,7 +311,7 @@ async function findUsableLink(tx: Tx | typeof db, token: string, now: Date): Pro
     where: { tokenHash: hashToken(token) },
     select: {
       id: true, clinicId: true, seriesId: true, expiresAt: true, revokedAt: true,
-      clinic: { select: { name: true, phone: true, timezone: true, checkInLinkDaysAfterEnd: true } },
+      clinic: { select: { name: true, phone: true, timezone: true, checkInLinkDaysAfterEnd: true, checkInSideEffectKinds: true } },
       series: { select: { closedAt: true, patient: { select: { givenName: true } } } },
     },
   });
@@ -312,7 +354,7 @@ export async function openCheckIn({ token, now = new Date() }: { token: string; 
     today,
     alreadyToday: schedule.checkInDays.includes(today),
     lateFor: due.isLate ? due.dueDay : null,
-    sideEffectKinds: SIDE_EFFECT_KINDS.map((k) => ({ code: k.code, label: k.label })),
+    sideEffectKinds: checkInSideEffectChoices(link.clinic.checkInSideEffectKinds),
   };
 }
 
@@ -326,6 +368,10 @@ export async function submitCheckIn({ token, input, now = new Date() }: { token:
   return db.$transaction((tx) => withDeferredAudit(tx, async () => {
     const link = await findUsableLink(tx, token, now);
     if (!link) throw neutralNotFound();
+    // only what the page asked: a kind the clinic does not ask about is refused, not stored
+    const asked = new Set(checkInSideEffectChoices(link.clinic.checkInSideEffectKinds).map((k) => k.code as string));
+    if (input.sideEffects.some((s) => !asked.has(s.kind)))
+      throw new AppError("BAD_INPUT", { userMessage: "Please check your answers.", fields: { sideEffects: "choose a side effect from the list" } });
     // one check-in at a time per series: the day's uniqueness is checked, then inserted
     await tx.$executeRaw`SELECT 1 FROM "Series" WHERE id = ${link.seriesId} FOR UPDATE`;
     const today = formatDate(now, link.clinic.timezone);

@@ -9,13 +9,13 @@ const SETTINGS_SELECT = {
   id: true, name: true, timezone: true, idleSignOutMin: true, defaultVitalsIntervalMin: true,
   defaultSbpHighMmHg: true, defaultDbpHighMmHg: true, defaultBpRisePct: true, defaultHrHighPerMin: true,
   defaultHrLowPerMin: true, defaultSpo2LowPct: true, defaultRrLowPerMin: true, defaultRrHighPerMin: true,
-  phone: true, checkInLinkDaysAfterEnd: true, checkInDaysAfterSession: true, checkInDayBeforeNext: true,
+  phone: true, checkInLinkDaysAfterEnd: true, checkInDaysAfterSession: true, checkInDayBeforeNext: true, checkInSideEffectKinds: true,
   deviceCriticalSpo2BelowPct: true, deviceCriticalSbpAtOrAboveMmHg: true,
 } as const;
 
 type ClinicRow = {
   [K in keyof typeof SETTINGS_SELECT]: K extends "id" | "name" | "timezone" | "phone" ? string
-    : K extends "checkInDaysAfterSession" ? number[] : K extends "checkInDayBeforeNext" ? boolean : number
+    : K extends "checkInDaysAfterSession" ? number[] : K extends "checkInSideEffectKinds" ? string[] : K extends "checkInDayBeforeNext" ? boolean : number
 };
 
 function settingsDto(c: ClinicRow): ClinicSettingsInput & { id: string } {
@@ -26,6 +26,7 @@ function settingsDto(c: ClinicRow): ClinicSettingsInput & { id: string } {
     spo2LowPct: c.defaultSpo2LowPct, rrLowPerMin: c.defaultRrLowPerMin, rrHighPerMin: c.defaultRrHighPerMin,
     phone: c.phone, checkInLinkDaysAfterEnd: c.checkInLinkDaysAfterEnd, checkInDaysAfterSession: c.checkInDaysAfterSession,
     checkInDayBeforeNext: c.checkInDayBeforeNext,
+    checkInSideEffectKinds: c.checkInSideEffectKinds as ClinicSettingsInput["checkInSideEffectKinds"],
     deviceCriticalSpo2BelowPct: c.deviceCriticalSpo2BelowPct, deviceCriticalSbpAtOrAboveMmHg: c.deviceCriticalSbpAtOrAboveMmHg,
   };
 }
@@ -58,7 +59,7 @@ export async function updateClinicSettings(tx: Tx, { actor, input }: { actor: Ac
       defaultBpRisePct: input.bpRisePct, defaultHrHighPerMin: input.hrHighPerMin, defaultHrLowPerMin: input.hrLowPerMin,
       defaultSpo2LowPct: input.spo2LowPct, defaultRrLowPerMin: input.rrLowPerMin, defaultRrHighPerMin: input.rrHighPerMin,
       phone: input.phone, checkInLinkDaysAfterEnd: input.checkInLinkDaysAfterEnd, checkInDaysAfterSession: input.checkInDaysAfterSession,
-      checkInDayBeforeNext: input.checkInDayBeforeNext,
+      checkInDayBeforeNext: input.checkInDayBeforeNext, checkInSideEffectKinds: input.checkInSideEffectKinds,
       deviceCriticalSpo2BelowPct: input.deviceCriticalSpo2BelowPct, deviceCriticalSbpAtOrAboveMmHg: input.deviceCriticalSbpAtOrAboveMmHg,
     },
     select: SETTINGS_SELECT,

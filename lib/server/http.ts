@@ -91,9 +91,11 @@ export function apiRoute<P = Record<string, never>>(
 }
 
 /**
- * The caller's address for the public routes' rate limits: the last X-Forwarded-For hop (the
- * one the nearest proxy, or Next itself, appended; earlier hops are the client's to forge),
- * else X-Real-IP, else "unknown". Used only hashed, as a counter key (decision 0020).
+ * The caller's address for the public routes' rate limits: the last X-Forwarded-For hop, the
+ * one the nearest proxy appended (earlier hops are the client's to forge), else X-Real-IP,
+ * else "unknown". Next sets X-Forwarded-For to the socket's address only when the request
+ * has none, so without such a proxy a client picks its own key (decision 0020, README).
+ * Used only hashed, as a counter key.
  */
 export function clientAddress(req: Request | { headers: Headers }): string {
   const hops = (req.headers.get("x-forwarded-for") ?? "").split(",").map((h) => h.trim()).filter(Boolean);

@@ -16,6 +16,8 @@ describe("CheckInSchema (strict)", () => {
     ["missing activity", { painNrs: 4, enjoymentNrs: 5, sideEffects: [] }],
     ["severity 0", { ...good, sideEffects: [{ kind: "DIZZINESS", severity: 0 }] }], ["severity 4", { ...good, sideEffects: [{ kind: "DIZZINESS", severity: 4 }] }],
     ["unknown side effect", { ...good, sideEffects: [{ kind: "TELEPATHY", severity: 1 }] }],
+    ["a clinical finding a patient is never asked about", { ...good, sideEffects: [{ kind: "LARYNGOSPASM", severity: 1 }] }],
+    ["a severity not chosen", { ...good, sideEffects: [{ kind: "DIZZINESS", severity: null }] }],
     ["the same side effect twice", { ...good, sideEffects: [{ kind: "DIZZINESS", severity: 1 }, { kind: "DIZZINESS", severity: 2 }] }],
     ["an extra field", { ...good, seriesId: "x" }], ["an extra field in a side effect", { ...good, sideEffects: [{ kind: "DIZZINESS", severity: 1, at: "now" }] }],
     ["a note of 1001 characters", { ...good, note: "x".repeat(1001) }], ["a control character", { ...good, note: "a\u0000b" }],
@@ -50,5 +52,13 @@ describe("clinic settings: check-in defaults", () => {
     expect(valid({ checkInDaysAfterSession: [] })).toBe(false);
     expect(valid({ checkInDaysAfterSession: [1, 1] })).toBe(false);
     expect(valid({ checkInDaysAfterSession: [0] })).toBe(false);
+  });
+  it("the side-effect list: patient-reportable kinds, at least one, each once", () => {
+    expect(valid({ checkInSideEffectKinds: ["NAUSEA_VOMITING", "OTHER"] })).toBe(true);
+    expect(valid({ checkInSideEffectKinds: [] })).toBe(false);
+    expect(valid({ checkInSideEffectKinds: ["OTHER", "OTHER"] })).toBe(false);
+    // a clinical finding a patient cannot report from home, and an unknown code
+    expect(valid({ checkInSideEffectKinds: ["LARYNGOSPASM"] })).toBe(false);
+    expect(valid({ checkInSideEffectKinds: ["NOT_A_KIND"] })).toBe(false);
   });
 });

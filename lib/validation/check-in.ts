@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { CHECK_IN_NOTE_MAX_CHARS, CHECK_IN_NRS, CHECK_IN_SEVERITY } from "@/lib/domain/check-in";
-import { SIDE_EFFECT_KINDS } from "@/lib/domain/side-effects";
+import { PATIENT_REPORTABLE_KINDS } from "@/lib/domain/side-effects";
 import { clinicalText } from "./common";
 
 const nrs = (what: string) =>
@@ -10,7 +10,8 @@ const nrs = (what: string) =>
     .min(CHECK_IN_NRS.min, `must be ${CHECK_IN_NRS.min} to ${CHECK_IN_NRS.max}`)
     .max(CHECK_IN_NRS.max, `must be ${CHECK_IN_NRS.min} to ${CHECK_IN_NRS.max}`);
 
-const KIND_CODES = SIDE_EFFECT_KINDS.map((k) => k.code) as [string, ...string[]];
+// a patient is asked only about what a patient can notice at home (side-effects.ts)
+const KIND_CODES = [...PATIENT_REPORTABLE_KINDS] as [string, ...string[]];
 
 /**
  * A patient's check-in (POST /api/check-in/{token} and the check-in page): today's pain and
@@ -45,6 +46,16 @@ export const IssueCheckInLinkSchema = z.strictObject({
   email: z.email({ message: "must be an email address" }).max(254, "must be at most 254 characters").optional(),
 });
 export type IssueCheckInLinkInput = z.infer<typeof IssueCheckInLinkSchema>;
+
+/**
+ * Emailing the link already on the discharge sheet (POST /api/series/{id}/check-in-link/email):
+ * the token the sheet holds and the address, so the printed QR keeps working.
+ */
+export const EmailCheckInLinkSchema = z.strictObject({
+  token: z.string({ message: "is required" }).regex(/^[A-Za-z0-9_-]{22}$/, "is not a check-in link token"),
+  email: z.email({ message: "must be an email address" }).max(254, "must be at most 254 characters"),
+});
+export type EmailCheckInLinkInput = z.infer<typeof EmailCheckInLinkSchema>;
 
 /** The token in /check-in/{token}: 128 random bits as 22 base64url characters. */
 export const CHECK_IN_TOKEN_PATTERN = /^[A-Za-z0-9_-]{22}$/;

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { ANESTHETIC_BOLUS_UG_PER_KG, ANESTHETIC_RATE_UG_PER_KG_PER_H, DEFAULT_VITALS_THRESHOLDS, validateProtocolLimits, type VitalsThresholds } from "@/lib/domain/protocol";
+import { PATIENT_REPORTABLE_KINDS, type SideEffectKind } from "@/lib/domain/side-effects";
 import { clinicalText, wholeNumber } from "./common";
 
 /** Idle sign-out bounds: under 5 min interrupts bedside charting, over 60 leaves a chart open. */
@@ -53,6 +54,9 @@ export const ClinicSettingsSchema = z
       .min(1, "give at least one day").max(10, "at most 10 days")
       .refine((d) => new Set(d).size === d.length, "each day once").optional(),
     checkInDayBeforeNext: z.boolean({ message: "must be true or false" }).optional(),
+    checkInSideEffectKinds: z.array(z.enum(PATIENT_REPORTABLE_KINDS as [SideEffectKind, ...SideEffectKind[]], { message: "choose side effects a patient can report" }), { message: "must be a list of side effects" })
+      .min(1, "choose at least one side effect to ask about")
+      .refine((k) => new Set(k).size === k.length, "each side effect once").optional(),
     // A bedside monitor's value past these alerts the board before validation
     // (docs/decisions/0021-monitor-vitals-over-hl7.md); each left out keeps its value.
     deviceCriticalSpo2BelowPct: wholeNumber(50, 100, "%").optional(),

@@ -231,7 +231,7 @@ export function ChartLogs({ chart, canChartDose, canChartObservations }: { chart
         kind="pain" title="Pain log" rows={chart.painScores} canEdit={canChartObservations}
         toCorrection={(row) => ({ kind: "pain", row })}
         columns={[
-          { header: "Phase", cell: (r) => PAIN_PHASE_LABELS[r.phase] },
+          { header: "Phase", cell: (r) => <>{PAIN_PHASE_LABELS[r.phase]}{r.reportedBy === "PATIENT" && <span className="ml-1 text-xs font-semibold" data-testid="patient-reported">reported by the patient</span>}</> },
           { header: "Score", numeric: true, cell: (r) => (r.scale === "NRS" ? `${r.score}/10 NRS` : `${r.score} mm VAS`) },
         ]}
       />

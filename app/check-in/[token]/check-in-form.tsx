@@ -37,11 +37,13 @@ export function CheckInForm({ token, sideEffectKinds, lateFor, clinicPhone }: { 
   const [painNrs, setPain] = useState<number | null>(null);
   const [enjoymentNrs, setEnjoyment] = useState<number | null>(null);
   const [activityNrs, setActivity] = useState<number | null>(null);
-  const [effects, setEffects] = useState<Record<string, number>>({});
+  // null = ticked, severity not chosen yet: never assumed mild, so a severe effect is not sent as mild
+  const [effects, setEffects] = useState<Record<string, number | null>>({});
   const [note, setNote] = useState("");
   const [done, setDone] = useState<Answer | null>(null);
   const { submit, pending, fieldErrors, formError } = useMutation();
-  const anySevere = Object.values(effects).some((s) => s >= 3);
+  const anySevere = Object.values(effects).some((s) => s !== null && s >= 3);
+  const ticked = Object.keys(effects);
 
   if (done) {
     return (
@@ -57,7 +59,7 @@ export function CheckInForm({ token, sideEffectKinds, lateFor, clinicPhone }: { 
     e.preventDefault();
     const body = {
       painNrs, enjoymentNrs, activityNrs,
-      sideEffects: Object.entries(effects).map(([kind, severity]) => ({ kind, severity })),
+      sideEffects: ticked.map((kind) => ({ kind, severity: effects[kind] })),
       ...(note.trim() ? { note: note.trim() } : {}),
     };
     const result = await submit<Answer>(`/api/check-in/${token}`, body, { schema: CheckInSchema });
@@ -72,7 +74,7 @@ export function CheckInForm({ token, sideEffectKinds, lateFor, clinicPhone }: { 
       <Scale id="activityNrs" legend="Since your last treatment, how much has pain got in the way of your general activity?" low="not at all" high="completely" value={activityNrs} onChange={setActivity} error={fieldErrors.activityNrs} />
       <fieldset className="card space-y-2">
         <legend className="text-lg font-semibold">Any side effects since your last treatment?</legend>
-        <p className="text-sm text-slate-600">Tick each one you had and say how bad it was. Leave all empty if none.</p>
+        <p className="text-sm text-slate-600">Tick each one you had and choose how bad it was. Leave all empty if none.</p>
         <ul className="space-y-2">
           {sideEffectKinds.map((k) => {
             const checked = effects[k.code] !== undefined;
@@ -80,11 +82,11 @@ export function CheckInForm({ token, sideEffectKinds, lateFor, clinicPhone }: { 
               <li key={k.code} className="rounded-md border border-slate-200 p-2">
                 <label className="flex min-h-12 items-center gap-3 text-base">
                   <input type="checkbox" className="h-6 w-6" checked={checked}
-                    onChange={(e) => setEffects((prev) => { const next = { ...prev }; if (e.target.checked) next[k.code] = 1; else delete next[k.code]; return next; })} />
+                    onChange={(e) => setEffects((prev) => { const next = { ...prev }; if (e.target.checked) next[k.code] = null; else delete next[k.code]; return next; })} />
                   {k.label}
                 </label>
                 {checked && (
-                  <div className="seg mt-2" role="radiogroup" aria-label={`How bad was it: ${k.label}`}>
+                  <div className="seg mt-2" role="radiogroup" aria-label={`How bad was it: ${k.label}`} aria-describedby={`sev-${k.code}-error`}>
                     {SEVERITIES.map((s) => (
                       <label key={s.value} className="seg-item">
                         <input type="radio" name={`sev-${k.code}`} checked={effects[k.code] === s.value} onChange={() => setEffects((prev) => ({ ...prev, [k.code]: s.value }))} aria-label={`${k.label}: ${s.label}`} />
@@ -93,6 +95,7 @@ export function CheckInForm({ token, sideEffectKinds, lateFor, clinicPhone }: { 
                     ))}
                   </div>
                 )}
+                {checked && <FieldError id={`sev-${k.code}-error`} message={fieldErrors[`sideEffects.${ticked.indexOf(k.code)}.severity`]} />}
               </li>
             );
           })}

@@ -62,7 +62,7 @@ export async function getSessionChart({ actor, sessionId, now = new Date(), rout
     },
     doseEvents: s.doseEvents.map((r) => ({ ...doseEventDto(r), enteredBy: names[r.enteredById] ?? null })),
     vitals: s.vitals.map((r) => ({ ...vitalsDto(r), enteredBy: names[r.enteredById] ?? null })),
-    painScores: s.painScores.map((r) => ({ ...painDto(r), enteredBy: names[r.enteredById] ?? null })),
+    painScores: s.painScores.map((r) => ({ ...painDto(r), enteredBy: r.reportedBy === "PATIENT" ? "Patient (check-in)" : names[r.enteredById] ?? null })),
     sideEffects: s.sideEffects.map((r) => ({ ...sideEffectDto(r), enteredBy: names[r.enteredById] ?? null })),
     flags: s.flags.map((f) => ({ ...flagDto(f, f.acknowledgedById ? names[f.acknowledgedById] ?? null : null), raisedBy: names[f.raisedById] ?? (f.raisedById === SYSTEM_ACTOR_ID ? "Titrate clock" : null) })),
     addenda: s.addenda.map((a) => ({ id: a.id, text: a.text, createdAt: a.createdAt.toISOString(), author: names[a.authorId] ?? null })),

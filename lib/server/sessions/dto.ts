@@ -40,9 +40,11 @@ export function deviceReadingDto(r: {
   };
 }
 export type DeviceReadingDto = ReturnType<typeof deviceReadingDto>;
-export function painDto(r: { id: string; at: Date; score: number; scale: string; phase: string; enteredById: string; enteredAt: Date; queuedAt?: Date | null; correctsId: string | null; correctionReason: string | null; isRetraction: boolean }) {
+export function painDto(r: { id: string; at: Date; score: number; scale: string; phase: string; reportedBy?: string; enteredById: string; enteredAt: Date; queuedAt?: Date | null; correctsId: string | null; correctionReason: string | null; isRetraction: boolean }) {
   return {
     id: r.id, at: r.at.toISOString(), score: r.score, scale: r.scale as "NRS" | "VAS", phase: r.phase as "PRE" | "INTRA" | "POST" | "FOLLOW_UP",
+    // a patient's own score from a check-in (decision 0020) is shown as such, never as staff's
+    reportedBy: (r.reportedBy ?? "STAFF") as "STAFF" | "PATIENT",
     enteredById: r.enteredById, enteredAt: r.enteredAt.toISOString(), queuedAt: r.queuedAt?.toISOString() ?? null, correctsId: r.correctsId, correctionReason: r.correctionReason, isRetraction: r.isRetraction,
   };
 }

@@ -2,7 +2,8 @@
 import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { useMutation } from "@/app/_components/data/use-mutation";
-import { Field } from "@/app/_components/forms/fields";
+import { Field, FieldError } from "@/app/_components/forms/fields";
+import { PATIENT_REPORTABLE_KINDS, PATIENT_SIDE_EFFECT_WORDING, sideEffectLabel } from "@/lib/domain/side-effects";
 import { parseNumberInput } from "@/lib/validation/number-input";
 import { ClinicSettingsSchema, IDLE_SIGN_OUT_MAX, IDLE_SIGN_OUT_MIN, type ClinicSettingsInput } from "@/lib/validation/clinic";
 
@@ -32,6 +33,7 @@ export function SettingsForm({ initial, zones }: { initial: ClinicSettingsInput;
     raw.checkInLinkDaysAfterEnd = parseNumberInput(f.get("checkInLinkDaysAfterEnd"));
     raw.checkInDaysAfterSession = String(f.get("checkInDaysAfterSession") ?? "").split(/[ ,;]+/).filter(Boolean).map((d) => parseNumberInput(d));
     raw.checkInDayBeforeNext = f.get("checkInDayBeforeNext") === "on";
+    raw.checkInSideEffectKinds = f.getAll("checkInSideEffectKinds").map(String);
     raw.deviceCriticalSpo2BelowPct = parseNumberInput(f.get("deviceCriticalSpo2BelowPct"));
     raw.deviceCriticalSbpAtOrAboveMmHg = parseNumberInput(f.get("deviceCriticalSbpAtOrAboveMmHg"));
     setSaved(false);
@@ -75,6 +77,21 @@ export function SettingsForm({ initial, zones }: { initial: ClinicSettingsInput;
           <input type="checkbox" name="checkInDayBeforeNext" className="h-5 w-5" defaultChecked={initial.checkInDayBeforeNext ?? true} />
           Also expect a check-in the day before the next session (default on)
         </label>
+        <fieldset className="mt-3" aria-describedby="checkInSideEffectKinds-error">
+          <legend className="text-sm font-semibold">Side effects patients are asked about (default: all)</legend>
+          <p className="text-sm text-slate-600">Each is asked in plain words; the bedside term is in brackets.</p>
+          <ul className="mt-1 grid gap-1 sm:grid-cols-2">
+            {PATIENT_REPORTABLE_KINDS.map((code) => (
+              <li key={code}>
+                <label className="flex min-h-8 items-center gap-2 text-sm">
+                  <input type="checkbox" name="checkInSideEffectKinds" value={code} className="h-5 w-5" defaultChecked={(initial.checkInSideEffectKinds ?? PATIENT_REPORTABLE_KINDS).includes(code)} />
+                  {PATIENT_SIDE_EFFECT_WORDING[code]} ({sideEffectLabel(code)})
+                </label>
+              </li>
+            ))}
+          </ul>
+          <FieldError id="checkInSideEffectKinds-error" message={fields.checkInSideEffectKinds} />
+        </fieldset>
       </fieldset>
       <fieldset className="card">
         <legend className="px-1 text-lg font-semibold">Bedside monitor alerts</legend>

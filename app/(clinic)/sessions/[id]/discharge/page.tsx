@@ -49,7 +49,7 @@ export default async function DischargeSheetPage({ params }: { params: Promise<{
       </section>
       <section className="card space-y-2" aria-labelledby="checkin-h">
         <h2 id="checkin-h" className="text-xl font-semibold">Tell us how you are doing</h2>
-        <p className="text-base">Relief after a treatment can last days or weeks. {firstName}, please check in on your phone on days 1, 3 and 7 after each treatment and the day before the next one. It takes a minute.</p>
+        <p className="text-base">Relief after a treatment can last days or weeks. {firstName}, please check in on your phone {checkIns.scheduleWords}. It takes a minute.</p>
         <CheckInLinkPanel
           seriesId={chart.series.id}
           canIssue={can(actor, "check-in:link") && chart.status !== "IN_PROGRESS"}
