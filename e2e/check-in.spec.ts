@@ -143,13 +143,19 @@ test("a patient checks in on a phone from the discharge sheet's link; the physic
   await review.context().close();
 });
 
-test("a severe side effect shows the clinic's phone and emergency advice, and flags the series for a physician", async ({ browser }) => {
+test("a severe side effect shows the clinic's phone and emergency advice, and flags the series for a physician, live both ways", async ({ browser }) => {
   test.setTimeout(120_000);
   const { seriesId } = await completedSession("Severe");
   const issued = await nurse.post(`/api/series/${seriesId}/check-in-link`, { data: {} });
   expect(issued.status()).toBe(200);
   const { url } = await issued.json();
   rememberToken(url);
+  // the physician's home is open before the patient sends (a mark in the page rules out a reload)
+  const home = await signedInPage(browser, USERS.physician);
+  const worklist = home.getByTestId("check-in-worklist");
+  await expect(worklist).toBeVisible();
+  await expect(worklist).not.toContainText("Hallucinations: severe");
+  await home.evaluate(() => { (window as unknown as { __noReload: number }).__noReload = 1; });
   const phone = await phonePage(browser);
   await phone.goto(url);
   await answer(phone, /What is your pain right now/, 6);
@@ -164,10 +170,16 @@ test("a severe side effect shows the clinic's phone and emergency advice, and fl
   await expect(phone.getByTestId("check-in-thanks").getByTestId("severe-advice")).toContainText("Otherwise call the clinic today");
   expect(await blockingViolations(phone), "axe: the thank-you page with the severe-side-effect advice").toBe("");
   await phone.context().close();
-  const flags = await db.query(`SELECT code, "acknowledgedAt" FROM "Flag" WHERE "seriesId" = $1 AND code = 'PATIENT_REPORTED_SEVERE_SIDE_EFFECT'`, [seriesId]);
-  expect(flags.rows).toEqual([{ code: "PATIENT_REPORTED_SEVERE_SIDE_EFFECT", acknowledgedAt: null }]);
-  const home = await signedInPage(browser, USERS.physician);
-  await expect(home.getByTestId("check-in-worklist")).toContainText("Hallucinations: severe");
+  const flags = await db.query(`SELECT id, code, "acknowledgedAt" FROM "Flag" WHERE "seriesId" = $1 AND code = 'PATIENT_REPORTED_SEVERE_SIDE_EFFECT'`, [seriesId]);
+  expect(flags.rows.map((r) => [r.code, r.acknowledgedAt])).toEqual([["PATIENT_REPORTED_SEVERE_SIDE_EFFECT", null]]);
+  // the report reaches the open worklist through the event stream
+  await expect(worklist).toContainText("Hallucinations: severe", { timeout: 20_000 });
+  // a nurse cannot acknowledge it; the physician does, and the line leaves the worklist
+  const flagId = flags.rows[0].id as string;
+  expect((await nurse.post(`/api/flags/${flagId}/acknowledge`, { data: { reason: "Called the patient" } })).status()).toBe(403);
+  expect((await physician.post(`/api/flags/${flagId}/acknowledge`, { data: { reason: "Called the patient: settled, seen on Monday" } })).status()).toBe(200);
+  await expect(worklist).not.toContainText("Hallucinations: severe", { timeout: 20_000 });
+  expect(await home.evaluate(() => (window as unknown as { __noReload?: number }).__noReload)).toBe(1);
   await home.context().close();
 });
 

@@ -50,10 +50,16 @@ async function main() {
     const patient = (await (await get(`/api/patients/${patientId}`)).json()) as { patient: { series: { id: string; status: string }[] } };
     const active = patient.patient.series.find((s) => s.status === "ACTIVE") ?? fail("no active series for the seeded patient");
     if (!patient.patient.series.some((s) => s.status === "COMPLETED")) fail("the seeded earlier (completed) course is missing");
+    let summary: { rows: { durabilityDays: number | null; followUps: { reportedBy: string }[] }[] } | null = null;
     for (let i = 1; i <= 3; i++) {
       const r = await get(`/api/series/${active.id}/summary`);
       if (r.status !== 200) fail(`GET /api/series/{id}/summary answered ${r.status} on call ${i}`);
+      summary = (await r.json()) as typeof summary;
     }
+    // the seeded check-ins make the durability chart patient-reported on first run
+    const patientReported = summary!.rows.filter((row) => row.followUps.some((f) => f.reportedBy === "PATIENT"));
+    if (patientReported.length < 3) fail(`only ${patientReported.length} session(s) of the active series carry patient-reported follow-ups`);
+    if (!patientReported.some((row) => row.durabilityDays !== null)) fail("no session's durability comes from the patient's check-ins");
     const page = await get(`/series/${active.id}`);
     if (page.status !== 200) fail(`the series review page answered ${page.status}`);
     // the seeded sessions span the last ~14 months (an export may span at most ~3 years)
@@ -69,9 +75,13 @@ async function main() {
     const running = tiles.filter((t) => t.session !== null);
     if (running.length !== 2 || running.some((t) => t.chair === null)) fail(`the board shows ${running.length} running tile(s), expected 2 in chairs`);
     if (!running.some((t) => (t.clinical?.openFlags.length ?? 0) > 0)) fail("no running tile shows an open flag");
+    // the physician's worklist names the patient who missed check-ins
+    // (React separates adjacent text in server HTML with empty comments)
+    const home = (await (await get("/")).text()).replaceAll("<!-- -->", "");
+    if (!/missed \d+ check-in/.test(home)) fail("the physician's home shows no missed check-ins line");
     const boardPage = await get("/board");
     if (boardPage.status !== 200) fail(`the board page answered ${boardPage.status}`);
-    console.log(`demo smoke: embedded database, sign-in, review page, summary API x3, a ${lines - 1}-row CSV export and the chair board (2 running) all answered`);
+    console.log(`demo smoke: embedded database, sign-in, review page, summary API x3 (${patientReported.length} sessions with patient-reported follow-ups), the missed check-ins line, a ${lines - 1}-row CSV export and the chair board (2 running) all answered`);
   } finally {
     try {
       process.kill(-demo.pid!, "SIGTERM");
