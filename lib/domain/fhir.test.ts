@@ -159,6 +159,19 @@ describe("FHIR R4 session export builder", () => {
     expect(vas!.valueQuantity).toMatchObject({ value: 35, code: "mm" });
   });
 
+  it("a patient-reported follow-up score names the patient as performer; a staff score names no one; the bundle validates", async () => {
+    const reported = buildBundle([session({
+      pain: [
+        { id: "p-staff", atMs: min(70), score: 4, scale: "NRS", phase: "POST", reportedBy: "STAFF" },
+        { id: "p-home", atMs: min(60 * 24), score: 5, scale: "NRS", phase: "FOLLOW_UP", reportedBy: "PATIENT" },
+      ],
+    })], uuids(), "b-reported", "2026-03-04T20:00:00Z");
+    expect(await fhirErrors(reported)).toEqual([]);
+    const pain = byType(reported.entry, "Observation").filter((o) => loincOf(o) === "72514-3");
+    const patientUrl = reported.entry.find((e) => e.resource.resourceType === "Patient")!.fullUrl;
+    expect(pain.map((o) => [(o.valueQuantity as { value: number }).value, o.performer])).toEqual([[4, undefined], [5, [{ reference: patientUrl }]]]);
+  });
+
   it("side effects as Observations with severity and intervention; flags as Flag with acknowledgement", () => {
     const se = byType(bundle.entry, "Observation").find((o) => (o.code as { text: string }).text.startsWith("Side effect"));
     expect(se).toMatchObject({ valueInteger: 2, note: [{ text: "Intervention: Ondansetron" }, { text: "resolved" }] });

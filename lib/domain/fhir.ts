@@ -98,7 +98,8 @@ export interface FhirSessionInput {
     id: string; atMs: number; enteredAtMs?: number; queuedAtMs?: number | null; systolicMmHg: number; diastolicMmHg: number; heartRatePerMin: number; spo2Pct: number;
     respRatePerMin: number; temperatureDeciC: number | null;
   }[];
-  pain: { id: string; atMs: number; enteredAtMs?: number; queuedAtMs?: number | null; score: number; scale: PainScale; phase: "PRE" | "INTRA" | "POST" | "FOLLOW_UP" }[];
+  /** reportedBy PATIENT: a score the patient sent from a check-in (decision 0020) */
+  pain: { id: string; atMs: number; enteredAtMs?: number; queuedAtMs?: number | null; score: number; scale: PainScale; phase: "PRE" | "INTRA" | "POST" | "FOLLOW_UP"; reportedBy?: "STAFF" | "PATIENT" }[];
   sideEffects: { id: string; atMs: number; enteredAtMs?: number; queuedAtMs?: number | null; kind: string; severity: number; intervention: string | null; note: string | null }[];
   flags: {
     id: string; code: string; severity: "SOFT" | "HARD"; message: string; valueText: string; limitText: string;
@@ -280,6 +281,9 @@ export function buildSessionEntries(input: FhirSessionInput, uuidOf: UuidOf): Bu
       encounter,
       effectiveDateTime: at(p.atMs),
       ...issued(p),
+      // a patient's own report from home names the patient as its performer, so a reader never
+      // takes it for a score a nurse charted at the bedside
+      ...(p.reportedBy === "PATIENT" ? { performer: [patient] } : {}),
       ...withLateNotes(p),
       valueQuantity: isNrs ? quantity(p.score, "{score}", "{score}") : quantity(p.score, "mm", "mm"),
     }));

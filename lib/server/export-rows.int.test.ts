@@ -36,7 +36,7 @@ async function readWithPrismaInclude(ids: string[]): Promise<ExportRow[]> {
       signedBy: { select: { name: true } },
       doseEvents: { select: { ...correction, type: true, at: true, enteredAt: true, rateUgPerKgPerH: true, bolusUg: true }, orderBy: [...chartOrder] },
       vitals: { select: { ...correction, at: true, enteredAt: true, systolicMmHg: true, diastolicMmHg: true, heartRatePerMin: true, spo2Pct: true, respRatePerMin: true, temperatureDeciC: true }, orderBy: [...chartOrder] },
-      painScores: { select: { ...correction, at: true, enteredAt: true, score: true, scale: true, phase: true }, orderBy: [...chartOrder] },
+      painScores: { select: { ...correction, at: true, enteredAt: true, score: true, scale: true, phase: true, reportedBy: true }, orderBy: [...chartOrder] },
       sideEffects: { select: { ...correction, at: true, enteredAt: true, kind: true, severity: true, intervention: true, note: true }, orderBy: [...chartOrder] },
       flags: { orderBy: [{ raisedAt: "asc" }, { id: "asc" }] },
     },

@@ -76,7 +76,7 @@ export class ExportedSession {
         id: v.id, atMs: v.atMs, enteredAtMs: v.enteredAtMs, queuedAtMs: v.queuedAtMs, systolicMmHg: v.systolicMmHg, diastolicMmHg: v.diastolicMmHg, heartRatePerMin: v.heartRatePerMin,
         spo2Pct: v.spo2Pct, respRatePerMin: v.respRatePerMin, temperatureDeciC: v.temperatureDeciC,
       })),
-      pain: effectiveRows(s.painScores).map((x) => ({ id: x.id, atMs: x.atMs, enteredAtMs: x.enteredAtMs, queuedAtMs: x.queuedAtMs, score: x.score, scale: x.scale, phase: x.phase })),
+      pain: effectiveRows(s.painScores).map((x) => ({ id: x.id, atMs: x.atMs, enteredAtMs: x.enteredAtMs, queuedAtMs: x.queuedAtMs, score: x.score, scale: x.scale, phase: x.phase, reportedBy: x.reportedBy })),
       sideEffects: effectiveRows(s.sideEffects).map((e) => ({ id: e.id, atMs: e.atMs, enteredAtMs: e.enteredAtMs, queuedAtMs: e.queuedAtMs, kind: e.kind, severity: e.severity, intervention: e.intervention, note: e.note })),
       flags: s.flags.map((f) => ({
         id: f.id, code: f.code, severity: f.severity, message: f.message, valueText: f.valueText, limitText: f.limitText, reason: f.reason,

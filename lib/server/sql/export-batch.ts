@@ -44,7 +44,7 @@ export interface ExportRow {
   vitals: (Correctable & {
     atMs: number; enteredAtMs: number; queuedAtMs: number | null; systolicMmHg: number; diastolicMmHg: number; heartRatePerMin: number; spo2Pct: number; respRatePerMin: number; temperatureDeciC: number | null;
   })[];
-  painScores: (Correctable & { atMs: number; enteredAtMs: number; queuedAtMs: number | null; score: number; scale: PainScale; phase: "PRE" | "INTRA" | "POST" | "FOLLOW_UP" })[];
+  painScores: (Correctable & { atMs: number; enteredAtMs: number; queuedAtMs: number | null; score: number; scale: PainScale; phase: "PRE" | "INTRA" | "POST" | "FOLLOW_UP"; reportedBy: "STAFF" | "PATIENT" })[];
   sideEffects: (Correctable & { atMs: number; enteredAtMs: number; queuedAtMs: number | null; kind: string; severity: number; intervention: string | null; note: string | null })[];
   flags: {
     id: string; code: string; severity: "SOFT" | "HARD"; message: string; valueText: string; limitText: string; reason: string | null;
@@ -83,7 +83,7 @@ const CHARTED: { readonly [K in ChartedKey]: { table: string; order: string; col
       heartRatePerMin: `r."heartRatePerMin"`, spo2Pct: `r."spo2Pct"`, respRatePerMin: `r."respRatePerMin"`, temperatureDeciC: `r."temperatureDeciC"`,
     },
   },
-  painScores: { table: "PainScore", order: chartOrder("r"), columns: { ...correctionColumns, atMs: epochMs("r.at"), enteredAtMs: epochMs(`r."enteredAt"`), queuedAtMs: epochMs(`r."queuedAt"`), score: "r.score", scale: "r.scale", phase: "r.phase" } },
+  painScores: { table: "PainScore", order: chartOrder("r"), columns: { ...correctionColumns, atMs: epochMs("r.at"), enteredAtMs: epochMs(`r."enteredAt"`), queuedAtMs: epochMs(`r."queuedAt"`), score: "r.score", scale: "r.scale", phase: "r.phase", reportedBy: `r."reportedBy"` } },
   sideEffects: {
     table: "SideEffect", order: chartOrder("r"),
     columns: { ...correctionColumns, atMs: epochMs("r.at"), enteredAtMs: epochMs(`r."enteredAt"`), queuedAtMs: epochMs(`r."queuedAt"`), kind: "r.kind", severity: "r.severity", intervention: "r.intervention", note: "r.note" },
@@ -160,7 +160,7 @@ const decodeVitals = (v: Values): Vitals => ({
 });
 const decodePainScore = (v: Values): Pain => ({
   id: v[PS.id] as string, correctsId: v[PS.correctsId] as string | null, isRetraction: v[PS.isRetraction] as boolean, atMs: v[PS.atMs] as number, enteredAtMs: v[PS.enteredAtMs] as number, queuedAtMs: v[PS.queuedAtMs] as number | null,
-  score: v[PS.score] as number, scale: v[PS.scale] as Pain["scale"], phase: v[PS.phase] as Pain["phase"],
+  score: v[PS.score] as number, scale: v[PS.scale] as Pain["scale"], phase: v[PS.phase] as Pain["phase"], reportedBy: v[PS.reportedBy] as Pain["reportedBy"],
 });
 const decodeSideEffect = (v: Values): SideEffect => ({
   id: v[SE.id] as string, correctsId: v[SE.correctsId] as string | null, isRetraction: v[SE.isRetraction] as boolean, atMs: v[SE.atMs] as number, enteredAtMs: v[SE.enteredAtMs] as number, queuedAtMs: v[SE.queuedAtMs] as number | null,
