@@ -216,6 +216,9 @@ test("flags carry words and shapes, not colour alone: the chart, its legend, the
     await expect(page.getByTestId("series-pain-chart").locator('[data-testid="series-pain-point"][data-shape="square"]').first()).toBeAttached();
     await expect(page.getByTestId("series-pain-chart").locator('[data-testid="series-pain-point"][data-shape="dot"]').first()).toBeAttached();
     for (const shape of ["dot", "square", "diamond", "triangle"]) await expect(page.getByTestId("peg-chart").locator(`[data-testid="peg-point"][data-shape="${shape}"]`).first()).toBeAttached();
+    // a session's total is a bar, never the square that marks a peak at the hard limit
+    await expect(page.getByTestId("series-dose-chart").locator('[data-testid="series-total"][data-shape="box"]').first()).toBeAttached();
+    await expect(page.getByTestId("series-dose-chart").locator('[data-testid="series-total"]:not([data-shape="box"])')).toHaveCount(0);
     const seriesMissing: string[] = [];
     for (const chart of seriesCharts) seriesMissing.push(...await marksWithoutLegend(page, chart));
     expect(seriesMissing, "every kind of mark has a legend entry of its shape").toEqual([]);

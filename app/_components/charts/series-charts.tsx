@@ -144,11 +144,13 @@ function TotalMark(props: { cx?: number; cy?: number; payload?: { zone: DoseZone
   const { cx, cy, payload } = props;
   if (cx === undefined || cy === undefined || !payload) return <g />;
   const outside = isOutside(payload.zone);
-  // above the documented total: marked with a triangle above the square, not by its colour alone
+  // a wide bar (the legend's box), never a square: a peak at the hard limit is the square, so
+  // the two differ by shape, not only by colour and size. Above the documented total: a
+  // triangle over the bar, not its colour alone
   return (
     <g>
-      <rect x={cx - 5} y={cy - 5} width={10} height={10} fill={outside ? C.soft : C.total} fillOpacity={0.85} stroke="#fff"><title>{payload.text}</title></rect>
-      {outside && <path data-testid="series-total-above" data-shape="triangle" d={`M${cx} ${cy - 16} L${cx + 5} ${cy - 8} L${cx - 5} ${cy - 8} Z`} fill={C.soft} />}
+      <rect data-testid="series-total" data-shape="box" x={cx - 8} y={cy - 3.5} width={16} height={7} fill={outside ? C.soft : C.total} fillOpacity={0.85} stroke="#fff"><title>{payload.text}</title></rect>
+      {outside && <path data-testid="series-total-above" data-shape="triangle" d={`M${cx} ${cy - 14} L${cx + 5} ${cy - 6} L${cx - 5} ${cy - 6} Z`} fill={C.soft} />}
     </g>
   );
 }
@@ -181,7 +183,7 @@ export function SeriesDoseChart({ rows, band, maxCumulativeUgPerKg, timeZone }: 
           <LegendSwatch color={C.hard} dashed label={`Hard limit ${formatMgPerKgPerH(band.hardMaxUgPerKgPerH)} mg/kg/h`} />
           <LegendSwatch color={C.soft} shape="diamond" label="Peak outside the documented range" />
           <LegendSwatch color={C.hard} shape="square" label="Peak at or above the hard limit" />
-          <LegendSwatch color={C.soft} shape="triangle" label="Total above the documented total (over its square)" />
+          <LegendSwatch color={C.soft} shape="triangle" label="Total above the documented total (over its bar)" />
         </>}
       >
         <ResponsiveContainer width="100%" height="100%">
