@@ -1,4 +1,5 @@
 import "server-only";
+import type { AddressInfo } from "node:net";
 import { Hl7Server, type Hl7Connection, type Hl7ErrorEvent, type Hl7MessageEvent } from "@medplum/hl7";
 import { describeError } from "../leader-loop";
 import { extractMessage } from "./hl7-extract";
@@ -68,12 +69,14 @@ export async function answerMessage(event: Hl7MessageEvent, log: ListenerLog): P
 }
 
 export interface RunningListener {
+  /** the port bound (the one asked for, or the system's choice when asked for 0) */
   port: number;
   stop(): Promise<void>;
 }
 
 /**
- * Starts the listener on `port`. Resolves once it listens. (@medplum/hl7 retries a port in
+ * Starts the listener on `port` (0: a free port the system chooses, as the tests do, so that
+ * parallel runs on one host never meet). Resolves once it listens. (@medplum/hl7 retries a port in
  * use every 50 ms; a caller that must not wait for it does not await.)
  */
 export async function startHl7Listener(port: number, log: ListenerLog = console.log): Promise<RunningListener> {
@@ -96,9 +99,10 @@ export async function startHl7Listener(port: number, log: ListenerLog = console.
     });
   });
   await server.start(port);
-  log(`[hl7] MLLP listener on port ${port} (pid ${process.pid})`);
+  const bound = (server.server?.address() as AddressInfo | null)?.port ?? port;
+  log(`[hl7] MLLP listener on port ${bound} (pid ${process.pid})`);
   return {
-    port,
+    port: bound,
     stop: () => server.stop({ forceDrainTimeoutMs: 1_000 }),
   };
 }
