@@ -15,15 +15,16 @@ import { startHl7Listener, type RunningListener } from "@/lib/server/devices/lis
 import { getSessionChart, startSession } from "@/lib/server/sessions";
 import { AcceptDeviceVitalsSchema, CreateDeviceSchema, RejectDeviceVitalsSchema } from "@/lib/validation/devices";
 import { StartSessionSchema } from "@/lib/validation/session";
-import { expectAppError, patientWithSeries, type Clinic } from "@/test/charting";
+import { complete, expectAppError, pain, patientWithSeries, type Clinic } from "@/test/charting";
 import { db, freshClinic } from "@/test/helpers";
 
 (globalThis as { WebSocket?: unknown }).WebSocket ??= WebSocket;
 const { Hl7Message } = await import("@medplum/core");
 
 const IV = "IV infusion (routes table)";
-const PORT = 2611;
-const PORT_B = 2612;
+// free ports the system chooses when the listeners start: parallel runs on one host never meet
+let PORT = 0;
+let PORT_B = 0;
 
 let c: Clinic;
 let other: Clinic;
@@ -129,8 +130,9 @@ beforeAll(async () => {
     await createDevice(tx, { actor: c.actors.admin, input: CreateDeviceSchema.parse({ identifier: MON_A, name: "Monitor A", chairId: chairs[0]!.id }) });
     await createDevice(tx, { actor: c.actors.admin, input: CreateDeviceSchema.parse({ identifier: MON_B, name: "Monitor B", chairId: chairs[1]!.id }) });
   });
-  listener = await startHl7Listener(PORT, () => undefined);
-  listenerB = await startHl7Listener(PORT_B, () => undefined);
+  listener = await startHl7Listener(0, () => undefined);
+  listenerB = await startHl7Listener(0, () => undefined);
+  [PORT, PORT_B] = [listener.port, listenerB.port];
 });
 
 afterAll(async () => {
@@ -235,6 +237,48 @@ describe("the MLLP listener", () => {
     const answers = await Promise.all([send(racedText, PORT), send(racedText, PORT_B), send(racedText, PORT), send(racedText, PORT_B)]);
     expect(answers.map((a) => a.code)).toEqual(["AA", "AA", "AA", "AA"]);
     expect(await db.deviceVitals.count({ where: { controlId: raced } })).toBe(1);
+  });
+
+  it("a resend after a lost ACK is AA again and stored once after the session ended, the monitor moved and was deactivated", async () => {
+    const [chair, elsewhere] = await createChairs(db, { clinicId: c.clinic.id, count: 2, prefix: `Resend ${runId}` });
+    const { series } = await patientWithSeries(c, IV);
+    const input = StartSessionSchema.parse({ weightKg: 70, concentrationMgPerMl: 1, consentConfirmed: true, screeningReviewed: true, chairId: chair!.id });
+    const started = await db.$transaction((tx) => startSession(tx, { actor: c.actors.nurse, seriesId: series.id, input, now: new Date(Date.now() - 30 * 60_000) }));
+    const identifier = `0012C0FFFE${runId}`;
+    const device = await db.$transaction((tx) => createDevice(tx, { actor: c.actors.admin, input: CreateDeviceSchema.parse({ identifier, name: "Monitor C", chairId: chair!.id }) }));
+    const control = controlId();
+    const text = oru({ device: identifier, control, time: ts(3) });
+    expect(await send(text)).toMatchObject({ code: "AA", text: "stored" });
+
+    await pain(c.actors.nurse, started.session.id, new Date(Date.now() - 2 * 60_000), { score: 3, phase: "POST" });
+    await complete(c.actors.nurse, started.session.id, new Date());
+    expect(await send(text)).toMatchObject({ code: "AA", echo: control, text: "duplicate message control id: already stored" });
+    // a new message from the same monitor now finds no running session: the state is checked, just not for a resend
+    expect((await send(oru({ device: identifier, time: ts(1) }))).code).toBe("AE");
+
+    await db.$transaction((tx) => updateDevice(tx, { actor: c.actors.admin, deviceId: device.id, input: { chairId: elsewhere!.id } }));
+    expect((await send(text)).code).toBe("AA");
+    await db.$transaction((tx) => updateDevice(tx, { actor: c.actors.admin, deviceId: device.id, input: { active: false } }));
+    expect(await send(text)).toMatchObject({ code: "AA", text: "duplicate message control id: already stored" });
+
+    expect(await db.deviceVitals.count({ where: { deviceId: device.id, controlId: control } })).toBe(1);
+    // no refusal was logged for it, and the device page shows the monitor as answered AA
+    expect(await db.deviceMessage.count({ where: { deviceId: device.id, controlId: control } })).toBe(0);
+    expect(await db.device.findUniqueOrThrow({ where: { id: device.id } })).toMatchObject({ lastAckCode: "AA", lastError: null });
+  });
+
+  it("a message refused before is evaluated afresh when resent: stored once a session runs in the chair", async () => {
+    const [chair] = await createChairs(db, { clinicId: c.clinic.id, count: 1, prefix: `Afresh ${runId}` });
+    const identifier = `0012D0FFFE${runId}`;
+    await db.$transaction((tx) => createDevice(tx, { actor: c.actors.admin, input: CreateDeviceSchema.parse({ identifier, name: "Monitor D", chairId: chair!.id }) }));
+    const control = controlId();
+    const text = oru({ device: identifier, control, time: ts(2) });
+    expect((await send(text)).code).toBe("AE");
+    const { series } = await patientWithSeries(c, IV);
+    const input = StartSessionSchema.parse({ weightKg: 70, concentrationMgPerMl: 1, consentConfirmed: true, screeningReviewed: true, chairId: chair!.id });
+    const started = await db.$transaction((tx) => startSession(tx, { actor: c.actors.nurse, seriesId: series.id, input, now: new Date(Date.now() - 30 * 60_000) }));
+    expect(await send(text)).toMatchObject({ code: "AA", text: "stored" });
+    expect(await db.deviceVitals.findFirstOrThrow({ where: { controlId: control } })).toMatchObject({ sessionId: started.session.id });
   });
 
   it("1,000 generated malformed messages: every one acknowledged, the listener keeps working", async () => {

@@ -40,6 +40,9 @@ async function refuse(msg: { senderKey: string; controlId: string }, device: { i
   return { code, text, readingId: null };
 }
 
+const duplicateAnswer = (readingId: string | null): IngestAnswer =>
+  ({ code: "AA", text: "duplicate message control id: already stored", readingId, duplicate: true });
+
 /** A message the listener could not parse at all (no usable MSH): logged without a sender. */
 export async function recordUnparsable(text: string, now = new Date()): Promise<void> {
   await refuse({ senderKey: "", controlId: "" }, null, "AR", text, now);
@@ -58,6 +61,17 @@ export async function ingestDeviceMessage(msg: ExtractedMessage, now = new Date(
   // the most specific identifier the message carries decides (equipment id before the gateway's application)
   const device = msg.senderCandidates.map((c) => found.find((d) => d.identifier === c)).find((d) => d !== undefined);
   if (!device) return refuse(log, null, "AE", `unknown device ${senderKey.slice(0, 80)}: register it on the device page`, now);
+
+  // A resend after a lost ACK is answered as the first time, before any check of the present
+  // state: the session may have ended, the monitor moved or been deactivated since, and an AE
+  // now would tell the monitor (and the device page) that a stored reading was refused. Only an
+  // acceptance is looked up: a message refused before is evaluated afresh.
+  const accepted = await db.deviceVitals.findUnique({ where: { deviceId_controlId: { deviceId: device.id, controlId: msg.controlId } }, select: { id: true } });
+  if (accepted) {
+    await db.device.update({ where: { id: device.id }, data: { lastMessageAt: now, lastAckCode: "AA", lastError: null } });
+    return duplicateAnswer(accepted.id);
+  }
+
   if (!device.active) return refuse(log, device, "AE", `device ${device.name} is deactivated`, now);
   if (!device.chairId) return refuse(log, device, "AE", `device ${device.name} is not assigned to a chair`, now);
 
@@ -94,7 +108,7 @@ export async function ingestDeviceMessage(msg: ExtractedMessage, now = new Date(
     await tx.device.update({ where: { id: device.id }, data: { lastMessageAt: now, lastAckCode: "AA", lastError: null } });
     if (inserted.count === 0) {
       const prior = await tx.deviceVitals.findUnique({ where: { deviceId_controlId: { deviceId: device.id, controlId: msg.controlId } }, select: { id: true } });
-      return { code: "AA" as const, text: "duplicate message control id: already stored", readingId: prior?.id ?? null, duplicate: true };
+      return duplicateAnswer(prior?.id ?? null);
     }
     // A clinical write by a device, not a user: no actor id, the device named in the snapshot.
     await writeAudit(tx, {
