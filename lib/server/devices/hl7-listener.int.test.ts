@@ -207,6 +207,55 @@ describe("the MLLP listener", () => {
     expect(ack.text).toMatch(/UTC offset/);
   });
 
+  /** The message with the OBX lines that contain `match` rewritten field by field (1-based OBX field numbers). */
+  const withObx = (text: string, match: string, fields: Record<number, string>) =>
+    text.split("\r").map((l) => {
+      if (!l.startsWith("OBX|") || !l.includes(match)) return l;
+      const f = l.split("|");
+      for (const [i, v] of Object.entries(fields)) f[Number(i)] = v;
+      return f.join("|");
+    }).join("\r");
+
+  it("AE when the observations name two registered monitors (OBX-18): nothing merged, nothing stored", async () => {
+    const control = controlId();
+    const ack = await send(withObx(oru({ device: MON_A, control }), "MDC_RESP_RATE", { 18: `${MON_B}^EUI-64` }));
+    expect(ack.code).toBe("AE");
+    expect(ack.text).toBe(`observations from 2 devices (OBX-18 ${MON_A}, ${MON_B}): send one message per monitor`);
+    expect(await db.deviceVitals.count({ where: { controlId: control } })).toBe(0);
+    expect(await db.deviceMessage.findFirst({ where: { controlId: control } })).toMatchObject({ ackCode: "AE", clinicId: c.clinic.id });
+  });
+
+  it("AE when the observation times (OBX-14) are more than a minute apart; within it, the set takes the earliest", async () => {
+    const far = controlId();
+    const ack = await send(withObx(oru({ device: MON_A, control: far, time: ts(1) }), "MDC_PRESS_BLD_NONINV", { 14: ts(6) }));
+    expect(ack.code).toBe("AE");
+    expect(ack.text).toMatch(/^observation times \(OBX-14\) differ by 300 s, more than 60 s/);
+    expect(await db.deviceVitals.count({ where: { controlId: far } })).toBe(0);
+
+    const near = controlId();
+    const earliest = new Date(Date.now() - 90_000);
+    const nearTs = earliest.toISOString().replace(/[-:T]/g, "").replace(/\.\d+Z$/, "+0000");
+    expect((await send(withObx(oru({ device: MON_A, control: near, time: ts(1) }), "MDC_PRESS_BLD_NONINV", { 14: nearTs }))).code).toBe("AA");
+    const stored = await db.deviceVitals.findFirstOrThrow({ where: { controlId: near } });
+    expect(stored.at.toISOString()).toBe(new Date(Math.floor(earliest.getTime() / 1000) * 1000).toISOString());
+  });
+
+  it("OBX-11: a value marked W (wrong) or P (preliminary) is not stored; nothing final left is an AE with the reason", async () => {
+    const control = controlId();
+    const ack = await send(withObx(oru({ device: MON_A, control }), "MDC_PULS_OXIM_SAT_O2", { 11: "W" }));
+    expect(ack).toMatchObject({ code: "AA", text: "stored; not stored: SpO2 (W wrong)" });
+    expect(await db.deviceVitals.findFirstOrThrow({ where: { controlId: control } })).toMatchObject({ spo2Pct: null, systolicMmHg: 124 });
+
+    const none = controlId();
+    const preliminary = withObx(oru({ device: MON_A, control: none }), "|NM|", { 11: "P" });
+    const refused = await send(preliminary);
+    expect(refused.code).toBe("AE");
+    // MSA-3 holds 200 characters; the device page keeps the whole reason
+    expect(refused.text).toMatch(/^no final result to chart: Systolic BP \(P preliminary\), Diastolic BP \(P preliminary\)/);
+    expect((await db.deviceMessage.findFirstOrThrow({ where: { controlId: none } })).error).toMatch(/Temperature \(P preliminary\); only OBX-11 F, C or R is charted$/);
+    expect(await db.deviceVitals.count({ where: { controlId: none } })).toBe(0);
+  });
+
   it("AR for a frame that is not HL7, and for a message that is not ORU^R01", async () => {
     const raw = rawConnection();
     await raw.ready;

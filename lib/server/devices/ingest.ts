@@ -1,5 +1,5 @@
 import "server-only";
-import { deviceCriticalFindings, mapDeviceObservations, parseHl7Timestamp } from "@/lib/domain/device-vitals";
+import { deviceCriticalFindings, mapDeviceObservations, oneEquipment, parseHl7Timestamp } from "@/lib/domain/device-vitals";
 import { writeAudit } from "../audit";
 import { db, type Tx } from "../db";
 import { newId } from "../ids";
@@ -72,14 +72,18 @@ export async function ingestDeviceMessage(msg: ExtractedMessage, now = new Date(
     return duplicateAnswer(accepted.id);
   }
 
+  // one message, one monitor: two equipment ids would merge two monitors' values into one set
+  const equipment = oneEquipment(msg.observations);
+  if (!equipment.ok) return refuse(log, device, "AE", equipment.error, now);
   if (!device.active) return refuse(log, device, "AE", `device ${device.name} is deactivated`, now);
   if (!device.chairId) return refuse(log, device, "AE", `device ${device.name} is not assigned to a chair`, now);
 
   const mapping = mapDeviceObservations(msg.observations);
   if (!mapping.ok) return refuse(log, device, "AE", mapping.error, now);
 
-  const timeText = msg.times[0];
-  const atMs = timeText === undefined ? null : parseHl7Timestamp(timeText);
+  // the set's time is its observations' own (OBX-14, checked by the mapping); else the message's
+  const timeText = mapping.observedAtMs === null ? msg.messageTimes[0] : undefined;
+  const atMs = mapping.observedAtMs ?? (timeText === undefined ? null : parseHl7Timestamp(timeText));
   if (atMs === null)
     return refuse(log, device, "AE", timeText === undefined ? "no observation time (OBX-14, OBR-7 or MSH-7)" : `observation time ${timeText.slice(0, 30)} is not a timestamp with a UTC offset`, now);
   if (atMs > now.getTime() + FUTURE_SKEW_MS) return refuse(log, device, "AE", "observation time is in the future", now);
@@ -115,6 +119,10 @@ export async function ingestDeviceMessage(msg: ExtractedMessage, now = new Date(
       clinicId: device.clinicId, actorId: null, action: "device-vitals.receive", entityType: "DeviceVitals", entityId: id,
       after: { id, sessionId: session.id, deviceId: device.id, device: device.name, controlId: msg.controlId, at, ...mapping.values, criticalText: findings.join("; ") || null },
     });
-    return { code: "AA" as const, text: findings.length > 0 ? `stored; critical: ${findings.join("; ")}` : "stored", readingId: id };
+    const notes = [
+      ...(findings.length > 0 ? [`critical: ${findings.join("; ")}`] : []),
+      ...(mapping.withheld.length > 0 ? [`not stored: ${mapping.withheld.join(", ")}`] : []),
+    ];
+    return { code: "AA" as const, text: ["stored", ...notes].join("; "), readingId: id };
   });
 }
