@@ -330,6 +330,25 @@ describe("the MLLP listener", () => {
     expect(await db.deviceVitals.findFirstOrThrow({ where: { controlId: control } })).toMatchObject({ sessionId: started.session.id });
   });
 
+  it("exactly one answer per frame for a message carrying an MSA segment (which the library also reports as an error)", async () => {
+    const raw = rawConnection();
+    await raw.ready;
+    try {
+      const control = controlId();
+      const withMsa = oru({ device: MON_A, control }).replace("\rPID|", `\rMSA|AA|NOSUCH${runId}\rPID|`);
+      expect(await raw.exchange(withMsa)).toContain(`MSA|AA|${control}`);
+      // an acknowledgement sent to the listener, as a confused sender might: one AR, not two
+      const ack = await raw.exchange(`MSH|^~\\&|X|Y|||${ts()}||ACK^R01|${controlId()}|P|2.6\rMSA|AA|NOSUCH${runId}`);
+      expect(msaCode(ack)).toBe("AR");
+      // read the socket a while longer: a second answer to either frame would arrive here
+      await new Promise((resolve) => setTimeout(resolve, 1_500));
+      expect(raw.answers).toHaveLength(2);
+      expect(await db.deviceVitals.count({ where: { controlId: control } })).toBe(1);
+    } finally {
+      await raw.close();
+    }
+  });
+
   it("1,000 generated malformed messages: every one acknowledged, the listener keeps working", async () => {
     const valid = oru({ device: MON_A, control: "TEMPLATE" });
     let rng = 42;

@@ -85,9 +85,17 @@ export async function startHl7Listener(port: number, log: ListenerLog = console.
       void answerMessage(event, log);
     });
     connection.addEventListener("error", (event: Hl7ErrorEvent) => {
-      const err = event.error as Error & { code?: unknown };
-      // A socket error (reset, broken pipe) has a system code: nothing to answer. A frame the
-      // parser refused has none: answer AR so the sender does not wait for its timeout.
+      const err = event.error as Error & { code?: unknown; outcome?: unknown };
+      // Exactly one answer per frame. A socket error (reset, broken pipe) has a system code:
+      // nothing to answer. The library's OperationOutcomeError (it carries an `outcome`) is
+      // about a frame it still delivered as a message, which answerMessage acknowledges: a frame
+      // with an MSA segment whose MSA-2 is none of its own sends. Answering it here too would give
+      // the sender a second, contradicting ACK. What remains is a frame the parser refused (no
+      // message delivered): answer AR so the sender does not wait for its timeout.
+      if (err?.outcome !== undefined) {
+        log(`[hl7] ${describeError(err)}`);
+        return;
+      }
       if (typeof err?.code === "string" || connection.isClosed()) return;
       const reason = "not an HL7 v2 message (no MSH segment)";
       try {
