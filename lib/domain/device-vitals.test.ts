@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import {
-  DEFAULT_DEVICE_CRITICAL_LIMITS, DEVICE_OBSERVATION_TIME_TOLERANCE_MS, deviceCriticalFindings, mapDeviceObservations, oneEquipment, parseHl7Timestamp, type DeviceObservation,
+  DEFAULT_DEVICE_CRITICAL_LIMITS, DEVICE_OBSERVATION_TIME_TOLERANCE_MS, deviceCriticalFindings, deviceSilence, deviceSilenceThresholdMin, mapDeviceObservations, oneEquipment, parseHl7Timestamp, type DeviceObservation,
 } from "./device-vitals";
 
 /** One MDC-coded numeric OBX as a PCD-01 monitor sends it. */
@@ -197,5 +197,33 @@ describe("parseHl7Timestamp", () => {
     expect(parseHl7Timestamp("20261130240000+0000")).toBeNull();
     expect(parseHl7Timestamp("garbage")).toBeNull();
     expect(parseHl7Timestamp("")).toBeNull();
+  });
+});
+
+describe("deviceSilence (the device page's stopped-sending marker)", () => {
+  const now = Date.UTC(2026, 10, 30, 12, 0, 0);
+  const min = (m: number) => now - m * 60_000;
+  const silence = (lastMin: number | null, opts: { active?: boolean; registeredMin?: number; thresholdMin?: number } = {}) =>
+    deviceSilence({ active: opts.active ?? true, lastMessageAtMs: lastMin === null ? null : min(lastMin), registeredAtMs: min(opts.registeredMin ?? 600), nowMs: now, thresholdMin: opts.thresholdMin ?? 30 });
+
+  it("the threshold is twice the clinic's vitals interval, 2 × 15 min [default] without one", () => {
+    expect(deviceSilenceThresholdMin(10)).toEqual({ thresholdMin: 20, isDefault: false });
+    expect(deviceSilenceThresholdMin(15)).toEqual({ thresholdMin: 30, isDefault: false });
+    expect(deviceSilenceThresholdMin(null)).toEqual({ thresholdMin: 30, isDefault: true });
+    expect(deviceSilenceThresholdMin(0)).toEqual({ thresholdMin: 30, isDefault: true });
+  });
+
+  it("marks only past the threshold: exactly at it is not silent, one ms more is", () => {
+    expect(silence(29)).toBeNull();
+    expect(silence(30)).toBeNull();
+    expect(deviceSilence({ active: true, lastMessageAtMs: min(30) - 1, registeredAtMs: min(600), nowMs: now, thresholdMin: 30 })).toEqual({ silentMin: 30, neverSent: false });
+    expect(silence(31)).toEqual({ silentMin: 31, neverSent: false });
+    expect(silence(31, { thresholdMin: 40 })).toBeNull();
+  });
+
+  it("a monitor that never sent counts from its registration; a deactivated one is never marked", () => {
+    expect(silence(null, { registeredMin: 10 })).toBeNull();
+    expect(silence(null, { registeredMin: 45 })).toEqual({ silentMin: 45, neverSent: true });
+    expect(silence(120, { active: false })).toBeNull();
   });
 });

@@ -6,6 +6,7 @@
 // refused, never converted by guess (a °F temperature or a kPa pressure is an error, not a
 // number to fix). Pure: no I/O, no clock.
 
+import { DEFAULT_VITALS_THRESHOLDS } from "./protocol";
 import { VITALS_BOUNDS } from "./vitals";
 
 /** The quantities a monitor reading may carry, in their stored units. */
@@ -284,4 +285,29 @@ export function parseHl7Timestamp(text: string): number | null {
   if (new Date(utc).getUTCDate() !== day) return null;
   const offsetMs = (sign === "+" ? 1 : -1) * (Number(oh) * 60 + Number(om)) * 60_000;
   return utc - offsetMs;
+}
+
+/**
+ * How long an active monitor may stay silent before the device page marks it as stopped:
+ * twice the clinic's vitals interval (one missed cycle is jitter, two are a monitor that stopped
+ * sending), 2 × 15 min [default] when the clinic has no interval set.
+ */
+export function deviceSilenceThresholdMin(clinicVitalsIntervalMin: number | null): { thresholdMin: number; isDefault: boolean } {
+  if (clinicVitalsIntervalMin === null || !Number.isFinite(clinicVitalsIntervalMin) || clinicVitalsIntervalMin <= 0)
+    return { thresholdMin: 2 * DEFAULT_VITALS_THRESHOLDS.vitalsIntervalMin, isDefault: true };
+  return { thresholdMin: 2 * clinicVitalsIntervalMin, isDefault: false };
+}
+
+/**
+ * A registered, active monitor's silence: the whole minutes since its last message (or since it
+ * was registered, when it never sent one) once that is MORE than `thresholdMin`; null otherwise
+ * and for a deactivated monitor (it is meant to be silent).
+ */
+export function deviceSilence(input: { active: boolean; lastMessageAtMs: number | null; registeredAtMs: number; nowMs: number; thresholdMin: number }):
+  { silentMin: number; neverSent: boolean } | null {
+  if (!input.active) return null;
+  const sinceMs = input.lastMessageAtMs ?? input.registeredAtMs;
+  const silentMs = input.nowMs - sinceMs;
+  if (silentMs <= input.thresholdMin * 60_000) return null;
+  return { silentMin: Math.floor(silentMs / 60_000), neverSent: input.lastMessageAtMs === null };
 }
