@@ -453,6 +453,50 @@ describe("validation by the nurse", () => {
   });
 });
 
+describe("the device page", () => {
+  it("marks an active monitor silent for more than twice the clinic's vitals interval, and says so", async () => {
+    await db.clinic.update({ where: { id: other.clinic.id }, data: { defaultVitalsIntervalMin: 10 } });
+    const d = await db.$transaction((tx) => createDevice(tx, { actor: other.actors.admin, input: CreateDeviceSchema.parse({ identifier: `SIL${runId}`, name: "Quiet" }) }));
+    const registered = Date.parse(d.createdAt);
+    const page = (afterMs: number) => findClinicDevices({ actor: other.actors.admin, now: new Date(registered + afterMs) });
+    expect((await page(20 * 60_000)).silence).toEqual({ thresholdMin: 20, isDefault: false, vitalsIntervalMin: 10 });
+    expect((await page(20 * 60_000)).devices.find((x) => x.id === d.id)?.silent).toBeNull();
+    expect((await page(21 * 60_000)).devices.find((x) => x.id === d.id)?.silent).toEqual({ silentMin: 21, neverSent: true });
+    // a deactivated monitor is meant to be silent
+    await db.$transaction((tx) => updateDevice(tx, { actor: other.actors.admin, deviceId: d.id, input: { active: false } }));
+    expect((await page(60 * 60_000)).devices.find((x) => x.id === d.id)?.silent).toBeNull();
+  });
+
+  it("counts from the last message; 2 × 15 min with the clinic's default interval", async () => {
+    expect((await send(oru({ device: MON_B }))).code).toBe("AE");
+    const last = (await db.device.findUniqueOrThrow({ where: { identifier: MON_B } })).lastMessageAt!.getTime();
+    const page = (afterMs: number) => findClinicDevices({ actor: c.actors.admin, now: new Date(last + afterMs) });
+    expect((await page(0)).silence.thresholdMin).toBe(30);
+    expect((await page(30 * 60_000)).devices.find((x) => x.identifier === MON_B)?.silent).toBeNull();
+    expect((await page(45 * 60_000)).devices.find((x) => x.identifier === MON_B)?.silent).toEqual({ silentMin: 45, neverSent: false });
+  });
+
+  it("lists a registered monitor's unreadable message (AR) and a processing error under the monitor", async () => {
+    const noControl = oru({ device: MON_B, control: "" });
+    const raw = rawConnection();
+    await raw.ready;
+    try {
+      expect(msaCode(await raw.exchange(noControl))).toBe("AR");
+      // a NUL in the control id is text PostgreSQL refuses: our failure, an AE the device retries
+      const nul = await raw.exchange(oru({ device: MON_B, control: `${runId}\u0000nul` }));
+      expect(msaCode(nul)).toBe("AE");
+      expect(nul).toContain("could not be stored now");
+    } finally {
+      await raw.close();
+    }
+    const page = await findClinicDevices({ actor: c.actors.admin });
+    expect(page.refused.find((m) => m.deviceName === "Monitor B" && m.ackCode === "AR")).toMatchObject({ error: "MSH-10 message control id is missing" });
+    await expect.poll(async () => (await findClinicDevices({ actor: c.actors.admin })).refused.find((m) => m.controlId === `${runId}?nul`))
+      .toMatchObject({ ackCode: "AE", deviceName: "Monitor B", error: expect.stringContaining("server error") });
+    expect((await findClinicDevices({ actor: other.actors.admin })).refused.find((m) => m.controlId === `${runId}?nul`)).toBeUndefined();
+  });
+});
+
 describe("device administration", () => {
   it("registers a device once per identifier, assigns chairs of the clinic only", async () => {
     const input = CreateDeviceSchema.parse({ identifier: `DUP${runId}`, name: "Spare" });

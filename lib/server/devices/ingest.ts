@@ -48,18 +48,36 @@ export async function recordUnparsable(text: string, now = new Date()): Promise<
   await refuse({ senderKey: "", controlId: "" }, null, "AR", text, now);
 }
 
-export async function ingestDeviceMessage(msg: ExtractedMessage, now = new Date()): Promise<IngestAnswer> {
-  const senderKey = msg.senderCandidates[msg.senderCandidates.length - 1] ?? "";
-  const log = { senderKey, controlId: msg.controlId };
-  if (msg.controlId === "") return refuse(log, null, "AR", "MSH-10 message control id is missing", now);
-  if (msg.controlId.length > 199) return refuse(log, null, "AR", "MSH-10 message control id is too long", now);
-  if (msg.messageCode !== "ORU" || msg.triggerEvent !== "R01")
-    return refuse(log, null, "AR", `message type ${msg.messageCode || "?"}^${msg.triggerEvent || "?"} is not accepted (ORU^R01 only)`, now);
-  if (msg.senderCandidates.length === 0) return refuse(log, null, "AE", "no device identifier (MSH-3 or OBX-18)", now);
-
+/** The registered device a message comes from: the most specific identifier it carries decides (equipment id before the gateway's application). */
+async function findSender(msg: ExtractedMessage) {
+  if (msg.senderCandidates.length === 0) return null;
   const found = await db.device.findMany({ where: { identifier: { in: msg.senderCandidates } }, select: DEVICE_SELECT });
-  // the most specific identifier the message carries decides (equipment id before the gateway's application)
-  const device = msg.senderCandidates.map((c) => found.find((d) => d.identifier === c)).find((d) => d !== undefined);
+  return msg.senderCandidates.map((c) => found.find((d) => d.identifier === c)).find((d) => d !== undefined) ?? null;
+}
+
+const senderKeyOf = (msg: ExtractedMessage) => msg.senderCandidates[msg.senderCandidates.length - 1] ?? "";
+
+/**
+ * A message we failed to process (database down, a value PostgreSQL refuses): answered AE so the
+ * device retries, and logged against its device so the clinic's device page shows the error.
+ */
+export async function recordProcessingFailure(msg: ExtractedMessage, now = new Date()): Promise<void> {
+  const device = await findSender(msg).catch(() => null);
+  // the text that made the write fail may be what fails again: keep printable characters only
+  const printable = (t: string) => t.replace(/[\x00-\x1f\x7f]/g, "?");
+  await refuse({ senderKey: printable(senderKeyOf(msg)), controlId: printable(msg.controlId) }, device, "AE", "could not be processed (server error): the device was asked to send it again", now);
+}
+
+export async function ingestDeviceMessage(msg: ExtractedMessage, now = new Date()): Promise<IngestAnswer> {
+  const senderKey = senderKeyOf(msg);
+  const log = { senderKey, controlId: msg.controlId };
+  // resolved first so that even a message refused as unreadable shows on its clinic's device page
+  const device = await findSender(msg);
+  if (msg.controlId === "") return refuse(log, device, "AR", "MSH-10 message control id is missing", now);
+  if (msg.controlId.length > 199) return refuse(log, device, "AR", "MSH-10 message control id is too long", now);
+  if (msg.messageCode !== "ORU" || msg.triggerEvent !== "R01")
+    return refuse(log, device, "AR", `message type ${msg.messageCode || "?"}^${msg.triggerEvent || "?"} is not accepted (ORU^R01 only)`, now);
+  if (msg.senderCandidates.length === 0) return refuse(log, null, "AE", "no device identifier (MSH-3 or OBX-18)", now);
   if (!device) return refuse(log, null, "AE", `unknown device ${senderKey.slice(0, 80)}: register it on the device page`, now);
 
   // A resend after a lost ACK is answered as the first time, before any check of the present

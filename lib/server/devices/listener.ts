@@ -2,8 +2,8 @@ import "server-only";
 import type { AddressInfo } from "node:net";
 import { Hl7Server, type Hl7Connection, type Hl7ErrorEvent, type Hl7MessageEvent } from "@medplum/hl7";
 import { describeError } from "../leader-loop";
-import { extractMessage } from "./hl7-extract";
-import { ingestDeviceMessage, recordUnparsable, type AckCode, type IngestAnswer } from "./ingest";
+import { extractMessage, type ExtractedMessage } from "./hl7-extract";
+import { ingestDeviceMessage, recordProcessingFailure, recordUnparsable, type AckCode, type IngestAnswer } from "./ingest";
 
 // The HL7 v2 MLLP listener (docs/decisions/0021-monitor-vitals-over-hl7.md), on @medplum/hl7's
 // server: every framed message gets an acknowledgement. AA stored, AE understood but not
@@ -54,8 +54,10 @@ function sendAck(event: Hl7MessageEvent, code: AckCode, text: string): void {
 /** Handles one parsed message: always answers, whatever happens (a failure of ours is an AE the device retries). */
 export async function answerMessage(event: Hl7MessageEvent, log: ListenerLog): Promise<IngestAnswer | null> {
   let answer: IngestAnswer | null = null;
+  let extracted: ExtractedMessage | null = null;
   try {
-    answer = await ingestDeviceMessage(extractMessage(event.message));
+    extracted = extractMessage(event.message);
+    answer = await ingestDeviceMessage(extracted);
     sendAck(event, answer.code, answer.text);
   } catch (err) {
     log(`[hl7] could not process a message: ${describeError(err)}`);
@@ -64,6 +66,8 @@ export async function answerMessage(event: Hl7MessageEvent, log: ListenerLog): P
     } catch (sendErr) {
       log(`[hl7] could not answer: ${describeError(sendErr)}`);
     }
+    // the device page shows it (when the database is down this fails too, and the log has it)
+    if (extracted) await recordProcessingFailure(extracted).catch((dbErr) => log(`[hl7] could not log a processing error: ${describeError(dbErr)}`));
   }
   return answer;
 }
