@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import {
-  DEFAULT_DEVICE_CRITICAL_LIMITS, DEVICE_OBSERVATION_TIME_TOLERANCE_MS, deviceCriticalFindings, deviceSilence, deviceSilenceThresholdMin, mapDeviceObservations, oneEquipment, parseHl7Timestamp, type DeviceObservation,
+  DEFAULT_DEVICE_CRITICAL_LIMITS, DEVICE_OBSERVATION_TIME_TOLERANCE_MS, deviceCriticalFindings, deviceSilence, deviceSilenceThresholdMin, mapDeviceObservations, pendingReadingSources, oneEquipment, parseHl7Timestamp, type DeviceObservation,
 } from "./device-vitals";
 
 /** One MDC-coded numeric OBX as a PCD-01 monitor sends it. */
@@ -225,5 +225,15 @@ describe("deviceSilence (the device page's stopped-sending marker)", () => {
     expect(silence(null, { registeredMin: 10 })).toBeNull();
     expect(silence(null, { registeredMin: 45 })).toEqual({ silentMin: 45, neverSent: true });
     expect(silence(120, { active: false })).toBeNull();
+  });
+});
+
+describe("pendingReadingSources", () => {
+  it("one entry per monitor with its count and latest time, in order of first appearance", () => {
+    expect(pendingReadingSources([])).toEqual([]);
+    expect(pendingReadingSources([{ deviceName: "Monitor A", atMs: 3 }, { deviceName: "Monitor B", atMs: 2 }, { deviceName: "Monitor A", atMs: 1 }])).toEqual([
+      { deviceName: "Monitor A", pending: 2, latestAtMs: 3 },
+      { deviceName: "Monitor B", pending: 1, latestAtMs: 2 },
+    ]);
   });
 });

@@ -311,3 +311,20 @@ export function deviceSilence(input: { active: boolean; lastMessageAtMs: number 
   if (silentMs <= input.thresholdMin * 60_000) return null;
   return { silentMin: Math.floor(silentMs / 60_000), neverSent: input.lastMessageAtMs === null };
 }
+
+/**
+ * The monitors pending readings come from, for the board tile (a nurse must see which monitor
+ * sent what is waiting, not just how many): one entry per monitor name, with its count and
+ * its latest reading's time, in order of first appearance.
+ */
+export function pendingReadingSources(readings: readonly { deviceName: string; atMs: number }[]): { deviceName: string; pending: number; latestAtMs: number }[] {
+  const byName = new Map<string, { deviceName: string; pending: number; latestAtMs: number }>();
+  for (const r of readings) {
+    const s = byName.get(r.deviceName);
+    if (s) {
+      s.pending++;
+      s.latestAtMs = Math.max(s.latestAtMs, r.atMs);
+    } else byName.set(r.deviceName, { deviceName: r.deviceName, pending: 1, latestAtMs: r.atMs });
+  }
+  return [...byName.values()];
+}

@@ -406,6 +406,9 @@ describe("validation by the nurse", () => {
     const board = await getBoard({ actor: c.actors.nurse });
     const tile = board.tiles.find((t) => t.session?.id === sessionId);
     expect(tile?.monitor?.critical.map((x) => x.readingId)).toContain(r.id);
+    // the tile names the monitor the pending readings come from, not only their count
+    expect(tile?.monitor?.sources).toEqual([{ deviceName: "Monitor A", pending: tile?.monitor?.pending, latestAt: expect.any(String) }]);
+    expect(Date.parse(tile!.monitor!.sources[0]!.latestAt)).toBeGreaterThanOrEqual(r.at.getTime());
     await db.$transaction((tx) => rejectDeviceVitals(tx, { actor: c.actors.nurse, sessionId, readingId: r.id, input: RejectDeviceVitalsSchema.parse({ reason: "probe off the finger" }) }));
     const after = (await getBoard({ actor: c.actors.nurse })).tiles.find((t) => t.session?.id === sessionId);
     expect(after?.monitor?.critical.map((x) => x.readingId)).not.toContain(r.id);
