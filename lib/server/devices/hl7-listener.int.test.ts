@@ -15,7 +15,7 @@ import { startHl7Listener, type RunningListener } from "@/lib/server/devices/lis
 import { getSessionChart, startSession } from "@/lib/server/sessions";
 import { AcceptDeviceVitalsSchema, CreateDeviceSchema, RejectDeviceVitalsSchema } from "@/lib/validation/devices";
 import { StartSessionSchema } from "@/lib/validation/session";
-import { complete, expectAppError, pain, patientWithSeries, type Clinic } from "@/test/charting";
+import { complete, dose, expectAppError, pain, patientWithSeries, vitals, type Clinic } from "@/test/charting";
 import { db, freshClinic } from "@/test/helpers";
 
 (globalThis as { WebSocket?: unknown }).WebSocket ??= WebSocket;
@@ -431,6 +431,42 @@ describe("validation by the nurse", () => {
     await expectAppError(db.$transaction((tx) => acceptDeviceVitals(tx, { actor: c.actors.nurse, sessionId, readingId: r.id, input: {} })), "CONFLICT");
     await expectAppError(db.$transaction((tx) => rejectDeviceVitals(tx, { actor: c.actors.nurse, sessionId, readingId: r.id, input: { reason: "changed my mind" } })), "CONFLICT");
     expect(await db.vitalSigns.count({ where: { deviceReadingId: r.id } })).toBe(1);
+  });
+
+  it("accepting clears the vitals countdown as typing the set does: the next set is due one interval after the reading's time", async () => {
+    // two sessions running alike since 40 min ago; in one the monitor's set is accepted, in the other the same set is typed
+    const [monChair, typedChair] = await createChairs(db, { clinicId: c.clinic.id, count: 2, prefix: `Countdown ${runId}` });
+    const identifier = `0012E0FFFE${runId}`;
+    await db.$transaction((tx) => createDevice(tx, { actor: c.actors.admin, input: CreateDeviceSchema.parse({ identifier, name: "Monitor E", chairId: monChair!.id }) }));
+    const openedAt = new Date(Date.now() - 40 * 60_000);
+    const startedAt = new Date(openedAt.getTime() + 60_000);
+    const sessionIds: string[] = [];
+    for (const chair of [monChair!, typedChair!]) {
+      const { series } = await patientWithSeries(c, IV);
+      const input = StartSessionSchema.parse({ weightKg: 70, concentrationMgPerMl: 1, consentConfirmed: true, screeningReviewed: true, chairId: chair.id });
+      const started = await db.$transaction((tx) => startSession(tx, { actor: c.actors.nurse, seriesId: series.id, input, now: openedAt }));
+      await dose(c.actors.nurse, started.session.id, startedAt, { type: "START", rateMgPerKgPerH: 0.1 });
+      sessionIds.push(started.session.id);
+    }
+    const [monSession, typedSession] = sessionIds as [string, string];
+    const { vitalsIntervalMin } = await db.infusionSession.findUniqueOrThrow({ where: { id: monSession }, select: { series: { select: { protocolVersion: { select: { vitalsIntervalMin: true } } } } } })
+      .then((s) => s.series.protocolVersion);
+    const dueOf = async (id: string) => (await getBoard({ actor: c.actors.nurse })).tiles.find((t) => t.session?.id === id)?.clinical?.nextVitalsDueAtMs;
+    const firstDueMs = startedAt.getTime() + vitalsIntervalMin * 60_000;
+    expect(await dueOf(monSession)).toBe(firstDueMs);
+
+    const control = controlId();
+    expect((await send(oru({ device: identifier, control, time: ts(2) }))).code).toBe("AA");
+    const r = await db.deviceVitals.findFirstOrThrow({ where: { controlId: control } });
+    // an unverified reading is not a charted set: the countdown still runs from the start
+    expect(await dueOf(monSession)).toBe(firstDueMs);
+
+    await db.$transaction((tx) => acceptDeviceVitals(tx, { actor: c.actors.nurse, sessionId: monSession, readingId: r.id, input: {} }));
+    await vitals(c.actors.nurse, typedSession, r.at, { systolicMmHg: 124, diastolicMmHg: 78, heartRatePerMin: 71, spo2Pct: 97, respRatePerMin: 15, backTimeReason: "typed from the monitor" }, new Date());
+    const expectedMs = r.at.getTime() + vitalsIntervalMin * 60_000;
+    expect(await dueOf(monSession)).toBe(expectedMs);
+    expect(await dueOf(typedSession)).toBe(expectedMs);
+    expect(firstDueMs).toBeLessThan(expectedMs);
   });
 
   it("a value the monitor did not send must be entered; one it sent cannot be changed", async () => {
