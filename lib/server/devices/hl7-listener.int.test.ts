@@ -108,6 +108,10 @@ function rawConnection(port = PORT) {
       await got;
       return answers[before] as string;
     },
+    /** writes several frames in one write (one TCP chunk on loopback), waiting for nothing */
+    writeFrames(payloads: string[]): void {
+      socket.write(Buffer.concat(payloads.map((p) => Buffer.concat([Buffer.from([0x0b]), Buffer.from(p, "utf-8"), Buffer.from([0x1c, 0x0d])]))));
+    },
     close: () => new Promise<void>((resolve) => socket.end(() => resolve())),
   };
 }
@@ -344,6 +348,24 @@ describe("the MLLP listener", () => {
       await new Promise((resolve) => setTimeout(resolve, 1_500));
       expect(raw.answers).toHaveLength(2);
       expect(await db.deviceVitals.count({ where: { controlId: control } })).toBe(1);
+    } finally {
+      await raw.close();
+    }
+  });
+
+  it("frames sharing a TCP chunk with an unparsable frame are lost with it (a limitation of @medplum/hl7): one AR for the chunk", async () => {
+    const raw = rawConnection();
+    await raw.ready;
+    try {
+      const [before, after] = [controlId(), controlId()];
+      raw.writeFrames([oru({ device: MON_A, control: before }), "garbage, not a message", oru({ device: MON_A, control: after })]);
+      await expect.poll(() => raw.answers.length).toBe(1);
+      expect(msaCode(raw.answers[0]!)).toBe("AR");
+      await new Promise((resolve) => setTimeout(resolve, 1_500));
+      expect(raw.answers).toHaveLength(1);
+      expect(await db.deviceVitals.count({ where: { controlId: { in: [before, after] } } })).toBe(0);
+      // an MLLP sender waits for each ACK, so it resends both; on their own they are stored
+      expect(msaCode(await raw.exchange(oru({ device: MON_A, control: before })))).toBe("AA");
     } finally {
       await raw.close();
     }
