@@ -78,7 +78,8 @@ async function setUp(count: number) {
   return { nurse, monitors: out };
 }
 
-const { Hl7Message } = await import("@medplum/core");
+// @medplum/core is imported in main (no top-level await in this CommonJS-compiled script)
+let parseHl7: (text: string) => Parameters<Hl7Client["sendAndWait"]>[0];
 let controlSeq = 0;
 
 interface PhaseResult { ackMs: number[]; codes: Map<string, number>; chartMs: number[]; chartErrors: number }
@@ -96,7 +97,7 @@ async function phase(nurse: string, monitors: { sessionId: string; identifier: s
     await new Promise((r) => setTimeout(r, (INTERVAL_MS * index) / MONITORS));
     while (Date.now() < deadline) {
       const started = performance.now();
-      const message = Hl7Message.parse(oru(m.identifier, `${m.identifier}-${++controlSeq}`)) as unknown as Parameters<Hl7Client["sendAndWait"]>[0];
+      const message = parseHl7(oru(m.identifier, `${m.identifier}-${++controlSeq}`));
       try {
         const ack = await client.sendAndWait(message, { timeoutMs: 10_000 });
         ackMs.push(performance.now() - started);
@@ -142,6 +143,9 @@ const ratio = (loaded: number[], base: number[], p: number) => round(percentile(
 
 async function main() {
   const loadAverageAtStart = os.loadavg().map((x) => round(x, 2));
+  const { Hl7Message } = await import("@medplum/core");
+  // @medplum/hl7 pins its own @medplum/core: the same class, a separate declaration
+  parseHl7 = (text) => Hl7Message.parse(text) as unknown as Parameters<Hl7Client["sendAndWait"]>[0];
   // sessions opened now: the monitors' readings are timed after them
   const { nurse, monitors } = await setUp(MONITORS);
   console.log(`[hl7-ingest] ${MONITORS} monitors, one set each every ${INTERVAL_MS} ms (${round((MONITORS * 1000) / INTERVAL_MS)} messages/s), ${NURSES} nurses charting; three phases of ${DURATION_MS / 1000} s`);
