@@ -2,7 +2,12 @@
  * Benchmark (docs/decisions/0021-monitor-vitals-over-hl7.md): bedside monitors sending IHE
  * PCD-01 ORU^R01 vitals sets over MLLP to the app's listener while nurses chart vitals through
  * the web. Measures the acknowledgement latency (send → ACK received) p50/p99 (target p99 <
- * 200 ms) and the nurses' charting latency beside it.
+ * 200 ms) and the nurses' charting latency beside it, each against its own baseline measured in
+ * the same run on the same server: three phases of BENCH_SECONDS each, in this order: monitors
+ * alone (ACK latency without web load), nurses alone (charting latency without monitor
+ * traffic), both at once; the ratios are the combined phase's latency over the baseline's.
+ * Rows accumulate over the phases (readings, charted sets), so the combined phase runs on the
+ * fullest sessions: a ratio above 1 is an upper bound of the interference.
  *
  * The brief's load is 100 monitors each sending a set every 15 s (6.7 messages/s). Time can be
  * compressed with BENCH_HL7_INTERVAL_MS (say so when reporting: e.g. 1500 ms is ten times the
@@ -15,6 +20,7 @@
  */
 import { randomUUID } from "node:crypto";
 import { mkdirSync, writeFileSync } from "node:fs";
+import os from "node:os";
 import { Hl7Client } from "@medplum/hl7";
 // @ts-expect-error ws ships no type declarations; only its WebSocket class is used
 import { WebSocket } from "ws";
@@ -72,10 +78,14 @@ async function setUp(count: number) {
   return { nurse, monitors: out };
 }
 
-async function main() {
-  // a session opened now: the monitors' readings are timed after it
-  const { nurse, monitors } = await setUp(MONITORS);
-  const { Hl7Message } = await import("@medplum/core");
+// @medplum/core is imported in main (no top-level await in this CommonJS-compiled script)
+let parseHl7: (text: string) => Parameters<Hl7Client["sendAndWait"]>[0];
+let controlSeq = 0;
+
+interface PhaseResult { ackMs: number[]; codes: Map<string, number>; chartMs: number[]; chartErrors: number }
+
+/** One phase of DURATION_MS: the monitors, the nurses, or both. */
+async function phase(nurse: string, monitors: { sessionId: string; identifier: string }[], opts: { withMonitors: boolean; withNurses: boolean }): Promise<PhaseResult> {
   const ackMs: number[] = [];
   const codes = new Map<string, number>();
   const chartMs: number[] = [];
@@ -85,10 +95,9 @@ async function main() {
   const monitorLoop = async (m: { identifier: string }, index: number) => {
     const client = new Hl7Client({ host: "127.0.0.1", port: MLLP_PORT });
     await new Promise((r) => setTimeout(r, (INTERVAL_MS * index) / MONITORS));
-    let n = 0;
     while (Date.now() < deadline) {
       const started = performance.now();
-      const message = Hl7Message.parse(oru(m.identifier, `${m.identifier}-${++n}`)) as unknown as Parameters<Hl7Client["sendAndWait"]>[0];
+      const message = parseHl7(oru(m.identifier, `${m.identifier}-${++controlSeq}`));
       try {
         const ack = await client.sendAndWait(message, { timeoutMs: 10_000 });
         ackMs.push(performance.now() - started);
@@ -117,16 +126,43 @@ async function main() {
     }
   };
 
-  console.log(`[hl7-ingest] ${MONITORS} monitors, one set each every ${INTERVAL_MS} ms (${round((MONITORS * 1000) / INTERVAL_MS)} messages/s), ${NURSES} nurses charting, ${DURATION_MS / 1000} s`);
-  await Promise.all([...monitors.map(monitorLoop), ...Array.from({ length: NURSES }, (_, k) => nurseLoop(k))]);
+  await Promise.all([
+    ...(opts.withMonitors ? monitors.map(monitorLoop) : []),
+    ...(opts.withNurses ? Array.from({ length: NURSES }, (_, k) => nurseLoop(k)) : []),
+  ]);
   ackMs.sort((a, b) => a - b);
   chartMs.sort((a, b) => a - b);
+  return { ackMs, codes, chartMs, chartErrors };
+}
+
+const ackSummary = (r: PhaseResult) =>
+  ({ count: r.ackMs.length, byCode: Object.fromEntries(r.codes), p50Ms: round(percentile(r.ackMs, 50)), p99Ms: round(percentile(r.ackMs, 99)), maxMs: round(r.ackMs.at(-1) ?? NaN) });
+const chartSummary = (r: PhaseResult) =>
+  ({ requests: r.chartMs.length, errors: r.chartErrors, p50Ms: round(percentile(r.chartMs, 50)), p99Ms: round(percentile(r.chartMs, 99)) });
+const ratio = (loaded: number[], base: number[], p: number) => round(percentile(loaded, p) / percentile(base, p), 2);
+
+async function main() {
+  const loadAverageAtStart = os.loadavg().map((x) => round(x, 2));
+  const { Hl7Message } = await import("@medplum/core");
+  // @medplum/hl7 pins its own @medplum/core: the same class, a separate declaration
+  parseHl7 = (text) => Hl7Message.parse(text) as unknown as Parameters<Hl7Client["sendAndWait"]>[0];
+  // sessions opened now: the monitors' readings are timed after them
+  const { nurse, monitors } = await setUp(MONITORS);
+  console.log(`[hl7-ingest] ${MONITORS} monitors, one set each every ${INTERVAL_MS} ms (${round((MONITORS * 1000) / INTERVAL_MS)} messages/s), ${NURSES} nurses charting; three phases of ${DURATION_MS / 1000} s`);
+  const monitorsAlone = await phase(nurse, monitors, { withMonitors: true, withNurses: false });
+  const nursesAlone = await phase(nurse, monitors, { withMonitors: false, withNurses: true });
+  const both = await phase(nurse, monitors, { withMonitors: true, withNurses: true });
   const result = {
-    machine: machine(),
-    config: { monitors: MONITORS, intervalMs: INTERVAL_MS, timeCompression: round(15_000 / INTERVAL_MS, 2), seconds: DURATION_MS / 1000, nurses: NURSES },
-    acks: { count: ackMs.length, byCode: Object.fromEntries(codes), p50Ms: round(percentile(ackMs, 50)), p99Ms: round(percentile(ackMs, 99)), maxMs: round(ackMs.at(-1) ?? NaN) },
-    nurseCharting: { requests: chartMs.length, errors: chartErrors, p50Ms: round(percentile(chartMs, 50)), p99Ms: round(percentile(chartMs, 99)) },
-    target: { ackP99Ms: 200, met: percentile(ackMs, 99) < 200 },
+    machine: { ...machine(), loadAverageAtStart, loadAverageAtEnd: os.loadavg().map((x) => round(x, 2)) },
+    config: { monitors: MONITORS, intervalMs: INTERVAL_MS, timeCompression: round(15_000 / INTERVAL_MS, 2), secondsPerPhase: DURATION_MS / 1000, nurses: NURSES },
+    baseline: { acksWithoutWebLoad: ackSummary(monitorsAlone), chartingWithoutMonitors: chartSummary(nursesAlone) },
+    acks: ackSummary(both),
+    nurseCharting: chartSummary(both),
+    ratios: {
+      ackP50: ratio(both.ackMs, monitorsAlone.ackMs, 50), ackP99: ratio(both.ackMs, monitorsAlone.ackMs, 99),
+      chartingP50: ratio(both.chartMs, nursesAlone.chartMs, 50), chartingP99: ratio(both.chartMs, nursesAlone.chartMs, 99),
+    },
+    target: { ackP99Ms: 200, met: percentile(both.ackMs, 99) < 200 },
   };
   mkdirSync("bench/out", { recursive: true });
   writeFileSync("bench/out/hl7-ingest.json", JSON.stringify(result, null, 2));

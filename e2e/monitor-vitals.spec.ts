@@ -108,6 +108,9 @@ test("a monitor reading appears on the open chart and the board, the nurse valid
   await expect(reading.getByTestId("device-critical")).toContainText("SpO2 83 % (critical below 85 %)");
   // on the board: the critical alert at once, before validation
   await expect(tile.getByTestId("tile-monitor-critical")).toContainText("SpO2 83 %", { timeout: 10_000 });
+  // and which monitor the pending reading comes from, marked unverified in words
+  await expect(tile.getByTestId("tile-monitor-pending")).toContainText("Unverified");
+  await expect(tile.getByTestId("tile-monitor-source")).toContainText(`from Monitor ${chair.name}, latest`);
   expect(await nurse.evaluate(() => (window as unknown as { __noReload?: number }).__noReload)).toBe(1);
   expect(await board.evaluate(() => (window as unknown as { __noReload?: number }).__noReload)).toBe(1);
 
@@ -117,6 +120,7 @@ test("a monitor reading appears on the open chart and the board, the nurse valid
   await expect(nurse.getByTestId("device-source").first()).toContainText(`Monitor ${chair.name} (validated)`);
   // the board's alert goes once the reading is validated (its SpO2 is now a charted flag)
   await expect(tile.getByTestId("tile-monitor-critical")).toHaveCount(0, { timeout: 10_000 });
+  await expect(tile.getByTestId("tile-monitor-pending")).toHaveCount(0);
 
   const stored = await db.query<{ enteredById: string; email: string; spo2Pct: number; deviceReadingId: string; status: string; identifier: string }>(
     `SELECT v."enteredById", u.email, v."spo2Pct", v."deviceReadingId", r.status, d.identifier

@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { DEFAULT_DEVICE_CRITICAL_LIMITS, deviceCriticalFindings, mapDeviceObservations, parseHl7Timestamp, type DeviceObservation } from "./device-vitals";
+import {
+  DEFAULT_DEVICE_CRITICAL_LIMITS, DEVICE_OBSERVATION_TIME_TOLERANCE_MS, deviceCriticalFindings, deviceSilence, deviceSilenceThresholdMin, mapDeviceObservations, pendingReadingSources, oneEquipment, parseHl7Timestamp, type DeviceObservation,
+} from "./device-vitals";
 
 /** One MDC-coded numeric OBX as a PCD-01 monitor sends it. */
 function mdc(code: string, refId: string, value: string, unitCode: string, unitRef: string, extra: Partial<DeviceObservation> = {}): DeviceObservation {
@@ -20,7 +22,7 @@ describe("mapDeviceObservations", () => {
       ECG_HR("72"), SPO2("97"), RR("16"), TEMP("36.8"),
     ]);
     expect(r).toEqual({
-      ok: true, mapped: 7, ignored: 0,
+      ok: true, mapped: 7, ignored: 0, observedAtMs: null, withheld: [],
       values: { systolicMmHg: 120, diastolicMmHg: 80, meanMmHg: 93, heartRatePerMin: 72, spo2Pct: 97, respRatePerMin: 16, temperatureDeciC: 368 },
     });
   });
@@ -35,7 +37,7 @@ describe("mapDeviceObservations", () => {
     const ln = (code: string, value: string, unit: string): DeviceObservation =>
       ({ valueType: "NM", code, codeText: "", codeSystem: "LN", value, unitCode: unit, unitText: unit, unitSystem: "UCUM", resultStatus: "F" });
     expect(mapDeviceObservations([ln("8480-6", "131", "mm[Hg]"), ln("8462-4", "85", "mm[Hg]"), ln("8867-4", "66", "/min"), ln("59408-5", "95", "%"), ln("9279-1", "14", "/min"), ln("8310-5", "37.2", "Cel")]))
-      .toEqual({ ok: true, mapped: 6, ignored: 0, values: { systolicMmHg: 131, diastolicMmHg: 85, heartRatePerMin: 66, spo2Pct: 95, respRatePerMin: 14, temperatureDeciC: 372 } });
+      .toEqual({ ok: true, mapped: 6, ignored: 0, observedAtMs: null, withheld: [], values: { systolicMmHg: 131, diastolicMmHg: 85, heartRatePerMin: 66, spo2Pct: 95, respRatePerMin: 14, temperatureDeciC: 372 } });
   });
 
   it("takes the MDC reference id when the sender puts it first, and the alternate triplet", () => {
@@ -44,15 +46,16 @@ describe("mapDeviceObservations", () => {
       .toMatchObject({ ok: true, values: { spo2Pct: 91 } });
   });
 
-  it("ignores what Titrate does not chart, values not obtained (X) and the 11073 special values", () => {
+  it("ignores what Titrate does not chart, values not obtained (X) or deleted (D) and the 11073 special values", () => {
     const r = mapDeviceObservations([
       mdc("150488", "MDC_BLD_PERF_INDEX", "1.76", "262688", "MDC_DIM_PERCENT"),
       { ...SPO2("80"), resultStatus: "X" },
+      { ...SPO2("81"), resultStatus: "d" },
       SPO2("8388607"),
       { ...SPO2(""), valueType: "" },
       SPO2("96"),
     ]);
-    expect(r).toEqual({ ok: true, mapped: 1, ignored: 4, values: { spo2Pct: 96 } });
+    expect(r).toEqual({ ok: true, mapped: 1, ignored: 5, observedAtMs: null, withheld: [], values: { spo2Pct: 96 } });
   });
 
   it("refuses a value in an unexpected unit and never converts it", () => {
@@ -89,6 +92,82 @@ describe("mapDeviceObservations", () => {
   });
 });
 
+describe("OBX-11 result status (HL7 v2.6 table 0085)", () => {
+  it("charts F final, C corrected and R entered-not-verified, whatever the case", () => {
+    for (const status of ["F", "C", "R", "f", " r "])
+      expect(mapDeviceObservations([{ ...SPO2("96"), resultStatus: status }])).toMatchObject({ ok: true, values: { spo2Pct: 96 }, withheld: [] });
+  });
+
+  it("withholds W, P, I, any other status and a missing one: not stored, named; the rest of the set is stored", () => {
+    const r = mapDeviceObservations([{ ...SPO2("80"), resultStatus: "W" }, { ...SYS("150"), resultStatus: "P" }, { ...DIA("90"), resultStatus: "I" }, { ...RR("9"), resultStatus: "" }, { ...ECG_HR("70"), resultStatus: "Z" }, TEMP("36.5")]);
+    expect(r).toEqual({
+      ok: true, mapped: 1, ignored: 0, observedAtMs: null, values: { temperatureDeciC: 365 },
+      withheld: ["SpO2 (W wrong)", "Systolic BP (P preliminary)", "Diastolic BP (I in process)", "Respiratory rate (no status)", "Heart rate (Z)"],
+    });
+  });
+
+  it("a withheld value does not stand in for a final one of the same quantity, nor is it checked", () => {
+    // the wrong value is not even a number: it is not charted, so it does not refuse the message
+    expect(mapDeviceObservations([{ ...SPO2("bad"), resultStatus: "W" }, SPO2("97")])).toMatchObject({ ok: true, values: { spo2Pct: 97 }, withheld: ["SpO2 (W wrong)"] });
+  });
+
+  it("refuses a message whose charted values are all withheld, with the reason", () => {
+    expect(mapDeviceObservations([{ ...SPO2("80"), resultStatus: "W" }, { ...SYS("150"), resultStatus: "P" }]))
+      .toEqual({ ok: false, error: "no final result to chart: SpO2 (W wrong), Systolic BP (P preliminary); only OBX-11 F, C or R is charted" });
+    // X and D alone are "nothing charted", as before
+    expect(mapDeviceObservations([{ ...SPO2("80"), resultStatus: "X" }])).toEqual({ ok: false, error: "no charted vital sign in the message (MDC or LOINC coded)" });
+  });
+});
+
+describe("one message, one time (OBX-14)", () => {
+  const T = "20261130120000+0000";
+  const base = Date.UTC(2026, 10, 30, 12, 0, 0);
+  const at = (o: DeviceObservation, observedAt: string) => ({ ...o, observedAt });
+
+  it("takes the charted observations' time; the earliest when they differ within the tolerance", () => {
+    expect(mapDeviceObservations([at(SPO2("97"), T), at(SYS("120"), T)])).toMatchObject({ ok: true, observedAtMs: base });
+    expect(mapDeviceObservations([at(SPO2("97"), "20261130120030+0000"), at(SYS("120"), T)])).toMatchObject({ ok: true, observedAtMs: base });
+    // exactly at the tolerance: one set
+    expect(DEVICE_OBSERVATION_TIME_TOLERANCE_MS).toBe(60_000);
+    expect(mapDeviceObservations([at(SPO2("97"), "20261130120100+0000"), at(SYS("120"), T)])).toMatchObject({ ok: true, observedAtMs: base });
+    // the same instant written in two offsets is one time
+    expect(mapDeviceObservations([at(SPO2("97"), "20261130070000-0500"), at(SYS("120"), T)])).toMatchObject({ ok: true, observedAtMs: base });
+    // an observation without OBX-14 does not count; none with one: the message's time decides (null here)
+    expect(mapDeviceObservations([at(SPO2("97"), ""), at(SYS("120"), T)])).toMatchObject({ ok: true, observedAtMs: base });
+    expect(mapDeviceObservations([SPO2("97")])).toMatchObject({ ok: true, observedAtMs: null });
+  });
+
+  it("refuses times more than the tolerance apart (one second past it)", () => {
+    expect(mapDeviceObservations([at(SPO2("97"), "20261130120101+0000"), at(SYS("120"), T)]))
+      .toEqual({ ok: false, error: "observation times (OBX-14) differ by 61 s, more than 60 s: send one message per measurement time" });
+    expect(mapDeviceObservations([at(SYS("120"), "20261130115500+0000"), at(DIA("80"), "20261130115500+0000"), at(SPO2("97"), T)]).ok).toBe(false);
+  });
+
+  it("ignores the times of observations it does not chart (uncharted codes, X, withheld)", () => {
+    const old = "20261130100000+0000";
+    expect(mapDeviceObservations([
+      at(mdc("150488", "MDC_BLD_PERF_INDEX", "1.7", "262688", "MDC_DIM_PERCENT"), old),
+      at({ ...RR("12"), resultStatus: "X" }, old), at({ ...ECG_HR("70"), resultStatus: "W" }, old), at(SPO2("97"), T),
+    ])).toMatchObject({ ok: true, observedAtMs: base });
+  });
+
+  it("refuses an OBX-14 without a UTC offset (never guessed)", () => {
+    expect(mapDeviceObservations([at(SPO2("97"), "20261130120000")])).toEqual({ ok: false, error: "SpO2: observation time 20261130120000 is not a timestamp with a UTC offset" });
+  });
+});
+
+describe("oneEquipment (OBX-18)", () => {
+  it("one identifier, repeated or on some observations only, is one device", () => {
+    expect(oneEquipment([])).toEqual({ ok: true, equipmentId: null });
+    expect(oneEquipment([{ equipmentId: "" }, {}])).toEqual({ ok: true, equipmentId: null });
+    expect(oneEquipment([{ equipmentId: "0012A0FFFE000001" }, { equipmentId: " 0012A0FFFE000001 " }, { equipmentId: "" }])).toEqual({ ok: true, equipmentId: "0012A0FFFE000001" });
+  });
+  it("two identifiers refuse the message, naming them", () => {
+    expect(oneEquipment([{ equipmentId: "AAA" }, { equipmentId: "BBB" }, { equipmentId: "AAA" }]))
+      .toEqual({ ok: false, error: "observations from 2 devices (OBX-18 AAA, BBB): send one message per monitor" });
+  });
+});
+
 describe("deviceCriticalFindings", () => {
   const L = DEFAULT_DEVICE_CRITICAL_LIMITS;
   it("SpO2 below 85 % [default] is critical, 85 is not", () => {
@@ -118,5 +197,43 @@ describe("parseHl7Timestamp", () => {
     expect(parseHl7Timestamp("20261130240000+0000")).toBeNull();
     expect(parseHl7Timestamp("garbage")).toBeNull();
     expect(parseHl7Timestamp("")).toBeNull();
+  });
+});
+
+describe("deviceSilence (the device page's stopped-sending marker)", () => {
+  const now = Date.UTC(2026, 10, 30, 12, 0, 0);
+  const min = (m: number) => now - m * 60_000;
+  const silence = (lastMin: number | null, opts: { active?: boolean; registeredMin?: number; thresholdMin?: number } = {}) =>
+    deviceSilence({ active: opts.active ?? true, lastMessageAtMs: lastMin === null ? null : min(lastMin), registeredAtMs: min(opts.registeredMin ?? 600), nowMs: now, thresholdMin: opts.thresholdMin ?? 30 });
+
+  it("the threshold is twice the clinic's vitals interval, 2 × 15 min [default] without one", () => {
+    expect(deviceSilenceThresholdMin(10)).toEqual({ thresholdMin: 20, isDefault: false });
+    expect(deviceSilenceThresholdMin(15)).toEqual({ thresholdMin: 30, isDefault: false });
+    expect(deviceSilenceThresholdMin(null)).toEqual({ thresholdMin: 30, isDefault: true });
+    expect(deviceSilenceThresholdMin(0)).toEqual({ thresholdMin: 30, isDefault: true });
+  });
+
+  it("marks only past the threshold: exactly at it is not silent, one ms more is", () => {
+    expect(silence(29)).toBeNull();
+    expect(silence(30)).toBeNull();
+    expect(deviceSilence({ active: true, lastMessageAtMs: min(30) - 1, registeredAtMs: min(600), nowMs: now, thresholdMin: 30 })).toEqual({ silentMin: 30, neverSent: false });
+    expect(silence(31)).toEqual({ silentMin: 31, neverSent: false });
+    expect(silence(31, { thresholdMin: 40 })).toBeNull();
+  });
+
+  it("a monitor that never sent counts from its registration; a deactivated one is never marked", () => {
+    expect(silence(null, { registeredMin: 10 })).toBeNull();
+    expect(silence(null, { registeredMin: 45 })).toEqual({ silentMin: 45, neverSent: true });
+    expect(silence(120, { active: false })).toBeNull();
+  });
+});
+
+describe("pendingReadingSources", () => {
+  it("one entry per monitor with its count and latest time, in order of first appearance", () => {
+    expect(pendingReadingSources([])).toEqual([]);
+    expect(pendingReadingSources([{ deviceName: "Monitor A", atMs: 3 }, { deviceName: "Monitor B", atMs: 2 }, { deviceName: "Monitor A", atMs: 1 }])).toEqual([
+      { deviceName: "Monitor A", pending: 2, latestAtMs: 3 },
+      { deviceName: "Monitor B", pending: 1, latestAtMs: 2 },
+    ]);
   });
 });

@@ -6,6 +6,7 @@
 // refused, never converted by guess (a °F temperature or a kPa pressure is an error, not a
 // number to fix). Pure: no I/O, no clock.
 
+import { DEFAULT_VITALS_THRESHOLDS } from "./protocol";
 import { VITALS_BOUNDS } from "./vitals";
 
 /** The quantities a monitor reading may carry, in their stored units. */
@@ -31,8 +32,12 @@ export interface DeviceObservation {
   unitCode: string;
   unitText: string;
   unitSystem: string;
-  /** OBX-11 result status (R, F, C, P; X = could not be obtained) */
+  /** OBX-11 result status (HL7 table 0085: F, C, R charted; X, D ignored; any other withheld) */
   resultStatus: string;
+  /** OBX-14 date/time of the observation, an HL7 timestamp ("" or absent when not sent) */
+  observedAt?: string;
+  /** OBX-18.1 equipment instance identifier ("" or absent when not sent) */
+  equipmentId?: string;
 }
 
 interface QuantityDef {
@@ -133,30 +138,69 @@ const BOUNDS: Record<DeviceVitalsField, { min: number; max: number }> = {
 };
 
 export type DeviceMappingResult =
-  | { ok: true; values: DeviceVitalsValues; mapped: number; ignored: number }
+  | {
+      ok: true; values: DeviceVitalsValues; mapped: number; ignored: number;
+      /** the charted observations' time (OBX-14): the earliest of them; null when none carries one */
+      observedAtMs: number | null;
+      /** charted quantities sent with a result status that is not charted, e.g. "SpO2 (W wrong)" */
+      withheld: string[];
+    }
   | { ok: false; error: string };
+
+/**
+ * OBX-11 (HL7 v2.6 table 0085) statuses whose value is charted: F final, C corrected, R entered
+ * but not verified (what a monitor sends: the nurse's acceptance is the verification).
+ */
+const CHARTED_STATUSES = new Set(["F", "C", "R"]);
+/** X could not be obtained, D deleted: there is no value, nothing to report. */
+const NO_VALUE_STATUSES = new Set(["X", "D"]);
+const STATUS_NAMES: Record<string, string> = {
+  W: "wrong", P: "preliminary", I: "in process", S: "partial", N: "not asked", O: "order detail", U: "status change only", A: "amended", B: "appended",
+};
+const statusText = (s: string) => (s === "" ? "no status" : STATUS_NAMES[s] ? `${s} ${STATUS_NAMES[s]}` : s.slice(0, 5));
+
+/**
+ * The observation times of one set may differ by at most this much: within one minute, the
+ * precision a nurse charts a set to. Beyond it the values were measured at different moments
+ * (a cuff cycle minutes before the oximeter's value) and one set with one time would mislead.
+ */
+export const DEVICE_OBSERVATION_TIME_TOLERANCE_MS = 60_000;
 
 const NUMBER = /^[+-]?(\d+(\.\d*)?|\.\d+)$/;
 
 /**
  * The vitals of one message. Observations Titrate does not chart (device descriptors,
- * perfusion index, ...) and values the device marks as not obtained (OBX-11 X, the 11073
- * special values) are ignored. A charted quantity with a non-numeric value, an unexpected
- * unit or an impossible value refuses the whole message (the device sees the reason in its
- * AE): half a set stored silently would look complete to the nurse.
+ * perfusion index, ...) and values the device marks as not obtained (OBX-11 X or D, the 11073
+ * special values) are ignored. A value whose OBX-11 is not F, C or R (W wrong, P preliminary,
+ * ...) is withheld: not stored, named in `withheld`; if nothing else remains the message is
+ * refused with that reason. A charted quantity with a non-numeric value, an unexpected unit or
+ * an impossible value refuses the whole message (the device sees the reason in its AE): half a
+ * set stored silently would look complete to the nurse.
+ *
+ * One set has one time: the OBX-14 times of the charted observations must lie within
+ * DEVICE_OBSERVATION_TIME_TOLERANCE_MS of each other (else refused), and the set takes the
+ * earliest, so that the vitals countdown never runs from later than any of its values was
+ * measured. An OBX-14 without a UTC offset refuses the message (never guessed).
  */
 export function mapDeviceObservations(observations: readonly DeviceObservation[]): DeviceMappingResult {
   const best = new Map<DeviceVitalsField, { value: number; rank: number }>();
   let mapped = 0;
   let ignored = 0;
+  const withheld: string[] = [];
+  const timesMs: number[] = [];
   for (const o of observations) {
     const m = quantityOf(o);
     const value = o.value.trim();
-    if (!m || o.resultStatus.trim().toUpperCase() === "X" || o.resultStatus.trim().toUpperCase() === "D" || value === "" || MDC_SPECIAL_VALUES.has(value)) {
+    const status = o.resultStatus.trim().toUpperCase();
+    if (!m || NO_VALUE_STATUSES.has(status) || value === "" || MDC_SPECIAL_VALUES.has(value)) {
       ignored++;
       continue;
     }
     const { q } = m;
+    if (!CHARTED_STATUSES.has(status)) {
+      withheld.push(`${q.label} (${statusText(status)})`);
+      continue;
+    }
     if (o.valueType.trim() !== "" && o.valueType.trim().toUpperCase() !== "NM")
       return { ok: false, error: `${q.label}: value type ${o.valueType.trim()} is not numeric (NM)` };
     if (!NUMBER.test(value)) return { ok: false, error: `${q.label}: "${value.slice(0, 20)}" is not a number` };
@@ -170,16 +214,42 @@ export function mapDeviceObservations(observations: readonly DeviceObservation[]
       const shown = q.field === "temperatureDeciC" ? `${bound.min / 10}-${bound.max / 10}` : `${bound.min}-${bound.max}`;
       return { ok: false, error: `${q.label}: ${value} is outside the possible range ${shown} ${q.unitText}` };
     }
+    const observedAt = o.observedAt?.trim() ?? "";
+    if (observedAt !== "") {
+      const atMs = parseHl7Timestamp(observedAt);
+      if (atMs === null) return { ok: false, error: `${q.label}: observation time ${observedAt.slice(0, 30)} is not a timestamp with a UTC offset` };
+      timesMs.push(atMs);
+    }
     mapped++;
     const prior = best.get(q.field);
     if (!prior || m.rank < prior.rank) best.set(q.field, { value: stored, rank: m.rank });
   }
-  if (best.size === 0) return { ok: false, error: "no charted vital sign in the message (MDC or LOINC coded)" };
+  if (best.size === 0) {
+    if (withheld.length > 0)
+      return { ok: false, error: `no final result to chart: ${withheld.join(", ")}; only OBX-11 F, C or R is charted` };
+    return { ok: false, error: "no charted vital sign in the message (MDC or LOINC coded)" };
+  }
+  const earliestMs = timesMs.length > 0 ? Math.min(...timesMs) : null;
+  const spreadMs = timesMs.length > 0 ? Math.max(...timesMs) - (earliestMs as number) : 0;
+  if (spreadMs > DEVICE_OBSERVATION_TIME_TOLERANCE_MS)
+    return { ok: false, error: `observation times (OBX-14) differ by ${Math.round(spreadMs / 1000)} s, more than ${DEVICE_OBSERVATION_TIME_TOLERANCE_MS / 1000} s: send one message per measurement time` };
   const values: DeviceVitalsValues = {};
   for (const [field, v] of best) values[field] = v.value;
   if (values.systolicMmHg !== undefined && values.diastolicMmHg !== undefined && values.diastolicMmHg >= values.systolicMmHg)
     return { ok: false, error: `Diastolic BP ${values.diastolicMmHg} is not below systolic ${values.systolicMmHg}` };
-  return { ok: true, values, mapped, ignored };
+  return { ok: true, values, mapped, ignored, observedAtMs: earliestMs, withheld };
+}
+
+/**
+ * One message, one monitor: the distinct equipment identifiers (OBX-18.1) its observations
+ * name. More than one refuses the message: values of two monitors merged into one set would
+ * be charted to one chair as one patient's.
+ */
+export function oneEquipment(observations: readonly Pick<DeviceObservation, "equipmentId">[]): { ok: true; equipmentId: string | null } | { ok: false; error: string } {
+  const ids = [...new Set(observations.map((o) => o.equipmentId?.trim() ?? "").filter((id) => id !== ""))];
+  if (ids.length > 1)
+    return { ok: false, error: `observations from ${ids.length} devices (OBX-18 ${ids.slice(0, 3).map((id) => id.slice(0, 40)).join(", ")}${ids.length > 3 ? ", ..." : ""}): send one message per monitor` };
+  return { ok: true, equipmentId: ids[0] ?? null };
 }
 
 /** [default] clinic settings: a device value past these alerts the board before validation. */
@@ -215,4 +285,46 @@ export function parseHl7Timestamp(text: string): number | null {
   if (new Date(utc).getUTCDate() !== day) return null;
   const offsetMs = (sign === "+" ? 1 : -1) * (Number(oh) * 60 + Number(om)) * 60_000;
   return utc - offsetMs;
+}
+
+/**
+ * How long an active monitor may stay silent before the device page marks it as stopped:
+ * twice the clinic's vitals interval (one missed cycle is jitter, two are a monitor that stopped
+ * sending), 2 × 15 min [default] when the clinic has no interval set.
+ */
+export function deviceSilenceThresholdMin(clinicVitalsIntervalMin: number | null): { thresholdMin: number; isDefault: boolean } {
+  if (clinicVitalsIntervalMin === null || !Number.isFinite(clinicVitalsIntervalMin) || clinicVitalsIntervalMin <= 0)
+    return { thresholdMin: 2 * DEFAULT_VITALS_THRESHOLDS.vitalsIntervalMin, isDefault: true };
+  return { thresholdMin: 2 * clinicVitalsIntervalMin, isDefault: false };
+}
+
+/**
+ * A registered, active monitor's silence: the whole minutes since its last message (or since it
+ * was registered, when it never sent one) once that is MORE than `thresholdMin`; null otherwise
+ * and for a deactivated monitor (it is meant to be silent).
+ */
+export function deviceSilence(input: { active: boolean; lastMessageAtMs: number | null; registeredAtMs: number; nowMs: number; thresholdMin: number }):
+  { silentMin: number; neverSent: boolean } | null {
+  if (!input.active) return null;
+  const sinceMs = input.lastMessageAtMs ?? input.registeredAtMs;
+  const silentMs = input.nowMs - sinceMs;
+  if (silentMs <= input.thresholdMin * 60_000) return null;
+  return { silentMin: Math.floor(silentMs / 60_000), neverSent: input.lastMessageAtMs === null };
+}
+
+/**
+ * The monitors pending readings come from, for the board tile (a nurse must see which monitor
+ * sent what is waiting, not just how many): one entry per monitor name, with its count and
+ * its latest reading's time, in order of first appearance.
+ */
+export function pendingReadingSources(readings: readonly { deviceName: string; atMs: number }[]): { deviceName: string; pending: number; latestAtMs: number }[] {
+  const byName = new Map<string, { deviceName: string; pending: number; latestAtMs: number }>();
+  for (const r of readings) {
+    const s = byName.get(r.deviceName);
+    if (s) {
+      s.pending++;
+      s.latestAtMs = Math.max(s.latestAtMs, r.atMs);
+    } else byName.set(r.deviceName, { deviceName: r.deviceName, pending: 1, latestAtMs: r.atMs });
+  }
+  return [...byName.values()];
 }

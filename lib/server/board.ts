@@ -1,5 +1,6 @@
 import "server-only";
 import { sortTiles, tileClinical, tileLive, type BoardFlag, type TileClinical, type TileLive } from "@/lib/domain/board";
+import { pendingReadingSources } from "@/lib/domain/device-vitals";
 import type { DoseEventPoint } from "@/lib/domain/dose";
 import { requirePermission, type Actor } from "./actor";
 import { recordAccess } from "./access-audit";
@@ -36,7 +37,12 @@ export interface BoardTileDto {
    * many, and the critical values among them, which alert on the board at once, before any
    * nurse validates them. Null for a free chair.
    */
-  monitor: { pending: number; critical: { readingId: string; at: string; deviceName: string; text: string }[] } | null;
+  monitor: {
+    pending: number;
+    /** which monitors the pending readings come from: name, how many, the latest one's time */
+    sources: { deviceName: string; pending: number; latestAt: string }[];
+    critical: { readingId: string; at: string; deviceName: string; text: string }[];
+  } | null;
 }
 
 export interface Board {
@@ -97,6 +103,8 @@ export async function getBoard({ actor, now = new Date(), live = true, route = "
       live: live ? tileLive(clinical, nowMs) : null,
       monitor: {
         pending: s.deviceVitals.length,
+        sources: pendingReadingSources(s.deviceVitals.map((r) => ({ deviceName: r.device.name, atMs: r.at.getTime() })))
+          .map((x) => ({ deviceName: x.deviceName, pending: x.pending, latestAt: new Date(x.latestAtMs).toISOString() })),
         critical: s.deviceVitals.filter((r) => r.criticalText !== null)
           .map((r) => ({ readingId: r.id, at: r.at.toISOString(), deviceName: r.device.name, text: r.criticalText as string })),
       },

@@ -255,7 +255,9 @@ function LastValues({ tile, timeZone, wall }: { tile: BoardTileDto; timeZone: st
 
 /**
  * Monitor readings not yet validated (docs/decisions/0021-monitor-vitals-over-hl7.md): a
- * critical value alerts here at once, before any nurse has checked it; the rest is a count.
+ * critical value alerts here at once, before any nurse has checked it; the rest names the
+ * monitor each comes from, in the chart's "unverified" style (dashed, and the word itself:
+ * the colour is never the only carrier).
  */
 function MonitorReadings({ tile, timeZone, wall }: { tile: BoardTileDto; timeZone: string; wall: boolean }) {
   const m = tile.monitor;
@@ -267,9 +269,19 @@ function MonitorReadings({ tile, timeZone, wall }: { tile: BoardTileDto; timeZon
           Monitor (unverified) {formatHm(Date.parse(x.at), timeZone)}: {x.text}
         </p>
       ))}
-      <p className={`border-l-4 border-dashed border-sky-700 pl-2 ${wall ? "text-xl" : "text-sm"}`} data-testid="tile-monitor-pending">
-        {m.pending} monitor reading{m.pending > 1 ? "s" : ""} to validate
-      </p>
+      <div className={`border-l-4 border-dashed border-sky-700 pl-2 ${wall ? "text-xl" : "text-sm"}`} data-testid="tile-monitor-pending">
+        <p>
+          <span className="mr-1 rounded bg-white px-1 text-xs font-bold uppercase ring-1 ring-current">Unverified</span>
+          {m.pending} monitor reading{m.pending > 1 ? "s" : ""} to validate
+        </p>
+        <ul>
+          {m.sources.map((x) => (
+            <li key={x.deviceName} data-testid="tile-monitor-source">
+              from {x.deviceName}{x.pending > 1 ? ` (${x.pending})` : ""}, latest {formatHm(Date.parse(x.latestAt), timeZone)}
+            </li>
+          ))}
+        </ul>
+      </div>
     </div>
   );
 }

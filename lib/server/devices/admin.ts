@@ -1,4 +1,5 @@
 import "server-only";
+import { deviceSilence, deviceSilenceThresholdMin } from "@/lib/domain/device-vitals";
 import { AppError, notFound } from "@/lib/errors";
 import type { CreateDeviceInput, UpdateDeviceInput } from "@/lib/validation/devices";
 import { requirePermission, type Actor } from "../actor";
@@ -31,18 +32,28 @@ export type DeviceDto = ReturnType<typeof deviceDto>;
 /** How many refused messages the page lists (newest first). */
 export const REFUSED_MESSAGES_SHOWN = 50;
 
-/** The device page: every monitor of the clinic with its last message, and the latest refused messages. */
-export async function findClinicDevices({ actor }: { actor: Actor }) {
+/**
+ * The device page: every monitor of the clinic with its last message and, for an active one
+ * silent past the threshold (twice the clinic's vitals interval), how long it has been silent;
+ * and the latest refused messages and processing errors of the clinic's monitors.
+ */
+export async function findClinicDevices({ actor, now = new Date() }: { actor: Actor; now?: Date }) {
   requirePermission(actor, "device:manage");
-  const [devices, refused] = await Promise.all([
+  const [devices, refused, clinic] = await Promise.all([
     db.device.findMany({ where: { clinicId: actor.clinicId }, orderBy: [{ active: "desc" }, { name: "asc" }], select: DEVICE_SELECT }),
     db.deviceMessage.findMany({
       where: { clinicId: actor.clinicId }, orderBy: { receivedAt: "desc" }, take: REFUSED_MESSAGES_SHOWN,
       select: { id: true, receivedAt: true, ackCode: true, error: true, controlId: true, device: { select: { name: true } } },
     }),
+    db.clinic.findUnique({ where: { id: actor.clinicId }, select: { defaultVitalsIntervalMin: true } }),
   ]);
+  const silence = deviceSilenceThresholdMin(clinic?.defaultVitalsIntervalMin ?? null);
   return {
-    devices: devices.map(deviceDto),
+    silence: { ...silence, vitalsIntervalMin: silence.thresholdMin / 2 },
+    devices: devices.map((d) => ({
+      ...deviceDto(d),
+      silent: deviceSilence({ active: d.active, lastMessageAtMs: d.lastMessageAt?.getTime() ?? null, registeredAtMs: d.createdAt.getTime(), nowMs: now.getTime(), thresholdMin: silence.thresholdMin }),
+    })),
     refused: refused.map((m) => ({ id: m.id, receivedAt: m.receivedAt.toISOString(), ackCode: m.ackCode, error: m.error, controlId: m.controlId, deviceName: m.device?.name ?? null })),
   };
 }

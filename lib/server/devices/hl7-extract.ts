@@ -25,8 +25,11 @@ export interface ExtractedMessage {
    * namespace id, then MSH-3 whole.
    */
   senderCandidates: string[];
-  /** the observation time candidates, HL7 timestamps: OBX-14 of the first OBX with one, OBR-7, MSH-7 */
-  times: string[];
+  /**
+   * The message's own times, HL7 timestamps: OBR-7, MSH-7. They time the set only when none of
+   * its charted observations carries an OBX-14 (each observation keeps its own).
+   */
+  messageTimes: string[];
   observations: DeviceObservation[];
 }
 
@@ -43,13 +46,13 @@ export function extractMessage(m: Hl7MessageLike): ExtractedMessage {
   add(comp(msh, 3, 2));
   add(comp(msh, 3, 1));
   add(field(msh, 3));
-  const times = [obx.map((o) => field(o, 14)).find((t) => t.trim() !== "") ?? "", field(obr, 7), field(msh, 7)].filter((t) => t.trim() !== "");
+  const messageTimes = [field(obr, 7), field(msh, 7)].filter((t) => t.trim() !== "");
   return {
     controlId: field(msh, 10).trim(),
     messageCode: comp(msh, 9, 1).trim().toUpperCase(),
     triggerEvent: comp(msh, 9, 2).trim().toUpperCase(),
     senderCandidates: candidates,
-    times,
+    messageTimes,
     observations: obx.map((o) => ({
       valueType: field(o, 2),
       code: comp(o, 3, 1), codeText: comp(o, 3, 2), codeSystem: comp(o, 3, 3),
@@ -57,6 +60,8 @@ export function extractMessage(m: Hl7MessageLike): ExtractedMessage {
       value: field(o, 5),
       unitCode: comp(o, 6, 1), unitText: comp(o, 6, 2), unitSystem: comp(o, 6, 3),
       resultStatus: field(o, 11),
+      observedAt: field(o, 14),
+      equipmentId: comp(o, 18, 1).trim(),
     })),
   };
 }

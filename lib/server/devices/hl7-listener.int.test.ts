@@ -15,15 +15,16 @@ import { startHl7Listener, type RunningListener } from "@/lib/server/devices/lis
 import { getSessionChart, startSession } from "@/lib/server/sessions";
 import { AcceptDeviceVitalsSchema, CreateDeviceSchema, RejectDeviceVitalsSchema } from "@/lib/validation/devices";
 import { StartSessionSchema } from "@/lib/validation/session";
-import { expectAppError, patientWithSeries, type Clinic } from "@/test/charting";
+import { complete, dose, expectAppError, pain, patientWithSeries, vitals, type Clinic } from "@/test/charting";
 import { db, freshClinic } from "@/test/helpers";
 
 (globalThis as { WebSocket?: unknown }).WebSocket ??= WebSocket;
 const { Hl7Message } = await import("@medplum/core");
 
 const IV = "IV infusion (routes table)";
-const PORT = 2611;
-const PORT_B = 2612;
+// free ports the system chooses when the listeners start: parallel runs on one host never meet
+let PORT = 0;
+let PORT_B = 0;
 
 let c: Clinic;
 let other: Clinic;
@@ -107,6 +108,10 @@ function rawConnection(port = PORT) {
       await got;
       return answers[before] as string;
     },
+    /** writes several frames in one write (one TCP chunk on loopback), waiting for nothing */
+    writeFrames(payloads: string[]): void {
+      socket.write(Buffer.concat(payloads.map((p) => Buffer.concat([Buffer.from([0x0b]), Buffer.from(p, "utf-8"), Buffer.from([0x1c, 0x0d])]))));
+    },
     close: () => new Promise<void>((resolve) => socket.end(() => resolve())),
   };
 }
@@ -129,8 +134,9 @@ beforeAll(async () => {
     await createDevice(tx, { actor: c.actors.admin, input: CreateDeviceSchema.parse({ identifier: MON_A, name: "Monitor A", chairId: chairs[0]!.id }) });
     await createDevice(tx, { actor: c.actors.admin, input: CreateDeviceSchema.parse({ identifier: MON_B, name: "Monitor B", chairId: chairs[1]!.id }) });
   });
-  listener = await startHl7Listener(PORT, () => undefined);
-  listenerB = await startHl7Listener(PORT_B, () => undefined);
+  listener = await startHl7Listener(0, () => undefined);
+  listenerB = await startHl7Listener(0, () => undefined);
+  [PORT, PORT_B] = [listener.port, listenerB.port];
 });
 
 afterAll(async () => {
@@ -205,6 +211,55 @@ describe("the MLLP listener", () => {
     expect(ack.text).toMatch(/UTC offset/);
   });
 
+  /** The message with the OBX lines that contain `match` rewritten field by field (1-based OBX field numbers). */
+  const withObx = (text: string, match: string, fields: Record<number, string>) =>
+    text.split("\r").map((l) => {
+      if (!l.startsWith("OBX|") || !l.includes(match)) return l;
+      const f = l.split("|");
+      for (const [i, v] of Object.entries(fields)) f[Number(i)] = v;
+      return f.join("|");
+    }).join("\r");
+
+  it("AE when the observations name two registered monitors (OBX-18): nothing merged, nothing stored", async () => {
+    const control = controlId();
+    const ack = await send(withObx(oru({ device: MON_A, control }), "MDC_RESP_RATE", { 18: `${MON_B}^EUI-64` }));
+    expect(ack.code).toBe("AE");
+    expect(ack.text).toBe(`observations from 2 devices (OBX-18 ${MON_A}, ${MON_B}): send one message per monitor`);
+    expect(await db.deviceVitals.count({ where: { controlId: control } })).toBe(0);
+    expect(await db.deviceMessage.findFirst({ where: { controlId: control } })).toMatchObject({ ackCode: "AE", clinicId: c.clinic.id });
+  });
+
+  it("AE when the observation times (OBX-14) are more than a minute apart; within it, the set takes the earliest", async () => {
+    const far = controlId();
+    const ack = await send(withObx(oru({ device: MON_A, control: far, time: ts(1) }), "MDC_PRESS_BLD_NONINV", { 14: ts(6) }));
+    expect(ack.code).toBe("AE");
+    expect(ack.text).toMatch(/^observation times \(OBX-14\) differ by 300 s, more than 60 s/);
+    expect(await db.deviceVitals.count({ where: { controlId: far } })).toBe(0);
+
+    const near = controlId();
+    const earliest = new Date(Date.now() - 90_000);
+    const nearTs = earliest.toISOString().replace(/[-:T]/g, "").replace(/\.\d+Z$/, "+0000");
+    expect((await send(withObx(oru({ device: MON_A, control: near, time: ts(1) }), "MDC_PRESS_BLD_NONINV", { 14: nearTs }))).code).toBe("AA");
+    const stored = await db.deviceVitals.findFirstOrThrow({ where: { controlId: near } });
+    expect(stored.at.toISOString()).toBe(new Date(Math.floor(earliest.getTime() / 1000) * 1000).toISOString());
+  });
+
+  it("OBX-11: a value marked W (wrong) or P (preliminary) is not stored; nothing final left is an AE with the reason", async () => {
+    const control = controlId();
+    const ack = await send(withObx(oru({ device: MON_A, control }), "MDC_PULS_OXIM_SAT_O2", { 11: "W" }));
+    expect(ack).toMatchObject({ code: "AA", text: "stored; not stored: SpO2 (W wrong)" });
+    expect(await db.deviceVitals.findFirstOrThrow({ where: { controlId: control } })).toMatchObject({ spo2Pct: null, systolicMmHg: 124 });
+
+    const none = controlId();
+    const preliminary = withObx(oru({ device: MON_A, control: none }), "|NM|", { 11: "P" });
+    const refused = await send(preliminary);
+    expect(refused.code).toBe("AE");
+    // MSA-3 holds 200 characters; the device page keeps the whole reason
+    expect(refused.text).toMatch(/^no final result to chart: Systolic BP \(P preliminary\), Diastolic BP \(P preliminary\)/);
+    expect((await db.deviceMessage.findFirstOrThrow({ where: { controlId: none } })).error).toMatch(/Temperature \(P preliminary\); only OBX-11 F, C or R is charted$/);
+    expect(await db.deviceVitals.count({ where: { controlId: none } })).toBe(0);
+  });
+
   it("AR for a frame that is not HL7, and for a message that is not ORU^R01", async () => {
     const raw = rawConnection();
     await raw.ready;
@@ -235,6 +290,85 @@ describe("the MLLP listener", () => {
     const answers = await Promise.all([send(racedText, PORT), send(racedText, PORT_B), send(racedText, PORT), send(racedText, PORT_B)]);
     expect(answers.map((a) => a.code)).toEqual(["AA", "AA", "AA", "AA"]);
     expect(await db.deviceVitals.count({ where: { controlId: raced } })).toBe(1);
+  });
+
+  it("a resend after a lost ACK is AA again and stored once after the session ended, the monitor moved and was deactivated", async () => {
+    const [chair, elsewhere] = await createChairs(db, { clinicId: c.clinic.id, count: 2, prefix: `Resend ${runId}` });
+    const { series } = await patientWithSeries(c, IV);
+    const input = StartSessionSchema.parse({ weightKg: 70, concentrationMgPerMl: 1, consentConfirmed: true, screeningReviewed: true, chairId: chair!.id });
+    const started = await db.$transaction((tx) => startSession(tx, { actor: c.actors.nurse, seriesId: series.id, input, now: new Date(Date.now() - 30 * 60_000) }));
+    const identifier = `0012C0FFFE${runId}`;
+    const device = await db.$transaction((tx) => createDevice(tx, { actor: c.actors.admin, input: CreateDeviceSchema.parse({ identifier, name: "Monitor C", chairId: chair!.id }) }));
+    const control = controlId();
+    const text = oru({ device: identifier, control, time: ts(3) });
+    expect(await send(text)).toMatchObject({ code: "AA", text: "stored" });
+
+    await pain(c.actors.nurse, started.session.id, new Date(Date.now() - 2 * 60_000), { score: 3, phase: "POST" });
+    await complete(c.actors.nurse, started.session.id, new Date());
+    expect(await send(text)).toMatchObject({ code: "AA", echo: control, text: "duplicate message control id: already stored" });
+    // a new message from the same monitor now finds no running session: the state is checked, just not for a resend
+    expect((await send(oru({ device: identifier, time: ts(1) }))).code).toBe("AE");
+
+    await db.$transaction((tx) => updateDevice(tx, { actor: c.actors.admin, deviceId: device.id, input: { chairId: elsewhere!.id } }));
+    expect((await send(text)).code).toBe("AA");
+    await db.$transaction((tx) => updateDevice(tx, { actor: c.actors.admin, deviceId: device.id, input: { active: false } }));
+    expect(await send(text)).toMatchObject({ code: "AA", text: "duplicate message control id: already stored" });
+
+    expect(await db.deviceVitals.count({ where: { deviceId: device.id, controlId: control } })).toBe(1);
+    // no refusal was logged for it, and the device page shows the monitor as answered AA
+    expect(await db.deviceMessage.count({ where: { deviceId: device.id, controlId: control } })).toBe(0);
+    expect(await db.device.findUniqueOrThrow({ where: { id: device.id } })).toMatchObject({ lastAckCode: "AA", lastError: null });
+  });
+
+  it("a message refused before is evaluated afresh when resent: stored once a session runs in the chair", async () => {
+    const [chair] = await createChairs(db, { clinicId: c.clinic.id, count: 1, prefix: `Afresh ${runId}` });
+    const identifier = `0012D0FFFE${runId}`;
+    await db.$transaction((tx) => createDevice(tx, { actor: c.actors.admin, input: CreateDeviceSchema.parse({ identifier, name: "Monitor D", chairId: chair!.id }) }));
+    const control = controlId();
+    const text = oru({ device: identifier, control, time: ts(2) });
+    expect((await send(text)).code).toBe("AE");
+    const { series } = await patientWithSeries(c, IV);
+    const input = StartSessionSchema.parse({ weightKg: 70, concentrationMgPerMl: 1, consentConfirmed: true, screeningReviewed: true, chairId: chair!.id });
+    const started = await db.$transaction((tx) => startSession(tx, { actor: c.actors.nurse, seriesId: series.id, input, now: new Date(Date.now() - 30 * 60_000) }));
+    expect(await send(text)).toMatchObject({ code: "AA", text: "stored" });
+    expect(await db.deviceVitals.findFirstOrThrow({ where: { controlId: control } })).toMatchObject({ sessionId: started.session.id });
+  });
+
+  it("exactly one answer per frame for a message carrying an MSA segment (which the library also reports as an error)", async () => {
+    const raw = rawConnection();
+    await raw.ready;
+    try {
+      const control = controlId();
+      const withMsa = oru({ device: MON_A, control }).replace("\rPID|", `\rMSA|AA|NOSUCH${runId}\rPID|`);
+      expect(await raw.exchange(withMsa)).toContain(`MSA|AA|${control}`);
+      // an acknowledgement sent to the listener, as a confused sender might: one AR, not two
+      const ack = await raw.exchange(`MSH|^~\\&|X|Y|||${ts()}||ACK^R01|${controlId()}|P|2.6\rMSA|AA|NOSUCH${runId}`);
+      expect(msaCode(ack)).toBe("AR");
+      // read the socket a while longer: a second answer to either frame would arrive here
+      await new Promise((resolve) => setTimeout(resolve, 1_500));
+      expect(raw.answers).toHaveLength(2);
+      expect(await db.deviceVitals.count({ where: { controlId: control } })).toBe(1);
+    } finally {
+      await raw.close();
+    }
+  });
+
+  it("frames sharing a TCP chunk with an unparsable frame are lost with it (a limitation of @medplum/hl7): one AR for the chunk", async () => {
+    const raw = rawConnection();
+    await raw.ready;
+    try {
+      const [before, after] = [controlId(), controlId()];
+      raw.writeFrames([oru({ device: MON_A, control: before }), "garbage, not a message", oru({ device: MON_A, control: after })]);
+      await expect.poll(() => raw.answers.length).toBe(1);
+      expect(msaCode(raw.answers[0]!)).toBe("AR");
+      await new Promise((resolve) => setTimeout(resolve, 1_500));
+      expect(raw.answers).toHaveLength(1);
+      expect(await db.deviceVitals.count({ where: { controlId: { in: [before, after] } } })).toBe(0);
+      // an MLLP sender waits for each ACK, so it resends both; on their own they are stored
+      expect(msaCode(await raw.exchange(oru({ device: MON_A, control: before })))).toBe("AA");
+    } finally {
+      await raw.close();
+    }
   });
 
   it("1,000 generated malformed messages: every one acknowledged, the listener keeps working", async () => {
@@ -294,6 +428,9 @@ describe("validation by the nurse", () => {
     const board = await getBoard({ actor: c.actors.nurse });
     const tile = board.tiles.find((t) => t.session?.id === sessionId);
     expect(tile?.monitor?.critical.map((x) => x.readingId)).toContain(r.id);
+    // the tile names the monitor the pending readings come from, not only their count
+    expect(tile?.monitor?.sources).toEqual([{ deviceName: "Monitor A", pending: tile?.monitor?.pending, latestAt: expect.any(String) }]);
+    expect(Date.parse(tile!.monitor!.sources[0]!.latestAt)).toBeGreaterThanOrEqual(r.at.getTime());
     await db.$transaction((tx) => rejectDeviceVitals(tx, { actor: c.actors.nurse, sessionId, readingId: r.id, input: RejectDeviceVitalsSchema.parse({ reason: "probe off the finger" }) }));
     const after = (await getBoard({ actor: c.actors.nurse })).tiles.find((t) => t.session?.id === sessionId);
     expect(after?.monitor?.critical.map((x) => x.readingId)).not.toContain(r.id);
@@ -318,6 +455,42 @@ describe("validation by the nurse", () => {
     expect(await db.vitalSigns.count({ where: { deviceReadingId: r.id } })).toBe(1);
   });
 
+  it("accepting clears the vitals countdown as typing the set does: the next set is due one interval after the reading's time", async () => {
+    // two sessions running alike since 40 min ago; in one the monitor's set is accepted, in the other the same set is typed
+    const [monChair, typedChair] = await createChairs(db, { clinicId: c.clinic.id, count: 2, prefix: `Countdown ${runId}` });
+    const identifier = `0012E0FFFE${runId}`;
+    await db.$transaction((tx) => createDevice(tx, { actor: c.actors.admin, input: CreateDeviceSchema.parse({ identifier, name: "Monitor E", chairId: monChair!.id }) }));
+    const openedAt = new Date(Date.now() - 40 * 60_000);
+    const startedAt = new Date(openedAt.getTime() + 60_000);
+    const sessionIds: string[] = [];
+    for (const chair of [monChair!, typedChair!]) {
+      const { series } = await patientWithSeries(c, IV);
+      const input = StartSessionSchema.parse({ weightKg: 70, concentrationMgPerMl: 1, consentConfirmed: true, screeningReviewed: true, chairId: chair.id });
+      const started = await db.$transaction((tx) => startSession(tx, { actor: c.actors.nurse, seriesId: series.id, input, now: openedAt }));
+      await dose(c.actors.nurse, started.session.id, startedAt, { type: "START", rateMgPerKgPerH: 0.1 });
+      sessionIds.push(started.session.id);
+    }
+    const [monSession, typedSession] = sessionIds as [string, string];
+    const { vitalsIntervalMin } = await db.infusionSession.findUniqueOrThrow({ where: { id: monSession }, select: { series: { select: { protocolVersion: { select: { vitalsIntervalMin: true } } } } } })
+      .then((s) => s.series.protocolVersion);
+    const dueOf = async (id: string) => (await getBoard({ actor: c.actors.nurse })).tiles.find((t) => t.session?.id === id)?.clinical?.nextVitalsDueAtMs;
+    const firstDueMs = startedAt.getTime() + vitalsIntervalMin * 60_000;
+    expect(await dueOf(monSession)).toBe(firstDueMs);
+
+    const control = controlId();
+    expect((await send(oru({ device: identifier, control, time: ts(2) }))).code).toBe("AA");
+    const r = await db.deviceVitals.findFirstOrThrow({ where: { controlId: control } });
+    // an unverified reading is not a charted set: the countdown still runs from the start
+    expect(await dueOf(monSession)).toBe(firstDueMs);
+
+    await db.$transaction((tx) => acceptDeviceVitals(tx, { actor: c.actors.nurse, sessionId: monSession, readingId: r.id, input: {} }));
+    await vitals(c.actors.nurse, typedSession, r.at, { systolicMmHg: 124, diastolicMmHg: 78, heartRatePerMin: 71, spo2Pct: 97, respRatePerMin: 15, backTimeReason: "typed from the monitor" }, new Date());
+    const expectedMs = r.at.getTime() + vitalsIntervalMin * 60_000;
+    expect(await dueOf(monSession)).toBe(expectedMs);
+    expect(await dueOf(typedSession)).toBe(expectedMs);
+    expect(firstDueMs).toBeLessThan(expectedMs);
+  });
+
   it("a value the monitor did not send must be entered; one it sent cannot be changed", async () => {
     const control = controlId();
     const text = oru({ device: MON_A, control }).split("\r").filter((l) => !l.includes("MDC_RESP_RATE")).join("\r");
@@ -338,6 +511,50 @@ describe("validation by the nurse", () => {
     await expectAppError(db.$transaction((tx) => acceptDeviceVitals(tx, { actor: c.actors.admin, sessionId, readingId: r.id, input: {} })), "FORBIDDEN");
     await expectAppError(db.$transaction((tx) => rejectDeviceVitals(tx, { actor: c.actors.nurse, sessionId, readingId: "nosuchreading", input: { reason: "not mine" } })), "NOT_FOUND");
     expect(await db.deviceVitals.findUniqueOrThrow({ where: { id: r.id } })).toMatchObject({ status: "PENDING" });
+  });
+});
+
+describe("the device page", () => {
+  it("marks an active monitor silent for more than twice the clinic's vitals interval, and says so", async () => {
+    await db.clinic.update({ where: { id: other.clinic.id }, data: { defaultVitalsIntervalMin: 10 } });
+    const d = await db.$transaction((tx) => createDevice(tx, { actor: other.actors.admin, input: CreateDeviceSchema.parse({ identifier: `SIL${runId}`, name: "Quiet" }) }));
+    const registered = Date.parse(d.createdAt);
+    const page = (afterMs: number) => findClinicDevices({ actor: other.actors.admin, now: new Date(registered + afterMs) });
+    expect((await page(20 * 60_000)).silence).toEqual({ thresholdMin: 20, isDefault: false, vitalsIntervalMin: 10 });
+    expect((await page(20 * 60_000)).devices.find((x) => x.id === d.id)?.silent).toBeNull();
+    expect((await page(21 * 60_000)).devices.find((x) => x.id === d.id)?.silent).toEqual({ silentMin: 21, neverSent: true });
+    // a deactivated monitor is meant to be silent
+    await db.$transaction((tx) => updateDevice(tx, { actor: other.actors.admin, deviceId: d.id, input: { active: false } }));
+    expect((await page(60 * 60_000)).devices.find((x) => x.id === d.id)?.silent).toBeNull();
+  });
+
+  it("counts from the last message; 2 × 15 min with the clinic's default interval", async () => {
+    expect((await send(oru({ device: MON_B }))).code).toBe("AE");
+    const last = (await db.device.findUniqueOrThrow({ where: { identifier: MON_B } })).lastMessageAt!.getTime();
+    const page = (afterMs: number) => findClinicDevices({ actor: c.actors.admin, now: new Date(last + afterMs) });
+    expect((await page(0)).silence.thresholdMin).toBe(30);
+    expect((await page(30 * 60_000)).devices.find((x) => x.identifier === MON_B)?.silent).toBeNull();
+    expect((await page(45 * 60_000)).devices.find((x) => x.identifier === MON_B)?.silent).toEqual({ silentMin: 45, neverSent: false });
+  });
+
+  it("lists a registered monitor's unreadable message (AR) and a processing error under the monitor", async () => {
+    const noControl = oru({ device: MON_B, control: "" });
+    const raw = rawConnection();
+    await raw.ready;
+    try {
+      expect(msaCode(await raw.exchange(noControl))).toBe("AR");
+      // a NUL in the control id is text PostgreSQL refuses: our failure, an AE the device retries
+      const nul = await raw.exchange(oru({ device: MON_B, control: `${runId}\u0000nul` }));
+      expect(msaCode(nul)).toBe("AE");
+      expect(nul).toContain("could not be stored now");
+    } finally {
+      await raw.close();
+    }
+    const page = await findClinicDevices({ actor: c.actors.admin });
+    expect(page.refused.find((m) => m.deviceName === "Monitor B" && m.ackCode === "AR")).toMatchObject({ error: "MSH-10 message control id is missing" });
+    await expect.poll(async () => (await findClinicDevices({ actor: c.actors.admin })).refused.find((m) => m.controlId === `${runId}?nul`))
+      .toMatchObject({ ackCode: "AE", deviceName: "Monitor B", error: expect.stringContaining("server error") });
+    expect((await findClinicDevices({ actor: other.actors.admin })).refused.find((m) => m.controlId === `${runId}?nul`)).toBeUndefined();
   });
 });
 

@@ -1,5 +1,5 @@
 import "server-only";
-import { deviceCriticalFindings, mapDeviceObservations, parseHl7Timestamp } from "@/lib/domain/device-vitals";
+import { deviceCriticalFindings, mapDeviceObservations, oneEquipment, parseHl7Timestamp } from "@/lib/domain/device-vitals";
 import { writeAudit } from "../audit";
 import { db, type Tx } from "../db";
 import { newId } from "../ids";
@@ -40,32 +40,68 @@ async function refuse(msg: { senderKey: string; controlId: string }, device: { i
   return { code, text, readingId: null };
 }
 
+const duplicateAnswer = (readingId: string | null): IngestAnswer =>
+  ({ code: "AA", text: "duplicate message control id: already stored", readingId, duplicate: true });
+
 /** A message the listener could not parse at all (no usable MSH): logged without a sender. */
 export async function recordUnparsable(text: string, now = new Date()): Promise<void> {
   await refuse({ senderKey: "", controlId: "" }, null, "AR", text, now);
 }
 
-export async function ingestDeviceMessage(msg: ExtractedMessage, now = new Date()): Promise<IngestAnswer> {
-  const senderKey = msg.senderCandidates[msg.senderCandidates.length - 1] ?? "";
-  const log = { senderKey, controlId: msg.controlId };
-  if (msg.controlId === "") return refuse(log, null, "AR", "MSH-10 message control id is missing", now);
-  if (msg.controlId.length > 199) return refuse(log, null, "AR", "MSH-10 message control id is too long", now);
-  if (msg.messageCode !== "ORU" || msg.triggerEvent !== "R01")
-    return refuse(log, null, "AR", `message type ${msg.messageCode || "?"}^${msg.triggerEvent || "?"} is not accepted (ORU^R01 only)`, now);
-  if (msg.senderCandidates.length === 0) return refuse(log, null, "AE", "no device identifier (MSH-3 or OBX-18)", now);
-
+/** The registered device a message comes from: the most specific identifier it carries decides (equipment id before the gateway's application). */
+async function findSender(msg: ExtractedMessage) {
+  if (msg.senderCandidates.length === 0) return null;
   const found = await db.device.findMany({ where: { identifier: { in: msg.senderCandidates } }, select: DEVICE_SELECT });
-  // the most specific identifier the message carries decides (equipment id before the gateway's application)
-  const device = msg.senderCandidates.map((c) => found.find((d) => d.identifier === c)).find((d) => d !== undefined);
+  return msg.senderCandidates.map((c) => found.find((d) => d.identifier === c)).find((d) => d !== undefined) ?? null;
+}
+
+const senderKeyOf = (msg: ExtractedMessage) => msg.senderCandidates[msg.senderCandidates.length - 1] ?? "";
+
+/**
+ * A message we failed to process (database down, a value PostgreSQL refuses): answered AE so the
+ * device retries, and logged against its device so the clinic's device page shows the error.
+ */
+export async function recordProcessingFailure(msg: ExtractedMessage, now = new Date()): Promise<void> {
+  const device = await findSender(msg).catch(() => null);
+  // the text that made the write fail may be what fails again: keep printable characters only
+  const printable = (t: string) => t.replace(/[\x00-\x1f\x7f]/g, "?");
+  await refuse({ senderKey: printable(senderKeyOf(msg)), controlId: printable(msg.controlId) }, device, "AE", "could not be processed (server error): the device was asked to send it again", now);
+}
+
+export async function ingestDeviceMessage(msg: ExtractedMessage, now = new Date()): Promise<IngestAnswer> {
+  const senderKey = senderKeyOf(msg);
+  const log = { senderKey, controlId: msg.controlId };
+  // resolved first so that even a message refused as unreadable shows on its clinic's device page
+  const device = await findSender(msg);
+  if (msg.controlId === "") return refuse(log, device, "AR", "MSH-10 message control id is missing", now);
+  if (msg.controlId.length > 199) return refuse(log, device, "AR", "MSH-10 message control id is too long", now);
+  if (msg.messageCode !== "ORU" || msg.triggerEvent !== "R01")
+    return refuse(log, device, "AR", `message type ${msg.messageCode || "?"}^${msg.triggerEvent || "?"} is not accepted (ORU^R01 only)`, now);
+  if (msg.senderCandidates.length === 0) return refuse(log, null, "AE", "no device identifier (MSH-3 or OBX-18)", now);
   if (!device) return refuse(log, null, "AE", `unknown device ${senderKey.slice(0, 80)}: register it on the device page`, now);
+
+  // A resend after a lost ACK is answered as the first time, before any check of the present
+  // state: the session may have ended, the monitor moved or been deactivated since, and an AE
+  // now would tell the monitor (and the device page) that a stored reading was refused. Only an
+  // acceptance is looked up: a message refused before is evaluated afresh.
+  const accepted = await db.deviceVitals.findUnique({ where: { deviceId_controlId: { deviceId: device.id, controlId: msg.controlId } }, select: { id: true } });
+  if (accepted) {
+    await db.device.update({ where: { id: device.id }, data: { lastMessageAt: now, lastAckCode: "AA", lastError: null } });
+    return duplicateAnswer(accepted.id);
+  }
+
+  // one message, one monitor: two equipment ids would merge two monitors' values into one set
+  const equipment = oneEquipment(msg.observations);
+  if (!equipment.ok) return refuse(log, device, "AE", equipment.error, now);
   if (!device.active) return refuse(log, device, "AE", `device ${device.name} is deactivated`, now);
   if (!device.chairId) return refuse(log, device, "AE", `device ${device.name} is not assigned to a chair`, now);
 
   const mapping = mapDeviceObservations(msg.observations);
   if (!mapping.ok) return refuse(log, device, "AE", mapping.error, now);
 
-  const timeText = msg.times[0];
-  const atMs = timeText === undefined ? null : parseHl7Timestamp(timeText);
+  // the set's time is its observations' own (OBX-14, checked by the mapping); else the message's
+  const timeText = mapping.observedAtMs === null ? msg.messageTimes[0] : undefined;
+  const atMs = mapping.observedAtMs ?? (timeText === undefined ? null : parseHl7Timestamp(timeText));
   if (atMs === null)
     return refuse(log, device, "AE", timeText === undefined ? "no observation time (OBX-14, OBR-7 or MSH-7)" : `observation time ${timeText.slice(0, 30)} is not a timestamp with a UTC offset`, now);
   if (atMs > now.getTime() + FUTURE_SKEW_MS) return refuse(log, device, "AE", "observation time is in the future", now);
@@ -94,13 +130,17 @@ export async function ingestDeviceMessage(msg: ExtractedMessage, now = new Date(
     await tx.device.update({ where: { id: device.id }, data: { lastMessageAt: now, lastAckCode: "AA", lastError: null } });
     if (inserted.count === 0) {
       const prior = await tx.deviceVitals.findUnique({ where: { deviceId_controlId: { deviceId: device.id, controlId: msg.controlId } }, select: { id: true } });
-      return { code: "AA" as const, text: "duplicate message control id: already stored", readingId: prior?.id ?? null, duplicate: true };
+      return duplicateAnswer(prior?.id ?? null);
     }
     // A clinical write by a device, not a user: no actor id, the device named in the snapshot.
     await writeAudit(tx, {
       clinicId: device.clinicId, actorId: null, action: "device-vitals.receive", entityType: "DeviceVitals", entityId: id,
       after: { id, sessionId: session.id, deviceId: device.id, device: device.name, controlId: msg.controlId, at, ...mapping.values, criticalText: findings.join("; ") || null },
     });
-    return { code: "AA" as const, text: findings.length > 0 ? `stored; critical: ${findings.join("; ")}` : "stored", readingId: id };
+    const notes = [
+      ...(findings.length > 0 ? [`critical: ${findings.join("; ")}`] : []),
+      ...(mapping.withheld.length > 0 ? [`not stored: ${mapping.withheld.join(", ")}`] : []),
+    ];
+    return { code: "AA" as const, text: ["stored", ...notes].join("; "), readingId: id };
   });
 }

@@ -1,8 +1,9 @@
 import "server-only";
+import type { AddressInfo } from "node:net";
 import { Hl7Server, type Hl7Connection, type Hl7ErrorEvent, type Hl7MessageEvent } from "@medplum/hl7";
 import { describeError } from "../leader-loop";
-import { extractMessage } from "./hl7-extract";
-import { ingestDeviceMessage, recordUnparsable, type AckCode, type IngestAnswer } from "./ingest";
+import { extractMessage, type ExtractedMessage } from "./hl7-extract";
+import { ingestDeviceMessage, recordProcessingFailure, recordUnparsable, type AckCode, type IngestAnswer } from "./ingest";
 
 // The HL7 v2 MLLP listener (docs/decisions/0021-monitor-vitals-over-hl7.md), on @medplum/hl7's
 // server: every framed message gets an acknowledgement. AA stored, AE understood but not
@@ -53,8 +54,10 @@ function sendAck(event: Hl7MessageEvent, code: AckCode, text: string): void {
 /** Handles one parsed message: always answers, whatever happens (a failure of ours is an AE the device retries). */
 export async function answerMessage(event: Hl7MessageEvent, log: ListenerLog): Promise<IngestAnswer | null> {
   let answer: IngestAnswer | null = null;
+  let extracted: ExtractedMessage | null = null;
   try {
-    answer = await ingestDeviceMessage(extractMessage(event.message));
+    extracted = extractMessage(event.message);
+    answer = await ingestDeviceMessage(extracted);
     sendAck(event, answer.code, answer.text);
   } catch (err) {
     log(`[hl7] could not process a message: ${describeError(err)}`);
@@ -63,17 +66,21 @@ export async function answerMessage(event: Hl7MessageEvent, log: ListenerLog): P
     } catch (sendErr) {
       log(`[hl7] could not answer: ${describeError(sendErr)}`);
     }
+    // the device page shows it (when the database is down this fails too, and the log has it)
+    if (extracted) await recordProcessingFailure(extracted).catch((dbErr) => log(`[hl7] could not log a processing error: ${describeError(dbErr)}`));
   }
   return answer;
 }
 
 export interface RunningListener {
+  /** the port bound (the one asked for, or the system's choice when asked for 0) */
   port: number;
   stop(): Promise<void>;
 }
 
 /**
- * Starts the listener on `port`. Resolves once it listens. (@medplum/hl7 retries a port in
+ * Starts the listener on `port` (0: a free port the system chooses, as the tests do, so that
+ * parallel runs on one host never meet). Resolves once it listens. (@medplum/hl7 retries a port in
  * use every 50 ms; a caller that must not wait for it does not await.)
  */
 export async function startHl7Listener(port: number, log: ListenerLog = console.log): Promise<RunningListener> {
@@ -82,9 +89,17 @@ export async function startHl7Listener(port: number, log: ListenerLog = console.
       void answerMessage(event, log);
     });
     connection.addEventListener("error", (event: Hl7ErrorEvent) => {
-      const err = event.error as Error & { code?: unknown };
-      // A socket error (reset, broken pipe) has a system code: nothing to answer. A frame the
-      // parser refused has none: answer AR so the sender does not wait for its timeout.
+      const err = event.error as Error & { code?: unknown; outcome?: unknown };
+      // Exactly one answer per frame. A socket error (reset, broken pipe) has a system code:
+      // nothing to answer. The library's OperationOutcomeError (it carries an `outcome`) is
+      // about a frame it still delivered as a message, which answerMessage acknowledges: a frame
+      // with an MSA segment whose MSA-2 is none of its own sends. Answering it here too would give
+      // the sender a second, contradicting ACK. What remains is a frame the parser refused (no
+      // message delivered): answer AR so the sender does not wait for its timeout.
+      if (err?.outcome !== undefined) {
+        log(`[hl7] ${describeError(err)}`);
+        return;
+      }
       if (typeof err?.code === "string" || connection.isClosed()) return;
       const reason = "not an HL7 v2 message (no MSH segment)";
       try {
@@ -96,9 +111,10 @@ export async function startHl7Listener(port: number, log: ListenerLog = console.
     });
   });
   await server.start(port);
-  log(`[hl7] MLLP listener on port ${port} (pid ${process.pid})`);
+  const bound = (server.server?.address() as AddressInfo | null)?.port ?? port;
+  log(`[hl7] MLLP listener on port ${bound} (pid ${process.pid})`);
   return {
-    port,
+    port: bound,
     stop: () => server.stop({ forceDrainTimeoutMs: 1_000 }),
   };
 }

@@ -9,7 +9,9 @@ import { CreateDeviceSchema, UpdateDeviceSchema } from "@/lib/validation/devices
 
 type Chair = { id: string; name: string };
 
-export function DeviceManager({ devices, refused, chairs, timeZone }: { devices: DeviceDto[]; refused: ClinicDevices["refused"]; chairs: Chair[]; timeZone: string }) {
+export function DeviceManager({ devices, refused, silence, chairs, timeZone }: {
+  devices: ClinicDevices["devices"]; refused: ClinicDevices["refused"]; silence: ClinicDevices["silence"]; chairs: Chair[]; timeZone: string;
+}) {
   const router = useRouter();
   const create = useMutation();
   const rowAction = useMutation();
@@ -45,6 +47,11 @@ export function DeviceManager({ devices, refused, chairs, timeZone }: { devices:
         <p role="alert" className="field-error">{rowAction.formError}</p>
         {notice && <p role="status" className="mb-2 rounded-md bg-calm-50 p-2 text-sm">{notice}</p>}
         {devices.length === 0 ? <p className="text-slate-600">No monitors registered: vitals are typed by the nurses.</p> : (
+          <>
+          <p className="mb-2 text-sm text-slate-600" data-testid="silence-threshold">
+            An active monitor is marked &ldquo;No message&rdquo; after more than {silence.thresholdMin} min without a message:
+            {silence.isDefault ? ` 2 × 15 min [default]` : ` twice the clinic's vitals interval (${silence.vitalsIntervalMin} min)`}.
+          </p>
           <table className="table-dense" data-testid="devices-table">
             <thead><tr><th>Name</th><th>Identifier</th><th>Chair</th><th>Last message</th><th>Answer</th><th>Actions</th></tr></thead>
             <tbody>
@@ -61,7 +68,14 @@ export function DeviceManager({ devices, refused, chairs, timeZone }: { devices:
                       {d.chairId && !chairs.some((c) => c.id === d.chairId) && <option value={d.chairId}>{d.chairName ?? "deactivated chair"}</option>}
                     </select>
                   </td>
-                  <td className="tabular-nums">{when(d.lastMessageAt)}</td>
+                  <td className="tabular-nums">
+                    {when(d.lastMessageAt)}
+                    {d.silent && (
+                      <span className="mt-1 block font-semibold text-hard" data-testid="device-silent">
+                        ⚠ {d.silent.neverSent ? `No message since registration (${d.silent.silentMin} min)` : `No message for ${d.silent.silentMin} min`}
+                      </span>
+                    )}
+                  </td>
                   <td>
                     {d.lastAckCode === null ? "—" : d.lastAckCode === "AA" ? "stored" : <span className="font-semibold text-hard">{d.lastAckCode}: {d.lastError}</span>}
                   </td>
@@ -74,10 +88,11 @@ export function DeviceManager({ devices, refused, chairs, timeZone }: { devices:
               ))}
             </tbody>
           </table>
+          </>
         )}
       </section>
       <section className="card overflow-x-auto" aria-labelledby="refused-h">
-        <h2 id="refused-h" className="mb-2 text-lg font-semibold">Refused messages <span className="text-sm font-normal text-slate-600">(latest {refused.length})</span></h2>
+        <h2 id="refused-h" className="mb-2 text-lg font-semibold">Refused messages and errors <span className="text-sm font-normal text-slate-600">(latest {refused.length})</span></h2>
         {refused.length === 0 ? <p className="text-slate-600">None.</p> : (
           <table className="table-dense" data-testid="refused-messages">
             <thead><tr><th>Received</th><th>Monitor</th><th>Control id</th><th>Answer</th><th>Reason</th></tr></thead>
