@@ -177,7 +177,7 @@ test("a severe side effect shows the clinic's phone and emergency advice, and fl
   // a nurse cannot acknowledge it; the physician does, and the line leaves the worklist
   const flagId = flags.rows[0].id as string;
   expect((await nurse.post(`/api/flags/${flagId}/acknowledge`, { data: { reason: "Called the patient" } })).status()).toBe(403);
-  expect((await physician.post(`/api/flags/${flagId}/acknowledge`, { data: { reason: "Called the patient: settled, seen on Monday" } })).status()).toBe(200);
+  expect((await physician.post(`/api/flags/${flagId}/acknowledge`, { data: { reason: "Called the patient: settled, seen on Monday" } })).status()).toBe(201);
   await expect(worklist).not.toContainText("Hallucinations: severe", { timeout: 20_000 });
   expect(await home.evaluate(() => (window as unknown as { __noReload?: number }).__noReload)).toBe(1);
   await home.context().close();
