@@ -114,6 +114,9 @@ test("a monitor reading appears on the open chart and the board, the nurse valid
   expect(await nurse.evaluate(() => (window as unknown as { __noReload?: number }).__noReload)).toBe(1);
   expect(await board.evaluate(() => (window as unknown as { __noReload?: number }).__noReload)).toBe(1);
 
+  // the session cannot be completed while the reading waits: the completion panel says why
+  await expect(nurse.getByText("1 monitor reading is not validated yet: accept or reject it first.")).toBeAttached();
+
   await reading.getByRole("button", { name: "Accept and chart" }).click();
   await expect(nurse.getByTestId("save-confirmation")).toContainText("accepted and charted");
   await expect(nurse.getByTestId("device-reading")).toHaveCount(0);
@@ -121,6 +124,7 @@ test("a monitor reading appears on the open chart and the board, the nurse valid
   // the board's alert goes once the reading is validated (its SpO2 is now a charted flag)
   await expect(tile.getByTestId("tile-monitor-critical")).toHaveCount(0, { timeout: 10_000 });
   await expect(tile.getByTestId("tile-monitor-pending")).toHaveCount(0);
+  await expect(nurse.getByText("1 monitor reading is not validated yet: accept or reject it first.")).toHaveCount(0);
 
   const stored = await db.query<{ enteredById: string; email: string; spo2Pct: number; deviceReadingId: string; status: string; identifier: string }>(
     `SELECT v."enteredById", u.email, v."spo2Pct", v."deviceReadingId", r.status, d.identifier

@@ -52,26 +52,33 @@ describe("SESSION_ACTION_PERMISSION", () => {
 
 describe("completionBlockers", () => {
   it("a stopped infusion with a POST pain score can be completed", () => {
-    expect(completionBlockers({ infusionState: "STOPPED", hasPostPainScore: true })).toEqual([]);
+    expect(completionBlockers({ infusionState: "STOPPED", hasPostPainScore: true, pendingDeviceReadings: 0 })).toEqual([]);
   });
   it("an infusion never started does not block (nothing to stop)", () => {
-    expect(completionBlockers({ infusionState: "NOT_STARTED", hasPostPainScore: true })).toEqual([]);
+    expect(completionBlockers({ infusionState: "NOT_STARTED", hasPostPainScore: true, pendingDeviceReadings: 0 })).toEqual([]);
   });
   it.each([
     ["RUNNING", "The infusion is still running: chart STOP first."],
     ["PAUSED", "The infusion is still paused: chart STOP first."],
   ] as const)("a %s infusion blocks, in the server's and the bedside's words", (infusionState, bedsideText) => {
-    expect(completionBlockers({ infusionState, hasPostPainScore: true })).toEqual([
+    expect(completionBlockers({ infusionState, hasPostPainScore: true, pendingDeviceReadings: 0 })).toEqual([
       { code: "INFUSION_NOT_STOPPED", infusionState, reason: "The infusion is still running or paused: chart its STOP before completing.", bedsideText },
     ]);
   });
   it("a missing POST pain score blocks", () => {
-    expect(completionBlockers({ infusionState: "STOPPED", hasPostPainScore: false })).toEqual([
+    expect(completionBlockers({ infusionState: "STOPPED", hasPostPainScore: false, pendingDeviceReadings: 0 })).toEqual([
       { code: "NO_POST_PAIN_SCORE", reason: "Record the post-infusion pain score before completing.", bedsideText: "No post-infusion (POST) pain score yet: record it first." },
     ]);
   });
-  it("both blockers, the running infusion first (the order the server checks them)", () => {
-    expect(completionBlockers({ infusionState: "RUNNING", hasPostPainScore: false }).map((b) => b.code)).toEqual(["INFUSION_NOT_STOPPED", "NO_POST_PAIN_SCORE"]);
+  it("a monitor reading not yet validated blocks, counted in words; none does not", () => {
+    expect(completionBlockers({ infusionState: "STOPPED", hasPostPainScore: true, pendingDeviceReadings: 1 })).toEqual([
+      { code: "DEVICE_READINGS_PENDING", pendingDeviceReadings: 1, reason: "1 monitor reading is not validated: accept or reject it before completing.", bedsideText: "1 monitor reading is not validated yet: accept or reject it first." },
+    ]);
+    expect(completionBlockers({ infusionState: "STOPPED", hasPostPainScore: true, pendingDeviceReadings: 3 })[0]?.reason).toBe("3 monitor readings are not validated: accept or reject each before completing.");
+    expect(completionBlockers({ infusionState: "STOPPED", hasPostPainScore: true, pendingDeviceReadings: 0 })).toEqual([]);
+  });
+  it("every blocker, the running infusion first (the order the server checks them)", () => {
+    expect(completionBlockers({ infusionState: "RUNNING", hasPostPainScore: false, pendingDeviceReadings: 2 }).map((b) => b.code)).toEqual(["INFUSION_NOT_STOPPED", "NO_POST_PAIN_SCORE", "DEVICE_READINGS_PENDING"]);
   });
 });
 

@@ -72,15 +72,19 @@ export function sessionAllows(status: SessionStatus, action: SessionAction): Dec
 /** Why a session cannot be completed yet; the API and the bedside word it for their readers. */
 export type CompletionBlocker =
   | { code: "INFUSION_NOT_STOPPED"; infusionState: "RUNNING" | "PAUSED"; reason: string; bedsideText: string }
-  | { code: "NO_POST_PAIN_SCORE"; reason: string; bedsideText: string };
+  | { code: "NO_POST_PAIN_SCORE"; reason: string; bedsideText: string }
+  | { code: "DEVICE_READINGS_PENDING"; pendingDeviceReadings: number; reason: string; bedsideText: string };
 
 /**
  * What stands between a session and its completion, in the order the server reports them:
  * the infusion must be stopped (a STOP charted) and a post-infusion pain score recorded
- * (docs/clinical-brief.md "What a session summary holds": pain before and after).
+ * (docs/clinical-brief.md "What a session summary holds": pain before and after), and every
+ * monitor reading still unverified must be accepted or rejected: a set no nurse has looked at
+ * (it may hold a critical value) must not sit on a closed chart, where it could no longer be
+ * charted (docs/decisions/0021-monitor-vitals-over-hl7.md).
  * `infusionState` is the integration's state at completion (lib/domain/dose.ts).
  */
-export function completionBlockers(input: { infusionState: InfusionState; hasPostPainScore: boolean }): CompletionBlocker[] {
+export function completionBlockers(input: { infusionState: InfusionState; hasPostPainScore: boolean; pendingDeviceReadings: number }): CompletionBlocker[] {
   const blockers: CompletionBlocker[] = [];
   if (input.infusionState === "RUNNING" || input.infusionState === "PAUSED")
     blockers.push({
@@ -95,6 +99,16 @@ export function completionBlockers(input: { infusionState: InfusionState; hasPos
       reason: "Record the post-infusion pain score before completing.",
       bedsideText: "No post-infusion (POST) pain score yet: record it first.",
     });
+  if (input.pendingDeviceReadings > 0) {
+    const n = input.pendingDeviceReadings;
+    const readings = n === 1 ? "1 monitor reading is" : `${n} monitor readings are`;
+    blockers.push({
+      code: "DEVICE_READINGS_PENDING",
+      pendingDeviceReadings: n,
+      reason: `${readings} not validated: accept or reject ${n === 1 ? "it" : "each"} before completing.`,
+      bedsideText: `${readings} not validated yet: accept or reject ${n === 1 ? "it" : "each"} first.`,
+    });
+  }
   return blockers;
 }
 

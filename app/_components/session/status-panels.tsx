@@ -23,7 +23,8 @@ export function CompletePanel() {
   const state = integrateDose(effectiveRows(chart.doseEvents).map(doseRowToPoint), chart.weightG, evaluationNow(chart, nowMs)).state;
   const hasPostPainScore = effectiveRows(chart.painScores).some((p) => p.phase === "POST");
   // the server's preconditions, worded for the bedside
-  const blockers = completionBlockers({ infusionState: state, hasPostPainScore }).map((b) => b.bedsideText);
+  const pendingDeviceReadings = chart.deviceReadings.filter((r) => r.status === "PENDING").length;
+  const blockers = completionBlockers({ infusionState: state, hasPostPainScore, pendingDeviceReadings }).map((b) => b.bedsideText);
   const checkError = fieldErrors.dischargeReady ?? (submitted && !dischargeReady ? "confirm the discharge check" : undefined);
 
   async function onSubmit(e: React.FormEvent) {

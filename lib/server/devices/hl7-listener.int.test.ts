@@ -304,6 +304,11 @@ describe("the MLLP listener", () => {
     expect(await send(text)).toMatchObject({ code: "AA", text: "stored" });
 
     await pain(c.actors.nurse, started.session.id, new Date(Date.now() - 2 * 60_000), { score: 3, phase: "POST" });
+    // a reading nobody validated holds the completion: a closed chart could no longer take it
+    const err = await expectAppError(complete(c.actors.nurse, started.session.id, new Date()), "CONFLICT");
+    expect(err.userMessage).toBe("1 monitor reading is not validated: accept or reject it before completing.");
+    const reading = await db.deviceVitals.findFirstOrThrow({ where: { sessionId: started.session.id, status: "PENDING" } });
+    await db.$transaction((tx) => rejectDeviceVitals(tx, { actor: c.actors.nurse, sessionId: started.session.id, readingId: reading.id, input: RejectDeviceVitalsSchema.parse({ reason: "Taken while the cuff was off the arm" }) }));
     await complete(c.actors.nurse, started.session.id, new Date());
     expect(await send(text)).toMatchObject({ code: "AA", echo: control, text: "duplicate message control id: already stored" });
     // a new message from the same monitor now finds no running session: the state is checked, just not for a resend

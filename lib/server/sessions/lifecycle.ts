@@ -74,7 +74,8 @@ export async function completeSession(
   const dose = integrateDose(events, s.weightG, now.getTime());
   const pain = effectiveRows(await tx.painScore.findMany({ where: { sessionId } }));
   // the first blocker answers, as the bedside lists them: a running infusion before a missing score
-  const [blocker] = completionBlockers({ infusionState: dose.state, hasPostPainScore: pain.some((p) => p.phase === "POST") });
+  const pendingDeviceReadings = await tx.deviceVitals.count({ where: { sessionId, status: "PENDING" } });
+  const [blocker] = completionBlockers({ infusionState: dose.state, hasPostPainScore: pain.some((p) => p.phase === "POST"), pendingDeviceReadings });
   if (blocker) throw conflict(blocker.reason);
   await lockStep(tx, s.id, s.rowVersion, { status: "COMPLETED", completedAt: now, dischargeReady: true, dischargeNote: input.dischargeNote ?? null });
   await auditAs(tx, actor)("session.complete", "InfusionSession", s.id, {
