@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { checkInScheduleWords, dueDayFor, expectedCheckInDays, hasSevereSideEffect, linkExpiresAtMs, linkState, linkWindow, missedCheckInDays, pegScore } from "./check-in";
+import { checkInScheduleWords, dueDayFor, linkEndMs, expectedCheckInDays, hasSevereSideEffect, linkExpiresAtMs, linkState, linkWindow, missedCheckInDays, pegScore } from "./check-in";
 
 const DAY = 86_400_000;
 const at = (iso: string) => Date.parse(iso);
@@ -164,5 +164,21 @@ describe("checkInScheduleWords", () => {
     [[], false, "whenever you want to tell us how you are"],
   ])("days %j, day before next %s", (daysAfterSession, dayBeforeNext, words) => {
     expect(checkInScheduleWords({ daysAfterSession, dayBeforeNext })).toBe(words);
+  });
+});
+
+describe("linkEndMs", () => {
+  const base = { expiresAtMs: 10 * 86_400_000, revokedAtMs: null, seriesClosedAtMs: null, daysAfterEnd: 30 };
+  it("is the expiry when nothing else ends the link", () => {
+    expect(linkEndMs(base)).toBe(10 * 86_400_000);
+  });
+  it("is the revocation when it comes first, the expiry when it comes later", () => {
+    expect(linkEndMs({ ...base, revokedAtMs: 5 })).toBe(5);
+    expect(linkEndMs({ ...base, revokedAtMs: 11 * 86_400_000 })).toBe(10 * 86_400_000);
+  });
+  it("is daysAfterEnd after the series closed, when that is before the expiry", () => {
+    // closed on day 0 with 3 days: day 3, before the day-10 expiry
+    expect(linkEndMs({ ...base, seriesClosedAtMs: 0, daysAfterEnd: 3 })).toBe(3 * 86_400_000);
+    expect(linkEndMs({ ...base, seriesClosedAtMs: 0, daysAfterEnd: 30 })).toBe(10 * 86_400_000);
   });
 });

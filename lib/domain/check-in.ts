@@ -44,8 +44,17 @@ export type LinkState = "USABLE" | "REVOKED" | "EXPIRED";
  */
 export function linkState(input: { expiresAtMs: number; revokedAtMs: number | null; seriesClosedAtMs: number | null; daysAfterEnd: number; nowMs: number }): LinkState {
   if (input.revokedAtMs !== null && input.revokedAtMs <= input.nowMs) return "REVOKED";
+  return input.nowMs < linkEndMs({ ...input, revokedAtMs: null }) ? "USABLE" : "EXPIRED";
+}
+
+/**
+ * The instant a link stops working: its expiry, its revocation, or `daysAfterEnd` days after
+ * its series closed, whichever comes first (the one rule `linkState` and the missed-day
+ * windows share).
+ */
+export function linkEndMs(input: { expiresAtMs: number; revokedAtMs: number | null; seriesClosedAtMs: number | null; daysAfterEnd: number }): number {
   const closedLimitMs = input.seriesClosedAtMs === null ? Infinity : input.seriesClosedAtMs + input.daysAfterEnd * MS_PER_DAY;
-  return input.nowMs < Math.min(input.expiresAtMs, closedLimitMs) ? "USABLE" : "EXPIRED";
+  return Math.min(input.expiresAtMs, input.revokedAtMs ?? Infinity, closedLimitMs);
 }
 
 /**

@@ -5,6 +5,7 @@ import {
   dueDayFor,
   expectedCheckInDays,
   hasSevereSideEffect,
+  linkEndMs,
   linkExpiresAtMs,
   linkState,
   linkWindow,
@@ -15,7 +16,6 @@ import { FLAG_LABELS, FLAG_SEVERITY } from "@/lib/domain/flags";
 import { nextSessionDueDate, plannedDateOf } from "@/lib/domain/series-summary";
 import { checkInSideEffectChoices, SEVERITY_LABELS, sideEffectLabel } from "@/lib/domain/side-effects";
 import { formatDate } from "@/lib/domain/time";
-import { MS_PER_DAY } from "@/lib/domain/units";
 import { AppError, conflict, notFound } from "@/lib/errors";
 import type { CheckInInput } from "@/lib/validation/check-in";
 import { CHECK_IN_TOKEN_PATTERN } from "@/lib/validation/check-in";
@@ -140,6 +140,9 @@ export async function revokeCheckInLinks(tx: Tx, { actor, seriesId, now = new Da
   return { revoked: active.length };
 }
 
+/** The answer to an email request when the deployment has no SMTP_URL: nothing is issued or sent. */
+const emailNotSetUp = () => new AppError("CONFLICT", { userMessage: "Email is not set up for this clinic (SMTP_URL). Print the sheet instead." });
+
 export async function auditLinkEmailed(tx: Tx, { actor, linkId }: { actor: Actor; linkId: string }) {
   // the address is not stored anywhere: the audit row says that, not where, it was sent
   await auditAs(tx, actor)("check-in-link.email", "CheckInLink", linkId, { after: { emailed: true } });
@@ -155,7 +158,7 @@ export async function issueCheckInLinkForRoute({ actor, seriesId, email, urlOf }
   await seriesOfClinic(db, actor, seriesId); // another clinic's series: 404 first
   if (email && !isEmailConfigured())
     // refused before anything is issued: an email the clinic cannot send must not revoke the printed link
-    throw new AppError("CONFLICT", { userMessage: "Email is not set up for this clinic (SMTP_URL). Print the sheet instead." });
+    throw emailNotSetUp();
   const issued = await db.$transaction((tx) => withDeferredAudit(tx, () => issueCheckInLink(tx, { actor, seriesId })));
   const url = urlOf(issued.token);
   let emailed = false;
@@ -177,7 +180,7 @@ export async function emailCheckInLink({ actor, seriesId, token, email, urlOf, n
   // another clinic's series is a 404 before anything about this deployment is said
   await seriesOfClinic(db, actor, seriesId);
   if (!isEmailConfigured())
-    throw new AppError("CONFLICT", { userMessage: "Email is not set up for this clinic (SMTP_URL). Print the sheet instead." });
+    throw emailNotSetUp();
   const link = await findUsableLink(db, token, now);
   if (!link || link.seriesId !== seriesId || link.clinicId !== actor.clinicId)
     throw conflict("This link is no longer active for this series: issue a new one to email it.");
@@ -213,9 +216,11 @@ async function scheduleOf(tx: Tx | typeof db, seriesId: string, timeZone: string
   const expectedDays = expectedCheckInDays({
     sessionDates, nextSessionDate: nextDate, daysAfterSession: series.clinic.checkInDaysAfterSession, dayBeforeNext: series.clinic.checkInDayBeforeNext,
   });
-  const closedLimitMs = series.closedAt === null ? Infinity : series.closedAt.getTime() + series.clinic.checkInLinkDaysAfterEnd * MS_PER_DAY;
   const linkWindows = series.checkInLinks.map((l) => {
-    const endMs = Math.min(l.expiresAt.getTime(), l.revokedAt?.getTime() ?? Infinity, closedLimitMs);
+    const endMs = linkEndMs({
+      expiresAtMs: l.expiresAt.getTime(), revokedAtMs: l.revokedAt?.getTime() ?? null,
+      seriesClosedAtMs: series.closedAt?.getTime() ?? null, daysAfterEnd: series.clinic.checkInLinkDaysAfterEnd,
+    });
     return linkWindow({ issuedDay: formatDate(l.createdAt, timeZone), endDay: formatDate(new Date(endMs), timeZone) });
   });
   return {
